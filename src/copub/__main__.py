@@ -1,0 +1,5 @@
+"""``python -m copub``."""
+
+from copub.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,146 @@
+"""Countries of authorships and works, as ISO 3166-1 alpha-2 codes.
+
+A work's countries are the union of every affiliated institution's
+``country_code`` and every authorship's ``countries``. Codes that are not
+ISO alpha-2 are kept aside in ``unknown_codes`` and counted, never dropped
+silently. Hong Kong and Macao count as China by default (the Leiden Ranking
+convention).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import polars as pl
+import pycountry
+
+from copub.classify.home import home_authorships
+from copub.normalize import Tables
+
+__all__ = ["authorship_countries", "valid_country_codes", "work_countries"]
+
+#: Kosovo: used by OpenAlex and the World Bank, a user-assigned code in ISO 3166.
+_EXTRA_CODES = frozenset({"XK"})
+_MERGED_INTO_CHINA = ("HK", "MO")
+
+
+@cache
+def valid_country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes known to pycountry, plus Kosovo (XK)."""
+    return frozenset(c.alpha_2 for c in pycountry.countries) | _EXTRA_CODES
+
+
+def _codes(tables: Tables) -> pl.LazyFrame:
+    """One row per (authorship, reported code), from both places OpenAlex reports it."""
+    reported = (
+        tables.authorships.lazy()
+        .select("work_id", "position", code=pl.col("countries"))
+        .explode("code")
+    )
+    institutional = (
+        tables.affiliations.lazy()
+        .join(
+            tables.institutions.lazy().select("institution_id", code="country_code"),
+            on="institution_id",
+        )
+        .select("work_id", "position", "code")
+    )
+    return (
+        pl.concat([reported, institutional])
+        .with_columns(pl.col("code").str.strip_chars().str.to_uppercase())
+        .filter(pl.col("code").is_not_null() & (pl.col("code") != ""))
+    )
+
+
+def authorship_countries(tables: Tables, *, merge_hk_mo: bool = True) -> pl.DataFrame:
+    """One row per authorship with its known countries and any unknown codes.
+
+    Returns
+    -------
+    pl.DataFrame
+        ``work_id, position, countries (list, sorted), unknown_codes (list)``,
+        one row for every authorship, including those with no country.
+    """
+    valid = sorted(valid_country_codes())
+    codes = _codes(tables).with_columns(is_valid=pl.col("code").is_in(valid))
+    if merge_hk_mo:
+        codes = codes.with_columns(
+            code=pl.when(pl.col("code").is_in(_MERGED_INTO_CHINA))
+            .then(pl.lit("CN"))
+            .otherwise(pl.col("code"))
+        )
+    grouped = codes.group_by("work_id", "position").agg(
+        countries=pl.col("code").filter(pl.col("is_valid")).unique().sort(),
+        unknown_codes=pl.col("code").filter(~pl.col("is_valid")).unique().sort(),
+    )
+    return (
+        tables.authorships.lazy()
+        .select("work_id", "position")
+        .join(grouped, on=["work_id", "position"], how="left")
+        .with_columns(
+            pl.col("countries").fill_null([]).cast(pl.List(pl.String)),
+            pl.col("unknown_codes").fill_null([]).cast(pl.List(pl.String)),
+        )
+        .sort("work_id", "position")
+        .collect()
+    )
+
+
+def work_countries(
+    tables: Tables, *, institution: str | None = None, merge_hk_mo: bool = True
+) -> pl.DataFrame:
+    """Per-work country labels.
+
+    Parameters
+    ----------
+    tables : Tables
+    institution : str, optional
+        The home institution; needed for ``country_missing``.
+    merge_hk_mo : bool
+        Count Hong Kong and Macao as China (default, as in the Leiden Ranking).
+
+    Returns
+    -------
+    pl.DataFrame
+        One row per work: ``work_id, countries, n_countries, is_international,
+        unknown_codes, n_authorships_no_country, country_missing``.
+        ``is_international`` holds when a work has at least two countries.
+        ``country_missing`` holds when some authorship outside the home
+        institution has no known country, so the work cannot be proven domestic.
+    """
+    per_authorship = authorship_countries(tables, merge_hk_mo=merge_hk_mo)
+    if institution is not None:
+        per_authorship = per_authorship.join(
+            home_authorships(tables, institution), on=["work_id", "position"], how="left"
+        )
+    else:
+        per_authorship = per_authorship.with_columns(is_home=pl.lit(False))
+    no_country = pl.col("countries").list.len() == 0
+    per_work = per_authorship.group_by("work_id").agg(
+        countries=pl.col("countries").list.explode(keep_nulls=False, empty_as_null=False).unique().sort(),
+        unknown_codes=pl.col("unknown_codes").list.explode(keep_nulls=False, empty_as_null=False).unique().sort(),
+        n_authorships_no_country=no_country.sum().cast(pl.Int32),
+        country_missing=(no_country & ~pl.col("is_home")).any(),
+    )
+    return (
+        tables.works.select("work_id")
+        .join(per_work, on="work_id", how="left")
+        .with_columns(
+            pl.col("countries").fill_null([]).cast(pl.List(pl.String)),
+            pl.col("unknown_codes").fill_null([]).cast(pl.List(pl.String)),
+            pl.col("n_authorships_no_country").fill_null(0),
+            pl.col("country_missing").fill_null(False),
+        )
+        .with_columns(n_countries=pl.col("countries").list.len().cast(pl.Int32))
+        .with_columns(is_international=pl.col("n_countries") >= 2)
+        .select(
+            "work_id",
+            "countries",
+            "n_countries",
+            "is_international",
+            "unknown_codes",
+            "n_authorships_no_country",
+            "country_missing",
+        )
+        .sort("work_id")
+    )

@@ -1,0 +1,72 @@
+"""Argument helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import NoReturn
+
+from copub.errors import UsageError
+from copub.settings import DEFAULT_INSTITUTION, Settings
+from copub.validate import parse_institution_id, parse_year_range
+
+__all__ = [
+    "CopubArgumentParser",
+    "add_source_options",
+    "institution_arg",
+    "settings_from_args",
+    "years_arg",
+]
+
+
+class CopubArgumentParser(argparse.ArgumentParser):
+    """An argparse parser whose errors are :class:`UsageError` (one line, exit 2)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def years_arg(text: str) -> tuple[int, int]:
+    """argparse type for ``--years A-B``."""
+    return parse_year_range(text)
+
+
+def institution_arg(text: str) -> str:
+    """argparse type for ``--institution``."""
+    return parse_institution_id(text)
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    """``--sample`` or ``--data-dir``, with the sample's seed and scale."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--sample", action="store_true", help="use the embedded synthetic world (no network)"
+    )
+    group.add_argument(
+        "--data-dir",
+        type=Path,
+        help="tables built by `fetch` or `import` (default: COPUB_DATA_DIR or the user data dir)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="sample seed (with --sample)")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="sample size, 1.0 = NTNU-sized (with --sample)"
+    )
+    parser.add_argument(
+        "--institution",
+        type=institution_arg,
+        default=DEFAULT_INSTITUTION,
+        help=f"OpenAlex institution id (default {DEFAULT_INSTITUTION}, NTNU)",
+    )
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings from the environment, overridden by the options given."""
+    return Settings.from_env(
+        data_dir=getattr(args, "data_dir", None),
+        api_url=getattr(args, "api_url", None),
+        register=getattr(args, "register", None),
+    )

@@ -1,0 +1,14 @@
+"""The list of subcommands; each module adds its parser with ``register``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from copub.cli import import_cmd
+
+Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+
+REGISTRARS: list[Registrar] = [
+    import_cmd.register,
+]

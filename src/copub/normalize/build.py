@@ -1,0 +1,221 @@
+"""Raw works frame to the six tidy tables, in vectorised polars expressions."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from copub.normalize.schemas import (
+    AFFILIATIONS,
+    AUTHORSHIPS,
+    FUNDING,
+    INSTITUTIONS,
+    SOURCES,
+    WORKS,
+)
+
+__all__ = ["build_tables_frames", "deduplicate_raw"]
+
+_OPENALEX = "https://openalex.org/"
+_ROR = "https://ror.org/"
+_DOI = "https://doi.org/"
+
+
+def _short(expr: pl.Expr) -> pl.Expr:
+    return expr.str.strip_prefix(_OPENALEX)
+
+
+def deduplicate_raw(raw: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Keep one record per work id; return it and how many were removed.
+
+    When the same work arrives twice, the complete record wins over a
+    truncated one, then the one with more authorships, then the most recently
+    updated, so the choice does not depend on the order of pages.
+    """
+    ranked = raw.with_columns(
+        _truncated=pl.col("is_authors_truncated").fill_null(False),
+        _n=pl.col("authorships").list.len().fill_null(0),
+    ).sort(
+        ["id", "_truncated", "_n", "updated_date"],
+        descending=[False, False, True, True],
+        nulls_last=True,
+    )
+    unique = ranked.unique(subset="id", keep="first", maintain_order=True)
+    return unique.drop("_truncated", "_n"), raw.height - unique.height
+
+
+def _works(raw: pl.DataFrame) -> pl.DataFrame:
+    source = pl.col("primary_location").struct.field("source")
+    issns = (
+        pl.concat_list(source.struct.field("issn_l"), source.struct.field("issn"))
+        .list.drop_nulls()
+        .list.unique(maintain_order=True)
+        .fill_null([])
+    )
+    return raw.select(
+        work_id=pl.col("id"),
+        year=pl.col("publication_year"),
+        publication_date=pl.col("publication_date").str.to_date(strict=False),
+        type=pl.col("type"),
+        doi=pl.col("doi").str.strip_prefix(_DOI).str.to_lowercase(),
+        title=pl.col("display_name"),
+        language=pl.col("language"),
+        is_retracted=pl.col("is_retracted").fill_null(False),
+        is_paratext=pl.col("is_paratext").fill_null(False),
+        source_id=_short(source.struct.field("id")),
+        issn_l=source.struct.field("issn_l"),
+        issns=issns,
+        n_authors=pl.col("authorships").list.len().fill_null(0).cast(pl.Int32),
+        is_authors_truncated=pl.col("is_authors_truncated").fill_null(False),
+    ).cast(dict(WORKS))
+
+
+def _exploded_authorships(raw: pl.DataFrame) -> pl.DataFrame:
+    """One row per authorship, keeping the nested struct for later steps."""
+    return (
+        raw.select(
+            work_id=pl.col("id"),
+            a=pl.col("authorships"),
+            position=pl.int_ranges(pl.col("authorships").list.len().fill_null(0)),
+        )
+        .filter(pl.col("position").list.len() > 0)
+        .explode(["a", "position"])
+        .filter(pl.col("position").is_not_null())
+    )
+
+
+def _authorships(exploded: pl.DataFrame) -> pl.DataFrame:
+    a = pl.col("a")
+    author = a.struct.field("author")
+    institution_ids = a.struct.field("institutions").list.eval(pl.element().struct.field("id"))
+    return exploded.select(
+        "work_id",
+        "position",
+        author_id=_short(author.struct.field("id")),
+        author_name=pl.coalesce(author.struct.field("display_name"), a.struct.field("raw_author_name")),
+        is_corresponding=a.struct.field("is_corresponding").fill_null(False),
+        countries=a.struct.field("countries").fill_null([]),
+        n_institutions=institution_ids.list.drop_nulls().list.n_unique().fill_null(0),
+        n_raw_affiliations=a.struct.field("raw_affiliation_strings").list.len().fill_null(0),
+    ).cast(dict(AUTHORSHIPS))
+
+
+def _institution_rows(exploded: pl.DataFrame) -> pl.DataFrame:
+    return (
+        exploded.select("work_id", "position", inst=pl.col("a").struct.field("institutions"))
+        .filter(pl.col("inst").list.len() > 0)
+        .explode("inst")
+        .unnest("inst")
+        .filter(pl.col("id").is_not_null())
+        .with_columns(institution_id=_short(pl.col("id")))
+    )
+
+
+def _affiliations(rows: pl.DataFrame) -> pl.DataFrame:
+    return (
+        rows.select("work_id", "position", "institution_id")
+        .unique()
+        .cast(dict(AFFILIATIONS))
+        .sort("work_id", "position", "institution_id")
+    )
+
+
+def _institutions(rows: pl.DataFrame) -> pl.DataFrame:
+    return (
+        rows.select(
+            "institution_id",
+            name=pl.col("display_name"),
+            ror=pl.col("ror").str.strip_prefix(_ROR),
+            country_code=pl.col("country_code").str.to_uppercase(),
+            type=pl.col("type"),
+            lineage=pl.col("lineage").list.eval(_short(pl.element())).fill_null([]),
+        )
+        .sort("institution_id", "name", "ror", "country_code", "type", nulls_last=True)
+        .unique(subset="institution_id", keep="first", maintain_order=True)
+        .cast(dict(INSTITUTIONS))
+    )
+
+
+def _sources(raw: pl.DataFrame) -> pl.DataFrame:
+    source = pl.col("primary_location").struct.field("source")
+    return (
+        raw.select(s=source)
+        .filter(pl.col("s").struct.field("id").is_not_null())
+        .select(
+            source_id=_short(pl.col("s").struct.field("id")),
+            name=pl.col("s").struct.field("display_name"),
+            type=pl.col("s").struct.field("type"),
+            issn_l=pl.col("s").struct.field("issn_l"),
+            issns=pl.col("s").struct.field("issn").fill_null([]),
+            publisher=pl.col("s").struct.field("host_organization_name"),
+        )
+        .sort("source_id", "name", "issn_l", nulls_last=True)
+        .unique(subset="source_id", keep="first", maintain_order=True)
+        .cast(dict(SOURCES))
+    )
+
+
+def _funding(raw: pl.DataFrame) -> pl.DataFrame:
+    """Grants (older schema) and awards (newer), with funder RORs from ``funders``."""
+    grants = (
+        raw.select(work_id="id", g="grants")
+        .filter(pl.col("g").list.len() > 0)
+        .explode("g")
+        .select(
+            "work_id",
+            funder_id=_short(pl.col("g").struct.field("funder")),
+            funder_name=pl.col("g").struct.field("funder_display_name"),
+            award_id=pl.col("g").struct.field("award_id"),
+        )
+    )
+    awards = (
+        raw.select(work_id="id", g="awards")
+        .filter(pl.col("g").list.len() > 0)
+        .explode("g")
+        .select(
+            "work_id",
+            funder_id=_short(pl.col("g").struct.field("funder_id")),
+            funder_name=pl.col("g").struct.field("funder_display_name"),
+            award_id=pl.col("g").struct.field("funder_award_id"),
+        )
+    )
+    funders = (
+        raw.select(work_id="id", f="funders")
+        .filter(pl.col("f").list.len() > 0)
+        .explode("f")
+        .select(
+            "work_id",
+            funder_id=_short(pl.col("f").struct.field("id")),
+            funder_name=pl.col("f").struct.field("display_name"),
+            funder_ror=pl.col("f").struct.field("ror").str.strip_prefix(_ROR),
+        )
+    )
+    awarded = pl.concat([grants, awards]).filter(pl.col("funder_id").is_not_null())
+    # A funder listed without any award still acknowledges funding.
+    unawarded = funders.join(awarded, on=["work_id", "funder_id"], how="anti").select(
+        "work_id", "funder_id", "funder_name", award_id=pl.lit(None, pl.String)
+    )
+    rors = funders.select("funder_id", "funder_ror").drop_nulls().unique(subset="funder_id")
+    return (
+        pl.concat([awarded, unawarded])
+        .filter(pl.col("funder_id").is_not_null())
+        .join(rors, on="funder_id", how="left")
+        .select(list(FUNDING))
+        .sort("work_id", "funder_id", "award_id", "funder_name", nulls_last=True)
+        .unique(subset=["work_id", "funder_id", "award_id"], keep="first", maintain_order=True)
+        .cast(dict(FUNDING))
+    )
+
+
+def build_tables_frames(raw: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Build the six tables from deduplicated raw works, each sorted by its key."""
+    raw = raw.sort("id")
+    exploded = _exploded_authorships(raw)
+    institution_rows = _institution_rows(exploded)
+    return {
+        "works": _works(raw),
+        "authorships": _authorships(exploded).sort("work_id", "position"),
+        "affiliations": _affiliations(institution_rows),
+        "institutions": _institutions(institution_rows),
+        "sources": _sources(raw),
+        "funding": _funding(raw),
+    }

@@ -1,0 +1,106 @@
+"""Where a set of numbers came from: recorded at every run, stated in every report."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any, Literal
+
+__all__ = ["Provenance", "package_versions"]
+
+SourceKind = Literal["openalex", "import", "synthetic", "unknown"]
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of copub and the libraries that shape its numbers."""
+    versions = {}
+    for name in ("copub", "pyalex", "polars"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "unknown"
+    return versions
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The origin of a set of tables.
+
+    Attributes
+    ----------
+    source : {"openalex", "import", "synthetic", "unknown"}
+        How the works arrived.
+    synthetic : bool
+        True for the generated sample: every output made from it says so.
+    institution : str or None
+        Short OpenAlex id of the institution the works were fetched for.
+    years : tuple of int or None
+        First and last publication year asked for.
+    query : str or None
+        The OpenAlex filter, or the generator's parameters.
+    api_url : str or None
+        The base URL the works came from.
+    created : str
+        When the tables were built (UTC, ISO 8601).
+    versions : dict
+        copub, pyalex and polars versions.
+    counts : dict
+        Records read, duplicates removed, truncated works completed, and so on.
+    inputs : tuple of str
+        Files the tables were read from.
+    """
+
+    source: SourceKind = "unknown"
+    synthetic: bool = False
+    institution: str | None = None
+    years: tuple[int, int] | None = None
+    query: str | None = None
+    api_url: str | None = None
+    created: str = field(default_factory=_now)
+    versions: dict[str, str] = field(default_factory=package_versions)
+    counts: dict[str, int] = field(default_factory=dict)
+    inputs: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary."""
+        out = dataclasses.asdict(self)
+        out["years"] = list(self.years) if self.years else None
+        out["inputs"] = list(self.inputs)
+        return out
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Provenance:
+        """The inverse of :meth:`to_dict`; unknown keys are ignored."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        kept = {k: v for k, v in values.items() if k in known}
+        if kept.get("years"):
+            kept["years"] = tuple(kept["years"])
+        kept["inputs"] = tuple(kept.get("inputs", ()))
+        return cls(**kept)
+
+    def with_(self, **changes: Any) -> Provenance:
+        """Return a copy with ``changes`` applied."""
+        return dataclasses.replace(self, **changes)
+
+    def describe(self) -> str:
+        """One line for stderr and report footers."""
+        if self.synthetic:
+            origin = "SYNTHETIC sample data (not real publications)"
+        elif self.source == "openalex":
+            origin = f"OpenAlex ({self.api_url or 'api.openalex.org'})"
+        else:
+            origin = f"{self.source} data"
+        parts = [origin]
+        if self.institution:
+            parts.append(f"institution {self.institution}")
+        if self.years:
+            parts.append(f"years {self.years[0]}-{self.years[1]}")
+        parts.append(f"built {self.created}")
+        parts.append(f"copub {self.versions.get('copub', '?')}")
+        return "; ".join(parts)
