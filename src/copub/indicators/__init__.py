@@ -1,0 +1,22 @@
+"""Stage 4: yearly shares, intervals, trend tests and period comparisons."""
+
+from copub.indicators.counting import fractional_weights
+from copub.indicators.definitions import ShareSpec, share_column
+from copub.indicators.intervals import bootstrap_ratios, wilson_interval
+from copub.indicators.presets import PRESETS
+from copub.indicators.trends import TrendTest, cochran_armitage, compare_periods
+from copub.indicators.universe import CORE_TYPES, institution_works
+
+__all__ = [
+    "CORE_TYPES",
+    "PRESETS",
+    "ShareSpec",
+    "TrendTest",
+    "bootstrap_ratios",
+    "cochran_armitage",
+    "compare_periods",
+    "fractional_weights",
+    "institution_works",
+    "share_column",
+    "wilson_interval",
+]

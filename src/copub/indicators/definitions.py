@@ -1,0 +1,77 @@
+"""What each share counts: one :class:`ShareSpec` per indicator.
+
+The yearly table, the period comparison, the report's definitions section
+and the README all read from these specs, so a definition is written once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+__all__ = ["ShareSpec", "share_column", "share_columns"]
+
+
+@dataclass(frozen=True)
+class ShareSpec:
+    """One share: works with ``numerator`` among works with ``denominator``.
+
+    Attributes
+    ----------
+    name : str
+        Column stem: the table gets ``<name>_works``, ``<name>_share`` with
+        ``_low``/``_high`` (Wilson, 95%) and ``<name>_share_frac`` with its
+        bootstrap ``_frac_low``/``_frac_high``.
+    label : str
+        Short human label.
+    numerator : pl.Expr
+        Boolean expression over the per-work frame.
+    denominator : pl.Expr or None
+        Boolean mask of the works that form the base; ``None`` is every work.
+    definition : str
+        One sentence, for the report and the README.
+    available : bool
+        False when the inputs are missing (no register): the columns are then
+        null, never zero.
+    """
+
+    name: str
+    label: str
+    numerator: pl.Expr
+    denominator: pl.Expr | None
+    definition: str
+    available: bool = True
+
+
+def share_column(name: str) -> str:
+    """The share column of an indicator stem.
+
+    Per-country priority shares follow the interface contract's
+    ``priority_share_XX``; every other stem gets ``<name>_share``.
+
+    Examples
+    --------
+    >>> share_column("intl"), share_column("priority_BR")
+    ('intl_share', 'priority_share_BR')
+    """
+    match = re.fullmatch(r"priority_([A-Z]{2})", name)
+    return f"priority_share_{match.group(1)}" if match else f"{name}_share"
+
+
+def share_columns(name: str) -> list[str]:
+    """The output columns of one share, in table order."""
+    share = share_column(name)
+    return [
+        f"{name}_works",
+        f"{name}_base",
+        share,
+        f"{share}_low",
+        f"{share}_high",
+        f"{name}_works_frac",
+        f"{name}_base_frac",
+        f"{share}_frac",
+        f"{share}_frac_low",
+        f"{share}_frac_high",
+    ]
