@@ -113,7 +113,9 @@ def test_shares_are_proportions_inside_their_intervals(per_work: pl.DataFrame, r
             share = shares[f"{stem}_share{suffix}"]
             low = shares[f"{stem}_share{suffix}_low"]
             high = shares[f"{stem}_share{suffix}_high"]
-            ok = share.is_null() | ((low <= share + 1e-12) & (share <= high + 1e-12) & (low >= 0) & (high <= 1))
+            ok = share.is_null() | (
+                (low <= share + 1e-12) & (share <= high + 1e-12) & (low >= 0) & (high <= 1)
+            )
             assert ok.all()
         # Full counting counts at least as much as fractional counting.
         assert (shares[f"{stem}_works"] >= shares[f"{stem}_works_frac"] - 1e-9).all()
@@ -175,6 +177,8 @@ def test_compare_periods_by_hand() -> None:
 @pytest.mark.parametrize(
     ("baseline", "plan"), [((2021, 2018), (2022, 2025)), ((2018, 2022), (2022, 2025))]
 )
-def test_compare_periods_rejects_bad_periods(baseline: tuple[int, int], plan: tuple[int, int]) -> None:
+def test_compare_periods_rejects_bad_periods(
+    baseline: tuple[int, int], plan: tuple[int, int]
+) -> None:
     with pytest.raises(UsageError):
         compare_periods(_yearly_counts(), baseline=baseline, plan=plan)

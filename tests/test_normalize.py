@@ -63,10 +63,14 @@ def test_funding_comes_from_grants(openalex_pages: list[Path], real_tables: copu
         for w in _raw_works(openalex_pages)
         for g in w.get("grants") or []
     }
-    assert set(real_tables.funding.select("work_id", "funder_id", "award_id").iter_rows()) == expected
+    assert (
+        set(real_tables.funding.select("work_id", "funder_id", "award_id").iter_rows()) == expected
+    )
 
 
-def test_jsonl_gzip_equals_pages(openalex_pages: list[Path], real_tables: copub.Tables, tmp_path: Path) -> None:
+def test_jsonl_gzip_equals_pages(
+    openalex_pages: list[Path], real_tables: copub.Tables, tmp_path: Path
+) -> None:
     lines = tmp_path / "works.jsonl.gz"
     with gzip.open(lines, "wt") as out:
         for work in _raw_works(openalex_pages):
@@ -94,13 +98,22 @@ def test_duplicate_pages_are_counted(openalex_pages: list[Path]) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b'{"meta": {}, "results": [{"id": "https://openalex.org/W1", "publication_year": 2020}, ', "not valid JSON"),
-        (b'{"id": "W1", "publication_year": 2020}\n{"id": "W2", "publication_year": 2020, "authorships": "x"}\n', "line 2 (W2): malformed work"),
+        (
+            b'{"meta": {}, "results": [{"id": "https://openalex.org/W1", "publication_year": 2020}, ',
+            "not valid JSON",
+        ),
+        (
+            b'{"id": "W1", "publication_year": 2020}\n{"id": "W2", "publication_year": 2020, "authorships": "x"}\n',
+            "line 2 (W2): malformed work",
+        ),
         (b'{"id": "W1", "publication_year": 2020}\nnot json\n', "line 2: not valid JSON"),
-        (b'{"id": "X9", "publication_year": 2020}\n', "record 1: id 'X9' is not an OpenAlex work id"),
+        (
+            b'{"id": "X9", "publication_year": 2020}\n',
+            "record 1: id 'X9' is not an OpenAlex work id",
+        ),
         (b'{"id": "W1"}\n', "record 1: no publication_year"),
         (b'{"meta": {"count": 1}}', "needs a 'results' list"),
-        (b'[1, 2, 3]\n', "must be a JSON object"),
+        (b"[1, 2, 3]\n", "must be a JSON object"),
     ],
 )
 def test_malformed_files_are_named(tmp_path: Path, content: bytes, message: str) -> None:

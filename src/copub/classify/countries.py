@@ -117,8 +117,14 @@ def work_countries(
         per_authorship = per_authorship.with_columns(is_home=pl.lit(False))
     no_country = pl.col("countries").list.len() == 0
     per_work = per_authorship.group_by("work_id").agg(
-        countries=pl.col("countries").list.explode(keep_nulls=False, empty_as_null=False).unique().sort(),
-        unknown_codes=pl.col("unknown_codes").list.explode(keep_nulls=False, empty_as_null=False).unique().sort(),
+        countries=pl.col("countries")
+        .list.explode(keep_nulls=False, empty_as_null=False)
+        .unique()
+        .sort(),
+        unknown_codes=pl.col("unknown_codes")
+        .list.explode(keep_nulls=False, empty_as_null=False)
+        .unique()
+        .sort(),
         n_authorships_no_country=no_country.sum().cast(pl.Int32),
         country_missing=(no_country & ~pl.col("is_home")).any(),
     )

@@ -1,19 +1,16 @@
 """Definition presets, so users can reproduce the numbers they know.
 
-=============  ==========================================================  =========================================
-preset         international co-publication                                source
-=============  ==========================================================  =========================================
-``leiden``     ≥ 2 countries among all affiliations and authorship          CWTS Leiden Ranking Open Edition:
-               countries; articles, reviews, book chapters; no retracted    P(int collab) / PP(int collab)
-               or paratext; Hong Kong and Macao count as China
-``scival``     exclusive categories per work: international (≥ 2            Elsevier SciVal, "Collaboration" metric
-               countries), national (one country, ≥ 2 institutions),
-               institutional (one institution, ≥ 2 authors), single
-               authorship
-``bibliometrix`` MCP: the work's authors come from ≥ 2 countries; SCP: one   bibliometrix ``biblioAnalysis``
-               country; every document type, Hong Kong and Macao kept       (Aria & Cuccurullo 2017)
-               apart
-=============  ==========================================================  =========================================
+``leiden`` (default) — CWTS Leiden Ranking Open Edition, P(int collab):
+    a work is international when it has at least two countries among all
+    affiliations and authorship countries; articles, reviews and book
+    chapters, not retracted, not paratext; Hong Kong and Macao count as China.
+``scival`` — Elsevier SciVal's "Collaboration" metric: exclusive categories
+    per work: international (at least two countries), national (one country,
+    at least two institutions), institutional (one institution, at least two
+    authors) and single authorship.
+``bibliometrix`` — bibliometrix ``biblioAnalysis`` (Aria & Cuccurullo 2017):
+    MCP, the work's authors come from at least two countries; SCP, from one;
+    every document type; Hong Kong and Macao kept apart.
 
 The preset sets the defaults for document types and the Hong Kong/Macao
 switch, and adds its own columns; explicit arguments still win.

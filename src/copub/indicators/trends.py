@@ -67,9 +67,7 @@ def share_names(shares_by_year: pl.DataFrame) -> list[str]:
     ]
 
 
-def _newcombe(
-    k1: float, n1: float, k2: float, n2: float
-) -> tuple[float, float]:
+def _newcombe(k1: float, n1: float, k2: float, n2: float) -> tuple[float, float]:
     """Newcombe's hybrid score interval for p2 - p1, from the two Wilson intervals."""
     l1, u1 = (float(x[0]) for x in wilson_interval([k1], [n1]))
     l2, u2 = (float(x[0]) for x in wilson_interval([k2], [n2]))

@@ -39,9 +39,7 @@ def institution_works(
     if isinstance(types, str):
         if types == "core":
             works = works.filter(
-                pl.col("type").is_in(CORE_TYPES)
-                & ~pl.col("is_retracted")
-                & ~pl.col("is_paratext")
+                pl.col("type").is_in(CORE_TYPES) & ~pl.col("is_retracted") & ~pl.col("is_paratext")
             )
         elif types != "all":
             raise UsageError(f"types must be 'core', 'all' or a list of types, not {types!r}")
@@ -54,6 +52,9 @@ def institution_works(
         .select("work_id")
         .unique()
     )
-    return works.join(home_works, on="work_id", how="semi").select("work_id", "year").sort(
-        "work_id"
-    ).collect()
+    return (
+        works.join(home_works, on="work_id", how="semi")
+        .select("work_id", "year")
+        .sort("work_id")
+        .collect()
+    )

@@ -91,7 +91,9 @@ def _authorships(exploded: pl.DataFrame) -> pl.DataFrame:
         "work_id",
         "position",
         author_id=_short(author.struct.field("id")),
-        author_name=pl.coalesce(author.struct.field("display_name"), a.struct.field("raw_author_name")),
+        author_name=pl.coalesce(
+            author.struct.field("display_name"), a.struct.field("raw_author_name")
+        ),
         is_corresponding=a.struct.field("is_corresponding").fill_null(False),
         countries=a.struct.field("countries").fill_null([]),
         n_institutions=institution_ids.list.drop_nulls().list.n_unique().fill_null(0),

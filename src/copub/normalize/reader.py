@@ -113,8 +113,10 @@ def _check_ids(works: pl.DataFrame, path: Path) -> pl.DataFrame:
     )
     if bad.height:
         row = bad.row(0, named=True)
-        what = "no publication_year" if row["id"] and _WORK_ID.match(row["id"]) else (
-            f"id {row['id']!r} is not an OpenAlex work id (W…)"
+        what = (
+            "no publication_year"
+            if row["id"] and _WORK_ID.match(row["id"])
+            else (f"id {row['id']!r} is not an OpenAlex work id (W…)")
         )
         raise DataError(f"{path}: record {row['_record']}: {what}")
     return works
