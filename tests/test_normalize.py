@@ -99,11 +99,13 @@ def test_duplicate_pages_are_counted(openalex_pages: list[Path]) -> None:
     ("content", "message"),
     [
         (
-            b'{"meta": {}, "results": [{"id": "https://openalex.org/W1", "publication_year": 2020}, ',
+            b'{"meta": {}, "results": [{"id": "https://openalex.org/W1", '
+            b'"publication_year": 2020}, ',
             "not valid JSON",
         ),
         (
-            b'{"id": "W1", "publication_year": 2020}\n{"id": "W2", "publication_year": 2020, "authorships": "x"}\n',
+            b'{"id": "W1", "publication_year": 2020}\n'
+            b'{"id": "W2", "publication_year": 2020, "authorships": "x"}\n',
             "line 2 (W2): malformed work",
         ),
         (b'{"id": "W1", "publication_year": 2020}\nnot json\n', "line 2: not valid JSON"),

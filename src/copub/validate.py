@@ -7,7 +7,7 @@ import re
 
 from copub.errors import UsageError
 
-__all__ = ["parse_year_range", "parse_institution_id"]
+__all__ = ["parse_institution_id", "parse_year_range"]
 
 _INSTITUTION = re.compile(r"^(?:https?://openalex\.org/)?([Ii]\d+)$")
 _FIRST_YEAR = 1900
