@@ -1,0 +1,207 @@
+"""Walking the cursor chains: one chain per year, bounded concurrency across years.
+
+A :class:`ChainRunner` holds the state of one fetch (stop flag, page size,
+counters); it is created per call, never shared between calls.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from copub.errors import BudgetExhaustedError, NetworkError
+from copub.fetch.query import page_url, strip_secrets, work_url
+from copub.fetch.store import RawStore
+from copub.fetch.transport import HTTPStatusError, PerPageRefusedError, Transport
+from copub.progress import Progress
+from copub.settings import Settings
+
+__all__ = ["ChainRunner"]
+
+_FALLBACK_PER_PAGE = 100
+
+
+class _StoppedError(Exception):
+    """Another year failed; this one stops after its current request."""
+
+
+def _short(openalex_id: str) -> str:
+    return openalex_id.rsplit("/", 1)[-1]
+
+
+def _check_page(data: Any) -> None:
+    if not isinstance(data, dict):
+        raise ValueError("not an OpenAlex list response")
+    results, meta = data.get("results"), data.get("meta")
+    if not isinstance(results, list) or not isinstance(meta, dict):
+        raise ValueError("a list response needs 'meta' and 'results'")
+    if not all(isinstance(w, dict) and isinstance(w.get("id"), str) for w in results):
+        raise ValueError("a result has no work id")
+
+
+def _check_work(data: Any) -> None:
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise ValueError("not an OpenAlex work")
+
+
+@dataclass
+class ChainRunner:
+    """Fetch every year's chain, then the full record of its truncated works.
+
+    Parameters
+    ----------
+    store : RawStore
+        Where pages go; it knows where each chain stopped last time.
+    transport : Transport
+        The HTTP client with retries.
+    settings : Settings
+        ``api_url``, ``per_page`` and ``concurrency`` are used here.
+    progress : Progress
+        Where progress lines go.
+    refetch_truncated : bool
+        Re-fetch works with ``is_authors_truncated`` from ``/works/W…``.
+    """
+
+    store: RawStore
+    transport: Transport
+    settings: Settings
+    progress: Progress
+    refetch_truncated: bool = True
+    per_page: int = 0
+    pages_fetched: dict[int, int] = field(default_factory=dict)
+    refetched_now: int = 0
+    refetch_failed: list[str] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.per_page = self.per_page or self.settings.per_page
+
+    def run(self, years: Sequence[int]) -> None:
+        """Fetch ``years``, at most ``settings.concurrency`` at a time.
+
+        The first error stops the other years after their current request;
+        everything stored so far stays. A 429 wins over other errors, so the
+        caller learns that the budget, not the data, is the problem.
+        """
+        errors: list[BaseException] = []
+        workers = max(1, min(self.settings.concurrency, len(years)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="copub-fetch") as pool:
+            futures = [pool.submit(self._year, year) for year in years]
+            try:
+                for future in as_completed(futures):
+                    exc = future.exception()
+                    if exc is not None and not isinstance(exc, _StoppedError):
+                        errors.append(exc)
+                        self._stop.set()
+            except BaseException:
+                self._stop.set()
+                raise
+        if errors:
+            budget = [e for e in errors if isinstance(e, BudgetExhaustedError)]
+            raise (budget or errors)[0]
+
+    def _year(self, year: int) -> None:
+        self._chain(year)
+        if self.refetch_truncated:
+            self._refetch(year)
+        chain = self.store.chain(year)
+        received = len({work_id for entry in chain for work_id in entry.ids})
+        expected = chain[-1].count if chain else None
+        line = f"{year} done: {received} works, meta.count {expected}"
+        if expected is not None and received != expected:
+            line += f" (difference {received - expected:+d}: the server delivered "
+            line += "fewer works than it counted)" if received < expected else "more)"
+        self.progress.note(line)
+
+    def _lower_per_page(self, tried: int) -> bool:
+        """Fall back to 100 per page once, for every year; False if already there."""
+        with self._lock:
+            if self.per_page < tried:
+                return True
+            if tried > _FALLBACK_PER_PAGE:
+                self.per_page = _FALLBACK_PER_PAGE
+                self.progress.note(f"server refused per-page={tried}; using {self.per_page}")
+                return True
+            return False
+
+    def _chain(self, year: int) -> None:
+        chain = self.store.chain(year)
+        if chain and chain[-1].last:
+            return
+        cursor = chain[-1].next_cursor if chain else "*"
+        if chain:
+            self.progress.note(f"{year}: resuming after page {len(chain)}")
+        query = self.store.queries[year]
+        while True:
+            if self._stop.is_set():
+                raise _StoppedError
+            per_page = self.per_page
+            url = page_url(query, per_page=per_page, cursor=str(cursor))
+            try:
+                body, data = self.transport.get_json(url, shape=_check_page)
+            except PerPageRefusedError:
+                if self._lower_per_page(per_page):
+                    continue
+                raise
+            results, meta = data["results"], data["meta"]
+            ids = tuple(_short(work["id"]) for work in results)
+            truncated = tuple(
+                work_id
+                for work_id, work in zip(ids, results, strict=True)
+                if work.get("is_authors_truncated")
+            )
+            next_cursor = meta.get("next_cursor") or None
+            if results and next_cursor == cursor:
+                raise NetworkError(f"{strip_secrets(url)}: the server handed back the same cursor")
+            count = meta.get("count")
+            entry = self.store.add_page(
+                year,
+                strip_secrets(url),
+                str(cursor),
+                body,
+                next_cursor=next_cursor,
+                count=count if isinstance(count, int) else None,
+                ids=ids,
+                truncated=truncated,
+            )
+            with self._lock:
+                self.pages_fetched[year] = self.pages_fetched.get(year, 0) + 1
+            self.progress.tick(f"{year}: page {entry.page}, meta.count {entry.count}")
+            if entry.last:
+                return
+            cursor = next_cursor
+
+    def _refetch(self, year: int) -> None:
+        wanted = [w for entry in self.store.chain(year) for w in entry.truncated]
+        for work_id in dict.fromkeys(wanted):
+            if self.store.work(work_id) is not None:
+                continue
+            if self._stop.is_set():
+                raise _StoppedError
+            url = work_url(work_id, self.settings.api_url)
+            try:
+                _, data = self.transport.get_json(url, shape=_check_work)
+            except HTTPStatusError as exc:
+                if exc.status != 404:
+                    raise
+                self._failed(work_id, "not found (404)")
+                continue
+            if _short(data["id"]) != work_id:
+                self._failed(work_id, f"answered as {_short(data['id'])} (merged?)")
+                continue
+            # One line, so the normalizer reads it as JSON Lines.
+            self.store.add_work(work_id, strip_secrets(url), orjson.dumps(data) + b"\n")
+            with self._lock:
+                self.refetched_now += 1
+            self.progress.tick(f"{year}: re-fetched {work_id} (authors were truncated)")
+
+    def _failed(self, work_id: str, why: str) -> None:
+        with self._lock:
+            self.refetch_failed.append(work_id)
+        self.progress.note(f"cannot re-fetch {work_id}: {why}; its truncated record is kept")

@@ -1,0 +1,277 @@
+"""Raw OpenAlex files on disk, and the state of every year's cursor chain.
+
+Layout under ``data_dir/raw/openalex/<institution>/``::
+
+    manifest.jsonl                 the log of files written (see copub.fetch.manifest)
+    pages/<year>-<query hash>/00001.json
+                                   list responses, byte for byte as received
+    works/W….json                  works re-fetched in full, one JSON line each
+    .lock                          held while a fetch runs
+
+The manifest is the only source of truth. On opening, each chain is replayed
+from the log and checked file by file (sha256); it is cut at the first page
+that is missing or altered, and fetching resumes from the cursor of that page.
+Files the manifest does not vouch for (temporary files, a page renamed just
+before a kill, altered files) are deleted, so they can never be read as data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from copub.errors import UsageError
+from copub.fetch.atomic import TMP_SUFFIX, atomic_write
+from copub.fetch.manifest import (
+    ManifestWriter,
+    PageEntry,
+    WorkEntry,
+    now,
+    read_manifest,
+)
+
+__all__ = ["RawStore", "raw_dir"]
+
+_MANIFEST = "manifest.jsonl"
+
+
+def raw_dir(data_dir: Path, institution: str) -> Path:
+    """Where the raw files of one institution live.
+
+    Examples
+    --------
+    >>> raw_dir(Path("/d"), "I1").as_posix()
+    '/d/raw/openalex/I1'
+    """
+    return Path(data_dir) / "raw" / "openalex" / institution
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_ok(root: Path, relative: str, sha256: str) -> bool:
+    try:
+        return _sha256((root / relative).read_bytes()) == sha256
+    except OSError:
+        return False
+
+
+def _chain_dir(year: int, query: str) -> str:
+    """Pages of different queries for one year never share a file name."""
+    return f"pages/{year}-{hashlib.sha1(query.encode()).hexdigest()[:10]}"
+
+
+def _lock(root: Path) -> IO[bytes] | None:
+    """An exclusive lock on the store; the kernel drops it when the process dies."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no cross-process guard
+        return None
+    handle = (root / ".lock").open("wb")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise UsageError(f"another copub fetch is writing to {root}; wait for it to end") from None
+    return handle
+
+
+class RawStore:
+    """The raw files of one institution, with resumable cursor chains.
+
+    Open it with :meth:`open`; it is a context manager. Each year's chain is
+    written by one thread; different years may be written concurrently.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with RawStore.open(Path(tempfile.mkdtemp()), "I1", {2020: "http://h/works?f"}) as store:
+    ...     entry = store.add_page(2020, "http://h/works?f&cursor=*", "*", b'{"results":[]}',
+    ...                            next_cursor=None, count=0, ids=(), truncated=())
+    ...     store.chain(2020)[-1].last
+    True
+    """
+
+    def __init__(self, root: Path, queries: Mapping[int, str]) -> None:
+        self.root = root
+        self.queries = dict(queries)
+        self._chains: dict[int, list[PageEntry]] = {year: [] for year in queries}
+        self._works: dict[str, WorkEntry] = {}
+        self._lock = threading.Lock()
+        self._lock_file: IO[bytes] | None = None
+        self._log: ManifestWriter | None = None
+        self.removed_files = 0
+
+    @classmethod
+    def open(cls, data_dir: Path, institution: str, queries: Mapping[int, str]) -> RawStore:
+        """Lock the store, replay the manifest, check every file it names, drop the rest.
+
+        Parameters
+        ----------
+        data_dir : Path
+            The data directory.
+        institution : str
+            Short OpenAlex id; each institution has its own store.
+        queries : mapping of int to str
+            The list URL (without paging) of each year to be fetched.
+        """
+        root = raw_dir(data_dir, institution)
+        root.mkdir(parents=True, exist_ok=True)
+        store = cls(root, queries)
+        store._lock_file = _lock(root)
+        try:
+            store._load()
+            store._log = ManifestWriter(root / _MANIFEST)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _load(self) -> None:
+        chains: dict[tuple[int, str], list[PageEntry]] = {}
+        for entry in read_manifest(self.root / _MANIFEST):
+            if isinstance(entry, WorkEntry):
+                self._works[entry.work_id] = entry
+                continue
+            chain = chains.setdefault((entry.year, entry.query), [])
+            # A page re-fetched after a cut replaces it and everything after it.
+            if entry.page <= len(chain) + 1:
+                del chain[entry.page - 1 :]
+                chain.append(entry)
+        keep: set[str] = set()
+        for (year, query), chain in chains.items():
+            if self.queries.get(year) == query:
+                chain = self._verified(chain)
+                self._chains[year] = chain
+            keep.update(entry.path for entry in chain)
+        for work_id, work in list(self._works.items()):
+            if _file_ok(self.root, work.path, work.sha256):
+                keep.add(work.path)
+            else:
+                del self._works[work_id]
+        self._remove_unlisted(keep)
+
+    def _verified(self, chain: list[PageEntry]) -> list[PageEntry]:
+        for position, entry in enumerate(chain):
+            if not _file_ok(self.root, entry.path, entry.sha256):
+                return chain[:position]
+        return chain
+
+    def _remove_unlisted(self, keep: set[str]) -> None:
+        for folder in (self.root / "pages", self.root / "works"):
+            if not folder.is_dir():
+                continue
+            for path in folder.rglob("*"):
+                relative = path.relative_to(self.root).as_posix()
+                if path.is_file() and (relative not in keep or path.name.endswith(TMP_SUFFIX)):
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                        self.removed_files += 1
+
+    def close(self) -> None:
+        """Close the manifest and release the lock."""
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+    def __enter__(self) -> RawStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def chain(self, year: int) -> tuple[PageEntry, ...]:
+        """The verified pages of a year's chain, in order."""
+        with self._lock:
+            return tuple(self._chains[year])
+
+    def work(self, work_id: str) -> WorkEntry | None:
+        """The stored full record of a work, if any."""
+        with self._lock:
+            return self._works.get(work_id)
+
+    def _append(self, entry: PageEntry | WorkEntry) -> None:
+        if self._log is None:
+            raise RuntimeError("the store is closed")
+        self._log.append(entry)
+
+    def add_page(
+        self,
+        year: int,
+        url: str,
+        cursor: str,
+        body: bytes,
+        *,
+        next_cursor: str | None,
+        count: int | None,
+        ids: tuple[str, ...],
+        truncated: tuple[str, ...],
+    ) -> PageEntry:
+        """Store the next page of ``year``'s chain: file first, then its manifest entry."""
+        with self._lock:
+            number = len(self._chains[year]) + 1
+        query = self.queries[year]
+        relative = f"{_chain_dir(year, query)}/{number:05d}.json"
+        atomic_write(self.root / relative, body)
+        entry = PageEntry(
+            year=year,
+            page=number,
+            query=query,
+            url=url,
+            cursor=cursor,
+            next_cursor=next_cursor,
+            count=count,
+            results=len(ids),
+            ids=ids,
+            truncated=truncated,
+            path=relative,
+            sha256=_sha256(body),
+            time=now(),
+        )
+        self._append(entry)
+        with self._lock:
+            self._chains[year].append(entry)
+        return entry
+
+    def add_work(self, work_id: str, url: str, body: bytes) -> WorkEntry:
+        """Store the full record of one work (one JSON line)."""
+        relative = f"works/{work_id}.json"
+        atomic_write(self.root / relative, body)
+        entry = WorkEntry(work_id, url, relative, _sha256(body), now())
+        self._append(entry)
+        with self._lock:
+            self._works[work_id] = entry
+        return entry
+
+    def files(self, years: Iterable[int]) -> tuple[list[Path], int]:
+        """The files to build tables from, and how many of them are re-fetched works.
+
+        Only files the manifest vouches for: every page of each year's chain,
+        then the full record of every truncated work listed on those pages.
+        """
+        pages: list[Path] = []
+        works: list[Path] = []
+        with self._lock:
+            for year in years:
+                for entry in self._chains[year]:
+                    pages.append(self.root / entry.path)
+                    for work_id in entry.truncated:
+                        full = self._works.get(work_id)
+                        if full is not None:
+                            works.append(self.root / full.path)
+        unique_works = sorted(set(works))
+        return pages + unique_works, len(unique_works)
