@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from copub.errors import CopubError
+from copub.fetch import FetchResult, fetch_works
 from copub.normalize import Tables, load_tables, read_works
 from copub.provenance import Provenance
 from copub.settings import Settings
 
 __all__ = [
     "CopubError",
+    "FetchResult",
     "Provenance",
     "Settings",
     "Tables",
+    "fetch_works",
     "load_tables",
     "read_works",
 ]
