@@ -17,7 +17,13 @@ import pycountry
 from copub.classify.home import home_authorships
 from copub.normalize import Tables
 
-__all__ = ["authorship_countries", "valid_country_codes", "work_countries"]
+__all__ = [
+    "authorship_countries",
+    "country_code_expr",
+    "unknown_country_codes",
+    "valid_country_codes",
+    "work_countries",
+]
 
 #: Kosovo: used by OpenAlex and the World Bank, a user-assigned code in ISO 3166.
 _EXTRA_CODES = frozenset({"XK"})
@@ -28,6 +34,21 @@ _MERGED_INTO_CHINA = ("HK", "MO")
 def valid_country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes known to pycountry, plus Kosovo (XK)."""
     return frozenset(c.alpha_2 for c in pycountry.countries) | _EXTRA_CODES
+
+
+def country_code_expr(expr: pl.Expr, *, merge_hk_mo: bool = True) -> pl.Expr:
+    """Trim and upper-case a country code; Hong Kong and Macao become China when merging.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"code": [" hk", "MO", "se"]})
+    >>> frame.select(country_code_expr(pl.col("code")))["code"].to_list()
+    ['CN', 'CN', 'SE']
+    """
+    code = expr.str.strip_chars().str.to_uppercase()
+    if not merge_hk_mo:
+        return code
+    return code.replace(dict.fromkeys(_MERGED_INTO_CHINA, "CN"))
 
 
 def _codes(tables: Tables) -> pl.LazyFrame:
@@ -62,13 +83,9 @@ def authorship_countries(tables: Tables, *, merge_hk_mo: bool = True) -> pl.Data
         one row for every authorship, including those with no country.
     """
     valid = sorted(valid_country_codes())
-    codes = _codes(tables).with_columns(is_valid=pl.col("code").is_in(valid))
-    if merge_hk_mo:
-        codes = codes.with_columns(
-            code=pl.when(pl.col("code").is_in(_MERGED_INTO_CHINA))
-            .then(pl.lit("CN"))
-            .otherwise(pl.col("code"))
-        )
+    codes = _codes(tables).with_columns(is_valid=pl.col("code").is_in(valid)).with_columns(
+        code=country_code_expr(pl.col("code"), merge_hk_mo=merge_hk_mo)
+    )
     grouped = codes.group_by("work_id", "position").agg(
         countries=pl.col("code").filter(pl.col("is_valid")).unique().sort(),
         unknown_codes=pl.col("code").filter(~pl.col("is_valid")).unique().sort(),
@@ -149,4 +166,32 @@ def work_countries(
             "country_missing",
         )
         .sort("work_id")
+    )
+
+
+def unknown_country_codes(tables: Tables) -> pl.DataFrame:
+    """The codes that are not ISO alpha-2, counted, for the data-quality notes.
+
+    Returns
+    -------
+    pl.DataFrame
+        ``code, n_authorships, n_works``, most frequent first; empty when every
+        code is known.
+
+    Examples
+    --------
+    >>> unknown_country_codes(Tables.empty()).columns
+    ['code', 'n_authorships', 'n_works']
+    """
+    valid = sorted(valid_country_codes())
+    return (
+        _codes(tables)
+        .filter(~pl.col("code").is_in(valid))
+        .group_by("code")
+        .agg(
+            n_authorships=pl.struct("work_id", "position").n_unique().cast(pl.Int64),
+            n_works=pl.col("work_id").n_unique().cast(pl.Int64),
+        )
+        .sort(["n_authorships", "code"], descending=[True, False])
+        .collect()
     )

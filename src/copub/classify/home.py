@@ -19,7 +19,8 @@ def home_affiliations(tables: Tables, institution: str) -> pl.DataFrame:
         (pl.col("institution_id") == institution) | pl.col("lineage").list.contains(institution)
     )["institution_id"]
     return tables.affiliations.with_columns(
-        is_home=(pl.col("institution_id") == institution) | pl.col("institution_id").is_in(home_ids)
+        is_home=(pl.col("institution_id") == institution)
+        | pl.col("institution_id").is_in(home_ids.implode())
     )
 
 
