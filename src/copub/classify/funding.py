@@ -1,0 +1,116 @@
+"""EU funding flags: European Commission (Horizon 2020 / Horizon Europe), ERC and MSCA.
+
+Funders are recognised by OpenAlex funder id or by ROR, never by name.
+
+Sources of the ids (checked with the project's code/page search, 2026):
+
+- OpenAlex funder ids: the funder table of OpenAlex's own awards pipeline
+  (``F4320320300`` European Commission, ``F4320332999`` Horizon 2020 Framework
+  Programme, ``F4320335254`` Horizon 2020, ``F4320333065`` Seventh Framework
+  Programme, ``F4320334678`` European Research Council, ``F4320338335`` H2020
+  European Research Council, ``F4320338453`` HORIZON EUROPE European Research
+  Council, ``F4320338337`` H2020 Marie Skłodowska-Curie Actions,
+  ``F4320338438`` HORIZON EUROPE Marie Sklodowska-Curie Actions); the same
+  table's ids for NIH, NSFC, JSPS and the Gates Foundation match the funders
+  in the real pages in ``../shared``. ``F4320337670`` (H2020 Euratom) is from
+  OpenAlex's documentation of the award object.
+- RORs: European Commission ``00k4n6c32`` and European Research Council
+  ``0472cxd90`` (ror.org records, as used in InvenioRDM's and DataCite
+  funder vocabularies).
+
+``funded_ec`` is the whole EU framework-programme family, so it includes ERC
+and MSCA funding (both are Horizon 2020 / Horizon Europe programmes);
+``funded_erc`` and ``funded_msca`` are those parts. The Horizon Europe
+framework programme's own funder id was not found in a source that could be
+checked; its grants are still caught when OpenAlex attributes them to the
+Commission (id or ROR), to the ERC or to MSCA.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from copub.normalize import Tables
+
+__all__ = ["FUNDER_GROUPS", "FunderGroup", "funding_flags"]
+
+
+@dataclass(frozen=True)
+class FunderGroup:
+    """A funder family: the flag column it sets and the ids that identify it."""
+
+    column: str
+    label: str
+    openalex_ids: tuple[str, ...]
+    rors: tuple[str, ...]
+
+
+_ERC_IDS = ("F4320334678", "F4320338335", "F4320338453")
+_MSCA_IDS = ("F4320338337", "F4320338438")
+_ERC_RORS = ("0472cxd90",)
+
+FUNDER_GROUPS: tuple[FunderGroup, ...] = (
+    FunderGroup(
+        column="funded_ec",
+        label="European Commission: framework programmes incl. Horizon 2020/Europe, ERC, MSCA",
+        openalex_ids=(
+            "F4320320300",
+            "F4320332999",
+            "F4320335254",
+            "F4320333065",
+            "F4320337670",
+            *_ERC_IDS,
+            *_MSCA_IDS,
+        ),
+        rors=("00k4n6c32", *_ERC_RORS),
+    ),
+    FunderGroup(
+        column="funded_erc",
+        label="European Research Council",
+        openalex_ids=_ERC_IDS,
+        rors=_ERC_RORS,
+    ),
+    FunderGroup(
+        column="funded_msca",
+        label="Marie Skłodowska-Curie Actions",
+        openalex_ids=_MSCA_IDS,
+        rors=(),
+    ),
+)
+
+
+def funding_flags(tables: Tables) -> pl.DataFrame:
+    """One row per work: ``work_id, funded_ec, funded_erc, funded_msca`` (Booleans).
+
+    Examples
+    --------
+    >>> from copub import Tables
+    >>> funding_flags(Tables.empty()).columns
+    ['work_id', 'funded_ec', 'funded_erc', 'funded_msca']
+    """
+    funders = tables.funding.lazy().select(
+        "work_id",
+        funder_id=pl.col("funder_id").str.strip_prefix("https://openalex.org/"),
+        funder_ror=pl.col("funder_ror").str.strip_prefix("https://ror.org/").str.to_lowercase(),
+    )
+    per_work = funders.group_by("work_id").agg(
+        (
+            pl.col("funder_id").is_in(group.openalex_ids)
+            | pl.col("funder_ror").is_in(group.rors).fill_null(False)
+        )
+        .any()
+        .alias(group.column)
+        for group in FUNDER_GROUPS
+    )
+    columns = [group.column for group in FUNDER_GROUPS]
+    return (
+        tables.works.lazy()
+        .select("work_id")
+        .join(per_work, on="work_id", how="left")
+        .with_columns(pl.col(c).fill_null(False) for c in columns)
+        .select("work_id", *columns)
+        .sort("work_id")
+        .collect()
+    )
