@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copub.classify import load_groups, load_register
 from copub.errors import CopubError
 from copub.fetch import FetchResult, fetch_works
 from copub.normalize import Tables, load_tables, read_works
@@ -15,6 +16,8 @@ __all__ = [
     "Settings",
     "Tables",
     "fetch_works",
+    "load_groups",
+    "load_register",
     "load_tables",
     "read_works",
 ]

@@ -1,0 +1,52 @@
+"""Stage 3: label each work with its countries, partner groups, channel level and EU funding."""
+
+from __future__ import annotations
+
+from copub.classify.channels import (
+    Register,
+    channel_levels,
+    load_register,
+    normalize_issn,
+    normalize_issn_expr,
+)
+from copub.classify.countries import (
+    authorship_countries,
+    unknown_country_codes,
+    valid_country_codes,
+    work_countries,
+)
+from copub.classify.funding import FUNDER_GROUPS, FunderGroup, funding_flags
+from copub.classify.groups import (
+    Group,
+    Member,
+    Membership,
+    PartnerGroups,
+    load_groups,
+    resolve_members,
+    work_group_flags,
+)
+from copub.classify.home import home_affiliations, home_authorships
+
+__all__ = [
+    "FUNDER_GROUPS",
+    "FunderGroup",
+    "Group",
+    "Member",
+    "Membership",
+    "PartnerGroups",
+    "Register",
+    "authorship_countries",
+    "channel_levels",
+    "funding_flags",
+    "home_affiliations",
+    "home_authorships",
+    "load_groups",
+    "load_register",
+    "normalize_issn",
+    "normalize_issn_expr",
+    "resolve_members",
+    "unknown_country_codes",
+    "valid_country_codes",
+    "work_countries",
+    "work_group_flags",
+]
