@@ -212,3 +212,17 @@ def test_unknown_institution_gets_a_note(server: ReplayServer, tmp_path: Path) -
 def test_bad_arguments_are_usage_errors(tmp_path: Path, institution: str, years: str) -> None:
     with pytest.raises(copub.errors.UsageError):
         copub.fetch_works(institution, years, settings=copub.Settings(data_dir=tmp_path))
+
+
+def test_a_429_in_one_year_cuts_short_the_backoff_of_another(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    import time
+
+    server.inject("503", year=2006, page=1, retry_after="30")
+    server.inject("429", year=2007, page=3)
+    start = time.monotonic()
+    with pytest.raises(BudgetExhaustedError):
+        _fetch(server, tmp_path, backoff_max=30.0, concurrency=2)
+    assert time.monotonic() - start < 5
+    assert server.stats.faults["503"] == 1 and server.stats.faults["429"] == 1

@@ -17,7 +17,12 @@ import orjson
 from copub.errors import BudgetExhaustedError, NetworkError
 from copub.fetch.query import page_url, strip_secrets, work_url
 from copub.fetch.store import RawStore
-from copub.fetch.transport import HTTPStatusError, PerPageRefusedError, Transport
+from copub.fetch.transport import (
+    CancelledError,
+    HTTPStatusError,
+    PerPageRefusedError,
+    Transport,
+)
 from copub.progress import Progress
 from copub.settings import Settings
 
@@ -96,15 +101,20 @@ class ChainRunner:
             try:
                 for future in as_completed(futures):
                     exc = future.exception()
-                    if exc is not None and not isinstance(exc, _StoppedError):
+                    if exc is not None and not isinstance(exc, (_StoppedError, CancelledError)):
                         errors.append(exc)
-                        self._stop.set()
+                        self._halt()
             except BaseException:
-                self._stop.set()
+                self._halt()
                 raise
         if errors:
             budget = [e for e in errors if isinstance(e, BudgetExhaustedError)]
             raise (budget or errors)[0]
+
+    def _halt(self) -> None:
+        """Stop the other years: no new page, and no more waiting in a backoff."""
+        self._stop.set()
+        self.transport.cancel()
 
     def _year(self, year: int) -> None:
         self._chain(year)

@@ -45,6 +45,7 @@ from copub.fetch.query import strip_secrets
 from copub.settings import Settings
 
 __all__ = [
+    "CancelledError",
     "HTTPStatusError",
     "PerPageRefusedError",
     "RetryCounter",
@@ -71,6 +72,10 @@ class HTTPStatusError(NetworkError):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
+
+
+class CancelledError(NetworkError):
+    """The transport was cancelled (another year failed, or Ctrl-C) while waiting."""
 
 
 class PerPageRefusedError(NetworkError):
@@ -173,6 +178,7 @@ class Transport:
         self.settings = settings
         self.retries = RetryCounter()
         self._on_retry = on_retry
+        self._cancelled = threading.Event()
         agent = "copub (https://github.com/copub)"
         self._headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
         if settings.email:
@@ -199,6 +205,14 @@ class Transport:
     ) -> None:
         self.close()
 
+    def cancel(self) -> None:
+        """Wake every backoff wait and refuse further requests, so threads end promptly."""
+        self._cancelled.set()
+
+    def _sleep(self, seconds: float) -> None:
+        if self._cancelled.wait(seconds):
+            raise CancelledError("fetch cancelled")
+
     def close(self) -> None:
         """Close the pooled connections."""
         self._pool.clear()
@@ -211,6 +225,8 @@ class Transport:
 
     def _attempt(self, url: str, shape: ShapeCheck | None) -> tuple[bytes, Any]:
         shown = strip_secrets(url)
+        if self._cancelled.is_set():
+            raise CancelledError("fetch cancelled")
         try:
             response = self._pool.request(
                 "GET", self._with_key(url), headers=self._headers, preload_content=True
@@ -295,6 +311,7 @@ class Transport:
             wait=self._wait,
             retry=retry_if_exception_type(_TransientError),
             before_sleep=lambda state: self._before_sleep(url, state),
+            sleep=self._sleep,
             reraise=True,
         )
         try:
