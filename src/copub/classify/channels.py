@@ -35,7 +35,7 @@ def _work_issns(tables: Tables) -> pl.LazyFrame:
             pl.col("issn_l"), pl.col("issns").fill_null(pl.lit([], pl.List(pl.String)))
         ),
     )
-    return (
+    stated = (
         tables.works.lazy()
         .join(sources, on="source_id", how="left")
         .select(
@@ -48,8 +48,17 @@ def _work_issns(tables: Tables) -> pl.LazyFrame:
             ),
         )
         .explode("issn")
-        .with_columns(issn=normalize_issn_expr(pl.col("issn")))
-        .filter(pl.col("issn").is_not_null())
+        .drop_nulls("issn")
+        .unique()
+    )
+    # Normalise each distinct ISSN string once, not once per work.
+    normalised = stated.select("issn").unique().with_columns(
+        valid=normalize_issn_expr(pl.col("issn"))
+    )
+    return (
+        stated.join(normalised, on="issn")
+        .filter(pl.col("valid").is_not_null())
+        .select("work_id", "year", issn="valid")
         .unique()
     )
 

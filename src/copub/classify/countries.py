@@ -73,6 +73,37 @@ def _codes(tables: Tables) -> pl.LazyFrame:
     )
 
 
+def _labelled_codes(tables: Tables, merge_hk_mo: bool) -> pl.LazyFrame:
+    """``work_id, position, code, is_valid``: distinct codes, sorted by code.
+
+    Deduplicating and sorting once, before grouping, keeps every list below
+    sorted without a sort per group (several times faster on large tables).
+    """
+    valid = sorted(valid_country_codes())
+    return (
+        _codes(tables)
+        .with_columns(is_valid=pl.col("code").is_in(valid))
+        .with_columns(code=country_code_expr(pl.col("code"), merge_hk_mo=merge_hk_mo))
+        .unique(["work_id", "position", "code"])
+        .sort("code")
+    )
+
+
+def _as_lists(keys: list[str], codes: pl.LazyFrame) -> pl.LazyFrame:
+    """Group ``codes`` by ``keys`` into ``countries`` (known) and ``unknown_codes`` lists."""
+    return codes.group_by(keys).agg(
+        countries=pl.col("code").filter(pl.col("is_valid")),
+        unknown_codes=pl.col("code").filter(~pl.col("is_valid")),
+    )
+
+
+def _empty_lists() -> list[pl.Expr]:
+    return [
+        pl.col("countries").fill_null(pl.lit([], pl.List(pl.String))),
+        pl.col("unknown_codes").fill_null(pl.lit([], pl.List(pl.String))),
+    ]
+
+
 def authorship_countries(tables: Tables, *, merge_hk_mo: bool = True) -> pl.DataFrame:
     """One row per authorship with its known countries and any unknown codes.
 
@@ -81,23 +112,18 @@ def authorship_countries(tables: Tables, *, merge_hk_mo: bool = True) -> pl.Data
     pl.DataFrame
         ``work_id, position, countries (list, sorted), unknown_codes (list)``,
         one row for every authorship, including those with no country.
+
+    Examples
+    --------
+    >>> authorship_countries(Tables.empty()).columns
+    ['work_id', 'position', 'countries', 'unknown_codes']
     """
-    valid = sorted(valid_country_codes())
-    codes = _codes(tables).with_columns(is_valid=pl.col("code").is_in(valid)).with_columns(
-        code=country_code_expr(pl.col("code"), merge_hk_mo=merge_hk_mo)
-    )
-    grouped = codes.group_by("work_id", "position").agg(
-        countries=pl.col("code").filter(pl.col("is_valid")).unique().sort(),
-        unknown_codes=pl.col("code").filter(~pl.col("is_valid")).unique().sort(),
-    )
+    grouped = _as_lists(["work_id", "position"], _labelled_codes(tables, merge_hk_mo))
     return (
         tables.authorships.lazy()
         .select("work_id", "position")
         .join(grouped, on=["work_id", "position"], how="left")
-        .with_columns(
-            pl.col("countries").fill_null([]).cast(pl.List(pl.String)),
-            pl.col("unknown_codes").fill_null([]).cast(pl.List(pl.String)),
-        )
+        .with_columns(_empty_lists())
         .sort("work_id", "position")
         .collect()
     )
@@ -124,33 +150,46 @@ def work_countries(
         ``is_international`` holds when a work has at least two countries.
         ``country_missing`` holds when some authorship outside the home
         institution has no known country, so the work cannot be proven domestic.
+
+    Examples
+    --------
+    >>> work_countries(Tables.empty()).columns[:4]
+    ['work_id', 'countries', 'n_countries', 'is_international']
     """
-    per_authorship = authorship_countries(tables, merge_hk_mo=merge_hk_mo)
+    codes = _labelled_codes(tables, merge_hk_mo)
+    per_work_codes = _as_lists(
+        ["work_id"], codes.unique(["work_id", "code"]).sort("code")
+    )
+    known = (
+        codes.filter(pl.col("is_valid"))
+        .select("work_id", "position")
+        .unique()
+        .with_columns(has_country=pl.lit(True))
+    )
+    authorships = tables.authorships.lazy().select("work_id", "position")
     if institution is not None:
-        per_authorship = per_authorship.join(
-            home_authorships(tables, institution), on=["work_id", "position"], how="left"
+        authorships = authorships.join(
+            home_authorships(tables, institution).lazy(), on=["work_id", "position"], how="left"
         )
     else:
-        per_authorship = per_authorship.with_columns(is_home=pl.lit(False))
-    no_country = pl.col("countries").list.len() == 0
-    per_work = per_authorship.group_by("work_id").agg(
-        countries=pl.col("countries")
-        .list.explode(keep_nulls=False, empty_as_null=False)
-        .unique()
-        .sort(),
-        unknown_codes=pl.col("unknown_codes")
-        .list.explode(keep_nulls=False, empty_as_null=False)
-        .unique()
-        .sort(),
-        n_authorships_no_country=no_country.sum().cast(pl.Int32),
-        country_missing=(no_country & ~pl.col("is_home")).any(),
+        authorships = authorships.with_columns(is_home=pl.lit(False))
+    no_country = ~pl.col("has_country")
+    per_work_counts = (
+        authorships.join(known, on=["work_id", "position"], how="left")
+        .with_columns(pl.col("has_country").fill_null(False))
+        .group_by("work_id")
+        .agg(
+            n_authorships_no_country=no_country.sum().cast(pl.Int32),
+            country_missing=(no_country & ~pl.col("is_home")).any(),
+        )
     )
     return (
-        tables.works.select("work_id")
-        .join(per_work, on="work_id", how="left")
+        tables.works.lazy()
+        .select("work_id")
+        .join(per_work_codes, on="work_id", how="left")
+        .join(per_work_counts, on="work_id", how="left")
         .with_columns(
-            pl.col("countries").fill_null([]).cast(pl.List(pl.String)),
-            pl.col("unknown_codes").fill_null([]).cast(pl.List(pl.String)),
+            *_empty_lists(),
             pl.col("n_authorships_no_country").fill_null(0),
             pl.col("country_missing").fill_null(False),
         )
@@ -166,6 +205,7 @@ def work_countries(
             "country_missing",
         )
         .sort("work_id")
+        .collect()
     )
 
 

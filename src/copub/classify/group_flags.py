@@ -9,9 +9,9 @@ Every work gets a set of candidate partner keys from its non-home side:
   partner; a home author's second, non-home affiliation is (Hong Kong and
   Macao merge into China as in :func:`work_countries`);
 - ``institution``: each affiliated institution that is not the home
-  institution or one of its child units, as ``ror:<ROR>`` and as
-  ``id:<OpenAlex id>`` for itself and every institution in its lineage (so a
-  partner's child unit counts for the partner);
+  institution or one of its child units, by ROR and by OpenAlex id, for
+  itself and every institution in its lineage (so a partner's child unit
+  counts for the partner);
 - ``institution_type``: the OpenAlex ``type`` of those same institutions.
 
 One join of these candidates with the members of every group (by kind and
@@ -44,23 +44,24 @@ _MEMBER_SCHEMA = {
 
 
 def _member_keys(group: Group, membership: Membership) -> list[dict[str, object]]:
+    """Member rows keyed the way candidates are: ``(kind, key)``."""
     members = group.current_members() if membership == "current" else group.members
     rows: list[dict[str, object]] = []
     for m in members:
         if group.kind == "institution":
-            keys = [f"ror:{m.ror}"] if m.ror else []
-            keys += [f"id:{m.openalex_id}"] if m.openalex_id else []
+            keys = [("ror", m.ror)] if m.ror else []
+            keys += [("id", m.openalex_id)] if m.openalex_id else []
         else:
-            keys = [m.code]
+            keys = [("country" if group.kind == "country" else "type", m.code)]
         rows += [
             {
                 "group": group.key,
-                "kind": group.kind,
+                "kind": kind,
                 "key": key,
                 "valid_from": m.valid_from,
                 "valid_to": m.valid_to,
             }
-            for key in keys
+            for kind, key in keys
         ]
     return rows
 
@@ -68,7 +69,11 @@ def _member_keys(group: Group, membership: Membership) -> list[dict[str, object]
 def _candidates(
     tables: Tables, home_country: str, institution: str, merge_hk_mo: bool
 ) -> pl.LazyFrame:
-    """``work_id, kind, key``: every way a work could meet a partner."""
+    """``work_id, kind, key``: every way a work could meet a partner.
+
+    ``kind`` is ``country``, ``ror``, ``id`` (an OpenAlex id, the institution's
+    own or one in its lineage) or ``type``.
+    """
     partners = (
         home_affiliations(tables, institution)
         .lazy()
@@ -85,30 +90,25 @@ def _candidates(
     institutional = partners.select("work_id", key=pl.col("country_code"))
     countries = (
         pl.concat([reported, institutional])
+        .drop_nulls("key")
+        .unique()
         .with_columns(key=country_code_expr(pl.col("key"), merge_hk_mo=merge_hk_mo))
-        .filter(pl.col("key").is_not_null() & (pl.col("key") != home_country))
+        .filter(pl.col("key") != home_country)
         .with_columns(kind=pl.lit("country"))
     )
-    by_ror = partners.filter(pl.col("ror").is_not_null()).select(
-        "work_id", key=pl.lit("ror:") + pl.col("ror"), kind=pl.lit("institution")
-    )
-    by_id = (
-        partners.select(
-            "work_id",
-            key=pl.concat_list(
-                pl.col("institution_id"),
-                pl.col("lineage").fill_null(pl.lit([], pl.List(pl.String))),
-            ),
-        )
-        .explode("key")
-        .filter(pl.col("key").is_not_null())
-        .select("work_id", key=pl.lit("id:") + pl.col("key"), kind=pl.lit("institution"))
-    )
-    by_type = partners.filter(pl.col("type").is_not_null()).select(
-        "work_id", key=pl.col("type"), kind=pl.lit("institution_type")
-    )
+    by_ror = partners.select("work_id", key=pl.col("ror"), kind=pl.lit("ror"))
+    by_id = partners.select(
+        "work_id",
+        key=pl.concat_list(
+            pl.col("institution_id"), pl.col("lineage").fill_null(pl.lit([], pl.List(pl.String)))
+        ),
+        kind=pl.lit("id"),
+    ).explode("key")
+    by_type = partners.select("work_id", key=pl.col("type"), kind=pl.lit("type"))
     columns = ["work_id", "kind", "key"]
-    return pl.concat([f.select(columns) for f in (countries, by_ror, by_id, by_type)]).unique()
+    return pl.concat([f.select(columns) for f in (countries, by_ror, by_id, by_type)]).drop_nulls(
+        "key"
+    )
 
 
 def work_group_flags(
