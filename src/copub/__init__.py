@@ -5,6 +5,7 @@ from __future__ import annotations
 from copub.classify import load_groups, load_register
 from copub.errors import CopubError
 from copub.fetch import FetchResult, fetch_works
+from copub.indicators import compare_periods, window_indicators, yearly_indicators
 from copub.normalize import Tables, load_tables, read_works
 from copub.provenance import Provenance
 from copub.settings import Settings
@@ -15,9 +16,12 @@ __all__ = [
     "Provenance",
     "Settings",
     "Tables",
+    "compare_periods",
     "fetch_works",
     "load_groups",
     "load_register",
     "load_tables",
     "read_works",
+    "window_indicators",
+    "yearly_indicators",
 ]

@@ -6,6 +6,7 @@ from copub.indicators.intervals import bootstrap_ratios, wilson_interval
 from copub.indicators.presets import PRESETS
 from copub.indicators.trends import TrendTest, cochran_armitage, compare_periods
 from copub.indicators.universe import CORE_TYPES, institution_works
+from copub.indicators.yearly import indicator_specs, window_indicators, yearly_indicators
 
 __all__ = [
     "CORE_TYPES",
@@ -16,7 +17,10 @@ __all__ = [
     "cochran_armitage",
     "compare_periods",
     "fractional_weights",
+    "indicator_specs",
     "institution_works",
     "share_column",
     "wilson_interval",
+    "window_indicators",
+    "yearly_indicators",
 ]
