@@ -1,0 +1,83 @@
+"""Hypothesis strategies for OpenAlex-shaped works."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+INSTITUTIONS = [
+    ("I1", "NO", "education", ["I1"]),
+    ("I2", "NO", "education", ["I2", "I1"]),  # a child unit of I1
+    ("I3", "SE", "education", ["I3"]),
+    ("I4", "US", "facility", ["I4"]),
+    ("I5", "HK", "education", ["I5"]),
+    ("I6", "CN", "company", ["I6"]),
+]
+
+
+@st.composite
+def authorships(draw: st.DrawFn) -> dict[str, Any]:
+    chosen = draw(
+        st.lists(st.sampled_from(INSTITUTIONS), max_size=3, unique_by=lambda inst: inst[0])
+    )
+    countries = draw(st.lists(st.sampled_from(["NO", "SE", "US", "BR", "ZZ"]), max_size=2))
+    return {
+        "author_position": "middle",
+        "author": {
+            "id": f"https://openalex.org/A{draw(st.integers(1, 50))}",
+            "display_name": draw(st.text(max_size=5)),
+        },
+        "institutions": [
+            {
+                "id": f"https://openalex.org/{i}",
+                "display_name": f"Institution {i}",
+                "ror": None,
+                "country_code": cc,
+                "type": kind,
+                "lineage": [f"https://openalex.org/{x}" for x in lineage],
+            }
+            for i, cc, kind, lineage in chosen
+        ],
+        "countries": countries,
+        "is_corresponding": draw(st.booleans()),
+        "raw_author_name": "x",
+        "raw_affiliation_strings": [],
+    }
+
+
+@st.composite
+def works(draw: st.DrawFn, ids: st.SearchStrategy[int] | None = None) -> dict[str, Any]:
+    wid = draw(ids if ids is not None else st.integers(1, 10**6))
+    return {
+        "id": f"https://openalex.org/W{wid}",
+        "doi": None,
+        "display_name": draw(st.text(max_size=10)),
+        "publication_year": draw(st.integers(2015, 2025)),
+        "type": draw(st.sampled_from(["article", "review", "book-chapter", "editorial"])),
+        "language": "en",
+        "is_retracted": draw(st.booleans()),
+        "is_paratext": False,
+        "primary_location": {
+            "source": draw(
+                st.none()
+                | st.just(
+                    {
+                        "id": "https://openalex.org/S1",
+                        "display_name": "Journal",
+                        "issn_l": "0028-0836",
+                        "issn": ["0028-0836", "1476-4687"],
+                        "type": "journal",
+                        "host_organization_name": "Publisher",
+                    }
+                )
+            )
+        },
+        "authorships": draw(st.lists(authorships(), max_size=6)),
+        "grants": [],
+    }
+
+
+def unique_works(max_size: int = 12) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Lists of works with distinct ids."""
+    return st.lists(works(), max_size=max_size, unique_by=lambda w: w["id"])

@@ -1,0 +1,104 @@
+"""Invariants of the normalizer and of fractional counting, on generated works."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import copub
+from copub.indicators.counting import fractional_weights
+from strategies import INSTITUTIONS, unique_works
+
+_SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _tables(batches: list[list[dict[str, Any]]]) -> copub.Tables:
+    folder = Path(tempfile.mkdtemp())
+    paths = []
+    for i, batch in enumerate(batches):
+        path = folder / f"page{i}.json"
+        path.write_text(json.dumps({"meta": {"count": len(batch)}, "results": batch}))
+        paths.append(path)
+    return copub.read_works(paths)
+
+
+def _frames_equal(a: copub.Tables, b: copub.Tables) -> None:
+    for name, frame in a.frames().items():
+        assert frame.equals(b.frames()[name]), name
+
+
+@given(unique_works(), st.randoms(use_true_random=False))
+@_SETTINGS
+def test_order_of_pages_and_works_does_not_matter(works: list[dict[str, Any]], rnd) -> None:  # type: ignore[no-untyped-def]
+    shuffled = works[:]
+    rnd.shuffle(shuffled)
+    half = len(shuffled) // 2
+    _frames_equal(_tables([works]), _tables([shuffled[half:], shuffled[:half]]))
+
+
+@given(unique_works(), st.data())
+@_SETTINGS
+def test_duplicates_are_removed_and_counted(
+    works: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    repeats = data.draw(st.lists(st.sampled_from(works), max_size=5)) if works else []
+    tables = _tables([works, repeats])
+    assert tables.works.height == len(works)
+    assert tables.provenance.counts["duplicates_removed"] == len(repeats)
+    tables.check_keys()
+    _frames_equal(tables, _tables([works]))
+
+
+@given(unique_works())
+@_SETTINGS
+def test_every_authorship_gives_a_row(works: list[dict[str, Any]]) -> None:
+    tables = _tables([works])
+    assert tables.authorships.height == sum(len(w["authorships"]) for w in works)
+    no_institution = sum(1 for w in works for a in w["authorships"] if not a["institutions"])
+    assert tables.authorships.filter(pl.col("n_institutions") == 0).height == no_institution
+
+
+@given(unique_works())
+@_SETTINGS
+def test_parquet_round_trip_changes_nothing(works: list[dict[str, Any]]) -> None:
+    tables = _tables([works])
+    folder = Path(tempfile.mkdtemp())
+    tables.write(folder)
+    _frames_equal(tables, copub.load_tables(folder))
+
+
+@given(unique_works())
+@_SETTINGS
+def test_fractional_weights_sum_to_the_share_of_affiliated_authorships(
+    works: list[dict[str, Any]],
+) -> None:
+    tables = _tables([works])
+    weights = pl.concat(
+        [
+            fractional_weights(tables, i).with_columns(institution=pl.lit(i))
+            for i, *_ in INSTITUTIONS
+        ]
+    )
+    # I2 is a child unit of I1 and is counted inside it: leave it out of the sum.
+    top_level = weights.filter(pl.col("institution") != "I2")
+    per_work = top_level.group_by("work_id").agg(pl.col("weight").sum())
+    for work in works:
+        wid = work["id"].rsplit("/", 1)[-1]
+        n = len(work["authorships"])
+        affiliated = sum(1 for a in work["authorships"] if a["institutions"])
+        got = per_work.filter(pl.col("work_id") == wid)["weight"].sum()
+        assert abs(got - (affiliated / n if n else 0)) < 1e-9
+    # Each weight is in (0, 1], and a parent's weight includes its child units'.
+    assert ((weights["weight"] > 0) & (weights["weight"] <= 1 + 1e-12)).all()
+    parent = weights.filter(pl.col("institution") == "I1").select("work_id", p="weight")
+    child = weights.filter(pl.col("institution") == "I2").select("work_id", c="weight")
+    joined = child.join(parent, on="work_id", how="left")
+    assert (joined["p"] >= joined["c"] - 1e-12).all()
