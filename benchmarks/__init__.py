@@ -1,0 +1,7 @@
+"""copub's benchmark suite: copub against the physical floor and the routes users take.
+
+Run ``python -m benchmarks.run --help``. Nothing here runs in the test suite;
+generated data lives in ``benchmarks/.cache/`` (gitignored).
+"""
+
+__all__: list[str] = []

@@ -1,0 +1,241 @@
+"""Normalization: ``copub.read_works`` against the orjson floor and the pandas route.
+
+Three routes read the same files in the same run, each in its own process:
+
+- ``copub``: ``copub.read_works(paths)``, all six tables, deduplicated.
+- ``orjson`` (the naive floor of any JSON route): read and gunzip each file,
+  parse every line (or the page) into Python objects with ``orjson.loads``,
+  and drop each object at once (a page at a time for pages). Nothing is kept,
+  so this is a lower bound on time *and* memory for anything that builds
+  Python objects; 1M fat works held at once would need about 100 GB.
+- ``pandas`` (the route users write by hand): ``json.loads`` per line/page,
+  then ``pandas.json_normalize`` per file for works, authorships
+  (``record_path="authorships"``) and institutions
+  (``record_path=["authorships", "institutions"]``), keeping the columns an
+  analysis needs, then ``pd.concat`` and ``drop_duplicates`` on the work id.
+  The works frame is normalized from the needed top-level fields only: a
+  plain ``json_normalize`` of fat works makes a column per word of every
+  abstract (``abstract_inverted_index``) and would be far slower, so this
+  baseline is generous to pandas. It builds three tables where copub builds six.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+from benchmarks.context import Context, note
+from benchmarks.datasets import ensure_dataset
+from benchmarks.measure import Measurement
+from benchmarks.results import Row, verdict_at_least, verdict_at_most
+
+__all__ = ["ROUTES", "copub_route", "orjson_route", "pandas_route", "run"]
+
+_WORK_FIELDS = (
+    "id",
+    "doi",
+    "display_name",
+    "publication_year",
+    "publication_date",
+    "type",
+    "language",
+    "is_retracted",
+    "is_paratext",
+    "is_authors_truncated",
+    "primary_location",
+)
+_AUTHORSHIP_COLUMNS = [
+    "work_id",
+    "publication_year",
+    "author_position",
+    "author.id",
+    "author.display_name",
+    "is_corresponding",
+    "countries",
+]
+_INSTITUTION_COLUMNS = [
+    "work_id",
+    "position",
+    "id",
+    "display_name",
+    "ror",
+    "country_code",
+    "type",
+    "lineage",
+]
+
+
+def _raw_bytes(path: str) -> bytes:
+    raw = Path(path).read_bytes()
+    return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+
+
+def _is_page(raw: bytes) -> bool:
+    """A list response starts with ``{"meta"`` (the sample's full records are JSON Lines)."""
+    return raw.lstrip()[:12].replace(b" ", b"").startswith((b'{"meta"', b'{"results"'))
+
+
+def copub_route(args: dict[str, Any]) -> dict[str, Any]:
+    """``copub.read_works`` on every file: the six tables."""
+    import copub
+
+    tables = copub.read_works(args["paths"])
+    return {name: frame.height for name, frame in tables.frames().items()}
+
+
+def orjson_route(args: dict[str, Any]) -> dict[str, Any]:
+    """Parse every work into Python objects with orjson, one file at a time."""
+    import orjson
+
+    works = 0
+    for path in args["paths"]:
+        raw = _raw_bytes(path)
+        if _is_page(raw):
+            works += len(orjson.loads(raw)["results"])
+        else:
+            for line in raw.splitlines():
+                if line:
+                    orjson.loads(line)
+                    works += 1
+    return {"records": works}
+
+
+def _load_records(raw: bytes) -> list[dict[str, Any]]:
+    if _is_page(raw):
+        return list(json.loads(raw)["results"])
+    return [json.loads(line) for line in raw.splitlines() if line]
+
+
+def pandas_route(args: dict[str, Any]) -> dict[str, Any]:
+    """``json.loads`` + ``pandas.json_normalize`` per file, then concat."""
+    import pandas as pd
+
+    works_parts, authorship_parts, institution_parts = [], [], []
+    for path in args["paths"]:
+        records = _load_records(_raw_bytes(path))
+        works_parts.append(
+            pd.json_normalize([{k: r.get(k) for k in _WORK_FIELDS} for r in records])
+        )
+        authorships = pd.json_normalize(
+            records, record_path="authorships", meta=["id", "publication_year"]
+        ).rename(columns={"id": "work_id"})
+        authorship_parts.append(authorships.reindex(columns=_AUTHORSHIP_COLUMNS))
+        institutions = pd.json_normalize(
+            records,
+            record_path=["authorships", "institutions"],
+            meta=["id", ["authorships", "author_position"]],
+            meta_prefix="work.",
+        ).rename(columns={"work.id": "work_id", "work.authorships.author_position": "position"})
+        institution_parts.append(institutions.reindex(columns=_INSTITUTION_COLUMNS))
+        del records
+    works = pd.concat(works_parts, ignore_index=True).drop_duplicates(subset="id")
+    authorships = pd.concat(authorship_parts, ignore_index=True)
+    institutions = pd.concat(institution_parts, ignore_index=True)
+    return {
+        "works": len(works),
+        "authorships": len(authorships),
+        "institution_rows": len(institutions),
+    }
+
+
+ROUTES = {
+    "copub": "benchmarks.bench_normalize:copub_route",
+    "orjson": "benchmarks.bench_normalize:orjson_route",
+    "pandas": "benchmarks.bench_normalize:pandas_route",
+}
+
+
+_PRELOAD = {"copub": ("copub",), "orjson": ("orjson",), "pandas": ("pandas",)}
+_FORMAT_LABEL = {"jsonl": "JSON Lines gzip", "pages": "list pages"}
+
+
+def _measure_routes(
+    ctx: Context, files: list[str], fmt: str, repeat: int
+) -> dict[str, Measurement]:
+    """Every route ``repeat`` times, interleaved so machine noise hits all alike; best time wins."""
+    best: dict[str, Measurement] = {}
+    for _ in range(repeat):
+        for name, target in ROUTES.items():
+            if name in best and not best[name].ok:
+                continue
+            result = ctx.measure(target, {"paths": files, "fmt": fmt}, preload=_PRELOAD[name])
+            note(
+                f"normalize {fmt} {name}: "
+                + (
+                    f"{result.seconds:.2f} s, {result.peak_rss_mib:,.0f} MiB"
+                    if result.ok
+                    else f"failed: {result.error}"
+                )
+            )
+            if (
+                name not in best
+                or not result.ok
+                or (result.seconds or 0) < (best[name].seconds or 0)
+            ):
+                best[name] = result
+    return best
+
+
+def _row(scale: str, case: str, m: Measurement, **kwargs: Any) -> Row:
+    if not m.ok:
+        return Row(
+            "normalize",
+            scale,
+            case,
+            verdict="failed",
+            note=m.error or "",
+            **{k: v for k, v in kwargs.items() if k in ("target",)},
+        )
+    return Row(
+        "normalize",
+        scale,
+        case,
+        seconds=m.seconds,
+        peak_rss_mib=m.peak_rss_mib,
+        extra=m.extra,
+        **kwargs,
+    )
+
+
+def run(ctx: Context) -> list[Row]:
+    """Normalization rows for every scale and format."""
+    rows = []
+    for scale in ctx.scales:
+        dataset = ensure_dataset(scale)
+        repeat = 1 if scale == "1m" else ctx.repeat
+        for fmt in ctx.formats:
+            files = [str(p) for p in dataset.files(fmt)]
+            got = _measure_routes(ctx, files, fmt, repeat)
+            label = _FORMAT_LABEL[fmt]
+            copub_m, floor_m, pandas_m = got["copub"], got["orjson"], got["pandas"]
+            floor_ratio = pandas_ratio = None
+            if copub_m.ok and floor_m.ok:
+                floor_ratio = (copub_m.seconds or 0) / (floor_m.seconds or 1)
+            if copub_m.ok and pandas_m.ok:
+                pandas_ratio = (pandas_m.seconds or 0) / (copub_m.seconds or 1)
+            rows.append(
+                _row(
+                    scale,
+                    f"copub.read_works, {label}",
+                    copub_m,
+                    ratio=floor_ratio,
+                    ratio_label="of orjson time",
+                    target="≤ 1× orjson",
+                    verdict=verdict_at_most(floor_ratio, 1.0),
+                )
+            )
+            rows.append(_row(scale, f"(a) orjson parse, {label}", floor_m))
+            rows.append(
+                _row(
+                    scale,
+                    f"(b) json.loads + pandas.json_normalize, {label}",
+                    pandas_m,
+                    ratio=pandas_ratio,
+                    ratio_label="slower than copub",
+                    target="≥ 5× (stretch 10×)",
+                    verdict=verdict_at_least(pandas_ratio, 5.0, 10.0),
+                )
+            )
+    return rows
