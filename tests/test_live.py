@@ -16,6 +16,7 @@ import urllib3
 import copub
 from copub.fetch.query import page_url, year_query
 from copub.fetch.transport import Transport
+from copub.progress import Progress
 from copub.settings import DEFAULT_API_URL
 
 pytestmark = pytest.mark.live
@@ -65,7 +66,7 @@ def test_list_contract(live_settings: copub.Settings) -> None:
 def test_fetch_one_year(live_settings: copub.Settings, tmp_path: Path) -> None:
     settings = live_settings.with_(data_dir=tmp_path)
     result = copub.fetch_works(
-        INSTITUTION, YEAR, settings=settings, progress=copub.progress.Progress.silent()
+        INSTITUTION, YEAR, settings=settings, progress=Progress.silent()
     )
     (year,) = result.per_year
     assert year.expected is not None and year.received == year.expected
