@@ -65,9 +65,7 @@ def test_list_contract(live_settings: copub.Settings) -> None:
 
 def test_fetch_one_year(live_settings: copub.Settings, tmp_path: Path) -> None:
     settings = live_settings.with_(data_dir=tmp_path)
-    result = copub.fetch_works(
-        INSTITUTION, YEAR, settings=settings, progress=Progress.silent()
-    )
+    result = copub.fetch_works(INSTITUTION, YEAR, settings=settings, progress=Progress.silent())
     (year,) = result.per_year
     assert year.expected is not None and year.received == year.expected
     tables = copub.load_tables(tmp_path)
