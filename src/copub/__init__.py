@@ -8,6 +8,7 @@ from copub.fetch import FetchResult, fetch_works
 from copub.indicators import compare_periods, window_indicators, yearly_indicators
 from copub.normalize import Tables, load_tables, read_works
 from copub.provenance import Provenance
+from copub.sample import load_sample
 from copub.settings import Settings
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "fetch_works",
     "load_groups",
     "load_register",
+    "load_sample",
     "load_tables",
     "read_works",
     "window_indicators",

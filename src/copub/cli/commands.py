@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from copub.cli import fetch_cmd, import_cmd
+from copub.cli import fetch_cmd, import_cmd, sample_cmd
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 REGISTRARS: list[Registrar] = [
     import_cmd.register,
     fetch_cmd.register,
+    sample_cmd.register,
 ]

@@ -1,0 +1,29 @@
+"""The synthetic world: deterministic OpenAlex-shaped works for NTNU, without network.
+
+Everything here is invented except the names and verified ids of the home
+institution, the alliance members, four research infrastructures and three EU
+funders. Output made from it always says it is synthetic
+(``Tables.provenance.synthetic``).
+
+Examples
+--------
+>>> import tempfile
+>>> from copub.sample import write_sample
+>>> files = write_sample(tempfile.mkdtemp(), seed=0, scale=0.002)
+>>> files.register.name, files.readme.read_text().splitlines()[0]
+('channel_register.csv', 'SYNTHETIC DATA - NOT REAL PUBLICATIONS')
+"""
+
+from __future__ import annotations
+
+from copub.sample.load import load_sample, sample_cache_dir, sample_register_path
+from copub.sample.writer import SampleFiles, SampleFormat, write_sample
+
+__all__ = [
+    "SampleFiles",
+    "SampleFormat",
+    "load_sample",
+    "sample_cache_dir",
+    "sample_register_path",
+    "write_sample",
+]
