@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from copub.errors import UsageError
+from copub.normalize import Tables, load_tables
 from copub.settings import DEFAULT_INSTITUTION, Settings
 from copub.validate import parse_institution_id, parse_year_range
 
@@ -14,6 +15,7 @@ __all__ = [
     "CopubArgumentParser",
     "add_source_options",
     "institution_arg",
+    "load_tables_from_args",
     "settings_from_args",
     "years_arg",
 ]
@@ -32,12 +34,19 @@ class CopubArgumentParser(argparse.ArgumentParser):
 
 def years_arg(text: str) -> tuple[int, int]:
     """argparse type for ``--years A-B``."""
-    return parse_year_range(text)
+    try:
+        return parse_year_range(text)
+    except UsageError as exc:
+        # argparse shows an ArgumentTypeError's own words; a ValueError's it hides.
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def institution_arg(text: str) -> str:
     """argparse type for ``--institution``."""
-    return parse_institution_id(text)
+    try:
+        return parse_institution_id(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -70,3 +79,12 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         api_url=getattr(args, "api_url", None),
         register=getattr(args, "register", None),
     )
+
+
+def load_tables_from_args(args: argparse.Namespace) -> Tables:
+    """The tables a subcommand works on: the sample (``--sample``) or ``--data-dir``'s tables."""
+    if getattr(args, "sample", False):
+        from copub import load_sample
+
+        return load_sample(seed=args.seed, scale=args.scale)
+    return load_tables(settings_from_args(args).data_dir)
