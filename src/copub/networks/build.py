@@ -1,0 +1,388 @@
+"""Co-authorship networks of an institution's works: country, institution, author.
+
+The graph is built from the ``work_nodes`` frame (:mod:`copub.networks.nodes`):
+co-occurrence pairs come from a polars self-join of that frame on ``work_id``,
+aggregated year by year, so no Python loop runs per work and the memory
+needed is bounded by one year's pairs.
+
+Counting
+--------
+- ``full``: an edge's ``weight`` is the number of works the two nodes share.
+- ``fractional``: each work adds ``1 / (n − 1)`` to each of its edges, where
+  ``n`` is the number of nodes (countries, institutions, authors) of the work.
+  This is the fractional counting of co-authorship links of Perianes-Rodriguez,
+  Waltman & van Eck (2016, *J. Informetrics* 10(4)), the one VOSviewer uses: a
+  work gives each of its nodes a total link strength of exactly 1, whatever
+  its team size, so consortium papers no longer dominate. Because ``n ≥ 2``
+  for any work with an edge, fractional ≤ full on every edge. (The home
+  institution's Leiden fractional weight is a property of the institution,
+  not of a pair of partners; it is kept as the node attribute ``home_weight``
+  and used by the partner table.)
+
+Every edge carries both ``works`` (full count) and ``fractional``; ``weight``
+is the one asked for. Normalised strengths (:mod:`copub.networks.normalize`)
+are added as an edge attribute named after the method.
+
+Cap
+---
+``max_nodes_per_work`` skips works with more than N nodes entirely (no node
+occurrence and no edge from them), so the normalisations stay consistent.
+It is off for country networks and 50 for institution and author networks;
+``graph.graph["skipped_works"]`` says how many works it removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import networkx as nx
+import polars as pl
+
+from copub.classify.groups import PartnerGroups
+from copub.errors import UsageError
+from copub.indicators.counting import fractional_weights
+from copub.indicators.universe import TypesChoice, institution_works
+from copub.networks.attributes import node_table
+from copub.networks.memberships import default_groups, node_groups
+from copub.networks.nodes import restrict_tables, work_nodes
+from copub.networks.normalize import similarity_expr
+from copub.networks.options import NetworkOptions
+from copub.normalize import Tables
+from copub.settings import DEFAULT_INSTITUTION
+
+__all__ = [
+    "NetworkData",
+    "build_network",
+    "build_networks_by_period",
+    "network_data",
+    "period_ranges",
+    "top_nodes",
+]
+
+
+def _check_institution(tables: Tables, institution: str) -> None:
+    known = tables.institutions.filter(
+        (pl.col("institution_id") == institution) | pl.col("lineage").list.contains(institution)
+    )
+    if known.height == 0:
+        raise UsageError(
+            f"institution {institution} does not occur in these tables: "
+            "check --institution against the data you fetched or imported"
+        )
+
+
+@dataclass(frozen=True)
+class NetworkData:
+    """Everything a graph is made of, computed once for all periods.
+
+    Attributes
+    ----------
+    options : NetworkOptions
+    work_nodes : pl.DataFrame
+        ``work_id, year, node, n_nodes, home_weight`` for the universe.
+    nodes : pl.DataFrame
+        Node attributes: ``node, label, country, type, ror, lineage, is_home, groups``.
+    universe : pl.DataFrame
+        ``work_id, year, home_weight`` of every work in the universe (also
+        those without any node of the kind).
+    synthetic : bool
+        True when the tables are the synthetic sample.
+    """
+
+    options: NetworkOptions
+    work_nodes: pl.DataFrame
+    nodes: pl.DataFrame
+    universe: pl.DataFrame
+    synthetic: bool
+
+
+def network_data(
+    tables: Tables, options: NetworkOptions, *, groups: PartnerGroups | None = None
+) -> NetworkData:
+    """Prepare the frames a graph (or a partner table) is built from."""
+    _check_institution(tables, options.institution)
+    universe_ids = institution_works(
+        tables, options.institution, years=options.years, types=options.types
+    )
+    sub = restrict_tables(tables, universe_ids)
+    rows = work_nodes(sub, options.kind, institution=options.institution, universe=universe_ids)
+    weights = fractional_weights(sub, options.institution)
+    universe = universe_ids.join(weights, on="work_id", how="left").select(
+        "work_id", "year", home_weight=pl.col("weight").fill_null(0.0)
+    )
+    rows = rows.join(universe.select("work_id", "home_weight"), on="work_id", how="left")
+    nodes = node_table(sub, options.kind, rows, institution=options.institution)
+    memberships = node_groups(nodes, groups if groups is not None else default_groups())
+    nodes = nodes.join(memberships, on="node", how="left", maintain_order="left")
+    return NetworkData(
+        options=options,
+        work_nodes=rows,
+        nodes=nodes,
+        universe=universe,
+        synthetic=tables.provenance.synthetic,
+    )
+
+
+def _edge_counts(kept: pl.DataFrame) -> pl.DataFrame:
+    """``a, b, works, fractional`` with ``a < b``, aggregated one year at a time."""
+    schema = {"a": pl.String, "b": pl.String, "works": pl.UInt32, "fractional": pl.Float64}
+    parts = []
+    for year_rows in kept.filter(pl.col("n_nodes") >= 2).partition_by("year"):
+        left = year_rows.lazy().select("work_id", a="node", share=1.0 / (pl.col("n_nodes") - 1))
+        right = year_rows.lazy().select("work_id", b="node")
+        parts.append(
+            left.join(right, on="work_id")
+            .filter(pl.col("a") < pl.col("b"))
+            .group_by("a", "b")
+            .agg(works=pl.len(), fractional=pl.col("share").sum())
+            .collect()
+        )
+    if not parts:
+        return pl.DataFrame(schema=schema)
+    return (
+        pl.concat(parts)
+        .group_by("a", "b")
+        .agg(pl.col("works").sum(), pl.col("fractional").sum())
+        .cast(schema)  # type: ignore[arg-type]
+        .sort("a", "b")
+    )
+
+
+def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.Graph:
+    options = data.options
+    rows = data.work_nodes
+    universe = data.universe
+    if years is not None:
+        rows = rows.filter(pl.col("year").is_between(*years))
+        universe = universe.filter(pl.col("year").is_between(*years))
+    cap = options.max_nodes_per_work
+    kept = rows if cap is None else rows.filter(pl.col("n_nodes") <= cap)
+    skipped = rows.filter(pl.col("n_nodes") > cap)["work_id"].n_unique() if cap else 0
+    node_stats = kept.group_by("node").agg(
+        works=pl.len().cast(pl.Int64),
+        home_weight=pl.col("home_weight").sum(),
+        mean_year=pl.col("year").mean(),
+        first_year=pl.col("year").min(),
+        last_year=pl.col("year").max(),
+    )
+    nodes = node_stats.join(data.nodes, on="node", how="left").sort("node")
+    edges = _edge_counts(kept)
+    if options.normalization is not None:
+        works = node_stats.select("node", "works")
+        edges = (
+            edges.join(works.rename({"node": "a", "works": "ci"}), on="a")
+            .join(works.rename({"node": "b", "works": "cj"}), on="b")
+            .with_columns(
+                similarity_expr(
+                    options.normalization, pl.col("works"), pl.col("ci"), pl.col("cj")
+                ).alias(options.normalization)
+            )
+            .drop("ci", "cj")
+        )
+    weight = pl.col("works") if options.counting == "full" else pl.col("fractional")
+    edges = edges.with_columns(weight=weight).sort("a", "b")
+
+    graph = nx.Graph()
+    graph.graph.update(options.graph_attributes())
+    if years is not None:
+        # A period's graph records its own years, so its works can be looked up again.
+        graph.graph["years"] = f"{years[0]}-{years[1]}"
+    graph.graph.update(
+        name=f"{options.kind} co-authorship network of {options.institution}, {label}",
+        period=label,
+        works_in_universe=universe.height,
+        works_in_network=kept["work_id"].n_unique(),
+        skipped_works=skipped,
+        synthetic=data.synthetic,
+    )
+    node_columns = [c for c in nodes.columns if c != "node"]
+    graph.add_nodes_from(
+        (row["node"], {c: row[c] for c in node_columns}) for row in nodes.iter_rows(named=True)
+    )
+    edge_columns = [c for c in edges.columns if c not in ("a", "b")]
+    graph.add_edges_from(
+        (row[0], row[1], dict(zip(edge_columns, row[2:], strict=True))) for row in edges.iter_rows()
+    )
+    return graph
+
+
+def _period_label(years: tuple[int, int] | None) -> str:
+    if years is None:
+        return "all years"
+    return str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
+
+
+def build_network(
+    tables: Tables,
+    kind: Literal["country", "institution", "author"] = "country",
+    *,
+    institution: str = DEFAULT_INSTITUTION,
+    years: tuple[int, int] | None = None,
+    types: TypesChoice = "core",
+    counting: Literal["full", "fractional"] = "full",
+    normalization: Literal["association", "cosine", "jaccard", "inclusion", "equivalence"]
+    | None = None,
+    max_nodes_per_work: int | Literal["auto"] | None = "auto",
+    groups: PartnerGroups | None = None,
+) -> nx.Graph:
+    """The co-authorship network of the institution's works.
+
+    Parameters
+    ----------
+    tables : Tables
+    kind : {"country", "institution", "author"}
+        Nodes are ISO alpha-2 codes, short OpenAlex institution ids (the home
+        institution's child units merged into it) or short author ids.
+    institution : str
+        The home institution (short OpenAlex id); its universe is counted.
+    years : (int, int), optional
+        Inclusive publication years; all years when omitted.
+    types : "core", "all" or a list of types
+        The universe's document types (default: articles, reviews and book
+        chapters, not retracted, not paratext).
+    counting : {"full", "fractional"}
+        What the edge ``weight`` holds (see the module notes): shared works,
+        or the sum of ``1/(n−1)`` over them.
+    normalization : {"association", "cosine", "jaccard", "inclusion", "equivalence"}, optional
+        Adds that similarity index (bibliometrix's formulas, from full counts)
+        as an edge attribute of the same name.
+    max_nodes_per_work : int, None or "auto"
+        Skip works with more than this many nodes; ``"auto"`` is off for
+        countries and 50 for institutions and authors.
+    groups : PartnerGroups, optional
+        Partner groups for the node attribute ``groups``; the shipped defaults
+        (:func:`copub.classify.groups.load_groups`) when omitted.
+
+    Returns
+    -------
+    networkx.Graph
+        Undirected. Node attributes: ``label, country, type, ror, lineage,
+        is_home, groups, works, home_weight, mean_year, first_year,
+        last_year``. Edge attributes: ``weight, works, fractional`` and the
+        normalisation. Graph attributes record the options (see
+        :class:`~copub.networks.options.NetworkOptions`), ``works_in_universe``,
+        ``works_in_network``, ``skipped_works`` and ``synthetic``.
+
+    Raises
+    ------
+    UsageError
+        For an unknown kind, counting or normalisation, a bad year range or
+        cap, or an institution that does not occur in the tables.
+
+    Examples
+    --------
+    >>> import copub
+    >>> graph = copub.build_network(copub.load_sample(scale=0.01), "country")
+    >>> graph.nodes["NO"]["is_home"], graph.graph["counting"]
+    (True, 'full')
+    """
+    options = NetworkOptions.create(
+        kind,
+        institution=institution,
+        years=years,
+        types=types,
+        counting=counting,
+        normalization=normalization,
+        max_nodes_per_work=max_nodes_per_work,
+    )
+    data = network_data(tables, options, groups=groups)
+    return _graph(data, None, _period_label(options.years))
+
+
+def period_ranges(
+    first: int, last: int, *, window: int = 1, step: int = 1
+) -> list[tuple[int, int]]:
+    """Single years (``window=1``) or complete rolling windows between two years.
+
+    Examples
+    --------
+    >>> period_ranges(2018, 2021, window=1)
+    [(2018, 2018), (2019, 2019), (2020, 2020), (2021, 2021)]
+    >>> period_ranges(2016, 2021, window=4)
+    [(2016, 2019), (2017, 2020), (2018, 2021)]
+    """
+    if window < 1 or step < 1:
+        raise UsageError(f"window and step must be at least 1, not {window} and {step}")
+    return [(end - window + 1, end) for end in range(first + window - 1, last + 1, step)]
+
+
+def build_networks_by_period(
+    tables: Tables,
+    kind: Literal["country", "institution", "author"] = "country",
+    *,
+    window: int = 1,
+    step: int = 1,
+    institution: str = DEFAULT_INSTITUTION,
+    years: tuple[int, int] | None = None,
+    types: TypesChoice = "core",
+    counting: Literal["full", "fractional"] = "full",
+    normalization: Literal["association", "cosine", "jaccard", "inclusion", "equivalence"]
+    | None = None,
+    max_nodes_per_work: int | Literal["auto"] | None = "auto",
+    groups: PartnerGroups | None = None,
+) -> dict[str, nx.Graph]:
+    """One network per year (``window=1``) or per rolling window of ``window`` years.
+
+    The universe, node attributes and group memberships are computed once;
+    each period's pairs are then built from that period's works only, so an
+    institution network over many years is built one period at a time.
+    Windows are complete: a 4-year window needs four years inside ``years``
+    (or the years present in the data).
+
+    Returns
+    -------
+    dict
+        Period label (``"2020"`` or ``"2017-2020"``) to graph, in time order;
+        each graph is what :func:`build_network` gives for that period.
+
+    Examples
+    --------
+    >>> import copub
+    >>> from copub.networks import build_networks_by_period
+    >>> tables = copub.load_sample(scale=0.01)
+    >>> graphs = build_networks_by_period(tables, window=4, years=(2016, 2021))
+    >>> list(graphs)
+    ['2016-2019', '2017-2020', '2018-2021']
+    """
+    options = NetworkOptions.create(
+        kind,
+        institution=institution,
+        years=years,
+        types=types,
+        counting=counting,
+        normalization=normalization,
+        max_nodes_per_work=max_nodes_per_work,
+    )
+    data = network_data(tables, options, groups=groups)
+    if options.years is not None:
+        first, last = options.years
+    elif data.universe.height:
+        first, last = int(data.universe["year"].min()), int(data.universe["year"].max())  # type: ignore[arg-type]
+    else:
+        return {}
+    ranges: Iterable[tuple[int, int]] = period_ranges(first, last, window=window, step=step)
+    return {_period_label(r): _graph(data, r, _period_label(r)) for r in ranges}
+
+
+def top_nodes(graph: nx.Graph, top: int, *, keep_home: bool = True) -> nx.Graph:
+    """The subgraph of the ``top`` nodes with most works (ties: by id), plus the home node(s).
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> g.add_nodes_from([("NO", {"works": 9, "is_home": True}), ("SE", {"works": 3}),
+    ...                   ("US", {"works": 5})])
+    >>> sorted(top_nodes(g, 1))
+    ['NO', 'US']
+    """
+    if top < 1:
+        raise UsageError(f"top must be at least 1, not {top}")
+    partners = [(n, d) for n, d in graph.nodes(data=True) if not (keep_home and d.get("is_home"))]
+    ranked = sorted(partners, key=lambda nd: (-(nd[1].get("works") or 0), nd[0]))
+    keep = {n for n, _ in ranked[:top]}
+    if keep_home:
+        keep |= {n for n, d in graph.nodes(data=True) if d.get("is_home")}
+    sub: nx.Graph = graph.subgraph(sorted(keep)).copy()
+    return sub

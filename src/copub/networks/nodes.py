@@ -1,0 +1,141 @@
+"""Which network nodes each work of the universe holds: countries, institutions or authors.
+
+Everything the network layer counts starts from one frame, ``work_nodes``:
+one row per (work, node) of the institution's universe. The country network,
+the partner table and the provenance lookup all read it, so a number in one
+of them can always be traced to the same works.
+
+Node ids:
+
+- ``country``: ISO 3166-1 alpha-2 codes, the union of the work's institution
+  countries and authorship countries (:func:`copub.classify.countries.work_countries`;
+  Hong Kong and Macao count as China);
+- ``institution``: short OpenAlex ids; the home institution's child units
+  (by OpenAlex lineage) are merged into the home institution, so the home
+  node stands for the whole institution, as the universe does;
+- ``author``: short OpenAlex author ids; authorships without an author id
+  are left out.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+import polars as pl
+
+from copub.classify.countries import work_countries
+from copub.classify.home import home_affiliations
+from copub.errors import UsageError
+from copub.indicators.universe import TypesChoice, institution_works
+from copub.normalize import Tables
+
+__all__ = ["NetworkKind", "check_kind", "restrict_tables", "work_nodes"]
+
+NetworkKind = Literal["country", "institution", "author"]
+
+
+def check_kind(kind: str) -> NetworkKind:
+    """Return ``kind`` if it is a network kind, else raise :class:`UsageError`."""
+    kinds: tuple[str, ...] = get_args(NetworkKind)
+    if kind not in kinds:
+        raise UsageError(f"network kind must be one of {', '.join(kinds)}, not {kind!r}")
+    return kind  # type: ignore[return-value]
+
+
+def restrict_tables(tables: Tables, work_ids: pl.DataFrame) -> Tables:
+    """The tables cut down to the given works (a frame with ``work_id``).
+
+    Classifying a few thousand works of a large table set should not pay for
+    the rest, so every per-work step runs on the restricted tables.
+    """
+    keep = work_ids.select("work_id").lazy()
+
+    def cut(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.lazy().join(keep, on="work_id", how="semi").collect()
+
+    return tables.with_(
+        works=cut(tables.works),
+        authorships=cut(tables.authorships),
+        affiliations=cut(tables.affiliations),
+        funding=cut(tables.funding),
+    )
+
+
+def work_nodes(
+    tables: Tables,
+    kind: NetworkKind,
+    *,
+    institution: str,
+    years: tuple[int, int] | None = None,
+    types: TypesChoice = "core",
+    universe: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """One row per (work, node) in the institution's universe.
+
+    Parameters
+    ----------
+    tables : Tables
+    kind : {"country", "institution", "author"}
+    institution : str
+        Short OpenAlex id of the home institution.
+    years : (int, int), optional
+        Inclusive publication-year range; all years when omitted.
+    types : "core", "all" or a list of types
+        The universe's document types (see
+        :func:`copub.indicators.universe.institution_works`).
+    universe : pl.DataFrame, optional
+        The universe (``work_id, year``) if the caller has it already;
+        ``years`` and ``types`` are then ignored.
+
+    Returns
+    -------
+    pl.DataFrame
+        ``work_id, year, node, n_nodes``: each (work, node) once, sorted;
+        ``n_nodes`` is the number of distinct nodes of the work. Works without
+        any node of the kind (e.g. no known country) have no row.
+
+    Examples
+    --------
+    >>> import copub
+    >>> from copub.networks.nodes import work_nodes
+    >>> rows = work_nodes(copub.Tables.empty(), "country", institution="I1")
+    >>> rows.columns
+    ['work_id', 'year', 'node', 'n_nodes']
+    """
+    check_kind(kind)
+    if universe is None:
+        universe = institution_works(tables, institution, years=years, types=types)
+    sub = restrict_tables(tables, universe)
+    if kind == "country":
+        pairs = (
+            work_countries(sub)
+            .lazy()
+            .select("work_id", node=pl.col("countries"))
+            .explode("node")
+            .filter(pl.col("node").is_not_null())
+        )
+    elif kind == "institution":
+        pairs = (
+            home_affiliations(sub, institution)
+            .lazy()
+            .select(
+                "work_id",
+                node=pl.when(pl.col("is_home"))
+                .then(pl.lit(institution))
+                .otherwise(pl.col("institution_id")),
+            )
+        )
+    else:
+        pairs = (
+            sub.authorships.lazy()
+            .filter(pl.col("author_id").is_not_null())
+            .select("work_id", node=pl.col("author_id"))
+        )
+    return (
+        pairs.unique()
+        .join(universe.lazy(), on="work_id")
+        .with_columns(n_nodes=pl.len().over("work_id").cast(pl.Int32))
+        .select("work_id", "year", "node", "n_nodes")
+        .sort("work_id", "node")
+        .collect()
+    )

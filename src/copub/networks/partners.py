@@ -1,0 +1,230 @@
+"""The partner review: the institution's partner countries or institutions, ranked.
+
+A partner of a work is any country (or institution) of the work other than
+the home country (or the home institution with its child units) — the same
+rule as the partner-group shares. Counts are over the institution's universe:
+
+- ``works``: works with the partner (full counting);
+- ``works_frac``: the home institution's Leiden fractional weight summed over
+  those works, so ``share_frac = works_frac / Σ weight`` is the partner's
+  share under fractional counting, as in the yearly figures;
+- ``baseline_share`` / ``plan_share``: the share of the institution's works
+  in each period that have the partner; ``share_change`` is plan minus
+  baseline, with the pooled two-proportion z-test's two-sided ``p_value``.
+
+No cap on nodes per work applies: a consortium paper is one co-publication
+with each of its partners.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import polars as pl
+from scipy import stats
+
+from copub.classify.groups import PartnerGroups
+from copub.errors import UsageError
+from copub.indicators.universe import TypesChoice
+from copub.networks.build import network_data
+from copub.networks.memberships import default_groups, group_flags
+from copub.networks.options import NetworkOptions
+from copub.normalize import Tables
+from copub.settings import DEFAULT_INSTITUTION
+from copub.validate import parse_year_range
+
+__all__ = ["partner_table", "two_proportion_p"]
+
+_LEADING_COLUMNS = (
+    "label",
+    "country",
+    "type",
+    "groups",
+    "is_priority",
+    "is_lmic",
+    "is_devpartner",
+    "is_alliance",
+    "is_infrastructure",
+    "works",
+    "works_frac",
+    "share",
+    "share_frac",
+)
+_TRAILING_COLUMNS = (
+    "baseline_works",
+    "baseline_share",
+    "plan_works",
+    "plan_share",
+    "share_change",
+    "p_value",
+)
+
+
+def two_proportion_p(k1: np.ndarray, n1: np.ndarray, k2: np.ndarray, n2: np.ndarray) -> np.ndarray:
+    """Two-sided p-values of the pooled two-proportion z-test, vectorised.
+
+    NaN where either period has no works or the pooled proportion is 0 or 1
+    (no variation, nothing to test).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> k1, n1, k2, n2 = (np.array([x]) for x in (10.0, 100.0, 20.0, 100.0))
+    >>> p = two_proportion_p(k1, n1, k2, n2)
+    >>> round(float(p[0]), 4)
+    0.0477
+    """
+    k1, n1, k2, n2 = (np.asarray(x, dtype=float) for x in (k1, n1, k2, n2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = (k1 + k2) / (n1 + n2)
+        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        z = (k2 / n2 - k1 / n1) / se
+    p = 2 * stats.norm.sf(np.abs(z))
+    ok = (n1 > 0) & (n2 > 0) & (se > 0)
+    return np.where(ok, p, np.nan)
+
+
+def _period_counts(
+    rows: pl.DataFrame, universe: pl.DataFrame, period: tuple[int, int], name: str
+) -> tuple[pl.DataFrame, float]:
+    in_period = pl.col("year").is_between(*period)
+    counts = (
+        rows.filter(in_period).group_by("node").agg(pl.len().cast(pl.Int64).alias(f"{name}_works"))
+    )
+    return counts, float(universe.filter(in_period).height)
+
+
+def partner_table(
+    tables: Tables,
+    kind: Literal["country", "institution"] = "country",
+    *,
+    institution: str = DEFAULT_INSTITUTION,
+    years: tuple[int, int] | None = None,
+    types: TypesChoice = "core",
+    baseline: tuple[int, int] = (2018, 2021),
+    plan: tuple[int, int] = (2022, 2025),
+    groups: PartnerGroups | None = None,
+) -> pl.DataFrame:
+    """Partner countries or institutions ranked by co-publications.
+
+    Parameters
+    ----------
+    tables : Tables
+    kind : {"country", "institution"}
+    institution : str
+        The home institution (short OpenAlex id).
+    years : (int, int), optional
+        The years counted in ``works``, the shares and the ``works_YYYY``
+        columns; the years present in the universe when omitted.
+    types : "core", "all" or a list of types
+        The universe's document types.
+    baseline, plan : (int, int)
+        Inclusive periods compared, whatever ``years`` is.
+    groups : PartnerGroups, optional
+        Partner groups for the memberships; the shipped defaults when omitted.
+
+    Returns
+    -------
+    pl.DataFrame
+        One row per partner with at least one work in ``years``, ranked by
+        ``works`` (then ``works_frac``, then id): ``rank, partner_id, label,
+        country, type, groups, is_priority, is_lmic, is_devpartner,
+        is_alliance, is_infrastructure, works, works_frac, share, share_frac,
+        works_YYYY`` (one column per year, zeros included), ``baseline_works,
+        baseline_share, plan_works, plan_share, share_change, p_value``.
+        ``share`` is over all the institution's works in ``years``.
+
+    Raises
+    ------
+    UsageError
+        For an unknown kind, bad periods, or an institution not in the tables.
+
+    Examples
+    --------
+    >>> import copub
+    >>> table = copub.partner_table(copub.load_sample(scale=0.01), "country")
+    >>> table["rank"][0], "NO" in table["partner_id"].to_list()
+    (1, False)
+    """
+    if kind not in ("country", "institution"):
+        raise UsageError(f"the partner table's kind is 'country' or 'institution', not {kind!r}")
+    base_period = parse_year_range(baseline, allow_future=True)
+    plan_period = parse_year_range(plan, allow_future=True)
+    if base_period[1] >= plan_period[0]:
+        raise UsageError(f"the baseline {baseline} must end before the plan period {plan} starts")
+    options = NetworkOptions.create(
+        kind, institution=institution, types=types, max_nodes_per_work=None
+    )
+    selected_years = None if years is None else parse_year_range(years)
+    partner_groups = groups if groups is not None else default_groups()
+    data = network_data(tables, options, groups=partner_groups)
+    universe = data.universe
+    partners = data.nodes.filter(~pl.col("is_home"))
+    rows = data.work_nodes.join(partners.select("node"), on="node", how="semi")
+
+    if selected_years is None:
+        if universe.height == 0:
+            selected_years = (0, -1)
+        else:
+            selected_years = (int(universe["year"].min()), int(universe["year"].max()))  # type: ignore[arg-type]
+    first, last = selected_years
+    in_years = pl.col("year").is_between(first, last)
+    counted = rows.filter(in_years)
+    n_works = universe.filter(in_years).height
+    total_weight = float(universe.filter(in_years)["home_weight"].sum())
+
+    totals = counted.group_by("node").agg(
+        works=pl.len().cast(pl.Int64), works_frac=pl.col("home_weight").sum()
+    )
+    year_columns = [f"works_{y}" for y in range(first, last + 1)]
+    per_year = (
+        counted.group_by("node", "year")
+        .agg(n=pl.len().cast(pl.Int64))
+        .with_columns(column=pl.lit("works_") + pl.col("year").cast(pl.String))
+        .pivot("column", index="node", values="n", on_columns=year_columns)
+        if counted.height
+        else pl.DataFrame({"node": []}, schema={"node": pl.String})
+    )
+    for column in year_columns:
+        if column not in per_year.columns:
+            per_year = per_year.with_columns(pl.lit(None, pl.Int64).alias(column))
+    base_counts, n1 = _period_counts(rows, universe, base_period, "baseline")
+    plan_counts, n2 = _period_counts(rows, universe, plan_period, "plan")
+
+    table = (
+        totals.join(partners, on="node", how="left")
+        .join(group_flags(partners.select("node", "groups"), partner_groups), on="node", how="left")
+        .join(per_year.select("node", *year_columns), on="node", how="left")
+        .join(base_counts, on="node", how="left")
+        .join(plan_counts, on="node", how="left")
+        .with_columns(
+            pl.col([*year_columns, "baseline_works", "plan_works"]).fill_null(0).cast(pl.Int64)
+        )
+        .with_columns(
+            share=pl.col("works") / n_works if n_works else pl.lit(None, pl.Float64),
+            share_frac=pl.col("works_frac") / total_weight
+            if total_weight > 0
+            else pl.lit(None, pl.Float64),
+            baseline_share=pl.col("baseline_works") / n1 if n1 else pl.lit(None, pl.Float64),
+            plan_share=pl.col("plan_works") / n2 if n2 else pl.lit(None, pl.Float64),
+        )
+        .with_columns(share_change=pl.col("plan_share") - pl.col("baseline_share"))
+        .sort(["works", "works_frac", "node"], descending=[True, True, False])
+    )
+    p_values = two_proportion_p(
+        table["baseline_works"].to_numpy(),
+        np.full(table.height, n1),
+        table["plan_works"].to_numpy(),
+        np.full(table.height, n2),
+    )
+    return table.with_columns(
+        p_value=pl.Series(p_values, dtype=pl.Float64).fill_nan(None),
+        rank=pl.int_range(1, table.height + 1, dtype=pl.Int64),
+    ).select(
+        "rank",
+        pl.col("node").alias("partner_id"),
+        *_LEADING_COLUMNS,
+        *year_columns,
+        *_TRAILING_COLUMNS,
+    )

@@ -1,0 +1,124 @@
+"""``copub network`` and ``copub partners`` on hand-made tables; bad values exit 2."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from copub.cli import main
+from networks_world import HOME, small_world, tables_from
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path) -> Path:
+    tables_from(small_world(), tmp_path).write(tmp_path / "data")
+    return tmp_path / "data"
+
+
+def test_network_command_writes_vosviewer_files(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "net"
+    code = main(
+        [
+            "network",
+            "--data-dir",
+            str(data_dir),
+            "--institution",
+            HOME,
+            "--kind",
+            "country",
+            "--format",
+            "vosviewer",
+            "--format",
+            "gexf",
+            "--plot",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    printed = capsys.readouterr()
+    names = {Path(line).name for line in printed.out.split()}
+    assert {
+        "country_network_map.txt",
+        "country_network_network.txt",
+        "country_network.json",
+        "country_network.gexf",
+        "country_network.png",
+        "country_network.svg",
+    } <= names
+    assert "6 nodes" in printed.err
+    assert (out / "country_network_map.txt").read_text().startswith("id\tlabel\t")
+
+
+def test_network_top_and_cap(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "net"
+    code = main(
+        [
+            "network",
+            "--data-dir",
+            str(data_dir),
+            "--institution",
+            HOME,
+            "--kind",
+            "institution",
+            "--top",
+            "2",
+            "--max-nodes-per-work",
+            "none",
+            "--format",
+            "gephi",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    nodes = pl.read_csv(out / "institution_network_nodes.csv")
+    assert sorted(nodes["Id"]) == sorted([HOME, "I2", "I3"])
+
+
+def test_partners_command(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["partners", "--data-dir", str(data_dir), "--institution", HOME]
+    assert main([*base, "--format", "csv"]) == 0
+    table = pl.read_csv(io.StringIO(capsys.readouterr().out))
+    assert table["partner_id"].to_list()[:2] == ["US", "SE"]
+    assert "works_2019" in table.columns
+    assert main([*base, "--kind", "institution", "--format", "json", "--top", "2"]) == 0
+    assert [r["partner_id"] for r in json.loads(capsys.readouterr().out)] == ["I3", "I2"]
+    assert main([*base, "--format", "markdown"]) == 0
+    assert "| rank" in capsys.readouterr().out
+    assert main(base) == 0
+    assert "United States" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["network", "--kind", "journal", "--out", "x"],
+        ["network", "--format", "csv", "--out", "x"],
+        ["network", "--counting", "half", "--out", "x"],
+        ["network", "--top", "0", "--out", "x"],
+        ["network", "--max-nodes-per-work", "1", "--out", "x"],
+        ["network", "--years", "2025-2012", "--out", "x"],
+        ["network"],
+        ["partners", "--kind", "author"],
+        ["partners", "--format", "xml"],
+        ["partners", "--baseline", "2020-2023"],
+        ["partners", "--institution", "NTNU"],
+    ],
+)
+def test_bad_values_exit_2(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    args = [*extra, "--data-dir", str(data_dir)]
+    if "--institution" not in extra:
+        args += ["--institution", HOME]
+    code = main(args)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("copub: error:") and "Traceback" not in err
