@@ -94,6 +94,9 @@ def test_partners_command(data_dir: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "| rank" in capsys.readouterr().out
     assert main(base) == 0
     assert "United States" in capsys.readouterr().out
+    assert main([*base, "--group", "priority", "--format", "csv"]) == 0
+    priority = pl.read_csv(io.StringIO(capsys.readouterr().out))
+    assert sorted(priority["partner_id"]) == ["BR", "CN", "US"]
 
 
 @pytest.mark.parametrize(
@@ -110,6 +113,7 @@ def test_partners_command(data_dir: Path, capsys: pytest.CaptureFixture[str]) ->
         ["partners", "--format", "xml"],
         ["partners", "--baseline", "2020-2023"],
         ["partners", "--institution", "NTNU"],
+        ["partners", "--group", "nope"],
     ],
 )
 def test_bad_values_exit_2(
@@ -122,3 +126,20 @@ def test_bad_values_exit_2(
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("copub: error:") and "Traceback" not in err
+
+
+def test_on_the_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sample = ["--sample", "--scale", "0.01"]
+    out = tmp_path / "net"
+    assert (
+        main(["network", *sample, "--kind", "country", "--format", "vosviewer", "--out", str(out)])
+        == 0
+    )
+    header = (out / "country_network_map.txt").read_text().splitlines()[0].split("\t")
+    assert header[:7] == ["id", "label", "description", "url", "x", "y", "cluster"]
+    assert "SYNTHETIC" in (out / "country_network_about.txt").read_text()
+    capsys.readouterr()
+    assert main(["partners", *sample, "--group", "priority", "--format", "csv", "--top", "50"]) == 0
+    table = pl.read_csv(io.StringIO(capsys.readouterr().out))
+    assert {"US", "CN", "JP"} <= set(table["partner_id"])
+    assert table["baseline_share"].is_not_null().all()

@@ -7,6 +7,7 @@ import sys
 
 import polars as pl
 
+from copub.classify.groups import load_groups
 from copub.cli._common import add_source_options, load_tables_from_args, years_arg
 from copub.errors import UsageError
 from copub.networks import partner_table
@@ -24,7 +25,7 @@ table and markdown show the main columns; csv and json carry every column,
 including works_YYYY per year. The home country and the home institution are
 never partners.
 """
-EXAMPLE = "Example:\n  python -m copub partners --sample --kind country --top 15"
+EXAMPLE = "Example:\n  python -m copub partners --sample --kind country --group priority"
 
 _SUMMARY = (
     "rank",
@@ -85,6 +86,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--top", type=_top, default=20, help="show the first N partners (default 20)"
     )
     parser.add_argument(
+        "--group",
+        metavar="KEY",
+        help="only partners in this partner group, e.g. priority, lmic, enhance, infrastructure",
+    )
+    parser.add_argument(
         "--format",
         choices=("table", "csv", "json", "markdown"),
         default="table",
@@ -97,6 +103,17 @@ def summary_columns(table: pl.DataFrame) -> pl.DataFrame:
     """The columns a person reads: rank, partner, groups, counts, shares and the change test."""
     return table.select(c for c in _SUMMARY if c in table.columns).with_columns(
         pl.col("groups").list.join(", ")
+    )
+
+
+def _p_text(p: pl.Expr) -> pl.Expr:
+    """p-values as a person reads them: three decimals, or ``<0.001``."""
+    return (
+        pl.when(p.is_null())
+        .then(pl.lit("n/a"))
+        .when(p < 0.001)
+        .then(pl.lit("<0.001"))
+        .otherwise(p.round(3).cast(pl.String))
     )
 
 
@@ -114,7 +131,15 @@ def run(args: argparse.Namespace) -> int:
         types=args.types,
         baseline=args.baseline,
         plan=args.plan,
-    ).head(args.top)
+    )
+    if args.group is not None:
+        known = load_groups().keys()
+        if args.group not in known:
+            raise UsageError(
+                f"--group {args.group!r} is not a partner group; known: {', '.join(known)}"
+            )
+        table = table.filter(pl.col("groups").list.contains(args.group))
+    table = table.head(args.top)
     if tables.provenance.synthetic:
         Progress().note("SYNTHETIC sample data: not real publications")
     if args.format == "csv":
@@ -122,7 +147,10 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "json":
         sys.stdout.write(table.write_json() + "\n")
     else:
-        shown = summary_columns(table).with_columns(pl.selectors.float().round(4))
+        shown = summary_columns(table).with_columns(
+            pl.selectors.float().exclude("p_value").round(4),
+            _p_text(pl.col("p_value")).alias("p_value"),
+        )
         markdown = args.format == "markdown"
         with pl.Config(
             tbl_formatting="MARKDOWN" if markdown else "UTF8_FULL_CONDENSED",
@@ -134,4 +162,7 @@ def run(args: argparse.Namespace) -> int:
             fmt_str_lengths=60,
         ):
             print(shown)
+        if tables.provenance.synthetic:
+            note = "SYNTHETIC sample data: not real publications"
+            print(f"\n_{note}_" if markdown else note)
     return 0
