@@ -1,0 +1,157 @@
+"""Everything one report shows, computed once and handed to every renderer."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import polars as pl
+
+from copub.classify import PartnerGroups
+from copub.indicators.definitions import ShareSpec, share_column
+from copub.provenance import Provenance
+from copub.report.options import ReportOptions
+
+__all__ = ["ReportData", "definitions_table", "groups_table"]
+
+
+def definitions_table(specs: list[ShareSpec]) -> pl.DataFrame:
+    """The share definitions as a table: ``indicator, label, column, definition, available``.
+
+    Examples
+    --------
+    >>> spec = ShareSpec("intl", "International", pl.col("x"), None, "Two countries or more.")
+    >>> definitions_table([spec]).row(0)
+    ('intl', 'International', 'intl_share', 'Two countries or more.', True)
+    """
+    return pl.DataFrame(
+        [(s.name, s.label, share_column(s.name), s.definition, s.available) for s in specs],
+        schema={
+            "indicator": pl.String,
+            "label": pl.String,
+            "column": pl.String,
+            "definition": pl.String,
+            "available": pl.Boolean,
+        },
+        orient="row",
+    )
+
+
+def groups_table(groups: PartnerGroups) -> pl.DataFrame:
+    """The partner groups in use: ``group, label, kind, members, source, vintage``.
+
+    ``members`` counts the current membership.
+
+    Examples
+    --------
+    >>> from copub.classify import load_groups
+    >>> groups_table(load_groups()).filter(group="nordic")["kind"].item()
+    'country'
+    """
+    return pl.DataFrame(
+        [(g.key, g.label, g.kind, len(g.current_members()), g.source, g.vintage) for g in groups],
+        schema={
+            "group": pl.String,
+            "label": pl.String,
+            "kind": pl.String,
+            "members": pl.Int64,
+            "source": pl.String,
+            "vintage": pl.String,
+        },
+        orient="row",
+    )
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """The report's content; renderers (terminal, files, HTML) only format it.
+
+    Attributes
+    ----------
+    options : ReportOptions
+    provenance : Provenance
+        Of the tables the report was made from.
+    institution_name : str
+        The home institution's display name (its id when unknown).
+    yearly : pl.DataFrame
+        :func:`copub.yearly_indicators`.
+    comparison : pl.DataFrame
+        :func:`copub.compare_periods` of ``yearly``.
+    goals : pl.DataFrame
+        :func:`copub.report.goals.goal_summary`.
+    quality : pl.DataFrame
+        :func:`copub.report.quality.quality_table`.
+    definitions : pl.DataFrame
+        :func:`definitions_table` of the share specs used.
+    group_sources : pl.DataFrame
+        :func:`groups_table` of the partner groups used.
+    windows : pl.DataFrame, optional
+        Rolling 4-year windows (only computed for files).
+    partners : pl.DataFrame, optional
+        The partner review (country partners), for files.
+    institution_partners : pl.DataFrame, optional
+        The partner review (institution partners), for files.
+    network : networkx.Graph, optional
+        The country co-authorship network, for the picture.
+    notes : tuple of str
+        Sections left out and why, stated in the report.
+    """
+
+    options: ReportOptions
+    provenance: Provenance
+    institution_name: str
+    yearly: pl.DataFrame
+    comparison: pl.DataFrame
+    goals: pl.DataFrame
+    quality: pl.DataFrame
+    definitions: pl.DataFrame
+    group_sources: pl.DataFrame
+    windows: pl.DataFrame | None = None
+    partners: pl.DataFrame | None = None
+    institution_partners: pl.DataFrame | None = None
+    network: nx.Graph | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def synthetic(self) -> bool:
+        """True when the tables are the generated sample."""
+        return self.provenance.synthetic
+
+    @property
+    def register_available(self) -> bool:
+        """True when the level-2 indicators could be computed."""
+        level2 = self.definitions.filter(pl.col("indicator") == "level2")
+        return bool(level2.height and level2["available"].item())
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """Every table the report writes, by file stem, absent ones left out."""
+        out: dict[str, pl.DataFrame | None] = {
+            "yearly": self.yearly,
+            "windows": self.windows,
+            "period_comparison": self.comparison,
+            "goals": self.goals,
+            "partners": self.partners,
+            "partner_institutions": self.institution_partners,
+            "data_quality": self.quality,
+            "definitions": self.definitions,
+            "partner_groups": self.group_sources,
+        }
+        return {name: frame for name, frame in out.items() if frame is not None}
+
+    def with_(self, **changes: Any) -> ReportData:
+        """Return a copy with ``changes`` applied."""
+        return dataclasses.replace(self, **changes)
+
+    def header(self) -> dict[str, Any]:
+        """The provenance block every machine-readable output carries."""
+        return {
+            "synthetic": self.synthetic,
+            "warning": "SYNTHETIC SAMPLE DATA: not real publications" if self.synthetic else None,
+            "institution": self.options.institution,
+            "institution_name": self.institution_name,
+            "provenance": self.provenance.to_dict(),
+            "options": self.options.to_dict(),
+            "notes": list(self.notes),
+        }

@@ -1,0 +1,205 @@
+"""NTNU's development goals and the indicators that measure them.
+
+The goals are those of NTNU's International Development Plan 2022–2025 that
+publications can measure (DESIGN.md). Each names the yearly-table stems
+that track it; :func:`goal_summary` joins them to the plan-versus-baseline
+comparison and states, for each, whether the change is significant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+__all__ = [
+    "GOALS",
+    "SHORT_LABELS",
+    "SIGNIFICANCE",
+    "Goal",
+    "Status",
+    "change_status",
+    "goal_summary",
+]
+
+Status = Literal["up", "down", "flat", "unavailable"]
+
+#: Two-sided level below which a change counts as significant.
+SIGNIFICANCE = 0.05
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One development goal and the indicators (share stems) that measure it."""
+
+    key: str
+    title: str
+    text: str
+    indicators: tuple[str, ...]
+
+
+GOALS: tuple[Goal, ...] = (
+    Goal(
+        "international",
+        "International co-publication",
+        "Increase the share of research co-published with international co-authors",
+        ("intl",),
+    ),
+    Goal(
+        "level2",
+        "Level-2 channels",
+        "Increase the share published in the most recognised channels (Norwegian level 2)",
+        ("level2",),
+    ),
+    Goal(
+        "priority",
+        "Priority countries",
+        "Cooperate with Norway's priority partner countries (Panorama)",
+        ("priority",),
+    ),
+    Goal(
+        "lmic",
+        "Low- and middle-income countries",
+        "Cooperate with partners in low- and middle-income countries, "
+        "including Norway's development-policy partners",
+        ("lmic", "devpartner"),
+    ),
+    Goal(
+        "alliances",
+        "University alliances",
+        "Be an active contributor in the alliances ENHANCE and Nordic Five Tech",
+        ("enhance", "n5t"),
+    ),
+    Goal(
+        "infrastructure",
+        "Research infrastructures",
+        "Strengthen collaboration with international research infrastructures",
+        ("infrastructure",),
+    ),
+    Goal(
+        "eu_funding",
+        "EU funding",
+        "Take better advantage of EU funding (Horizon Europe, ERC, MSCA)",
+        ("fund_ec", "fund_erc", "fund_msca"),
+    ),
+)
+
+
+#: Labels short enough for the terminal's 100 columns, by share stem.
+SHORT_LABELS: dict[str, str] = {
+    "intl": "International co-publication",
+    "level2": "Level-2 channels",
+    "priority": "Priority countries (Panorama)",
+    "lmic": "Low- and middle-income countries",
+    "devpartner": "Development-policy partners",
+    "enhance": "ENHANCE alliance",
+    "n5t": "Nordic Five Tech",
+    "infrastructure": "Research infrastructures",
+    "fund_ec": "European Commission funding",
+    "fund_erc": "ERC funding",
+    "fund_msca": "MSCA funding",
+}
+
+
+def change_status(difference: float | None, p_value: float | None) -> Status:
+    """Classify a plan-minus-baseline change.
+
+    Examples
+    --------
+    >>> change_status(0.03, 0.001), change_status(-0.02, 0.01), change_status(0.01, 0.4)
+    ('up', 'down', 'flat')
+    >>> change_status(None, None)
+    'unavailable'
+    """
+    if difference is None or difference != difference:  # None or NaN
+        return "unavailable"
+    if p_value is None or p_value != p_value or p_value >= SIGNIFICANCE:
+        return "flat"
+    return "up" if difference > 0 else "down"
+
+
+_SCHEMA = {
+    "goal": pl.String,
+    "goal_text": pl.String,
+    "indicator": pl.String,
+    "label": pl.String,
+    "baseline_share": pl.Float64,
+    "plan_share": pl.Float64,
+    "difference": pl.Float64,
+    "difference_low": pl.Float64,
+    "difference_high": pl.Float64,
+    "p_value": pl.Float64,
+    "trend_p": pl.Float64,
+    "plan_partial": pl.Boolean,
+    "status": pl.String,
+}
+
+
+def goal_summary(
+    comparison: pl.DataFrame,
+    labels: dict[str, str] | None = None,
+    *,
+    fractional: bool = False,
+) -> pl.DataFrame:
+    """One row per goal and indicator: baseline, plan, change and its status.
+
+    Parameters
+    ----------
+    comparison : pl.DataFrame
+        The output of :func:`copub.indicators.compare_periods`.
+    labels : dict, optional
+        Human labels by stem (from the share specs); default the stem.
+    fractional : bool
+        Show the fractional-counting shares and difference. The comparison
+        has no interval for that difference (left null); the p-value and the
+        status stay those of the full-counting test.
+
+    Returns
+    -------
+    pl.DataFrame
+        ``goal, goal_text, indicator, label, baseline_share, plan_share,
+        difference, difference_low, difference_high, p_value, trend_p,
+        plan_partial, status``; an indicator missing from the comparison
+        (e.g. level 2 without a register) is kept with ``status="unavailable"``.
+
+    Examples
+    --------
+    >>> comparison = pl.DataFrame({"indicator": ["intl"], "baseline_share": [0.6],
+    ...     "plan_share": [0.65], "difference": [0.05], "difference_low": [0.03],
+    ...     "difference_high": [0.07], "p_value": [0.0001], "trend_p": [0.01],
+    ...     "plan_partial": [False]})
+    >>> summary = goal_summary(comparison)
+    >>> summary.filter(indicator="intl")["status"].item()
+    'up'
+    >>> summary.filter(indicator="level2")["status"].item()
+    'unavailable'
+    """
+    labels = labels or {}
+    by_name = {row["indicator"]: row for row in comparison.iter_rows(named=True)}
+    suffix = "_frac" if fractional else ""
+    rows = []
+    for goal in GOALS:
+        for stem in goal.indicators:
+            found = by_name.get(stem, {})
+            difference = found.get(f"difference{suffix}")
+            rows.append(
+                {
+                    "goal": goal.key,
+                    "goal_text": goal.text,
+                    "indicator": stem,
+                    "label": labels.get(stem, stem),
+                    "baseline_share": found.get(f"baseline_share{suffix}"),
+                    "plan_share": found.get(f"plan_share{suffix}"),
+                    "difference": difference,
+                    "difference_low": None if fractional else found.get("difference_low"),
+                    "difference_high": None if fractional else found.get("difference_high"),
+                    "p_value": found.get("p_value"),
+                    "trend_p": found.get("trend_p"),
+                    "plan_partial": found.get("plan_partial"),
+                    "status": "unavailable"
+                    if difference is None
+                    else change_status(found.get("difference"), found.get("p_value")),
+                }
+            )
+    return pl.DataFrame(rows, schema=_SCHEMA)

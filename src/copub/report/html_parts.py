@@ -1,0 +1,97 @@
+"""Small HTML builders: escaped cells, tables and status marks. No JavaScript anywhere."""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+from copub.report import fmt
+
+__all__ = ["Cell", "esc", "img_tag", "status_mark", "table"]
+
+#: A table cell: (inner HTML, numeric?). Text must already be escaped.
+Cell = tuple[str, bool]
+
+STATUS_WORDS = {
+    "up": "significant rise",
+    "down": "significant fall",
+    "flat": "no significant change",
+    "unavailable": "unavailable",
+}
+
+
+def esc(value: object) -> str:
+    """Escape text for HTML; None becomes an empty string.
+
+    Examples
+    --------
+    >>> esc("<b> & co"), esc(None)
+    ('&lt;b&gt; &amp; co', '')
+    """
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+def table(
+    headers: Sequence[tuple[str, bool]],
+    rows: Sequence[Sequence[Cell] | str],
+    *,
+    css_class: str = "",
+    caption: str | None = None,
+) -> str:
+    """A table; ``headers`` are (escaped label, numeric?) and rows are cells.
+
+    A row given as a string is a group heading across the whole table.
+
+    Examples
+    --------
+    >>> table([("Year", False), ("Works", True)], [[("2020", False), ("10", True)]])[:33]
+    '<div class="scroll"><table><thead>'
+    """
+    head = "".join(f'<th scope="col"{" class=num" if n else ""}>{h}</th>' for h, n in headers)
+    body = "".join(
+        f'<tr class="group"><th colspan="{len(headers)}" scope="rowgroup">{row}</th></tr>'
+        if isinstance(row, str)
+        else "<tr>" + "".join(f"<td{' class=num' if n else ''}>{c}</td>" for c, n in row) + "</tr>"
+        for row in rows
+    )
+    cls = f' class="{css_class}"' if css_class else ""
+    cap = f"<caption>{caption}</caption>" if caption else ""
+    return (
+        f'<div class="scroll"><table{cls}>{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def status_mark(status: str, words: str | None = None) -> str:
+    """An arrow and words for a change status, coloured by CSS class.
+
+    Examples
+    --------
+    >>> status_mark("up")
+    '<span class="st up">↑ significant rise</span>'
+    """
+    text = words if words is not None else STATUS_WORDS.get(status, status)
+    return f'<span class="st {esc(status)}">{fmt.arrow(status)} {esc(text)}</span>'
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def img_tag(png: Path, alt: str, *, scale: float = 1.5) -> str:
+    """An ``<img>`` with the PNG inline as base64, sized for the page.
+
+    ``scale`` is the PNG's pixels per CSS pixel (144 dpi drawn for 96 dpi
+    screens), so the picture stays sharp on high-density screens and print.
+    """
+    raw = png.read_bytes()
+    size = _png_size(raw)
+    dims = ""
+    if size:
+        dims = f' width="{round(size[0] / scale)}" height="{round(size[1] / scale)}"'
+    encoded = base64.b64encode(raw).decode("ascii")
+    return f'<img src="data:image/png;base64,{encoded}" alt="{esc(alt)}"{dims}>'

@@ -1,0 +1,152 @@
+"""The terminal view: the yearly table, the plan-versus-baseline comparison and a quality line.
+
+Everything fits in 100 columns. Shares follow the chosen counting method;
+the international share carries its 95% interval (Wilson under full
+counting, the bootstrap under fractional counting).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from copub.indicators.definitions import share_column
+from copub.indicators.presets import PRESETS
+from copub.report import fmt
+from copub.report.data import ReportData
+from copub.report.goals import SHORT_LABELS, SIGNIFICANCE
+from copub.report.quality import quality_line
+
+__all__ = ["WIDTH", "YEARLY_COLUMNS", "render_terminal"]
+
+WIDTH = 100
+
+#: The yearly table's share columns: (header, stem).
+YEARLY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Priority", "priority"),
+    ("LMIC", "lmic"),
+    ("ENHANCE", "enhance"),
+    ("N5T", "n5t"),
+    ("Level 2", "level2"),
+)
+
+
+def _share(row: Mapping[str, Any], stem: str, suffix: str) -> float | None:
+    value = row.get(share_column(stem) + suffix)
+    return None if value is None or fmt.is_missing(value) else float(value)
+
+
+def _yearly_lines(data: ReportData) -> list[str]:
+    suffix = "_frac" if data.options.fractional else ""
+    columns = [(h, s) for h, s in YEARLY_COLUMNS if share_column(s) in data.yearly.columns]
+    works_header = "Works (frac)" if suffix else "Works"
+    header = f"{'Year':<6}{works_header:>12}  {'International [95% CI]':<24}" + "".join(
+        f"{h:>9}" for h, _ in columns
+    )
+    lines = [header, "-" * len(header)]
+    for row in data.yearly.iter_rows(named=True):
+        year = f"{row['year']}{'*' if row.get('partial') else ''}"
+        works = fmt.count(row["works_frac"], 1) if suffix else fmt.count(row["works"])
+        intl = fmt.percent(_share(row, "intl", suffix))
+        low = row.get(f"intl_share{suffix}_low")
+        high = row.get(f"intl_share{suffix}_high")
+        cells = "".join(f"{fmt.percent(_share(row, s, suffix)):>9}" for _, s in columns)
+        lines.append(f"{year:<6}{works:>12}  {intl:>6} {fmt.interval(low, high):<17}{cells}")
+    if bool(data.yearly["partial"].any()):
+        lines.append("* incomplete year: not comparable with complete years")
+    return lines
+
+
+def _comparison_lines(data: ReportData, unicode: bool) -> list[str]:
+    options = data.options
+    (b0, b1), (p0, p1) = options.baseline, options.plan
+    title = (
+        f"Plan {p0}-{p1} against baseline {b0}-{b1} "
+        f"({options.counting} counting; change with its 95% interval and p-value)"
+    )
+    header = f"  {'Indicator':<34}{'Baseline':>9}{'Plan':>9}  {'Change [95% CI]':<27}{'p':>7}"
+    lines = [title, header, "-" * len(header)]
+    for row in data.goals.iter_rows(named=True):
+        label = SHORT_LABELS.get(row["indicator"], str(row["label"]))
+        label = label if len(label) <= 33 else label[:32] + "…"
+        mark = fmt.arrow(row["status"], unicode=unicode)
+        if row["status"] == "unavailable":
+            reason = (
+                "unavailable: no register (--register)"
+                if row["indicator"] in ("level2", "channel_unmatched")
+                else "unavailable"
+            )
+            lines.append(f"{mark} {label:<34}{reason}")
+            continue
+        ci = ""
+        if not fmt.is_missing(row["difference_low"]):
+            ci = f"[{100 * row['difference_low']:+.1f}, {100 * row['difference_high']:+.1f}]"
+        lines.append(
+            f"{mark} {label:<34}{fmt.percent(row['baseline_share']):>9}"
+            f"{fmt.percent(row['plan_share']):>9}  "
+            f"{fmt.change(row['difference']):>9} {ci:<17}{fmt.p_value(row['p_value']):>7}"
+        )
+    up, down, flat = (fmt.arrow(s, unicode=unicode) for s in ("up", "down", "flat"))
+    legend = (
+        f"{up} significant rise, {down} significant fall, {flat} no significant change "
+        f"(two-proportion z-test, {SIGNIFICANCE:g} level)"
+    )
+    if options.fractional:
+        legend += "; fractional shares, the test is on full counts"
+    partial = data.goals.filter(pl.col("plan_partial").fill_null(False)).height > 0
+    if partial:
+        legend += "; the plan period includes an incomplete year"
+    lines += textwrap.wrap(legend, WIDTH)
+    return lines
+
+
+def render_terminal(data: ReportData, *, unicode: bool = True) -> str:
+    """The terminal report as text, every line at most 100 characters.
+
+    Parameters
+    ----------
+    data : ReportData
+    unicode : bool
+        Use arrows and dashes outside ASCII (off for terminals that cannot
+        show them).
+
+    Examples
+    --------
+    >>> import copub
+    >>> from copub.report import ReportOptions, build_report
+    >>> from copub.progress import Progress
+    >>> data = build_report(copub.load_sample(scale=0.01), ReportOptions(bootstrap=0),
+    ...                     scope="table", progress=Progress.silent())
+    >>> text = render_terminal(data)
+    >>> max(len(line) for line in text.splitlines()) <= 100
+    True
+    """
+    options = data.options
+    years = data.yearly["year"].to_list()
+    first, last = min(years), max(years)
+    title = (
+        f"{data.institution_name} ({options.institution}), {first}-{last}: "
+        f"{options.counting} counting, {options.preset} definitions, "
+        f"{options.types or PRESETS[options.preset].types} document types"
+    )
+    lines: list[str] = []
+    if data.synthetic:
+        lines.append("SYNTHETIC SAMPLE DATA: not real publications".center(WIDTH, "="))
+    lines += textwrap.wrap(title, WIDTH)
+    lines.append("")
+    lines += _yearly_lines(data)
+    lines.append("")
+    lines += _comparison_lines(data, unicode)
+    lines.append("")
+    lines += textwrap.wrap(quality_line(data.quality), WIDTH, subsequent_indent="  ")
+    for note in data.notes:
+        lines += textwrap.wrap(f"Note: {note}", WIDTH, subsequent_indent="  ")
+    lines += textwrap.wrap(f"Source: {data.provenance.describe()}", WIDTH, subsequent_indent="  ")
+    text = "\n".join(lines) + "\n"
+    if not unicode:
+        text = text.replace("–", "-").replace("…", "...")
+        text = text.encode("ascii", "replace").decode("ascii")
+    return text
