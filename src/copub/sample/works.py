@@ -146,7 +146,7 @@ def _plan(world: World, rng: np.random.Generator, year: int, n: int, chunk: int)
     m = np.where(
         hyper,
         8 + n_authors // 40 + rng.poisson(4, n),
-        1 + rng.poisson(0.9 + 0.6 * t, n),
+        1 + rng.poisson(1.3 + 0.7 * t, n),
     )
     m = np.where(international, np.minimum(np.minimum(m, n_authors - 1), min(n_mix, 60)), 0)
     rest = np.maximum(n_authors - 1 - m, 0)

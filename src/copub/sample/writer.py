@@ -137,20 +137,28 @@ def _page_order(world: World, year: int, chunk: int, n: int) -> np.ndarray:
     return order[rng.permutation(order.size)]
 
 
-def _chunks(world: World, progress: Progress, fat: bool) -> Iterator[tuple[int, int, pl.DataFrame]]:
-    pools = build_fat_pools(world.seed) if fat else None
+def _tasks(world: World) -> list[tuple[int, int, int, int]]:
+    """``(year, chunk, n, first_number)`` for every chunk of the world, in order."""
+    tasks = []
     number = 1
     for year in range(world.years[0], world.years[1] + 1):
         n_year = works_in_year(year, world.scale, world.years)
         n_chunks = -(-n_year // _CHUNK)
         for chunk in range(n_chunks):
             n = n_year // n_chunks + (1 if chunk < n_year % n_chunks else 0)
-            generated = generate_chunk(world, year, chunk, n, number)
-            attributes = work_attributes(world, generated)
-            encoded = encode_chunk(world, generated, attributes, pools)
+            tasks.append((year, chunk, n, number))
             number += n
-            progress.tick(f"sample: {year}: {number - 1:,} works so far")
-            yield year, chunk, encoded
+    return tasks
+
+
+def _chunks(world: World, progress: Progress, fat: bool) -> Iterator[tuple[int, int, pl.DataFrame]]:
+    """Encoded chunks in order, one at a time so memory stays bounded at any scale."""
+    pools = build_fat_pools(world.seed) if fat else None
+    for year, chunk, n, first in _tasks(world):
+        generated = generate_chunk(world, year, chunk, n, first)
+        attributes = work_attributes(world, generated)
+        progress.tick(f"sample: {year}: {first + n - 1:,} works so far")
+        yield year, chunk, encode_chunk(world, generated, attributes, pools)
 
 
 def _meta(count: int, cursor: str | None) -> bytes:
@@ -197,7 +205,8 @@ Read them with:  python -c "import copub, glob; print(copub.read_works(glob.glob
 
 
 def _write_lines(out: gzip.GzipFile, records: pl.Series) -> None:
-    out.write(pl.select(records.str.join("\n")).item().encode() + b"\n")
+    out.write(pl.select(records.str.join("\n").cast(pl.Binary)).item())
+    out.write(b"\n")
 
 
 def _write_pages(
@@ -221,6 +230,7 @@ def _write_pages(
         .with_columns(page=pl.int_range(pl.len()) // per_page)
         .group_by("page", maintain_order=True)
         .agg(pl.col("json").str.join(","))["json"]
+        .cast(pl.Binary)  # bytes straight from polars: no str copy, no encode
         .to_list()
     )
     paths = []
@@ -230,7 +240,10 @@ def _write_pages(
         cursor = None if final else f"synthetic-{stem}-{number + 1}"
         meta = _meta(records.len() if count is None else count, cursor)
         path = folder / f"{stem}_{number:05d}.json"
-        path.write_bytes(b'{"meta":' + meta + b',"results":[' + body.encode() + b'],"group_by":[]}')
+        with path.open("wb") as out:
+            out.write(b'{"meta":' + meta + b',"results":[')
+            out.write(body)
+            out.write(b'],"group_by":[]}')
         paths.append(path)
     return paths
 
