@@ -133,3 +133,11 @@ def test_works_between_unknown_node(tables: copub.Tables) -> None:
         works_between(tables, "FR", institution=HOME)
     with pytest.raises(UsageError, match="two different nodes"):
         works_between(tables, "US", "us", institution=HOME)
+
+
+def test_a_year_without_works(tables: copub.Tables) -> None:
+    table = partner_table(tables, institution=HOME, groups=small_groups(), years=(2021, 2021))
+    assert table.height == 0
+    assert "works_2021" in table.columns
+    graph = build_network(tables, institution=HOME, groups=small_groups(), years=(2021, 2021))
+    assert graph.number_of_nodes() == 0 and graph.graph["works_in_universe"] == 0

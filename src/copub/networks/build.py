@@ -54,10 +54,12 @@ from copub.settings import DEFAULT_INSTITUTION
 
 __all__ = [
     "NetworkData",
+    "Selection",
     "build_network",
     "build_networks_by_period",
     "network_data",
     "period_ranges",
+    "select_works",
     "top_nodes",
 ]
 
@@ -98,10 +100,27 @@ class NetworkData:
     synthetic: bool
 
 
-def network_data(
-    tables: Tables, options: NetworkOptions, *, groups: PartnerGroups | None = None
-) -> NetworkData:
-    """Prepare the frames a graph (or a partner table) is built from."""
+@dataclass(frozen=True)
+class Selection:
+    """The works a network counts, before any node attribute is looked up.
+
+    Attributes
+    ----------
+    tables : Tables
+        The tables cut down to the universe.
+    universe : pl.DataFrame
+        ``work_id, year, home_weight`` of every work in the universe.
+    work_nodes : pl.DataFrame
+        ``work_id, year, node, n_nodes, home_weight`` (no cap applied).
+    """
+
+    tables: Tables
+    universe: pl.DataFrame
+    work_nodes: pl.DataFrame
+
+
+def select_works(tables: Tables, options: NetworkOptions) -> Selection:
+    """The universe and its (work, node) rows, shared by graphs, partners and provenance."""
     _check_institution(tables, options.institution)
     universe_ids = institution_works(
         tables, options.institution, years=options.years, types=options.types
@@ -113,14 +132,23 @@ def network_data(
         "work_id", "year", home_weight=pl.col("weight").fill_null(0.0)
     )
     rows = rows.join(universe.select("work_id", "home_weight"), on="work_id", how="left")
-    nodes = node_table(sub, options.kind, rows, institution=options.institution)
+    return Selection(tables=sub, universe=universe, work_nodes=rows)
+
+
+def network_data(
+    tables: Tables, options: NetworkOptions, *, groups: PartnerGroups | None = None
+) -> NetworkData:
+    """Prepare the frames a graph (or a partner table) is built from."""
+    selection = select_works(tables, options)
+    rows = selection.work_nodes
+    nodes = node_table(selection.tables, options.kind, rows, institution=options.institution)
     memberships = node_groups(nodes, groups if groups is not None else default_groups())
     nodes = nodes.join(memberships, on="node", how="left", maintain_order="left")
     return NetworkData(
         options=options,
         work_nodes=rows,
         nodes=nodes,
-        universe=universe,
+        universe=selection.universe,
         synthetic=tables.provenance.synthetic,
     )
 

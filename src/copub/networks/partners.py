@@ -164,10 +164,13 @@ def partner_table(
     rows = data.work_nodes.join(partners.select("node"), on="node", how="semi")
 
     if selected_years is None:
-        if universe.height == 0:
-            selected_years = (0, -1)
-        else:
-            selected_years = (int(universe["year"].min()), int(universe["year"].max()))  # type: ignore[arg-type]
+        # The years present; an empty universe gives an empty range and no year columns.
+        years_present = universe["year"]
+        selected_years = (
+            (int(years_present.min()), int(years_present.max()))  # type: ignore[arg-type]
+            if universe.height
+            else (0, -1)
+        )
     first, last = selected_years
     in_years = pl.col("year").is_between(first, last)
     counted = rows.filter(in_years)
@@ -183,12 +186,7 @@ def partner_table(
         .agg(n=pl.len().cast(pl.Int64))
         .with_columns(column=pl.lit("works_") + pl.col("year").cast(pl.String))
         .pivot("column", index="node", values="n", on_columns=year_columns)
-        if counted.height
-        else pl.DataFrame({"node": []}, schema={"node": pl.String})
     )
-    for column in year_columns:
-        if column not in per_year.columns:
-            per_year = per_year.with_columns(pl.lit(None, pl.Int64).alias(column))
     base_counts, n1 = _period_counts(rows, universe, base_period, "baseline")
     plan_counts, n2 = _period_counts(rows, universe, plan_period, "plan")
 

@@ -13,9 +13,8 @@ import networkx as nx
 import polars as pl
 
 from copub.errors import UsageError
-from copub.indicators.counting import fractional_weights
-from copub.indicators.universe import TypesChoice, institution_works
-from copub.networks.nodes import restrict_tables, work_nodes
+from copub.indicators.universe import TypesChoice
+from copub.networks.build import select_works
 from copub.networks.options import NetworkOptions
 from copub.normalize import Tables
 from copub.settings import DEFAULT_INSTITUTION
@@ -93,11 +92,8 @@ def works_between(
             types=types,
             max_nodes_per_work=max_nodes_per_work,
         )
-    universe = institution_works(
-        tables, options.institution, years=options.years, types=options.types
-    )
-    sub = restrict_tables(tables, universe)
-    rows = work_nodes(sub, options.kind, institution=options.institution, universe=universe)
+    selection = select_works(tables, options)
+    rows = selection.work_nodes
     if options.max_nodes_per_work is not None:
         rows = rows.filter(pl.col("n_nodes") <= options.max_nodes_per_work)
     wanted = [_node_id(a)] + ([] if b is None else [_node_id(b)])
@@ -113,17 +109,20 @@ def works_between(
     selected = (
         rows.filter(pl.col("node").is_in(wanted))
         .group_by("work_id")
-        .agg(n_nodes=pl.col("n_nodes").first(), matched=pl.len())
+        .agg(
+            n_nodes=pl.col("n_nodes").first(),
+            home_weight=pl.col("home_weight").first(),
+            matched=pl.len(),
+        )
+        .filter(pl.col("matched") == len(wanted))
     )
-    selected = selected.filter(pl.col("matched") == len(wanted))
     fractional = (
         1.0 / (pl.col("n_nodes") - 1).cast(pl.Float64)
         if b is not None
         else pl.lit(None, pl.Float64)
     )
     return (
-        selected.join(sub.works, on="work_id")
-        .join(fractional_weights(sub, options.institution), on="work_id", how="left")
+        selected.join(selection.tables.works, on="work_id")
         .select(
             "work_id",
             "year",
@@ -132,7 +131,7 @@ def works_between(
             "title",
             "n_authors",
             "n_nodes",
-            home_weight=pl.col("weight").fill_null(0.0),
+            "home_weight",
             fractional=fractional,
         )
         .sort("year", "work_id")
