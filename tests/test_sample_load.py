@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -166,3 +168,18 @@ def test_any_seed_keeps_the_international_share_in_bounds(seed: int) -> None:
         .agg(pl.col("is_international").mean())
     )
     assert shares["is_international"].is_between(0.55, 0.70).all()
+
+
+def test_a_killed_build_is_cleaned_up(tmp_path: Path) -> None:
+    settings = Settings(cache_dir=tmp_path)
+    cache = sample_load.sample_cache_dir(6, SCALE, settings=settings)
+    stale = cache / "build-killed"
+    (stale / "raw").mkdir(parents=True)
+    (stale / "raw" / "page.json").write_text("{}")
+    fresh = cache / "build-running"
+    fresh.mkdir()
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    load_sample(6, SCALE, settings=settings)
+    assert not stale.exists()
+    assert fresh.exists(), "a build that may still be running is left alone"

@@ -10,10 +10,12 @@ of them makes a new world instead of serving a stale one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from copub.normalize import Tables, load_tables, read_works
@@ -32,6 +34,7 @@ __all__ = ["GENERATOR_VERSION", "load_sample", "sample_cache_dir", "sample_regis
 #: Bump when the generator's output changes, so cached worlds are rebuilt.
 GENERATOR_VERSION = 2
 _COMPLETE = "complete.json"
+_STALE_SECONDS = 3600
 
 
 def sample_cache_dir(
@@ -53,7 +56,7 @@ def sample_cache_dir(
     return settings.cache_dir / "sample" / key
 
 
-def _provenance(seed: int, scale: float) -> Provenance:
+def _provenance(seed: int, scale: float, calibration: str) -> Provenance:
     return Provenance(
         source="synthetic",
         synthetic=True,
@@ -61,8 +64,20 @@ def _provenance(seed: int, scale: float) -> Provenance:
         years=YEARS,
         query=f"seed={seed}, scale={scale:g}",
         api_url=None,
-        inputs=(f"copub synthetic world (seed={seed}, scale={scale:g})",),
+        inputs=(
+            f"copub synthetic world (seed={seed}, scale={scale:g}; "
+            f"partner countries calibrated on {calibration})",
+        ),
     )
+
+
+def _remove_stale_builds(cache: Path) -> None:
+    """Delete build directories a killed process left (raw pages can be large)."""
+    now = time.time()
+    for path in cache.glob("build-*"):
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > _STALE_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -105,7 +120,8 @@ def load_sample(
     --------
     >>> import tempfile
     >>> from copub.settings import Settings
-    >>> tables = load_sample(seed=1, scale=0.002, settings=Settings(cache_dir=tempfile.mkdtemp()))
+    >>> settings = Settings(cache_dir=tempfile.mkdtemp())
+    >>> tables = load_sample(seed=1, scale=0.002, settings=settings)
     >>> tables.provenance.synthetic, tables.provenance.query
     (True, 'seed=1, scale=0.002')
     """
@@ -116,15 +132,21 @@ def load_sample(
     if (cache / _COMPLETE).is_file():
         return load_tables(cache)
     cache.mkdir(parents=True, exist_ok=True)
+    _remove_stale_builds(cache)
     progress.note(
         f"generating the SYNTHETIC sample (seed={seed}, scale={scale:g}); cached in {cache}"
     )
-    with tempfile.TemporaryDirectory(prefix="raw-", dir=cache) as raw:
-        files = write_sample(raw, seed=seed, scale=scale, progress=progress)
-        tables = read_works(files.work_files, provenance=_provenance(seed, scale))
-        tables.write(cache)
-        shutil.copyfile(files.register, cache / f".{REGISTER_FILE}.tmp")
-        os.replace(cache / f".{REGISTER_FILE}.tmp", cache / REGISTER_FILE)
+    with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as build:
+        files = write_sample(Path(build) / "raw", seed=seed, scale=scale, progress=progress)
+        provenance = _provenance(seed, scale, files.calibration)
+        tables = read_works(files.work_files, provenance=provenance)
+        # Stage privately, then move file by file: two processes building the
+        # same world at once never see each other's half-written files.
+        staged = tables.write(Path(build) / "staged")
+        (cache / "tables").mkdir(exist_ok=True)
+        for path in staged.iterdir():
+            os.replace(path, cache / "tables" / path.name)
+        os.replace(files.register, cache / REGISTER_FILE)
     # Written last: its presence says every table above is complete.
     _write_atomic(
         cache / _COMPLETE, json.dumps({"counts": {str(k): v for k, v in files.counts.items()}})
