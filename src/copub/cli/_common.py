@@ -8,6 +8,7 @@ from typing import NoReturn
 
 from copub.errors import UsageError
 from copub.normalize import Tables, load_tables
+from copub.progress import Progress
 from copub.settings import DEFAULT_INSTITUTION, Settings
 from copub.validate import parse_institution_id, parse_year_range
 
@@ -81,10 +82,14 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     )
 
 
-def load_tables_from_args(args: argparse.Namespace) -> Tables:
-    """The tables a subcommand works on: the sample (``--sample``) or ``--data-dir``'s tables."""
+def load_tables_from_args(args: argparse.Namespace, progress: Progress | None = None) -> Tables:
+    """The tables a subcommand works on: the sample (``--sample``) or ``--data-dir``'s tables.
+
+    ``progress`` reports the sample's generation on a cold cache.
+    """
+    settings = settings_from_args(args)
     if getattr(args, "sample", False):
         from copub import load_sample
 
-        return load_sample(seed=args.seed, scale=args.scale)
-    return load_tables(settings_from_args(args).data_dir)
+        return load_sample(seed=args.seed, scale=args.scale, settings=settings, progress=progress)
+    return load_tables(settings.data_dir)

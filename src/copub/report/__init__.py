@@ -1,0 +1,39 @@
+"""Stage 6: the yearly report — terminal table, machine-readable output, files and HTML.
+
+Examples
+--------
+>>> import copub, tempfile
+>>> from copub.report import ReportOptions, build_report, render_terminal, write_report
+>>> from copub.progress import Progress
+>>> data = build_report(copub.load_sample(scale=0.002), ReportOptions(bootstrap=0),
+...                     progress=Progress.silent())
+>>> "SYNTHETIC" in render_terminal(data).splitlines()[0]
+True
+>>> write_report(data, tempfile.mkdtemp(), progress=Progress.silent()).html.name
+'report.html'
+"""
+
+from copub.report.build import build_report
+from copub.report.data import ReportData
+from copub.report.files import WrittenReport, write_report
+from copub.report.formats import render_csv, render_json, render_markdown
+from copub.report.goals import GOALS, Goal, goal_summary
+from copub.report.html import render_html
+from copub.report.options import ReportOptions
+from copub.report.terminal import render_terminal
+
+__all__ = [
+    "GOALS",
+    "Goal",
+    "ReportData",
+    "ReportOptions",
+    "WrittenReport",
+    "build_report",
+    "goal_summary",
+    "render_csv",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_terminal",
+    "write_report",
+]

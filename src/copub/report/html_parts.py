@@ -46,8 +46,9 @@ def table(
 
     Examples
     --------
-    >>> table([("Year", False), ("Works", True)], [[("2020", False), ("10", True)]])[:33]
-    '<div class="scroll"><table><thead>'
+    >>> html_table = table([("Year", False), ("Works", True)], [[("2020", False), ("10", True)]])
+    >>> html_table.count("<th scope"), html_table.count("<td class=num>10</td>")
+    (2, 1)
     """
     head = "".join(f'<th scope="col"{" class=num" if n else ""}>{h}</th>' for h, n in headers)
     body = "".join(
@@ -82,16 +83,21 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
-def img_tag(png: Path, alt: str, *, scale: float = 1.5) -> str:
-    """An ``<img>`` with the PNG inline as base64, sized for the page.
+def img_tag(png: Path, alt: str, *, svg: Path | None = None, scale: float = 1.5) -> str:
+    """An ``<img>`` with the picture inline as base64, sized for the page.
 
-    ``scale`` is the PNG's pixels per CSS pixel (144 dpi drawn for 96 dpi
-    screens), so the picture stays sharp on high-density screens and print.
+    The PNG gives the size: ``scale`` is its pixels per CSS pixel (drawn at
+    about 144 dpi for 96 dpi screens), so it stays sharp on dense screens and
+    in print. When the SVG is much smaller (a network of many thin lines),
+    the SVG is inlined instead, which keeps the page light enough to email.
     """
     raw = png.read_bytes()
     size = _png_size(raw)
     dims = ""
     if size:
         dims = f' width="{round(size[0] / scale)}" height="{round(size[1] / scale)}"'
+    mime = "image/png"
+    if svg is not None and svg.is_file() and svg.stat().st_size < 0.6 * len(raw):
+        raw, mime = svg.read_bytes(), "image/svg+xml"
     encoded = base64.b64encode(raw).decode("ascii")
-    return f'<img src="data:image/png;base64,{encoded}" alt="{esc(alt)}"{dims}>'
+    return f'<img src="data:{mime};base64,{encoded}" alt="{esc(alt)}"{dims}>'

@@ -1,0 +1,440 @@
+"""``report.html``: one self-contained page a strategy office can forward as it is.
+
+The page holds, in order: the development goals and their status, the
+figures, the partner review, data quality, the definitions used and the
+provenance. Figures are inline PNG (base64) and the stylesheet is inline, so
+the file needs nothing else; there is no JavaScript, and the page prints
+cleanly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import polars as pl
+
+from copub.indicators.presets import PRESETS
+from copub.report import fmt
+from copub.report.data import ReportData
+from copub.report.goals import GOALS, SHORT_LABELS, SIGNIFICANCE
+from copub.report.html_parts import Cell, esc, img_tag, status_mark, table
+from copub.report.html_style import CSS
+from copub.report.plots import FigureFile
+
+__all__ = ["GROUP_NAMES", "SECTIONS", "render_html"]
+
+#: Section ids and headings, in page order.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("goals", "Development goals and status"),
+    ("figures", "Figures"),
+    ("partners", "Partner review"),
+    ("quality", "Data quality"),
+    ("definitions", "Definitions used"),
+    ("provenance", "Provenance"),
+)
+_SYNTHETIC = "SYNTHETIC SAMPLE: these numbers come from generated data, not from real publications"
+
+
+def _period(period: tuple[int, int]) -> str:
+    return f"{period[0]}–{period[1]}"
+
+
+def _goals(data: ReportData) -> str:
+    options = data.options
+    intro = (
+        f"<p class=lead>The plan period {_period(options.plan)} against the baseline "
+        f"{_period(options.baseline)}, {esc(options.counting)} counting. A change is marked "
+        f"significant when the two-proportion z-test on full counts gives p &lt; "
+        f"{SIGNIFICANCE:g}; the interval is Newcombe's 95% interval for the difference.</p>"
+    )
+    if bool(data.goals["plan_partial"].fill_null(False).any()):
+        intro += (
+            "<p class=note>The plan period includes an incomplete year: its share is "
+            "provisional.</p>"
+        )
+    cards = []
+    for goal in GOALS:
+        first = data.goals.filter(pl.col("goal") == goal.key).row(0, named=True)
+        status = str(first["status"])
+        if status == "unavailable":
+            value, detail = "n/a", esc(_unavailable(first["indicator"]))
+        else:
+            value = fmt.percent(first["plan_share"])
+            detail = (
+                f"{esc(fmt.change(first['difference']))} from "
+                f"{esc(fmt.percent(first['baseline_share']))} · {status_mark(status)}"
+            )
+        cards.append(
+            f'<div class="card {esc(status)}"><div class=k>{esc(goal.title)}</div>'
+            f"<div class=v>{esc(value)}</div><div class=d>{detail}</div></div>"
+        )
+    headers = [
+        ("Indicator", False),
+        (f"Baseline {_period(options.baseline)}", True),
+        (f"Plan {_period(options.plan)}", True),
+        ("Change", True),
+        ("95% interval", True),
+        ("p", True),
+        ("Status", False),
+        ("Trend p", True),
+    ]
+    rows: list[list[Cell] | str] = []
+    for goal in GOALS:
+        rows.append(esc(goal.text))
+        for row in data.goals.filter(pl.col("goal") == goal.key).iter_rows(named=True):
+            status = str(row["status"])
+            if status == "unavailable":
+                rows.append(
+                    [(esc(SHORT_LABELS.get(row["indicator"], row["label"])), False)]
+                    + [("n/a", True)] * 5
+                    + [(status_mark(status, _unavailable(row["indicator"])), False), ("", True)]
+                )
+                continue
+            ci = ""
+            if not fmt.is_missing(row["difference_low"]):
+                ci = f"{100 * row['difference_low']:+.1f} to {100 * row['difference_high']:+.1f}"
+            rows.append(
+                [
+                    (esc(SHORT_LABELS.get(row["indicator"], row["label"])), False),
+                    (esc(fmt.percent(row["baseline_share"])), True),
+                    (esc(fmt.percent(row["plan_share"])), True),
+                    (esc(fmt.change(row["difference"])), True),
+                    (esc(ci), True),
+                    (esc(fmt.p_value(row["p_value"])), True),
+                    (status_mark(status), False),
+                    (esc(fmt.p_value(row["trend_p"])), True),
+                ]
+            )
+    return (
+        intro
+        + f'<div class="cards">{"".join(cards)}</div>'
+        + table(headers, rows, css_class="goals")
+        + "<p class=note>Change and interval in percentage points. p: two-proportion z-test of "
+        "plan against baseline. Trend p: Cochran–Armitage test for a linear trend over every "
+        "complete year.</p>"
+    )
+
+
+def _unavailable(indicator: object) -> str:
+    if indicator in ("level2", "channel_unmatched"):
+        return "unavailable: no channel register given (--register FILE)"
+    return "unavailable for this selection"
+
+
+def _figures(figures: Sequence[FigureFile]) -> str:
+    if not figures:
+        return "<p class=note>No figures were drawn for this selection.</p>"
+    parts = []
+    for number, figure in enumerate(figures, start=1):
+        image = img_tag(figure.png, figure.title, svg=figure.svg)
+        parts.append(
+            f'<figure id="fig-{esc(figure.name)}">{image}'
+            f"<figcaption><strong>Figure {number}. {esc(figure.title)}.</strong> "
+            f"{esc(figure.caption)} Files: <code>figures/{esc(figure.png.name)}</code>, "
+            f"<code>figures/{esc(figure.svg.name)}</code>.</figcaption></figure>"
+        )
+    return "".join(parts)
+
+
+#: Short names of the shipped groups for the partner tables.
+GROUP_NAMES = {
+    "home": "home country",
+    "nordic": "Nordic",
+    "eu": "EU",
+    "eea": "EEA",
+    "priority": "priority",
+    "devpartner": "development partner",
+    "lmic": "LMIC",
+    "enhance": "ENHANCE",
+    "n5t": "N5T",
+    "infrastructure": "infrastructure",
+}
+
+
+def _groups_text(value: object) -> str:
+    if not isinstance(value, list):
+        return "" if value is None else str(value)
+    keys = [str(v) for v in value]
+    if "eu" in keys and "eea" in keys:
+        keys.remove("eea")  # every EU member is in the EEA: say it once
+    return ", ".join(GROUP_NAMES.get(k, k) for k in keys)
+
+
+def _partner_rows(partners: pl.DataFrame, top: int, with_country: bool) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for row in partners.head(top).iter_rows(named=True):
+        cells: list[Cell] = [
+            (esc(row["rank"]), True),
+            (esc(row["label"] or row["partner_id"]), False),
+        ]
+        if with_country:
+            cells.append((esc(row.get("country") or ""), False))
+        cells += [
+            (esc(_groups_text(row.get("groups"))), False),
+            (esc(fmt.count(row["works"])), True),
+            (esc(fmt.percent(row["share"])), True),
+            (esc(fmt.percent(row["baseline_share"])), True),
+            (esc(fmt.percent(row["plan_share"])), True),
+            (esc(fmt.change(row["share_change"])), True),
+            (esc(fmt.p_value(row["p_value"])), True),
+        ]
+        rows.append(cells)
+    return rows
+
+
+def _partners(data: ReportData) -> str:
+    options = data.options
+    top = options.top_partners
+    tail = [
+        ("Groups", False),
+        ("Works", True),
+        ("Share", True),
+        (f"Baseline {_period(options.baseline)}", True),
+        (f"Plan {_period(options.plan)}", True),
+        ("Change", True),
+        ("p", True),
+    ]
+    parts = [
+        "<p>Partners ranked by co-publications (full counting) over the report's years. "
+        "Share: the share of the institution's works with the partner; the change compares "
+        "the plan period with the baseline (two-proportion z-test). The full tables, with "
+        "counts per year and fractional weights, are in <code>tables/partners.csv</code> and "
+        "<code>tables/partner_institutions.csv</code>.</p>"
+    ]
+    if data.partners is None and data.institution_partners is None:
+        return parts[0] + "<p class=note>The partner review was not computed.</p>"
+    if data.partners is not None:
+        parts.append(f"<h3>Top {min(top, data.partners.height)} partner countries</h3>")
+        parts.append(
+            table(
+                [("#", True), ("Country", False), *tail],
+                _partner_rows(data.partners, top, with_country=False),
+            )
+        )
+    if data.institution_partners is not None:
+        parts.append(
+            f"<h3>Top {min(top, data.institution_partners.height)} partner institutions</h3>"
+        )
+        parts.append(
+            table(
+                [("#", True), ("Institution", False), ("Country", False), *tail],
+                _partner_rows(data.institution_partners, top, with_country=True),
+            )
+        )
+    return "".join(parts)
+
+
+def _quality_value(value: float | None, unit: str) -> str:
+    if unit == "share":
+        return fmt.percent(value)
+    return fmt.count(value)
+
+
+def _quality(data: ReportData) -> str:
+    rows: list[list[Cell]] = [
+        [
+            (esc(row["check"]), False),
+            (esc(_quality_value(row["value"], row["unit"])), True),
+            (esc(row["detail"]), False),
+        ]
+        for row in data.quality.iter_rows(named=True)
+    ]
+    parts = [table([("Check", False), ("Value", True), ("Detail", False)], rows)]
+    yearly = data.yearly
+    per_year: list[list[Cell]] = []
+    for row in yearly.iter_rows(named=True):
+        per_year.append(
+            [
+                (esc(f"{row['year']}{' (incomplete)' if row['partial'] else ''}"), False),
+                (esc(fmt.count(row["works"])), True),
+                (esc(fmt.percent(row.get("country_missing_share"))), True),
+                (esc(fmt.percent(row.get("authorship_no_country_rate"))), True),
+                (esc(fmt.percent(row.get("channel_unmatched_share"))), True),
+            ]
+        )
+    parts.append("<h3>Coverage by year</h3>")
+    parts.append(
+        table(
+            [
+                ("Year", False),
+                ("Works", True),
+                ("Not provably domestic", True),
+                ("Authorships without country", True),
+                ("Channel not in register", True),
+            ],
+            per_year,
+        )
+    )
+    parts.append(
+        "<p class=note>A work in which some authorship outside the institution has no country "
+        "cannot be proven domestic; copub never counts unknown as domestic.</p>"
+    )
+    if data.notes:
+        parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in data.notes) + "</ul>")
+    return "".join(parts)
+
+
+def _definitions(data: ReportData) -> str:
+    options = data.options
+    preset = PRESETS[options.preset]
+    types = options.types or preset.types
+    universe = (
+        "articles, reviews and book chapters that are neither retracted nor paratext"
+        if types == "core"
+        else "every document type"
+    )
+    methods = [
+        f"<b>Preset:</b> {esc(preset.name)} ({esc(preset.source)}).",
+        f"<b>Universe:</b> works with at least one authorship affiliated with "
+        f"{esc(data.institution_name)} or one of its child units; {universe}; years from "
+        "<code>publication_year</code>.",
+        "<b>Countries of a work:</b> every affiliated institution's country and every "
+        "authorship's countries"
+        + (", Hong Kong and Macao counted as China." if preset.merge_hk_mo else "."),
+        "<b>Full counting:</b> each work counts 1. <b>Fractional counting</b> (Leiden): each "
+        "authorship weighs 1/n<sub>authors</sub>, split equally over its institutions; the "
+        "institution's weight is the sum over its own slots; shares are Σ weight·flag / Σ weight.",
+        "<b>Intervals:</b> Wilson 95% intervals for full-counting shares; a bootstrap "
+        f"stability interval ({options.bootstrap} resamples of works, seed {options.seed}) for "
+        "fractional shares.",
+        "<b>Plan against baseline:</b> counts pooled over each period; the difference with "
+        "Newcombe's hybrid score interval and the two-proportion z-test. <b>Trend:</b> "
+        "Cochran–Armitage over complete years.",
+        "<b>Incomplete years</b> (from the date the data were built) are flagged, never mixed "
+        "in silently.",
+    ]
+    spec_rows: list[list[Cell]] = [
+        [
+            (esc(row["label"]), False),
+            (f"<code>{esc(row['column'])}</code>", False),
+            (esc(row["definition"]), False),
+            ("yes" if row["available"] else "no (needs a register)", False),
+        ]
+        for row in data.definitions.iter_rows(named=True)
+    ]
+    group_rows: list[list[Cell]] = [
+        [
+            (esc(row["label"]), False),
+            (esc(row["members"]), True),
+            (esc(row["source"]), False),
+            (esc(row["vintage"]), False),
+        ]
+        for row in data.group_sources.iter_rows(named=True)
+    ]
+    return (
+        '<ul class="methods">'
+        + "".join(f"<li>{m}</li>" for m in methods)
+        + "</ul><h3>Indicators</h3>"
+        + table(
+            [("Indicator", False), ("Column", False), ("Definition", False), ("Available", False)],
+            spec_rows,
+        )
+        + "<h3>Partner groups</h3>"
+        + table(
+            [("Group", False), ("Members", True), ("Source", False), ("Vintage", False)],
+            group_rows,
+        )
+    )
+
+
+def _provenance(data: ReportData, generated: str) -> str:
+    prov = data.provenance
+    options = data.options
+    years = data.yearly["year"].to_list()
+    source = {
+        "openalex": f"OpenAlex ({prov.api_url or 'https://api.openalex.org'})",
+        "import": "OpenAlex records imported from files",
+        "synthetic": "copub's synthetic world (generated, not real publications)",
+    }.get(prov.source, prov.source)
+    counts = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in prov.counts.items())
+    versions = ", ".join(f"{k} {v}" for k, v in prov.versions.items())
+    facts = [
+        ("Institution", f"{data.institution_name} ({options.institution})"),
+        ("Years", f"{min(years)}–{max(years)}" if years else "none"),
+        ("Data source", source),
+        ("Query", prov.query or ""),
+        ("Fetched or generated", prov.created),
+        ("Counts", counts),
+        ("Inputs", "; ".join(prov.inputs[:3]) + (" …" if len(prov.inputs) > 3 else "")),
+        ("Software", versions),
+        ("Channel register", str(options.register) if options.register else "none given"),
+        ("Options", _options_text(options.to_dict())),
+        ("Report generated", generated),
+    ]
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts if v)
+    synthetic = f'<p class="st down">{esc(_SYNTHETIC)}.</p>' if data.synthetic else ""
+    return f'{synthetic}<dl class="facts">{items}</dl>'
+
+
+def _options_text(options: dict[str, object]) -> str:
+    def text(value: object) -> str:
+        if isinstance(value, list):
+            return "-".join(str(v) for v in value)
+        return str(value)
+
+    skipped = ("register", "institution")
+    return ", ".join(
+        f"{k}={text(v)}" for k, v in options.items() if v is not None and k not in skipped
+    )
+
+
+def render_html(
+    data: ReportData, figures: Sequence[FigureFile], *, generated: str | None = None
+) -> str:
+    """The report as one self-contained HTML page.
+
+    Parameters
+    ----------
+    data : ReportData
+    figures : sequence of FigureFile
+        The PNGs are read and inlined.
+    generated : str, optional
+        Timestamp printed in the provenance (default now, UTC).
+
+    Returns
+    -------
+    str
+    """
+    generated = generated or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    options = data.options
+    years = data.yearly["year"].to_list()
+    span = f"{min(years)}–{max(years)}" if years else ""
+    title = f"International co-publication report: {data.institution_name}"
+    bodies = {
+        "goals": _goals(data),
+        "figures": _figures(figures),
+        "partners": _partners(data),
+        "quality": _quality(data),
+        "definitions": _definitions(data),
+        "provenance": _provenance(data, generated),
+    }
+    toc = "".join(f'<li><a href="#{key}">{esc(name)}</a></li>' for key, name in SECTIONS)
+    sections = "".join(
+        f'<section id="{key}"><h2{" class=newpage" if key in ("figures", "definitions") else ""}>'
+        f"{esc(name)}</h2>{bodies[key]}</section>"
+        for key, name in SECTIONS
+    )
+    banner = f'<div class="banner" role="note">{esc(_SYNTHETIC)}</div>' if data.synthetic else ""
+    origin = "synthetic sample" if data.synthetic else data.provenance.source
+    subtitle = (
+        f"{esc(options.institution)} · {esc(span)} · {esc(options.counting)} counting · "
+        f"{esc(PRESETS[options.preset].source)} definitions · data: {esc(origin)}, built "
+        f"{esc(data.provenance.created[:10])}"
+    )
+    footer = (
+        f"Made with copub {esc(data.provenance.versions.get('copub', ''))} on {esc(generated)}."
+        + (f" {esc(_SYNTHETIC)}." if data.synthetic else "")
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}{' (SYNTHETIC SAMPLE)' if data.synthetic else ''}</title>"
+        f'<meta name="generator" content="copub">'
+        f"<style>{CSS}</style></head><body>{banner}"
+        f'<div class="wrap"><header class="top"><p class="eyebrow">Yearly report</p>'
+        f"<h1>{esc(title)}</h1><p class=subtitle>{subtitle}</p>"
+        f'<nav class="toc" aria-label="Contents"><ol>{toc}</ol></nav></header>'
+        f"<main>{sections}</main><footer>{footer}</footer></div></body></html>\n"
+    )

@@ -1,0 +1,278 @@
+"""The report's trend figures (matplotlib, no pyplot).
+
+Each function takes the yearly table and returns a
+:class:`matplotlib.figure.Figure`, or ``None`` when its indicator is not in
+the table (level 2 without a register). Figures are built on ``Figure``
+directly, so drawing never touches pyplot's global state or needs a display.
+Shares follow the report's counting method, with their 95% interval as a
+band; incomplete years are drawn as hollow markers, and the baseline and
+plan periods are shaded. Figures from the sample say so on their face.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from copub.indicators.definitions import share_column
+from copub.networks.attributes import country_names
+from copub.report.data import ReportData
+
+__all__ = [
+    "PALETTE",
+    "FigureFile",
+    "TrendFigure",
+    "group_shares_figure",
+    "international_figure",
+    "level2_figure",
+    "priority_figure",
+    "trend_figures",
+]
+
+PALETTE = ("#1b5e8c", "#c2452d", "#3a8f5c", "#8a5aa8", "#d08a1a", "#4a4a4a", "#1aa3a3", "#b5487e")
+_BASELINE_SHADE = "#eef1f5"
+_PLAN_SHADE = "#e3eef7"
+_SYNTHETIC = "SYNTHETIC SAMPLE DATA: not real publications"
+
+
+@dataclass(frozen=True)
+class FigureFile:
+    """A figure written as PNG and SVG, with its title and caption."""
+
+    name: str
+    title: str
+    caption: str
+    png: Path
+    svg: Path
+
+
+@dataclass(frozen=True)
+class TrendFigure:
+    """A figure with the name of its files and the words that go with it."""
+
+    name: str
+    title: str
+    caption: str
+    figure: Figure
+
+
+def _suffix(data: ReportData) -> str:
+    return "_frac" if data.options.fractional else ""
+
+
+def _new_figure(data: ReportData, title: str, *, ncols: int = 1, nrows: int = 1) -> Figure:
+    height = 4.4 if nrows == 1 else 2.5 * nrows + 0.9
+    # Keep a strip at the bottom for the source line: constrained layout does
+    # not see figure texts, and a fixed strip spares a second "tight" draw.
+    strip = 0.32 / height
+    layout = ConstrainedLayoutEngine(rect=(0.0, strip, 1.0, 1.0 - strip))
+    figure = Figure(figsize=(9.0, height), layout=layout)
+    figure.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
+    prov = data.provenance
+    origin = "SYNTHETIC sample data" if data.synthetic else f"{prov.source} data"
+    footer = (
+        f"{data.institution_name} ({data.options.institution}), {data.options.counting} "
+        f"counting. Source: {origin}, built {prov.created[:10]}; "
+        f"copub {prov.versions.get('copub', '?')}"
+    )
+    figure.text(0.01, 0.01, footer, fontsize=7, color="#666666", ha="left", va="bottom")
+    if data.synthetic:
+        figure.text(
+            0.99, 0.995, _SYNTHETIC, fontsize=9, color="#b00020", fontweight="bold",
+            ha="right", va="top",
+        )  # fmt: skip
+    figure.subplots(nrows, ncols, squeeze=False)
+    return figure
+
+
+def _style(ax: Axes, data: ReportData, *, label_periods: bool = False) -> None:
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
+    ax.set_axisbelow(True)
+    years = data.yearly["year"].to_list()
+    first, last = min(years), max(years)
+    periods = (
+        ("baseline", data.options.baseline, _BASELINE_SHADE),
+        ("plan", data.options.plan, _PLAN_SHADE),
+    )
+    for name, (a, b), shade in periods:
+        lo, hi = max(a, first), min(b, last)
+        if lo <= hi:
+            ax.axvspan(lo - 0.5, hi + 0.5, color=shade, zorder=0, linewidth=0)
+            if label_periods:
+                ax.text(
+                    (lo + hi) / 2, 1.0, f"{name} {a}–{b}", transform=ax.get_xaxis_transform(),
+                    ha="center", va="bottom", fontsize=8, color="#5b6673",
+                )  # fmt: skip
+    ax.set_xlim(first - 0.6, last + 0.6)
+
+
+def _line(
+    ax: Axes, data: ReportData, column: str, color: str, label: str, *, band: bool = True
+) -> None:
+    yearly = data.yearly
+    if column not in yearly.columns or yearly[column].null_count() == yearly.height:
+        return
+    years = yearly["year"].to_list()
+    values = [math.nan if v is None else float(v) for v in yearly[column].to_list()]
+    low, high = f"{column}_low", f"{column}_high"
+    if band and low in yearly.columns and yearly[low].null_count() < yearly.height:
+        lows = [math.nan if v is None else float(v) for v in yearly[low].to_list()]
+        highs = [math.nan if v is None else float(v) for v in yearly[high].to_list()]
+        ax.fill_between(years, lows, highs, color=color, alpha=0.18, linewidth=0)
+    partial = yearly["partial"].to_list()
+    complete = [v if not p else math.nan for v, p in zip(values, partial, strict=True)]
+    ax.plot(years, values, color=color, linewidth=1.2, linestyle=":")
+    ax.plot(years, complete, color=color, linewidth=2, marker="o", markersize=4, label=label)
+    for year, value, is_partial in zip(years, values, partial, strict=True):
+        if is_partial:
+            ax.plot([year], [value], marker="o", markersize=5, color=color, fillstyle="none")
+
+
+def _finish(ax: Axes, *, legend: bool = True) -> None:
+    """Percent ticks with as many decimals as the range needs; the legend to the right."""
+    low, high = ax.get_ylim()
+    span = high - low
+    ax.yaxis.set_major_formatter(
+        PercentFormatter(1.0, decimals=0 if span >= 0.05 else 1 if span >= 0.005 else 2)
+    )
+    handles, _labels = ax.get_legend_handles_labels()
+    if legend and handles:
+        ax.legend(frameon=False, fontsize=8.5, loc="center left", bbox_to_anchor=(1.01, 0.5))
+
+
+def international_figure(data: ReportData) -> TrendFigure:
+    """The international share over time with its 95% interval band."""
+    suffix = _suffix(data)
+    other = "" if suffix else "_frac"
+    figure = _new_figure(data, "International co-publication share")
+    ax = figure.axes[0]
+    _style(ax, data, label_periods=True)
+    _line(ax, data, f"intl_share{suffix}", PALETTE[0], f"{data.options.counting} counting")
+    other_label = "fractional counting" if other else "full counting"
+    _line(ax, data, f"intl_share{other}", "#9aa7b4", other_label, band=False)
+    ax.set_ylabel("share of works")
+    _finish(ax)
+    interval = "bootstrap stability interval" if suffix else "Wilson interval"
+    return TrendFigure(
+        "international_share",
+        "International co-publication share",
+        f"Share of works with at least two countries, with its 95% {interval} (band). "
+        "Shaded: baseline (light) and plan period (darker); hollow marker: incomplete year.",
+        figure,
+    )
+
+
+def priority_figure(data: ReportData) -> TrendFigure | None:
+    """Small multiples: the share of works with each priority country."""
+    suffix = _suffix(data)
+    codes = sorted(
+        c.removeprefix("priority_share_")
+        for c in data.yearly.columns
+        if len(c) == len("priority_share_XX") and c.startswith("priority_share_")
+    )
+    if not codes:
+        return None
+    ncols = 3
+    nrows = math.ceil(len(codes) / ncols)
+    figure = _new_figure(data, "Priority countries: share of works", ncols=ncols, nrows=nrows)
+    names = country_names()
+    for ax, code in zip(figure.axes, codes, strict=False):
+        _style(ax, data)
+        _line(ax, data, f"{share_column(f'priority_{code}')}{suffix}", PALETTE[1], code)
+        ax.set_title(names.get(code, code), fontsize=10, loc="left")
+        ax.tick_params(labelsize=8)
+        ax.set_ylim(bottom=0)
+        _finish(ax, legend=False)
+    for ax in figure.axes[len(codes) : nrows * ncols]:
+        ax.set_visible(False)
+    return TrendFigure(
+        "priority_countries",
+        "Priority countries",
+        "Share of works with at least one co-author in each of Norway's priority countries "
+        "(Panorama), with 95% intervals. Each panel has its own scale.",
+        figure,
+    )
+
+
+_COUNTRY_GROUPS = (
+    ("nordic", "Nordic"),
+    ("eu", "EU27"),
+    ("priority", "Priority countries"),
+    ("lmic", "Low/middle income"),
+    ("devpartner", "Development partners"),
+)
+_INSTITUTION_GROUPS = (
+    ("enhance", "ENHANCE"),
+    ("n5t", "Nordic Five Tech"),
+    ("infrastructure", "Research infrastructures"),
+)
+
+
+def group_shares_figure(data: ReportData) -> TrendFigure:
+    """Partner-group shares: country groups and institution groups side by side."""
+    suffix = _suffix(data)
+    figure = _new_figure(data, "Partner-group shares", nrows=2)
+    for ax, groups, title in zip(
+        figure.axes,
+        (_COUNTRY_GROUPS, _INSTITUTION_GROUPS),
+        ("Country groups", "Alliances and infrastructures"),
+        strict=True,
+    ):
+        _style(ax, data)
+        for (stem, label), color in zip(groups, PALETTE, strict=False):
+            _line(ax, data, f"{share_column(stem)}{suffix}", color, label, band=False)
+        ax.set_title(title, fontsize=10, loc="left")
+        ax.set_ylim(bottom=0)
+        _finish(ax)
+    return TrendFigure(
+        "group_shares",
+        "Partner-group shares",
+        "Share of works with at least one co-author in each group. Alliances match "
+        "member institutions by ROR, then OpenAlex id.",
+        figure,
+    )
+
+
+def level2_figure(data: ReportData) -> TrendFigure | None:
+    """The level-2 share (with interval) and the share of works outside the register."""
+    suffix = _suffix(data)
+    column = f"level2_share{suffix}"
+    if column not in data.yearly.columns or data.yearly[column].null_count() == data.yearly.height:
+        return None
+    figure = _new_figure(data, "Level-2 channels")
+    ax = figure.axes[0]
+    _style(ax, data, label_periods=True)
+    _line(ax, data, column, PALETTE[2], "level 2, of level-1 and level-2 works")
+    _line(
+        ax, data, f"channel_unmatched_share{suffix}", "#9aa7b4", "channel not in register",
+        band=False,
+    )  # fmt: skip
+    ax.set_ylim(bottom=0)
+    _finish(ax)
+    return TrendFigure(
+        "level2_share",
+        "Level-2 channels",
+        "Share of level-2 works among level-1 and level-2 works, by the register level of "
+        "the work's channel in its year, with its 95% interval; grey: works whose channel "
+        "is not in the register.",
+        figure,
+    )
+
+
+def trend_figures(data: ReportData) -> list[TrendFigure]:
+    """Every trend figure the data allows, in report order."""
+    figures = [
+        international_figure(data),
+        priority_figure(data),
+        group_shares_figure(data),
+        level2_figure(data),
+    ]
+    return [f for f in figures if f is not None]

@@ -1,0 +1,157 @@
+"""``copub report --out DIR``: tables, figures and the self-contained report.html."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+from PIL import Image
+
+from copub.progress import Progress
+from copub.report import ReportOptions, build_report
+from copub.report.html import SECTIONS, render_html
+from report_helpers import report_dir, sample_tables
+
+TABLES = ("yearly", "windows", "period_comparison", "partners", "data_quality")
+FIGURES = (
+    "international_share",
+    "priority_countries",
+    "group_shares",
+    "level2_share",
+    "partner_network",
+    "top_partners",
+)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return report_dir(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture(scope="module")
+def page(out: Path) -> str:
+    return (out / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_table_as_csv_and_parquet_saying_synthetic(out: Path, name: str) -> None:
+    csv_path, parquet_path = out / "tables" / f"{name}.csv", out / "tables" / f"{name}.parquet"
+    first = csv_path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# copub ") and "SYNTHETIC SAMPLE DATA" in first
+    from_csv = pl.read_csv(csv_path, comment_prefix="#", infer_schema_length=None)
+    from_parquet = pl.read_parquet(parquet_path)
+    assert from_csv.columns == from_parquet.columns and from_csv.height == from_parquet.height
+    assert from_parquet.height > 0
+    metadata = pl.read_parquet_metadata(parquet_path)
+    assert metadata["copub.synthetic"] == "true"
+    assert json.loads(metadata["copub.provenance"])["provenance"]["synthetic"] is True
+
+
+def test_tables_hold_what_they_say(out: Path) -> None:
+    tables = out / "tables"
+    yearly = pl.read_parquet(tables / "yearly.parquet")
+    windows = pl.read_parquet(tables / "windows.parquet")
+    assert windows["period"][0] == f"{yearly['year'][0]}-{yearly['year'][0] + 3}"
+    assert windows.height == yearly.height - 3
+    partners = pl.read_parquet(tables / "partners.parquet")
+    assert partners["rank"].to_list() == list(range(1, partners.height + 1))
+    assert "NO" not in partners["partner_id"].to_list()
+    assert partners["works"].is_sorted(descending=True)
+    # CSV flattens the list of groups; parquet keeps it a list.
+    assert partners.schema["groups"] == pl.List(pl.String)
+    csv_partners = pl.read_csv(tables / "partners.csv", comment_prefix="#")
+    assert csv_partners.schema["groups"] == pl.String
+    assert (tables / "partner_institutions.parquet").is_file()
+    quality = pl.read_parquet(tables / "data_quality.parquet")
+    assert quality.columns == ["check", "value", "unit", "detail"]
+    assert quality.filter(check="channels not in the register")["value"].item() is not None
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_as_png_and_svg(out: Path, name: str) -> None:
+    png, svg = out / "figures" / f"{name}.png", out / "figures" / f"{name}.svg"
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.width > 600 and image.height > 300
+    svg_text = svg.read_text(encoding="utf-8")
+    assert svg_text.lstrip().startswith("<?xml") and "<svg" in svg_text
+    assert "SYNTHETIC" in svg_text
+
+
+def test_own_figures_carry_synthetic_metadata(out: Path) -> None:
+    with Image.open(out / "figures" / "international_share.png") as image:
+        assert "SYNTHETIC" in image.info["Description"]
+        assert image.info["Title"] == "International co-publication share"
+
+
+def test_provenance_json(out: Path) -> None:
+    header = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
+    assert header["synthetic"] is True and header["institution"] == "I204778367"
+    assert header["options"]["register"].endswith(".csv")
+
+
+def test_html_sections_in_order(page: str) -> None:
+    ids = re.findall(r'<section id="([a-z]+)">', page)
+    assert ids == [key for key, _ in SECTIONS]
+    assert ids == ["goals", "figures", "partners", "quality", "definitions", "provenance"]
+
+
+def test_html_is_self_contained_and_needs_no_javascript(page: str) -> None:
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "@import" not in page and not re.search(r"url\(\s*['\"]?(https?:)?//", page)
+    assert re.findall(r"<link\b", page) == []
+    sources = re.findall(r'<img src="([^"]{0,30})', page)
+    assert len(sources) == len(FIGURES)
+    inline = ("data:image/png;base64,", "data:image/svg+xml;base64,")
+    assert all(s.startswith(inline) for s in sources)
+    # The page stays small enough to email: the network goes in as SVG when that is lighter.
+    assert len(page) < 3_000_000
+    assert all(re.search(r'<img [^>]*alt="[^"]+"', tag) for tag in re.findall(r"<img [^>]*>", page))
+
+
+def test_html_says_synthetic_and_states_provenance(page: str) -> None:
+    assert page.count("SYNTHETIC SAMPLE") >= 3  # title, banner, provenance, footer
+    assert 'class="banner"' in page
+    provenance = page[page.index('<section id="provenance">') :]
+    for text in ("I204778367", "Norwegian University of Science and Technology", "copub 0.",
+                 "Fetched or generated", "synthetic world"):  # fmt: skip
+        assert text in provenance
+    assert re.search(r"<dt>Years</dt><dd>20\d\d–20\d\d</dd>", provenance)
+
+
+def test_html_goals_figures_partners_quality_definitions(page: str) -> None:
+    goals = page[page.index('<section id="goals">') : page.index('<section id="figures">')]
+    expected = (
+        "Increase the share of research co-published with international co-authors",
+        "Nordic Five Tech",
+        "Horizon Europe",
+        "Baseline 2018–2021",
+        "Plan 2022–2025",
+    )
+    assert all(text in goals for text in expected)
+    assert re.search(r'class="st (up|down|flat)">[↑↓→]', goals)
+    assert "no channel register" not in goals  # the register was given
+    partners = page[page.index('<section id="partners">') : page.index('<section id="quality">')]
+    assert partners.count("<tr>") >= 2 * 5 and "Top 15 partner countries" in partners
+    quality = page[page.index('<section id="quality">') : page.index('<section id="definitions">')]
+    assert "duplicates removed" in quality and "Coverage by year" in quality
+    definitions = page[page.index('<section id="definitions">') :]
+    assert "<code>intl_share</code>" in definitions and "Panorama" in definitions
+    assert "CWTS Leiden Ranking Open Edition" in definitions
+
+
+def test_html_without_register_or_figures_degrades_gracefully() -> None:
+    data = build_report(
+        sample_tables(), ReportOptions(bootstrap=0, top_partners=3), progress=Progress.silent()
+    )
+    page = render_html(data, [])
+    assert "unavailable: no channel register given" in page
+    assert "No figures were drawn" in page
+    assert "Top 3 partner countries" in page
+    partners = page[page.index('<section id="partners">') : page.index('<section id="quality">')]
+    assert partners.count("<tr><td class=num>") == 6  # 3 countries + 3 institutions
+    table_only = data.with_(partners=None, institution_partners=None, network=None)
+    assert "The partner review was not computed" in render_html(table_only, [])

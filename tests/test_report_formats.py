@@ -1,0 +1,153 @@
+"""Golden structure of the report's stdout formats on a tiny seeded sample."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import re
+
+import polars as pl
+import pytest
+
+import copub
+from copub.provenance import Provenance
+from copub.report.goals import GOALS
+from report_helpers import run_report, sample_tables
+
+PRIORITY = ("BR", "CA", "CN", "IN", "JP", "KR", "RU", "US", "ZA")
+# DESIGN.md's interface contract: the yearly table has at least these columns.
+CONTRACT = [
+    "year", "works", "intl_works", "intl_share", "intl_share_low", "intl_share_high",
+    "intl_share_frac", "priority_share", "lmic_share", "devpartner_share", "nordic_share",
+    "eu_share", "enhance_share", "n5t_share", "infrastructure_share", "level2_share",
+    "channel_unmatched_share", "country_missing_share", "partial",
+    *(f"priority_share_{c}" for c in PRIORITY),
+]  # fmt: skip
+JSON_KEYS = {
+    "synthetic", "warning", "institution", "institution_name", "provenance", "options",
+    "notes", "yearly", "period_comparison", "goals", "data_quality",
+}  # fmt: skip
+OPTION_KEYS = {
+    "institution", "years", "baseline", "plan", "types", "counting", "preset", "bootstrap",
+    "seed", "register", "groups", "top_partners",
+}  # fmt: skip
+COMPARISON_KEYS = {
+    "indicator", "baseline_share", "plan_share", "difference", "difference_low",
+    "difference_high", "p_value", "baseline_share_frac", "plan_share_frac", "difference_frac",
+    "trend_z", "trend_p", "plan_partial", "baseline_works", "plan_works",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def expected_yearly() -> pl.DataFrame:
+    return copub.yearly_indicators(sample_tables(), bootstrap=0)
+
+
+def test_csv_has_a_synthetic_comment_then_every_yearly_column(
+    capsys: pytest.CaptureFixture[str], expected_yearly: pl.DataFrame
+) -> None:
+    run = run_report(capsys, "--format", "csv", "--bootstrap", "0")
+    assert run.code == 0
+    first = run.out.splitlines()[0]
+    assert first.startswith("# copub yearly indicators; SYNTHETIC SAMPLE DATA")
+    table = pl.read_csv(io.StringIO(run.out), comment_prefix="#", infer_schema_length=None)
+    assert table.columns == expected_yearly.columns
+    assert set(CONTRACT) <= set(table.columns)
+    assert table["year"].to_list() == expected_yearly["year"].to_list()
+    assert table.schema["year"].is_integer() and table.schema["works"].is_integer()
+    assert table.schema["partial"] == pl.Boolean
+    for column in table.columns:
+        if column.endswith(("_share", "_low", "_high", "_frac", "_rate")):
+            # Level columns are empty without a register: unavailable, never 0.
+            assert table.schema[column] == pl.Float64 or table[column].null_count() == len(table)
+    assert table["level2_share"].null_count() == len(table)
+    assert table["intl_share"].to_list() == pytest.approx(expected_yearly["intl_share"].to_list())
+    assert "SYNTHETIC" in run.err
+
+
+def test_json_carries_the_provenance_block_and_every_column(
+    capsys: pytest.CaptureFixture[str], expected_yearly: pl.DataFrame
+) -> None:
+    run = run_report(capsys, "--format", "json", "--bootstrap", "0")
+    assert run.code == 0
+    document = json.loads(run.out)  # strict JSON: NaN would fail to parse elsewhere
+    assert "NaN" not in run.out
+    assert set(document) == JSON_KEYS
+    assert document["synthetic"] is True and "SYNTHETIC" in document["warning"]
+    assert set(document["provenance"]) == {f.name for f in dataclasses.fields(Provenance)}
+    assert document["provenance"]["synthetic"] is True
+    assert document["provenance"]["source"] == "synthetic"
+    assert set(document["provenance"]["versions"]) >= {"copub", "polars"}
+    assert set(document["options"]) == OPTION_KEYS
+    assert document["options"]["baseline"] == [2018, 2021]
+    rows = document["yearly"]
+    assert len(rows) == expected_yearly.height
+    assert list(rows[0]) == expected_yearly.columns
+    for row in rows:
+        assert isinstance(row["year"], int) and isinstance(row["works"], int)
+        assert isinstance(row["partial"], bool)
+        assert isinstance(row["intl_share"], float)
+        assert row["level2_share"] is None
+        assert row["intl_share_low"] <= row["intl_share"] <= row["intl_share_high"]
+    assert {r["indicator"] for r in document["period_comparison"]} >= {"intl", "priority"}
+    assert set(document["period_comparison"][0]) == COMPARISON_KEYS
+    assert [g["indicator"] for g in document["goals"]] == [
+        stem for goal in GOALS for stem in goal.indicators
+    ]
+    assert {q["unit"] for q in document["data_quality"]} <= {"works", "records", "share", "years"}
+
+
+def test_markdown_has_a_table_per_indicator(
+    capsys: pytest.CaptureFixture[str], expected_yearly: pl.DataFrame
+) -> None:
+    run = run_report(capsys, "--format", "markdown", "--bootstrap", "0")
+    assert run.code == 0
+    assert "> **SYNTHETIC SAMPLE DATA: not real publications.**" in run.out
+    headings = re.findall(r"^## (.+)$", run.out, flags=re.MULTILINE)
+    assert headings[0] == "Works per year"
+    assert any("`intl_share`" in h for h in headings)
+    assert any("`priority_share_US`" in h for h in headings)
+    assert headings[-2:] == ["Development goals", "Data quality"]
+    # Every yearly column appears in some table header.
+    header_cells = {
+        cell.strip()
+        for line in run.out.splitlines()
+        if line.startswith("| year |")
+        for cell in line.strip("|").split("|")
+    }
+    assert set(expected_yearly.columns) <= header_cells
+    body = [line for line in run.out.splitlines() if line.startswith("| 20")]
+    assert body, "no data rows"
+
+
+def test_terminal_table_fits_in_100_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_report(capsys, "--bootstrap", "0")
+    assert run.code == 0
+    lines = run.out.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert "SYNTHETIC SAMPLE DATA" in lines[0]
+    header = next(line for line in lines if line.startswith("Year"))
+    for column in ("Works", "International [95% CI]", "Priority", "LMIC", "ENHANCE", "N5T",
+                   "Level 2"):  # fmt: skip
+        assert column in header
+    rows = [line for line in lines if re.match(r"^20\d\d", line)]
+    assert len(rows) == sample_tables().works["year"].n_unique()
+    assert all(line.rstrip().endswith("n/a") for line in rows)  # no register: level 2 n/a
+    assert any("Plan 2022-2025 against baseline 2018-2021" in line for line in lines)
+    assert any(line.startswith("Data quality:") for line in lines)
+    assert any("unavailable: no register" in line for line in lines)
+    assert re.search(r"[↑↓→] International co-publication", run.out)
+    assert "SYNTHETIC" in run.err and "computing yearly indicators" in run.err
+
+
+def test_table_falls_back_to_ascii_where_unicode_cannot_be_shown() -> None:
+    from copub.progress import Progress
+    from copub.report import ReportOptions, build_report, render_terminal
+
+    data = build_report(
+        sample_tables(), ReportOptions(bootstrap=0), scope="table", progress=Progress.silent()
+    )
+    text = render_terminal(data, unicode=False)
+    text.encode("ascii")  # raises if anything outside ASCII is left
+    assert re.search(r"^[-^v.] International", text, flags=re.MULTILINE)
