@@ -225,13 +225,11 @@ def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.G
         skipped_works=skipped,
         synthetic=data.synthetic,
     )
-    node_columns = [c for c in nodes.columns if c != "node"]
-    graph.add_nodes_from(
-        (row["node"], {c: row[c] for c in node_columns}) for row in nodes.iter_rows(named=True)
-    )
-    edge_columns = [c for c in edges.columns if c not in ("a", "b")]
+    graph.add_nodes_from(zip(nodes["node"].to_list(), nodes.drop("node").to_dicts(), strict=True))
     graph.add_edges_from(
-        (row[0], row[1], dict(zip(edge_columns, row[2:], strict=True))) for row in edges.iter_rows()
+        zip(
+            edges["a"].to_list(), edges["b"].to_list(), edges.drop("a", "b").to_dicts(), strict=True
+        )
     )
     return graph
 
