@@ -123,7 +123,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     progress = Progress()
-    tables = load_tables_from_args(args)
+    tables = load_tables_from_args(args, progress)
     started = time.perf_counter()
     graph = build_network(
         tables,

@@ -122,7 +122,8 @@ def _flat(table: pl.DataFrame) -> pl.DataFrame:
 
 
 def run(args: argparse.Namespace) -> int:
-    tables = load_tables_from_args(args)
+    progress = Progress()
+    tables = load_tables_from_args(args, progress)
     table = partner_table(
         tables,
         args.kind,
@@ -141,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         table = table.filter(pl.col("groups").list.contains(args.group))
     table = table.head(args.top)
     if tables.provenance.synthetic:
-        Progress().note("SYNTHETIC sample data: not real publications")
+        progress.note("SYNTHETIC sample data: not real publications")
     if args.format == "csv":
         sys.stdout.write(_flat(table).write_csv())
     elif args.format == "json":
