@@ -12,6 +12,7 @@ from copub.cli._common import add_source_options, load_tables_from_args, years_a
 from copub.errors import UsageError
 from copub.networks import partner_table
 from copub.progress import Progress
+from copub.report.formats import markdown_table
 
 __all__ = ["register", "run", "summary_columns"]
 
@@ -27,6 +28,7 @@ never partners.
 """
 EXAMPLE = "Example:\n  python -m copub partners --sample --kind country --group priority"
 
+_SYNTHETIC = "SYNTHETIC sample data: not real publications"
 _SUMMARY = (
     "rank",
     "partner_id",
@@ -122,6 +124,12 @@ def _flat(table: pl.DataFrame) -> pl.DataFrame:
 
 
 def run(args: argparse.Namespace) -> int:
+    groups = load_groups()
+    known = groups.keys()
+    if args.group is not None and args.group not in known:
+        raise UsageError(
+            f"--group {args.group!r} is not a partner group; known: {', '.join(known)}"
+        )
     progress = Progress()
     tables = load_tables_from_args(args, progress)
     table = partner_table(
@@ -132,17 +140,13 @@ def run(args: argparse.Namespace) -> int:
         types=args.types,
         baseline=args.baseline,
         plan=args.plan,
+        groups=groups,
     )
     if args.group is not None:
-        known = load_groups().keys()
-        if args.group not in known:
-            raise UsageError(
-                f"--group {args.group!r} is not a partner group; known: {', '.join(known)}"
-            )
         table = table.filter(pl.col("groups").list.contains(args.group))
     table = table.head(args.top)
     if tables.provenance.synthetic:
-        progress.note("SYNTHETIC sample data: not real publications")
+        progress.note(_SYNTHETIC)
     if args.format == "csv":
         sys.stdout.write(_flat(table).write_csv())
     elif args.format == "json":
@@ -152,18 +156,19 @@ def run(args: argparse.Namespace) -> int:
             pl.selectors.float().exclude("p_value").round(4),
             _p_text(pl.col("p_value")).alias("p_value"),
         )
-        markdown = args.format == "markdown"
-        with pl.Config(
-            tbl_formatting="MARKDOWN" if markdown else "UTF8_FULL_CONDENSED",
-            tbl_hide_column_data_types=True,
-            tbl_hide_dataframe_shape=True,
-            tbl_rows=-1,
-            tbl_cols=-1,
-            tbl_width_chars=200,
-            fmt_str_lengths=60,
-        ):
-            print(shown)
+        if args.format == "markdown":
+            print(markdown_table(shown))
+        else:
+            with pl.Config(
+                tbl_formatting="UTF8_FULL_CONDENSED",
+                tbl_hide_column_data_types=True,
+                tbl_hide_dataframe_shape=True,
+                tbl_rows=-1,
+                tbl_cols=-1,
+                tbl_width_chars=200,
+                fmt_str_lengths=60,
+            ):
+                print(shown)
         if tables.provenance.synthetic:
-            note = "SYNTHETIC sample data: not real publications"
-            print(f"\n_{note}_" if markdown else note)
+            print(f"\n_{_SYNTHETIC}_" if args.format == "markdown" else _SYNTHETIC)
     return 0
