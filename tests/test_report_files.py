@@ -141,6 +141,7 @@ def test_html_goals_figures_partners_quality_definitions(page: str) -> None:
     definitions = page[page.index('<section id="definitions">') :]
     assert "<code>intl_share</code>" in definitions and "Panorama" in definitions
     assert "CWTS Leiden Ranking Open Edition" in definitions
+    assert "<b>leiden</b> (used)" in definitions and "bibliometrix" in definitions
 
 
 def test_html_without_register_or_figures_degrades_gracefully() -> None:

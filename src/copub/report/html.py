@@ -335,6 +335,26 @@ def _definitions(data: ReportData) -> str:
             [("Group", False), ("Members", True), ("Source", False), ("Vintage", False)],
             group_rows,
         )
+        + "<h3>Definition presets</h3>"
+        + table(
+            [
+                ("Preset", False),
+                ("Reproduces", False),
+                ("Document types", False),
+                ("Hong Kong, Macao", False),
+                ("Extra indicators", False),
+            ],
+            [
+                [
+                    (f"<b>{esc(p.name)}</b> (used)" if p is preset else esc(p.name), False),
+                    (esc(p.source), False),
+                    (esc(p.types), False),
+                    ("counted as China" if p.merge_hk_mo else "kept apart", False),
+                    (esc(", ".join(spec.label for spec in p.extra) or "none"), False),
+                ]
+                for p in PRESETS.values()
+            ],
+        )
     )
 
 

@@ -63,8 +63,8 @@ tr.group th { background: #fff; text-align: left; font-weight: 600; color: var(-
 .st.flat { color: var(--flat); }
 .st.unavailable { color: var(--muted); font-weight: 400; }
 figure { margin: 26px 0; break-inside: avoid; page-break-inside: avoid; }
-figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line);
-  border-radius: 4px; }
+figure img { display: block; width: 100%; max-width: 100%; height: auto;
+  border: 1px solid var(--line); border-radius: 4px; }
 figcaption { font-size: .88rem; color: var(--muted); margin-top: 6px; max-width: 90ch; }
 figcaption strong { color: var(--ink); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 5px 18px;
