@@ -66,7 +66,7 @@ def _works(raw: pl.DataFrame) -> pl.DataFrame:
         issns=issns,
         n_authors=pl.col("authorships").list.len().fill_null(0).cast(pl.Int32),
         is_authors_truncated=pl.col("is_authors_truncated").fill_null(False),
-    ).cast(dict(WORKS))
+    ).cast(WORKS)
 
 
 def _exploded_authorships(raw: pl.DataFrame) -> pl.DataFrame:
@@ -98,7 +98,7 @@ def _authorships(exploded: pl.DataFrame) -> pl.DataFrame:
         countries=a.struct.field("countries").fill_null([]),
         n_institutions=institution_ids.list.drop_nulls().list.n_unique().fill_null(0),
         n_raw_affiliations=a.struct.field("raw_affiliation_strings").list.len().fill_null(0),
-    ).cast(dict(AUTHORSHIPS))
+    ).cast(AUTHORSHIPS)
 
 
 def _institution_rows(exploded: pl.DataFrame) -> pl.DataFrame:
@@ -116,7 +116,7 @@ def _affiliations(rows: pl.DataFrame) -> pl.DataFrame:
     return (
         rows.select("work_id", "position", "institution_id")
         .unique()
-        .cast(dict(AFFILIATIONS))
+        .cast(AFFILIATIONS)
         .sort("work_id", "position", "institution_id")
     )
 
@@ -133,7 +133,7 @@ def _institutions(rows: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("institution_id", "name", "ror", "country_code", "type", nulls_last=True)
         .unique(subset="institution_id", keep="first", maintain_order=True)
-        .cast(dict(INSTITUTIONS))
+        .cast(INSTITUTIONS)
     )
 
 
@@ -152,7 +152,7 @@ def _sources(raw: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("source_id", "name", "issn_l", nulls_last=True)
         .unique(subset="source_id", keep="first", maintain_order=True)
-        .cast(dict(SOURCES))
+        .cast(SOURCES)
     )
 
 
@@ -204,7 +204,7 @@ def _funding(raw: pl.DataFrame) -> pl.DataFrame:
         .select(list(FUNDING))
         .sort("work_id", "funder_id", "award_id", "funder_name", nulls_last=True)
         .unique(subset=["work_id", "funder_id", "award_id"], keep="first", maintain_order=True)
-        .cast(dict(FUNDING))
+        .cast(FUNDING)
     )
 
 

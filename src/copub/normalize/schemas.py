@@ -22,77 +22,77 @@ __all__ = [
     "WORKS",
 ]
 
-_STR_LIST = pl.List(pl.String)
+_STR_LIST = pl.List(pl.String())
 
 WORKS: Final = pl.Schema(
     {
-        "work_id": pl.String,
-        "year": pl.Int32,
-        "publication_date": pl.Date,
-        "type": pl.String,
-        "doi": pl.String,
-        "title": pl.String,
-        "language": pl.String,
-        "is_retracted": pl.Boolean,
-        "is_paratext": pl.Boolean,
-        "source_id": pl.String,
-        "issn_l": pl.String,
+        "work_id": pl.String(),
+        "year": pl.Int32(),
+        "publication_date": pl.Date(),
+        "type": pl.String(),
+        "doi": pl.String(),
+        "title": pl.String(),
+        "language": pl.String(),
+        "is_retracted": pl.Boolean(),
+        "is_paratext": pl.Boolean(),
+        "source_id": pl.String(),
+        "issn_l": pl.String(),
         "issns": _STR_LIST,
-        "n_authors": pl.Int32,
-        "is_authors_truncated": pl.Boolean,
+        "n_authors": pl.Int32(),
+        "is_authors_truncated": pl.Boolean(),
     }
 )
 
 AUTHORSHIPS: Final = pl.Schema(
     {
-        "work_id": pl.String,
-        "position": pl.Int32,
-        "author_id": pl.String,
-        "author_name": pl.String,
-        "is_corresponding": pl.Boolean,
+        "work_id": pl.String(),
+        "position": pl.Int32(),
+        "author_id": pl.String(),
+        "author_name": pl.String(),
+        "is_corresponding": pl.Boolean(),
         "countries": _STR_LIST,
-        "n_institutions": pl.Int32,
-        "n_raw_affiliations": pl.Int32,
+        "n_institutions": pl.Int32(),
+        "n_raw_affiliations": pl.Int32(),
     }
 )
 
 AFFILIATIONS: Final = pl.Schema(
     {
-        "work_id": pl.String,
-        "position": pl.Int32,
-        "institution_id": pl.String,
+        "work_id": pl.String(),
+        "position": pl.Int32(),
+        "institution_id": pl.String(),
     }
 )
 
 INSTITUTIONS: Final = pl.Schema(
     {
-        "institution_id": pl.String,
-        "name": pl.String,
-        "ror": pl.String,
-        "country_code": pl.String,
-        "type": pl.String,
+        "institution_id": pl.String(),
+        "name": pl.String(),
+        "ror": pl.String(),
+        "country_code": pl.String(),
+        "type": pl.String(),
         "lineage": _STR_LIST,
     }
 )
 
 SOURCES: Final = pl.Schema(
     {
-        "source_id": pl.String,
-        "name": pl.String,
-        "type": pl.String,
-        "issn_l": pl.String,
+        "source_id": pl.String(),
+        "name": pl.String(),
+        "type": pl.String(),
+        "issn_l": pl.String(),
         "issns": _STR_LIST,
-        "publisher": pl.String,
+        "publisher": pl.String(),
     }
 )
 
 FUNDING: Final = pl.Schema(
     {
-        "work_id": pl.String,
-        "funder_id": pl.String,
-        "funder_name": pl.String,
-        "funder_ror": pl.String,
-        "award_id": pl.String,
+        "work_id": pl.String(),
+        "funder_id": pl.String(),
+        "funder_name": pl.String(),
+        "funder_ror": pl.String(),
+        "award_id": pl.String(),
     }
 )
 
@@ -117,11 +117,11 @@ KEYS: Final[dict[str, tuple[str, ...]]] = {
 
 _INSTITUTION = pl.Struct(
     {
-        "id": pl.String,
-        "display_name": pl.String,
-        "ror": pl.String,
-        "country_code": pl.String,
-        "type": pl.String,
+        "id": pl.String(),
+        "display_name": pl.String(),
+        "ror": pl.String(),
+        "country_code": pl.String(),
+        "type": pl.String(),
         "lineage": _STR_LIST,
     }
 )
@@ -131,27 +131,27 @@ _INSTITUTION = pl.Struct(
 #: concepts, references), which is what makes normalizing fast.
 RAW_WORK: Final = pl.Schema(
     {
-        "id": pl.String,
-        "doi": pl.String,
-        "display_name": pl.String,
-        "publication_year": pl.Int32,
-        "publication_date": pl.String,
-        "type": pl.String,
-        "language": pl.String,
-        "is_retracted": pl.Boolean,
-        "is_paratext": pl.Boolean,
-        "is_authors_truncated": pl.Boolean,
-        "updated_date": pl.String,
+        "id": pl.String(),
+        "doi": pl.String(),
+        "display_name": pl.String(),
+        "publication_year": pl.Int32(),
+        "publication_date": pl.String(),
+        "type": pl.String(),
+        "language": pl.String(),
+        "is_retracted": pl.Boolean(),
+        "is_paratext": pl.Boolean(),
+        "is_authors_truncated": pl.Boolean(),
+        "updated_date": pl.String(),
         "primary_location": pl.Struct(
             {
                 "source": pl.Struct(
                     {
-                        "id": pl.String,
-                        "display_name": pl.String,
-                        "issn_l": pl.String,
+                        "id": pl.String(),
+                        "display_name": pl.String(),
+                        "issn_l": pl.String(),
                         "issn": _STR_LIST,
-                        "type": pl.String,
-                        "host_organization_name": pl.String,
+                        "type": pl.String(),
+                        "host_organization_name": pl.String(),
                     }
                 )
             }
@@ -159,31 +159,31 @@ RAW_WORK: Final = pl.Schema(
         "authorships": pl.List(
             pl.Struct(
                 {
-                    "author": pl.Struct({"id": pl.String, "display_name": pl.String}),
+                    "author": pl.Struct({"id": pl.String(), "display_name": pl.String()}),
                     "institutions": pl.List(_INSTITUTION),
                     "countries": _STR_LIST,
-                    "is_corresponding": pl.Boolean,
-                    "raw_author_name": pl.String,
+                    "is_corresponding": pl.Boolean(),
+                    "raw_author_name": pl.String(),
                     "raw_affiliation_strings": _STR_LIST,
                 }
             )
         ),
         "grants": pl.List(
             pl.Struct(
-                {"funder": pl.String, "funder_display_name": pl.String, "award_id": pl.String}
+                {"funder": pl.String(), "funder_display_name": pl.String(), "award_id": pl.String()}
             )
         ),
         "awards": pl.List(
             pl.Struct(
                 {
-                    "funder_id": pl.String,
-                    "funder_display_name": pl.String,
-                    "funder_award_id": pl.String,
+                    "funder_id": pl.String(),
+                    "funder_display_name": pl.String(),
+                    "funder_award_id": pl.String(),
                 }
             )
         ),
         "funders": pl.List(
-            pl.Struct({"id": pl.String, "display_name": pl.String, "ror": pl.String})
+            pl.Struct({"id": pl.String(), "display_name": pl.String(), "ror": pl.String()})
         ),
     }
 )
