@@ -31,7 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Example: python -m copub report --sample",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CopubArgumentParser)
+    # Subcommand parsers are CopubArgumentParsers too, so their errors are one line.
+    sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=CopubArgumentParser
+    )
     sub.required = True
     for register in commands.REGISTRARS:
         register(sub)
