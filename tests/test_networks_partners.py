@@ -10,8 +10,8 @@ import pytest
 
 import copub
 from copub.errors import UsageError
+from copub.indicators.trends import two_proportion_p
 from copub.networks import build_network, build_networks_by_period, partner_table, works_between
-from copub.networks.partners import two_proportion_p
 from networks_world import HOME, small_groups, small_world, tables_from
 
 

@@ -13,7 +13,13 @@ from copub.errors import UsageError
 from copub.indicators.definitions import share_column
 from copub.indicators.intervals import wilson_interval
 
-__all__ = ["TrendTest", "cochran_armitage", "compare_periods", "share_names"]
+__all__ = [
+    "TrendTest",
+    "cochran_armitage",
+    "compare_periods",
+    "share_names",
+    "two_proportion_p",
+]
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,30 @@ def cochran_armitage(
         return TrendTest(z=0.0, p_value=1.0, direction=0)
     z = statistic / float(np.sqrt(variance))
     return TrendTest(z=z, p_value=float(2 * stats.norm.sf(abs(z))), direction=int(np.sign(z)))
+
+
+def two_proportion_p(k1: np.ndarray, n1: np.ndarray, k2: np.ndarray, n2: np.ndarray) -> np.ndarray:
+    """Two-sided p-values of the pooled two-proportion z-test, vectorised.
+
+    NaN where either period has no works or the pooled proportion is 0 or 1
+    (no variation, nothing to test).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> k1, n1, k2, n2 = (np.array([x]) for x in (10.0, 100.0, 20.0, 100.0))
+    >>> p = two_proportion_p(k1, n1, k2, n2)
+    >>> round(float(p[0]), 4)
+    0.0477
+    """
+    k1, n1, k2, n2 = (np.asarray(x, dtype=float) for x in (k1, n1, k2, n2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = (k1 + k2) / (n1 + n2)
+        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        z = (k2 / n2 - k1 / n1) / se
+    p = 2 * stats.norm.sf(np.abs(z))
+    ok = (n1 > 0) & (n2 > 0) & (se > 0)
+    return np.where(ok, p, np.nan)
 
 
 def share_names(shares_by_year: pl.DataFrame) -> list[str]:
@@ -139,9 +169,9 @@ def compare_periods(
         if n1 > 0 and n2 > 0:
             p1, p2 = k1 / n1, k2 / n2
             low, high = _newcombe(k1, n1, k2, n2)
-            pooled = (k1 + k2) / (n1 + n2)
-            se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-            p_value = float(2 * stats.norm.sf(abs(p2 - p1) / se)) if se > 0 else 1.0
+            tested = two_proportion_p(*(np.array([x]) for x in (k1, n1, k2, n2)))[0]
+            # No variation at all (0% or 100% in both periods): nothing changed.
+            p_value = 1.0 if np.isnan(tested) else float(tested)
             row |= {
                 "baseline_share": p1,
                 "plan_share": p2,

@@ -22,10 +22,10 @@ from typing import Literal
 
 import numpy as np
 import polars as pl
-from scipy import stats
 
 from copub.classify.groups import PartnerGroups
 from copub.errors import UsageError
+from copub.indicators.trends import two_proportion_p
 from copub.indicators.universe import TypesChoice
 from copub.networks.build import network_data
 from copub.networks.memberships import default_groups, group_flags
@@ -34,7 +34,7 @@ from copub.normalize import Tables
 from copub.settings import DEFAULT_INSTITUTION
 from copub.validate import parse_year_range
 
-__all__ = ["partner_table", "two_proportion_p"]
+__all__ = ["partner_table"]
 
 _LEADING_COLUMNS = (
     "label",
@@ -59,30 +59,6 @@ _TRAILING_COLUMNS = (
     "share_change",
     "p_value",
 )
-
-
-def two_proportion_p(k1: np.ndarray, n1: np.ndarray, k2: np.ndarray, n2: np.ndarray) -> np.ndarray:
-    """Two-sided p-values of the pooled two-proportion z-test, vectorised.
-
-    NaN where either period has no works or the pooled proportion is 0 or 1
-    (no variation, nothing to test).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> k1, n1, k2, n2 = (np.array([x]) for x in (10.0, 100.0, 20.0, 100.0))
-    >>> p = two_proportion_p(k1, n1, k2, n2)
-    >>> round(float(p[0]), 4)
-    0.0477
-    """
-    k1, n1, k2, n2 = (np.asarray(x, dtype=float) for x in (k1, n1, k2, n2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pooled = (k1 + k2) / (n1 + n2)
-        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-        z = (k2 / n2 - k1 / n1) / se
-    p = 2 * stats.norm.sf(np.abs(z))
-    ok = (n1 > 0) & (n2 > 0) & (se > 0)
-    return np.where(ok, p, np.nan)
 
 
 def _period_counts(
