@@ -138,3 +138,21 @@ def test_empty_input_gives_empty_tables(tmp_path: Path) -> None:
     tables = copub.read_works([path])
     assert tables.works.height == 0
     assert tables.works.schema == pl.Schema(copub.Tables.empty().works.schema)
+
+
+def test_complete_records_replace_truncated_ones_and_are_not_duplicates(tmp_path: Path) -> None:
+    authorship = {"author": {"id": "https://openalex.org/A1"}, "institutions": [], "countries": []}
+    full = {"id": "W1", "publication_year": 2020, "authorships": [authorship] * 150}
+    cut = {**full, "authorships": [authorship] * 100, "is_authors_truncated": True}
+    other = {"id": "W2", "publication_year": 2020, "authorships": [authorship]}
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text("\n".join(json.dumps(w) for w in (cut, other, cut, other)) + "\n")
+    full_records = tmp_path / "full.jsonl"
+    full_records.write_text(json.dumps(full) + "\n")
+    tables = copub.read_works([pages, full_records])
+    counts = tables.provenance.counts
+    assert counts["truncated_completed"] == 1
+    # One repeated copy of W1's truncated record and one of W2: two true duplicates.
+    assert counts["duplicates_removed"] == 2
+    assert counts["truncated_works"] == 0
+    assert tables.works.filter(work_id="W1")["n_authors"].item() == 150

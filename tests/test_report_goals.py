@@ -116,12 +116,16 @@ def _yearly(**extra: list[object]) -> pl.DataFrame:
 
 def test_quality_table_from_counts_and_yearly_coverage() -> None:
     provenance = Provenance(
-        counts={"records": 420, "duplicates_removed": 25, "refetched": 5, "truncated_works": 1}
+        counts={
+            "records": 420,
+            "duplicates_removed": 20,
+            "truncated_completed": 5,
+            "truncated_works": 1,
+        }
     )
     table = quality_table(_yearly(), provenance)
     values = dict(table.select("check", "value").iter_rows())
     assert values["works in the universe"] == 400
-    # Re-fetched complete records displace their truncated twins: not duplicates.
     assert values["duplicates removed"] == 20
     assert values["truncated works completed"] == 5
     assert values["works not provably domestic"] == pytest.approx(0.1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import orjson
@@ -63,7 +64,13 @@ def test_passes_the_normalizer(world: SampleFiles, tables: Tables) -> None:
     tables.check_keys()
     counts = tables.provenance.counts
     assert counts["duplicates_removed"] > 0, "some works should be sent twice"
-    assert counts["records"] == counts["works"] + counts["duplicates_removed"]
+    assert counts["records"] == (
+        counts["works"] + counts["duplicates_removed"] + counts["truncated_completed"]
+    )
+    # Every hyperauthored work sent cut at 100 is completed by its full record.
+    n_full = sum(len(json.loads(p.read_text())["results"]) for p in world.full_records)
+    assert counts["truncated_completed"] == n_full > 0
+    assert counts["truncated_works"] == 0
     per_year = dict(tables.works.group_by("year").len().iter_rows())
     assert per_year == dict(world.counts)
     assert set(world.counts) == set(range(YEARS[0], YEARS[1] + 1))

@@ -146,7 +146,7 @@ def fetch_works(
         refetched_now=runner.refetched_now,
         refetch_failed=tuple(runner.refetch_failed),
         # Each re-fetched record displaces its truncated twin: not a duplicate page.
-        duplicates_removed=counts["duplicates_removed"] - n_refetched,
+        duplicates_removed=counts["duplicates_removed"],
         works=counts["works"],
         authorships=counts["authorships"],
         per_page=runner.per_page,

@@ -33,7 +33,9 @@ def read_works(
     -------
     Tables
         Deduplicated by ``work_id``; ``provenance.counts`` says how many
-        records were read and how many duplicates were removed.
+        records were read, how many duplicates were removed, how many
+        truncated works a complete record replaced (``truncated_completed``)
+        and how many are still truncated (``truncated_works``).
 
     Raises
     ------
@@ -56,7 +58,7 @@ def read_works(
         paths = [paths]
     path_list = [Path(p) for p in paths]
     raw, n_files = read_raw_works(path_list)
-    unique, n_duplicates = deduplicate_raw(raw)
+    unique, n_duplicates, n_completed = deduplicate_raw(raw)
     frames = build_tables_frames(unique)
     base = provenance or Provenance(source="import")
     counts = {
@@ -64,6 +66,7 @@ def read_works(
         "files": n_files,
         "records": raw.height,
         "duplicates_removed": n_duplicates,
+        "truncated_completed": n_completed,
         "works": frames["works"].height,
         "authorships": frames["authorships"].height,
         "truncated_works": int(frames["works"]["is_authors_truncated"].sum()),

@@ -24,12 +24,19 @@ def _short(expr: pl.Expr) -> pl.Expr:
     return expr.str.strip_prefix(_OPENALEX)
 
 
-def deduplicate_raw(raw: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """Keep one record per work id; return it and how many were removed.
+def deduplicate_raw(raw: pl.DataFrame) -> tuple[pl.DataFrame, int, int]:
+    """Keep one record per work id.
 
     When the same work arrives twice, the complete record wins over a
     truncated one, then the one with more authorships, then the most recently
     updated, so the choice does not depend on the order of pages.
+
+    Returns
+    -------
+    (pl.DataFrame, int, int)
+        The kept records; how many true duplicates were removed; and how many
+        works had a truncated record replaced by a complete one (a re-fetched
+        single-work record is not a duplicate, so it is counted apart).
     """
     ranked = raw.with_columns(
         _truncated=pl.col("is_authors_truncated").fill_null(False),
@@ -40,7 +47,14 @@ def deduplicate_raw(raw: pl.DataFrame) -> tuple[pl.DataFrame, int]:
         nulls_last=True,
     )
     unique = ranked.unique(subset="id", keep="first", maintain_order=True)
-    return unique.drop("_truncated", "_n"), raw.height - unique.height
+    completed = (
+        ranked.group_by("id")
+        .agg(pl.col("_truncated").any() & ~pl.col("_truncated").first())
+        .get_column("_truncated")
+        .sum()
+    )
+    removed = raw.height - unique.height
+    return unique.drop("_truncated", "_n"), removed - completed, completed
 
 
 def _works(raw: pl.DataFrame) -> pl.DataFrame:

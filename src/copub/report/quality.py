@@ -52,12 +52,8 @@ def quality_table(yearly: pl.DataFrame, provenance: Provenance) -> pl.DataFrame:
         )
     if "records" in counts:
         rows.append(("records read", float(counts["records"]), "records", "before deduplication"))
-    refetched = counts.get("refetched")
     duplicates = counts.get("duplicates_removed")
-    if duplicates is not None and refetched:
-        # A complete record re-fetched for a truncated one displaces it in
-        # deduplication; that is not a repeated page.
-        duplicates = max(duplicates - refetched, 0)
+    completed = counts.get("truncated_completed")
     rows.append(
         (
             "duplicates removed",
@@ -69,10 +65,10 @@ def quality_table(yearly: pl.DataFrame, provenance: Provenance) -> pl.DataFrame:
     rows.append(
         (
             "truncated works completed",
-            None if refetched is None else float(refetched),
+            None if completed is None else float(completed),
             "works",
-            "author lists cut at 100 in list pages, re-fetched in full"
-            if refetched is not None
+            "author lists cut at 100 in list pages, replaced by the complete record"
+            if completed is not None
             else "not recorded by this source",
         )
     )
