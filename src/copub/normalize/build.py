@@ -47,7 +47,7 @@ def deduplicate_raw(raw: pl.DataFrame) -> tuple[pl.DataFrame, int, int]:
         nulls_last=True,
     )
     unique = ranked.unique(subset="id", keep="first", maintain_order=True)
-    completed = (
+    completed = int(
         ranked.group_by("id")
         .agg(pl.col("_truncated").any() & ~pl.col("_truncated").first())
         .get_column("_truncated")
