@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 import re
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -13,7 +14,7 @@ import pytest
 import copub
 from copub.provenance import Provenance
 from copub.report.goals import GOALS
-from report_helpers import run_report, sample_tables
+from report_helpers import run_report, sample_register, sample_tables
 
 PRIORITY = ("BR", "CA", "CN", "IN", "JP", "KR", "RU", "US", "ZA")
 # DESIGN.md's interface contract: the yearly table has at least these columns.
@@ -41,7 +42,8 @@ COMPARISON_KEYS = {
 
 @pytest.fixture(scope="module")
 def expected_yearly() -> pl.DataFrame:
-    return copub.yearly_indicators(sample_tables(), bootstrap=0)
+    # --sample brings the synthetic world's own channel register.
+    return copub.yearly_indicators(sample_tables(), register=sample_register(), bootstrap=0)
 
 
 def test_csv_has_a_synthetic_comment_then_every_yearly_column(
@@ -59,9 +61,10 @@ def test_csv_has_a_synthetic_comment_then_every_yearly_column(
     assert table.schema["partial"] == pl.Boolean
     for column in table.columns:
         if column.endswith(("_share", "_low", "_high", "_frac", "_rate")):
-            # Level columns are empty without a register: unavailable, never 0.
             assert table.schema[column] == pl.Float64 or table[column].null_count() == len(table)
-    assert table["level2_share"].null_count() == len(table)
+    assert table["level2_share"].to_list() == pytest.approx(
+        expected_yearly["level2_share"].to_list()
+    )
     assert table["intl_share"].to_list() == pytest.approx(expected_yearly["intl_share"].to_list())
     assert "SYNTHETIC" in run.err
 
@@ -88,7 +91,7 @@ def test_json_carries_the_provenance_block_and_every_column(
         assert isinstance(row["year"], int) and isinstance(row["works"], int)
         assert isinstance(row["partial"], bool)
         assert isinstance(row["intl_share"], float)
-        assert row["level2_share"] is None
+        assert 0 <= row["level2_share"] <= 1
         assert row["intl_share_low"] <= row["intl_share"] <= row["intl_share_high"]
     assert {r["indicator"] for r in document["period_comparison"]} >= {"intl", "priority"}
     assert set(document["period_comparison"][0]) == COMPARISON_KEYS
@@ -133,12 +136,27 @@ def test_terminal_table_fits_in_100_columns(capsys: pytest.CaptureFixture[str]) 
         assert column in header
     rows = [line for line in lines if re.match(r"^20\d\d", line)]
     assert len(rows) == sample_tables().works["year"].n_unique()
-    assert all(line.rstrip().endswith("n/a") for line in rows)  # no register: level 2 n/a
+    assert all(line.rstrip().endswith("%") for line in rows)  # the sample's own register
     assert any("Plan 2022-2025 against baseline 2018-2021" in line for line in lines)
     assert any(line.startswith("Data quality:") for line in lines)
-    assert any("unavailable: no register" in line for line in lines)
     assert re.search(r"[↑↓→] International co-publication", run.out)
     assert "SYNTHETIC" in run.err and "computing yearly indicators" in run.err
+
+
+def test_without_a_register_level_2_is_unavailable_not_zero(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sample_tables().write(tmp_path)
+    run = run_report(capsys, "--data-dir", str(tmp_path), "--bootstrap", "0", sample=False)
+    assert run.code == 0
+    rows = [line for line in run.out.splitlines() if re.match(r"^20\d\d", line)]
+    assert rows and all(line.rstrip().endswith("n/a") for line in rows)
+    assert "unavailable: no register" in run.out
+    csv_run = run_report(
+        capsys, "--data-dir", str(tmp_path), "--bootstrap", "0", "--format", "csv", sample=False
+    )
+    table = pl.read_csv(io.StringIO(csv_run.out), comment_prefix="#", infer_schema_length=None)
+    assert table["level2_share"].null_count() == table.height
 
 
 def test_table_falls_back_to_ascii_where_unicode_cannot_be_shown() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -21,6 +22,7 @@ from copub.report.files import write_report
 from copub.report.formats import render_csv, render_json, render_markdown
 from copub.report.options import DEFAULT_BASELINE, DEFAULT_PLAN, ReportOptions
 from copub.report.terminal import render_terminal
+from copub.sample import sample_register_path
 from copub.validate import parse_year_range
 
 HELP = """The yearly figures a strategy office takes to its leadership.
@@ -153,6 +155,16 @@ def run(args: argparse.Namespace) -> int:
     if args.sample:
         progress.note(f"loading the synthetic sample (seed {args.seed}, scale {args.scale:g})")
     tables = load_tables_from_args(args, progress)
+    if args.sample and options.register is None:
+        # The synthetic world has its own matching register; using it shows the
+        # level-2 indicators without a download. A real register still wins.
+        options = dataclasses.replace(
+            options,
+            register=sample_register_path(
+                args.seed, args.scale, settings=settings_from_args(args)
+            ),
+        )
+        progress.note("using the synthetic world's channel register (--register to override)")
     if tables.provenance.synthetic:
         progress.note("WARNING: SYNTHETIC SAMPLE DATA: these are not real publications")
     data = build_report(

@@ -14,9 +14,12 @@ from copub.errors import DataError
 from copub.normalize.schemas import KEYS, SCHEMAS
 from copub.provenance import Provenance
 
-__all__ = ["TABLE_NAMES", "Tables", "load_tables"]
+__all__ = ["TABLES_VERSION", "TABLE_NAMES", "Tables", "load_tables"]
 
 TABLE_NAMES = tuple(SCHEMAS)
+#: Bumped whenever the normalizer's output (tables or counts) changes, so
+#: caches of built tables (the sample's) are rebuilt rather than served stale.
+TABLES_VERSION = 2
 _TABLES_SUBDIR = "tables"
 
 

@@ -4,7 +4,7 @@ The first call writes the world's raw pages into a temporary directory, reads
 them with :func:`copub.read_works` like any other pages, and stores the tables
 under ``settings.cache_dir/sample/<key>``; later calls only read the parquet
 files. The key holds the seed, the scale, the copub version, the generator
-version and a digest of the partner-country calibration, so a change in any
+version, the tables' version and a digest of the partner-country calibration, so a change in any
 of them makes a new world instead of serving a stale one.
 """
 
@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from copub.normalize import Tables, load_tables, read_works
+from copub.normalize.tables import TABLES_VERSION
 from copub.progress import Progress
 from copub.provenance import Provenance, package_versions
 from copub.sample.calibration import partner_mix
@@ -52,7 +53,10 @@ def sample_cache_dir(
     settings = settings or Settings.from_env()
     version = package_versions().get("copub", "unknown")
     digest = partner_mix(YEARS).digest
-    key = f"seed{seed}-scale{scale!r}-copub{version}-g{GENERATOR_VERSION}-{digest}"
+    key = (
+        f"seed{seed}-scale{scale!r}-copub{version}-g{GENERATOR_VERSION}"
+        f"-t{TABLES_VERSION}-{digest}"
+    )
     return settings.cache_dir / "sample" / key
 
 
