@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 import copub
 import copub.sample.load as sample_load
 from copub.classify.countries import work_countries
+from copub.classify.issn import issn_check_char, normalize_issn
 from copub.errors import UsageError
 from copub.indicators.universe import institution_works
 from copub.sample import load_sample, sample_register_path, write_sample
-from copub.sample.issn import is_valid_issn, issn_check_digit, random_issns
+from copub.sample.issn import random_issns
 from copub.sample.writer import check_sample_args
 from copub.settings import Settings
 
@@ -141,17 +142,17 @@ def test_bad_format_is_a_usage_error(tmp_path: Path) -> None:
 
 @given(st.text(alphabet="0123456789", min_size=7, max_size=7))
 def test_issn_check_digit_property(digits: str) -> None:
-    issn = f"{digits[:4]}-{digits[4:]}{issn_check_digit(digits)}"
-    assert is_valid_issn(issn)
+    issn = f"{digits[:4]}-{digits[4:]}{issn_check_char(digits)}"
+    assert normalize_issn(issn) == issn
     # Any other check character is wrong: the digit detects single errors.
     for wrong in "0123456789X":
         if wrong != issn[-1]:
-            assert not is_valid_issn(issn[:-1] + wrong)
+            assert normalize_issn(issn[:-1] + wrong) is None
 
 
 def test_random_issns_are_valid_and_distinct() -> None:
     issns = random_issns(np.random.default_rng(0), 5000)
-    assert len(set(issns)) == 5000 and all(is_valid_issn(i) for i in issns)
+    assert len(set(issns)) == 5000 and all(normalize_issn(i) == i for i in issns)
     assert any(i.endswith("X") for i in issns)
 
 

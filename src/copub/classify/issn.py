@@ -16,12 +16,19 @@ import re
 
 import polars as pl
 
-__all__ = ["normalize_issn", "normalize_issn_expr"]
+__all__ = ["issn_check_char", "normalize_issn", "normalize_issn_expr"]
 
 _SHAPE = re.compile(r"^(\d{4})-?(\d{3}[\dX])$")
 
 
-def _check_char(seven_digits: str) -> str:
+def issn_check_char(seven_digits: str) -> str:
+    """The ISSN check character (ISO 3297, modulus 11) of the first seven digits.
+
+    Examples
+    --------
+    >>> issn_check_char("0317847"), issn_check_char("2434561")
+    ('1', 'X')
+    """
     total = sum(int(d) * (8 - i) for i, d in enumerate(seven_digits))
     check = (11 - total % 11) % 11
     return "X" if check == 10 else str(check)
@@ -43,7 +50,7 @@ def normalize_issn(text: str | None) -> str | None:
     if not match:
         return None
     digits = match.group(1) + match.group(2)
-    if _check_char(digits[:7]) != digits[7]:
+    if issn_check_char(digits[:7]) != digits[7]:
         return None
     return f"{digits[:4]}-{digits[4:]}"
 
