@@ -15,8 +15,11 @@ from copub.validate import parse_institution_id, parse_year_range
 __all__ = [
     "CopubArgumentParser",
     "add_source_options",
+    "count_arg",
     "institution_arg",
     "load_tables_from_args",
+    "period_arg",
+    "positive_arg",
     "settings_from_args",
     "years_arg",
 ]
@@ -48,6 +51,33 @@ def institution_arg(text: str) -> str:
         return parse_institution_id(text)
     except UsageError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def period_arg(text: str) -> tuple[int, int]:
+    """argparse type for ``--baseline``/``--plan``: a year range that may reach the future."""
+    try:
+        return parse_year_range(text, allow_future=True)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def count_arg(text: str) -> int:
+    """argparse type for a count that is 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
+def positive_arg(text: str) -> int:
+    """argparse type for a count that is 1 or more."""
+    value = count_arg(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,12 @@ import time
 from pathlib import Path
 from typing import Literal, get_args
 
-from copub.cli._common import add_source_options, load_tables_from_args, years_arg
+from copub.cli._common import (
+    add_source_options,
+    load_tables_from_args,
+    positive_arg,
+    years_arg,
+)
 from copub.errors import UsageError
 from copub.networks import (
     ExportFormat,
@@ -52,16 +57,6 @@ def _cap(text: str) -> int | Literal["auto"] | None:
     return value
 
 
-def _top(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise UsageError(f"--top {text!r} is not a whole number") from None
-    if value < 1:
-        raise UsageError(f"--top must be at least 1, not {value}")
-    return value
-
-
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "network",
@@ -101,7 +96,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         choices=get_args(ExportFormat),
         help="file format; repeat for several (default gexf)",
     )
-    parser.add_argument("--top", type=_top, help="keep only the N nodes with most works (and home)")
+    parser.add_argument(
+        "--top", type=positive_arg, help="keep only the N nodes with most works (and home)"
+    )
     parser.add_argument(
         "--max-nodes-per-work",
         type=_cap,

@@ -8,7 +8,12 @@ import sys
 import polars as pl
 
 from copub.classify.groups import load_groups
-from copub.cli._common import add_source_options, load_tables_from_args, years_arg
+from copub.cli._common import (
+    add_source_options,
+    load_tables_from_args,
+    positive_arg,
+    years_arg,
+)
 from copub.errors import UsageError
 from copub.networks import partner_table
 from copub.progress import Progress
@@ -44,16 +49,6 @@ _SUMMARY = (
 )
 
 
-def _top(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise UsageError(f"--top {text!r} is not a whole number") from None
-    if value < 1:
-        raise UsageError(f"--top must be at least 1, not {value}")
-    return value
-
-
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "partners",
@@ -85,7 +80,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--plan", type=years_arg, default=(2022, 2025), help="plan period (default 2022-2025)"
     )
     parser.add_argument(
-        "--top", type=_top, default=20, help="show the first N partners (default 20)"
+        "--top", type=positive_arg, default=20, help="show the first N partners (default 20)"
     )
     parser.add_argument(
         "--group",

@@ -10,7 +10,10 @@ from typing import TextIO
 
 from copub.cli._common import (
     add_source_options,
+    count_arg,
     load_tables_from_args,
+    period_arg,
+    positive_arg,
     settings_from_args,
     years_arg,
 )
@@ -23,7 +26,6 @@ from copub.report.formats import render_csv, render_json, render_markdown
 from copub.report.options import DEFAULT_BASELINE, DEFAULT_PLAN, ReportOptions
 from copub.report.terminal import render_terminal
 from copub.sample import sample_register_path
-from copub.validate import parse_year_range
 
 HELP = """The yearly figures a strategy office takes to its leadership.
 
@@ -41,33 +43,6 @@ EXAMPLE = "Example:\n  python -m copub report --sample --out ./report --register
 
 
 # argparse shows an ArgumentTypeError's own words; a ValueError's (UsageError's) it hides.
-
-
-def period_arg(text: str) -> tuple[int, int]:
-    """argparse type for ``--baseline``/``--plan``: a year range that may reach the future."""
-    try:
-        return parse_year_range(text, allow_future=True)
-    except UsageError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def count_arg(text: str) -> int:
-    """argparse type for a count that is 0 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
-
-
-def positive_arg(text: str) -> int:
-    """argparse type for a count that is 1 or more."""
-    value = count_arg(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
-    return value
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
