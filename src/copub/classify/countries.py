@@ -74,26 +74,30 @@ def _codes(tables: Tables) -> pl.LazyFrame:
 
 
 def _labelled_codes(tables: Tables, merge_hk_mo: bool) -> pl.LazyFrame:
-    """``work_id, position, code, is_valid``: distinct codes, sorted by code.
-
-    Deduplicating and sorting once, before grouping, keeps every list below
-    sorted without a sort per group (several times faster on large tables).
-    """
+    """``work_id, position, code, is_valid`` for every reported code."""
     valid = sorted(valid_country_codes())
     return (
         _codes(tables)
         .with_columns(is_valid=pl.col("code").is_in(valid))
         .with_columns(code=country_code_expr(pl.col("code"), merge_hk_mo=merge_hk_mo))
-        .unique(["work_id", "position", "code"])
-        .sort("code")
     )
 
 
 def _as_lists(keys: list[str], codes: pl.LazyFrame) -> pl.LazyFrame:
-    """Group ``codes`` by ``keys`` into ``countries`` (known) and ``unknown_codes`` lists."""
-    return codes.group_by(keys).agg(
-        countries=pl.col("code").filter(pl.col("is_valid")),
-        unknown_codes=pl.col("code").filter(~pl.col("is_valid")),
+    """Group ``codes`` by ``keys`` into sorted ``countries`` (known) and ``unknown_codes`` lists.
+
+    Distinct rows first, then small per-group lists sorted in one vectorised
+    pass: several times faster than sorting or deduplicating inside groups.
+    """
+    return (
+        codes.select(*keys, "code", "is_valid")
+        .unique()
+        .group_by(keys)
+        .agg(
+            countries=pl.col("code").filter(pl.col("is_valid")),
+            unknown_codes=pl.col("code").filter(~pl.col("is_valid")),
+        )
+        .with_columns(pl.col("countries").list.sort(), pl.col("unknown_codes").list.sort())
     )
 
 
@@ -157,9 +161,7 @@ def work_countries(
     ['work_id', 'countries', 'n_countries', 'is_international']
     """
     codes = _labelled_codes(tables, merge_hk_mo)
-    per_work_codes = _as_lists(
-        ["work_id"], codes.unique(["work_id", "code"]).sort("code")
-    )
+    per_work_codes = _as_lists(["work_id"], codes)
     known = (
         codes.filter(pl.col("is_valid"))
         .select("work_id", "position")
