@@ -26,6 +26,7 @@ from copub.classify.groups import (
     work_group_flags,
 )
 from copub.classify.home import home_affiliations, home_authorships
+from copub.classify.matching import match_keys, member_keys, valid_in_year
 
 __all__ = [
     "FUNDER_GROUPS",
@@ -42,11 +43,14 @@ __all__ = [
     "home_authorships",
     "load_groups",
     "load_register",
+    "match_keys",
+    "member_keys",
     "normalize_issn",
     "normalize_issn_expr",
     "resolve_members",
     "unknown_country_codes",
     "valid_country_codes",
+    "valid_in_year",
     "work_countries",
     "work_group_flags",
 ]

@@ -1,18 +1,16 @@
 """Which partner groups each work involves, as Boolean columns.
 
-Every work gets a set of candidate partner keys from its non-home side:
+A work meets partners only on its non-home side, matched by the rule of
+:mod:`copub.classify.matching` (country, ROR, OpenAlex id in the lineage,
+type):
 
-- ``country``: the country codes of the non-home side, minus the home country:
-  each non-home affiliation's institution ``country_code``, and the reported
-  ``countries`` of authorships with no home affiliation (an author with only a
-  country still counts). A home unit abroad is home, so its country is not a
-  partner; a home author's second, non-home affiliation is (Hong Kong and
-  Macao merge into China as in :func:`work_countries`);
-- ``institution``: each affiliated institution that is not the home
-  institution or one of its child units, by ROR and by OpenAlex id, for
-  itself and every institution in its lineage (so a partner's child unit
-  counts for the partner);
-- ``institution_type``: the OpenAlex ``type`` of those same institutions.
+- each affiliation that is not the home institution or one of its child
+  units, with its institution's country, ROR, lineage and type (a home unit
+  abroad is home, so its country is not a partner; a home author's second,
+  non-home affiliation is);
+- the reported ``countries`` of authorships with no home affiliation (an
+  author with only a country still counts);
+- never the home country itself.
 
 One join of these candidates with the members of every group (by kind and
 key) labels all works at once; a Python loop only runs over groups, never rows.
@@ -20,95 +18,41 @@ key) labels all works at once; a Python loop only runs over groups, never rows.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import get_args
 
 import polars as pl
 
-from copub.classify.countries import country_code_expr
 from copub.classify.home import home_affiliations, home_authorships
-from copub.classify.membership import Group, PartnerGroups
+from copub.classify.matching import Membership, match_keys, member_keys, valid_in_year
+from copub.classify.membership import PartnerGroups
 from copub.errors import UsageError
 from copub.normalize import Tables
 
 __all__ = ["Membership", "work_group_flags"]
 
-Membership = Literal["current", "historical"]
-
-_MEMBER_SCHEMA = {
-    "group": pl.String,
-    "kind": pl.String,
-    "key": pl.String,
-    "valid_from": pl.Int32,
-    "valid_to": pl.Int32,
-}
-
-
-def _member_keys(group: Group, membership: Membership) -> list[dict[str, object]]:
-    """Member rows keyed the way candidates are: ``(kind, key)``."""
-    members = group.current_members() if membership == "current" else group.members
-    rows: list[dict[str, object]] = []
-    for m in members:
-        if group.kind == "institution":
-            keys = [("ror", m.ror)] if m.ror else []
-            keys += [("id", m.openalex_id)] if m.openalex_id else []
-        else:
-            keys = [("country" if group.kind == "country" else "type", m.code)]
-        rows += [
-            {
-                "group": group.key,
-                "kind": kind,
-                "key": key,
-                "valid_from": m.valid_from,
-                "valid_to": m.valid_to,
-            }
-            for kind, key in keys
-        ]
-    return rows
-
 
 def _candidates(
     tables: Tables, home_country: str, institution: str, merge_hk_mo: bool
 ) -> pl.LazyFrame:
-    """``work_id, kind, key``: every way a work could meet a partner.
-
-    ``kind`` is ``country``, ``ror``, ``id`` (an OpenAlex id, the institution's
-    own or one in its lineage) or ``type``.
-    """
+    """``work_id, kind, key``: every way a work could meet a partner (see :func:`match_keys`)."""
     partners = (
         home_affiliations(tables, institution)
         .lazy()
         .filter(~pl.col("is_home"))
         .join(tables.institutions.lazy(), on="institution_id", how="left")
+        .select("work_id", "institution_id", "country_code", "ror", "lineage", "type")
     )
     home = home_authorships(tables, institution).lazy().filter(pl.col("is_home"))
+    # An author with no home affiliation is a partner through the countries it reports too.
     reported = (
         tables.authorships.lazy()
         .join(home, on=["work_id", "position"], how="anti")
-        .select("work_id", key=pl.col("countries"))
-        .explode("key")
+        .select("work_id", country_code=pl.col("countries"))
+        .explode("country_code")
     )
-    institutional = partners.select("work_id", key=pl.col("country_code"))
-    countries = (
-        pl.concat([reported, institutional])
-        .drop_nulls("key")
-        .unique()
-        .with_columns(key=country_code_expr(pl.col("key"), merge_hk_mo=merge_hk_mo))
-        .filter(pl.col("key") != home_country)
-        .with_columns(kind=pl.lit("country"))
-    )
-    by_ror = partners.select("work_id", key=pl.col("ror"), kind=pl.lit("ror"))
-    by_id = partners.select(
-        "work_id",
-        key=pl.concat_list(
-            pl.col("institution_id"), pl.col("lineage").fill_null(pl.lit([], pl.List(pl.String)))
-        ),
-        kind=pl.lit("id"),
-    ).explode("key")
-    by_type = partners.select("work_id", key=pl.col("type"), kind=pl.lit("type"))
-    columns = ["work_id", "kind", "key"]
-    return pl.concat([f.select(columns) for f in (countries, by_ror, by_id, by_type)]).drop_nulls(
-        "key"
-    )
+    return match_keys(
+        pl.concat([partners, reported], how="diagonal"), by="work_id", merge_hk_mo=merge_hk_mo
+    ).filter((pl.col("kind") != "country") | (pl.col("key") != home_country))
 
 
 def work_group_flags(
@@ -158,18 +102,13 @@ def work_group_flags(
         if "priority" in groups
         else []
     )
-    members = pl.LazyFrame(
-        [row for g in partner_groups for row in _member_keys(g, membership)],
-        schema=_MEMBER_SCHEMA,
-    )
+    members = member_keys(partner_groups, membership).lazy()
     works = tables.works.lazy().select("work_id", "year")
-    candidates = _candidates(tables, groups.home_country, institution, merge_hk_mo)
+    # Read twice below (groups, priority countries): collected once so it is not built twice.
+    candidates = _candidates(tables, groups.home_country, institution, merge_hk_mo).collect().lazy()
     matched = candidates.join(members, on=["kind", "key"])
     if membership == "historical":
-        matched = matched.join(works, on="work_id").filter(
-            (pl.col("valid_from").is_null() | (pl.col("valid_from") <= pl.col("year")))
-            & (pl.col("valid_to").is_null() | (pl.col("year") <= pl.col("valid_to")))
-        )
+        matched = matched.join(works, on="work_id").filter(valid_in_year(pl.col("year")))
     per_work = (
         pl.concat(
             [

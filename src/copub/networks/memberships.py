@@ -1,14 +1,12 @@
 """Partner-group memberships of network nodes and partners.
 
-A node belongs to:
-
-- every **country group** that lists its country (for an institution or an
-  author, the country of the institution or the author's most frequent one);
-- every **institution group** (alliance) with a member that matches it on ROR,
-  or on OpenAlex id anywhere in its OpenAlex lineage, so an alliance member's
-  child units count for the alliance too;
-- every **institution-type group** (research infrastructures: OpenAlex type
-  ``facility``) that lists its type.
+A node belongs to every group it matches by the rule of
+:mod:`copub.classify.matching`: a **country group** that lists its country
+(for an institution or an author, the country of the institution or the
+author's most frequent one; Hong Kong and Macao count as China), an
+**institution group** (alliance) with a member that matches it on ROR or on
+OpenAlex id anywhere in its lineage, and an **institution-type group**
+(research infrastructures: OpenAlex type ``facility``) that lists its type.
 
 Membership is the current one by default (the group's latest membership
 applied to every year, as the yearly figures do); pass ``year`` for the
@@ -20,11 +18,9 @@ from __future__ import annotations
 import polars as pl
 
 from copub.classify.groups import PartnerGroups, load_groups
+from copub.classify.matching import match_keys, member_keys
 
 __all__ = ["FLAG_GROUPS", "default_groups", "group_flags", "node_groups"]
-
-#: Hong Kong and Macao count as China, as in the country classification (Leiden convention).
-_MERGED_COUNTRIES = {"HK": "CN", "MO": "CN"}
 
 #: The flag columns of the partner table and the group keys each one reads.
 #: ``alliance`` and ``infrastructure`` are read from the group kinds instead.
@@ -38,24 +34,6 @@ FLAG_GROUPS: dict[str, tuple[str, ...]] = {
 def default_groups() -> PartnerGroups:
     """The partner groups shipped with copub (:func:`copub.classify.groups.load_groups`)."""
     return load_groups()
-
-
-def _member_rows(groups: PartnerGroups, year: int | None) -> dict[str, pl.DataFrame]:
-    rows: dict[str, list[tuple[str, int, str | None, str | None]]] = {
-        "country": [],
-        "institution": [],
-        "institution_type": [],
-    }
-    for order, group in enumerate(groups):
-        for member in group.members_in(year):
-            if group.kind == "institution":
-                rows["institution"].append((group.key, order, member.ror, member.openalex_id))
-            else:
-                rows[group.kind].append((group.key, order, member.code, None))
-    schema = {"group": pl.String, "order": pl.Int32, "a": pl.String, "b": pl.String}
-    return {
-        kind: pl.DataFrame(values, schema=schema, orient="row") for kind, values in rows.items()
-    }
 
 
 def node_groups(
@@ -92,36 +70,19 @@ def node_groups(
     >>> node_groups(nodes, PartnerGroups((g,), home_country="NO"))["groups"].to_list()
     [['nordic'], []]
     """
-    members = _member_rows(groups, year)
-    base = nodes.select("node", "country", "type", "ror", "lineage").with_columns(
-        pl.col("country").replace(_MERGED_COUNTRIES)
-    )
-    by_country = base.join(members["country"], left_on="country", right_on="a").select(
-        "node", "group", "order"
-    )
-    by_type = base.join(members["institution_type"], left_on="type", right_on="a").select(
-        "node", "group", "order"
-    )
-    institutions = members["institution"]
-    by_ror = base.join(
-        institutions.filter(pl.col("a").is_not_null()), left_on="ror", right_on="a"
-    ).select("node", "group", "order")
-    lineage = base.select(
-        "node", ancestor=pl.concat_list(pl.col("node"), pl.col("lineage").fill_null([]))
-    ).explode("ancestor")
-    by_id = lineage.join(
-        institutions.filter(pl.col("b").is_not_null()), left_on="ancestor", right_on="b"
-    ).select("node", "group", "order")
+    members = member_keys(groups, "current" if year is None else year).lazy()
+    keys = match_keys(nodes, by="node", institution_id="node", country="country")
     found = (
-        pl.concat([by_country, by_type, by_ror, by_id])
+        keys.join(members, on=["kind", "key"])
+        .select("node", "group", "order")
         .unique()
         .sort("node", "order")
         .group_by("node", maintain_order=True)
         .agg(groups=pl.col("group"))
     )
     return (
-        base.select("node")
-        .join(found, on="node", how="left", maintain_order="left")
+        nodes.select("node")
+        .join(found.collect(), on="node", how="left", maintain_order="left")
         .with_columns(pl.col("groups").fill_null([]).cast(pl.List(pl.String)))
     )
 
