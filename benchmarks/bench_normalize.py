@@ -144,11 +144,17 @@ ROUTES = {
     "copub": "benchmarks.bench_normalize:copub_route",
     "orjson": "benchmarks.bench_normalize:orjson_route",
     "pandas": "benchmarks.bench_normalize:pandas_route",
+    "proposal": "benchmarks.proposal_reader:proposal_route",
 }
-
-
-_PRELOAD = {"copub": ("copub",), "orjson": ("orjson",), "pandas": ("pandas",)}
+_PRELOAD = {
+    "copub": ("copub",),
+    "orjson": ("orjson",),
+    "pandas": ("pandas",),
+    "proposal": ("copub", "pyarrow.json"),
+}
 _FORMAT_LABEL = {"jsonl": "JSON Lines gzip", "pages": "list pages"}
+_FLOOR_TARGET = "≤ 1× orjson"
+_PANDAS_TARGET = "≥ 5× (stretch 10×)"
 
 
 def _measure_routes(
@@ -169,13 +175,16 @@ def _measure_routes(
                     else f"failed: {result.error}"
                 )
             )
-            if (
-                name not in best
-                or not result.ok
-                or (result.seconds or 0) < (best[name].seconds or 0)
-            ):
+            previous = best.get(name)
+            if previous is None or not result.ok or (result.seconds or 0) < (previous.seconds or 0):
                 best[name] = result
     return best
+
+
+def _ratio(slow: Measurement, fast: Measurement) -> float | None:
+    if slow.ok and fast.ok and slow.seconds and fast.seconds:
+        return slow.seconds / fast.seconds
+    return None
 
 
 def _row(scale: str, case: str, m: Measurement, **kwargs: Any) -> Row:
@@ -186,7 +195,7 @@ def _row(scale: str, case: str, m: Measurement, **kwargs: Any) -> Row:
             case,
             verdict="failed",
             note=m.error or "",
-            **{k: v for k, v in kwargs.items() if k in ("target",)},
+            target=kwargs.get("target", ""),
         )
     return Row(
         "normalize",
@@ -199,43 +208,72 @@ def _row(scale: str, case: str, m: Measurement, **kwargs: Any) -> Row:
     )
 
 
+def _reader_rows(scale: str, label: str, name: str, got: dict[str, Measurement]) -> list[Row]:
+    """A reader's row against the floor, and the pandas route's row against that reader."""
+    reader_m, floor_m, pandas_m = got[name], got["orjson"], got["pandas"]
+    floor_ratio = _ratio(reader_m, floor_m)
+    pandas_ratio = _ratio(pandas_m, reader_m)
+    case = (
+        f"copub.read_works, {label}"
+        if name == "copub"
+        else f"proposed pyarrow reader (not in copub), {label}"
+    )
+    note_text = "" if pandas_ratio is None else f"(b) is {pandas_ratio:.1f}× slower (target ≥ 5×)"
+    return [
+        _row(
+            scale,
+            case,
+            reader_m,
+            ratio=floor_ratio,
+            ratio_label="of orjson time",
+            target=_FLOOR_TARGET,
+            verdict=verdict_at_most(floor_ratio, 1.0),
+            note=note_text,
+        ),
+        Row(
+            "normalize",
+            scale,
+            f"{case}: vs (b)",
+            ratio=pandas_ratio,
+            ratio_label="faster than (b)",
+            target=_PANDAS_TARGET,
+            verdict=verdict_at_least(pandas_ratio, 5.0, 10.0),
+        ),
+    ]
+
+
+def _identity_row(ctx: Context, scale: str, files: list[str], label: str) -> Row:
+    check = ctx.measure(
+        "benchmarks.proposal_reader:check_route",
+        {"paths": files},
+        preload=("copub", "pyarrow.json"),
+    )
+    same = check.ok and check.extra.get("identical")
+    return Row(
+        "normalize",
+        scale,
+        f"proposed reader builds the same six tables, {label}",
+        verdict="met" if same else "failed",
+        note="identical" if same else (check.error or str(check.extra.get("differing"))),
+    )
+
+
 def run(ctx: Context) -> list[Row]:
     """Normalization rows for every scale and format."""
     rows = []
-    for scale in ctx.scales:
+    for index, scale in enumerate(ctx.scales):
         dataset = ensure_dataset(scale)
         repeat = 1 if scale == "1m" else ctx.repeat
         for fmt in ctx.formats:
             files = [str(p) for p in dataset.files(fmt)]
-            got = _measure_routes(ctx, files, fmt, repeat)
             label = _FORMAT_LABEL[fmt]
-            copub_m, floor_m, pandas_m = got["copub"], got["orjson"], got["pandas"]
-            floor_ratio = pandas_ratio = None
-            if copub_m.ok and floor_m.ok:
-                floor_ratio = (copub_m.seconds or 0) / (floor_m.seconds or 1)
-            if copub_m.ok and pandas_m.ok:
-                pandas_ratio = (pandas_m.seconds or 0) / (copub_m.seconds or 1)
+            got = _measure_routes(ctx, files, fmt, repeat)
+            rows += _reader_rows(scale, label, "copub", got)
+            rows.append(_row(scale, f"(a) orjson parse, {label}", got["orjson"]))
             rows.append(
-                _row(
-                    scale,
-                    f"copub.read_works, {label}",
-                    copub_m,
-                    ratio=floor_ratio,
-                    ratio_label="of orjson time",
-                    target="≤ 1× orjson",
-                    verdict=verdict_at_most(floor_ratio, 1.0),
-                )
+                _row(scale, f"(b) json.loads + pandas.json_normalize, {label}", got["pandas"])
             )
-            rows.append(_row(scale, f"(a) orjson parse, {label}", floor_m))
-            rows.append(
-                _row(
-                    scale,
-                    f"(b) json.loads + pandas.json_normalize, {label}",
-                    pandas_m,
-                    ratio=pandas_ratio,
-                    ratio_label="slower than copub",
-                    target="≥ 5× (stretch 10×)",
-                    verdict=verdict_at_least(pandas_ratio, 5.0, 10.0),
-                )
-            )
+            rows += _reader_rows(scale, label, "proposal", got)
+            if index == 0:
+                rows.append(_identity_row(ctx, scale, files, label))
     return rows
