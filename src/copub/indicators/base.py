@@ -7,8 +7,6 @@ only place where the classification stage meets the indicators.
 
 from __future__ import annotations
 
-from typing import Literal
-
 import polars as pl
 
 from copub.classify import (
@@ -19,13 +17,12 @@ from copub.classify import (
     work_countries,
     work_group_flags,
 )
+from copub.classify.matching import Membership
 from copub.indicators.counting import fractional_weights
 from copub.indicators.universe import TypesChoice, institution_works
 from copub.normalize import Tables
 
-__all__ = ["Membership", "per_work_frame"]
-
-Membership = Literal["current", "historical"]
+__all__ = ["per_work_frame"]
 
 
 def per_work_frame(

@@ -129,14 +129,16 @@ def compute_shares(
         shares = shares.join(_bootstrap(per_work, by, specs, bootstrap, seed), on=by, how="left")
         # A percentile interval of a very skewed resampling distribution can
         # miss the estimate itself; widen it so the interval always holds it.
+        # The resamples are summed in single precision, so a share of exactly
+        # 0 or 1 can come back a rounding step outside [0, 1]: clip it.
         shares = shares.with_columns(
             expr
             for s in specs
             if s.available
             for c in [share_column(s.name)]
             for expr in (
-                pl.min_horizontal(f"{c}_frac_low", f"{c}_frac"),
-                pl.max_horizontal(f"{c}_frac_high", f"{c}_frac"),
+                pl.min_horizontal(f"{c}_frac_low", f"{c}_frac").clip(0.0, 1.0),
+                pl.max_horizontal(f"{c}_frac_high", f"{c}_frac").clip(0.0, 1.0),
             )
         )
     order = [by, "works", "works_frac"] + [c for s in specs for c in share_columns(s.name)]

@@ -9,8 +9,9 @@ from pathlib import Path
 import polars as pl
 
 from copub.classify import PartnerGroups, Register, load_groups, load_register
+from copub.classify.matching import Membership
 from copub.errors import UsageError
-from copub.indicators.base import Membership, per_work_frame
+from copub.indicators.base import per_work_frame
 from copub.indicators.definitions import ShareSpec
 from copub.indicators.presets import PRESETS, PresetName
 from copub.indicators.shares import compute_shares
