@@ -143,7 +143,13 @@ def _child(target: str, raw_args: str, preload: str) -> None:
     try:
         extra = function(args)
     except MemoryError:
-        result: dict[str, Any] = {"ok": False, "error": "MemoryError (address-space limit)"}
+        elapsed = time.perf_counter() - start
+        result: dict[str, Any] = {
+            "ok": False,
+            "error": f"MemoryError (address-space cap) after {elapsed:.0f} s",
+            # How long it ran before failing: a lower bound on its time.
+            "seconds": elapsed,
+        }
     else:
         result = {"ok": True, "seconds": time.perf_counter() - start, "extra": extra or {}}
     result["peak_rss_bytes"] = _status_kib("VmHWM") * 1024

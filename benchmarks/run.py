@@ -146,7 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.only:
         note(f"--- {name} ---")
         module = importlib.import_module(BENCHMARKS[name])
-        rows += module.run(ctx)
+        try:
+            rows += module.run(ctx)
+        except (Exception, SystemExit) as exc:  # one broken benchmark must not sink the run
+            note(f"{name} failed: {exc!r}")
+            rows.append(Row(name, ",".join(ctx.scales), name, verdict="failed", note=repr(exc)))
     datasets = {}
     for label in ctx.scales:
         marker = CACHE / f"works-{label}" / "dataset.json"
