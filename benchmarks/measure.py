@@ -13,7 +13,7 @@ address-space limit (``RLIMIT_AS``, what ``ulimit -v`` sets) can be imposed on
 the child alone.
 
 Child usage (the parent builds this command): ``python -m benchmarks.measure
-MODULE:FUNCTION JSON_ARGS [PRELOAD,MODULES]``.
+MODULE:FUNCTION [PRELOAD,MODULES]`` with the JSON arguments on stdin.
 """
 
 from __future__ import annotations
@@ -75,14 +75,8 @@ def measure(
     route that needs more fails with MemoryError (reported, not raised).
     ``preload`` names modules the child imports before the clock starts.
     """
-    command = [
-        sys.executable,
-        "-m",
-        "benchmarks.measure",
-        target,
-        json.dumps(args),
-        ",".join(preload),
-    ]
+    # The arguments go through stdin: 5,000 page paths exceed the command line's limit.
+    command = [sys.executable, "-m", "benchmarks.measure", target, ",".join(preload)]
     child_env = {**os.environ, **(env or {})}
     child_env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(_REPO), child_env.get("PYTHONPATH", "")) if p
@@ -96,6 +90,7 @@ def measure(
     try:
         done = subprocess.run(
             command,
+            input=json.dumps(args),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -132,12 +127,12 @@ def _status_kib(key: str) -> int:
     raise RuntimeError(f"no {key} in /proc/self/status")
 
 
-def _child(target: str, raw_args: str, preload: str) -> None:
+def _child(target: str, preload: str) -> None:
     for name in filter(None, preload.split(",")):
         importlib.import_module(name)
     module_name, _, function_name = target.partition(":")
     function = getattr(importlib.import_module(module_name), function_name)
-    args = json.loads(raw_args)
+    args = json.loads(sys.stdin.read())
     baseline = _status_kib("VmRSS") * 1024
     start = time.perf_counter()
     try:
@@ -158,4 +153,4 @@ def _child(target: str, raw_args: str, preload: str) -> None:
 
 
 if __name__ == "__main__":
-    _child(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "")
+    _child(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "")

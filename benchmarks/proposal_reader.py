@@ -16,6 +16,7 @@ heavy fields without building them, and hands over Arrow buffers that
 
 from __future__ import annotations
 
+import gzip
 import io
 from pathlib import Path
 from typing import Any
@@ -54,8 +55,24 @@ def _schemas() -> tuple[Any, Any]:
     return work, page
 
 
+def _head(path: Path, size: int = 4096) -> bytes:
+    """The first bytes of a file, decompressed when it is gzip."""
+    with path.open("rb") as handle:
+        magic = handle.read(2)
+    if magic == b"\x1f\x8b":
+        with gzip.open(path, "rb") as handle:
+            return handle.read(size)
+    with path.open("rb") as handle:
+        return handle.read(size)
+
+
 def arrow_read_file(path: Path) -> Any:
-    """Drop-in for ``copub.normalize.reader._read_file``: same frame, same errors."""
+    """Drop-in for ``copub.normalize.reader._read_file``: same frame, same errors.
+
+    JSON Lines go to pyarrow as a stream (gzip decompressed in C++, while the
+    parser works on the blocks already read), so neither the decompressed file
+    nor a Python copy of it is ever held; a page is small and read whole.
+    """
     import polars as pl
     import pyarrow as pa
     import pyarrow.json as pa_json
@@ -64,18 +81,27 @@ def arrow_read_file(path: Path) -> Any:
     from copub.normalize import reader
     from copub.normalize.schemas import RAW_WORK
 
-    raw = reader._read_bytes(path)
-    if not raw[:4096].strip() and not raw.strip():
+    try:
+        head = _head(path)
+    except (OSError, EOFError) as exc:
+        raise DataError(f"{path}: cannot read: {exc}") from exc
+    if not head.strip() and not reader._read_bytes(path).strip():
         return pl.DataFrame(schema=RAW_WORK).with_columns(_record=pl.lit(0, pl.UInt32))
-    kind = reader._kind_of(raw)
+    kind = reader._kind_of(head)
     work_schema, page_schema = _schemas()
     page = kind == "page"
     try:
+        if page:
+            raw = reader._read_bytes(path)
+            source: Any = io.BytesIO(raw)
+            block = max(_LINE_BLOCK, len(raw) + 1)
+        else:
+            gz = path.open("rb").read(2) == b"\x1f\x8b"
+            source = pa.input_stream(str(path), compression="gzip" if gz else None)
+            block = _LINE_BLOCK
         table = pa_json.read_json(
-            io.BytesIO(raw),
-            read_options=pa_json.ReadOptions(
-                block_size=max(_LINE_BLOCK, len(raw) + 1) if page else _LINE_BLOCK
-            ),
+            source,
+            read_options=pa_json.ReadOptions(block_size=block),
             parse_options=pa_json.ParseOptions(
                 explicit_schema=page_schema if page else work_schema,
                 unexpected_field_behavior="ignore",
@@ -93,7 +119,8 @@ def arrow_read_file(path: Path) -> Any:
             else:
                 works = works.select(pl.col("results").explode()).unnest("results")
         works = works.cast(dict(RAW_WORK))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pl.exceptions.PolarsError):
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pl.exceptions.PolarsError, OSError):
+        raw = reader._read_bytes(path)
         raise DataError(f"{path}: {reader._locate_problem(path, raw, kind)}") from None
     return works.with_row_index("_record", offset=1)
 
