@@ -129,6 +129,11 @@ def _check_ids(works: pl.DataFrame, path: Path) -> pl.DataFrame:
             if row["id"] and _WORK_ID.match(row["id"])
             else (f"id {row['id']!r} is not an OpenAlex work id (W…)")
         )
+        if row["id"] and re.match(r"^A\d+$", row["id"]):
+            what += (
+                "; it is an OpenAlex author: import author files with "
+                "`copub import --kind authors`"
+            )
         raise DataError(f"{path}: record {row['_record']}: {what}")
     return works
 

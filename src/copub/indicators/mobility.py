@@ -1,0 +1,509 @@
+"""Researcher mobility from OpenAlex author affiliation histories (Sugimoto et al., Nature 2017).
+
+An author's ``affiliations`` in OpenAlex name institutions and the years in
+which the author *published* with them. A year without a paper is invisible,
+and OpenAlex keeps at most the ten most recent affiliations, so every figure
+here is a publication-based proxy for mobility, not a record of employment.
+
+Definitions (each one a field of :class:`MobilityDefinitions`; ``h`` is the
+home institution or one of its child units, "abroad" is an institution in a
+country other than the home country):
+
+- *home author in y*: an affiliation with ``h`` that lists year y;
+- *recruited from abroad in y*: y is the author's first home year and the author
+  has an affiliation abroad in one of the ``window`` years before y;
+- *left for abroad in y*: the author is a home author in y-1 and in no year from
+  y on, and has an affiliation abroad in y or one of the ``window`` years after;
+- *concurrent foreign affiliation in y*: a home author in y with an affiliation
+  abroad in the same year (visits, dual positions);
+- *guest*: home years at most ``guest_max_years`` in number, with an affiliation
+  abroad before the first and after the last; counted in each of its home years;
+- *career age in y*: y minus the author's first affiliation year (any
+  institution); *early career*: career age at most ``early_career_years`` (the
+  PhD/postdoc proxy), and *early-career international experience*: an early-career
+  home author with an affiliation abroad in y or before.
+
+Shares are of the home authors in y (``left_share``: of those in y-1;
+``early_intl_share``: of the early-career home authors in y), each with its
+Wilson 95% interval.
+
+Examples
+--------
+>>> import polars as pl
+>>> from copub.normalize.authors import AUTHORS
+>>> rows = [("A1", "I1", "NO", 2019), ("A1", "I9", "US", 2018), ("A1", "I9", "US", 2021)]
+>>> authors = pl.DataFrame(
+...     [{"author_id": a, "institution_id": i, "country_code": c, "year": y, "lineage": [i]}
+...      for a, i, c, y in rows], schema_overrides=dict(AUTHORS)).select(
+...     [pl.col(n).cast(t) if n in ("author_id", "institution_id", "country_code", "year",
+...      "lineage") else pl.lit(None, t).alias(n) for n, t in AUTHORS.items()])
+>>> result = mobility_indicators(authors, "I1", home_country="NO", years=(2019, 2020))
+>>> result.yearly.select("year", "home_authors", "recruited", "left", "guests").rows()
+[(2019, 1, 1, 0, 1), (2020, 0, 0, 1, 0)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+import polars as pl
+
+from copub.classify import PartnerGroups, load_groups, match_keys, member_keys
+from copub.errors import DataError, UsageError
+from copub.indicators.intervals import wilson_exprs
+from copub.normalize.authors import AUTHORS
+from copub.validate import parse_institution_id, parse_year_range
+
+__all__ = [
+    "MOBILITY_NOTE",
+    "MobilityDefinitions",
+    "MobilityResult",
+    "author_mobility",
+    "mobility_indicators",
+]
+
+#: Said by every output made from author histories.
+MOBILITY_NOTE: Final = (
+    "OpenAlex affiliation histories come from publications: a year without a paper is "
+    "invisible and at most the 10 most recent affiliations are kept, so these figures are "
+    "a proxy for mobility, not a record of employment."
+)
+
+#: The shares of the yearly table: (share, numerator, denominator).
+SHARES: Final = (
+    ("recruited_share", "recruited", "home_authors"),
+    ("left_share", "left", "home_authors_prev"),
+    ("concurrent_share", "concurrent", "home_authors"),
+    ("guest_share", "guests", "home_authors"),
+    ("early_intl_share", "early_intl", "early_career"),
+)
+_FLAGS = ("recruited", "concurrent", "guest", "early_career", "early_intl")
+
+
+@dataclass(frozen=True)
+class MobilityDefinitions:
+    """The parameters of the mobility definitions (module docstring).
+
+    Attributes
+    ----------
+    window : int
+        N: years before a first home year in which an affiliation abroad makes a
+        recruitment from abroad, and years after the last home year in which one
+        makes a departure for abroad (default 3).
+    early_career_years : int
+        Largest career age that counts as early career (default 6).
+    guest_max_years : int
+        Most home years a guest has (default 2).
+
+    Examples
+    --------
+    >>> MobilityDefinitions(window=0)
+    Traceback (most recent call last):
+    ...
+    copub.errors.UsageError: window must be a whole number from 1 to 20, not 0
+    """
+
+    window: int = 3
+    early_career_years: int = 6
+    guest_max_years: int = 2
+
+    def __post_init__(self) -> None:
+        for name, low in (("window", 1), ("early_career_years", 0), ("guest_max_years", 1)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 20:
+                raise UsageError(f"{name} must be a whole number from {low} to 20, not {value!r}")
+
+    def describe(self) -> tuple[str, ...]:
+        """The definitions in words, with the parameters filled in."""
+        n = self.window
+        return (
+            "home author in y: an OpenAlex affiliation with the institution or a child unit "
+            "(lineage) that lists y",
+            f"recruited from abroad in y: first home year is y, with an affiliation in another "
+            f"country in one of the {n} years before",
+            f"left for abroad in y: a home author in y-1 and in no year from y on, with an "
+            f"affiliation in another country in y or the {n} years after",
+            "concurrent foreign affiliation in y: a home author in y with an affiliation in "
+            "another country in y",
+            f"guest: at most {self.guest_max_years} home years, with affiliations in another "
+            "country before and after them",
+            f"early career: career age (y minus the first affiliation year) at most "
+            f"{self.early_career_years}; early_intl: such a home author with an affiliation in "
+            "another country in y or before",
+            "shares are of home authors in y (left: in y-1; early_intl: early-career home "
+            "authors in y), with Wilson 95% intervals",
+        )
+
+
+@dataclass(frozen=True)
+class MobilityResult:
+    """The mobility figures of one institution.
+
+    Attributes
+    ----------
+    yearly : pl.DataFrame
+        One row per year: ``year, home_authors, home_authors_prev, recruited, left,
+        concurrent, guests, early_career, early_intl`` and each share of
+        :data:`SHARES` with ``_low``/``_high``.
+    flows : pl.DataFrame
+        ``year, direction, group, authors``: authors recruited from
+        (``inflow``), leaving for (``outflow``) or concurrently affiliated in
+        (``concurrent``) each partner group; an author counts once per group.
+    countries : pl.DataFrame
+        ``year, direction, country_code, authors``, the same by country.
+    institution, home_country : str
+        The home institution and the country "abroad" is measured from.
+    years : tuple of int
+        The years reported.
+    definitions : MobilityDefinitions
+        The parameters used.
+    note : str
+        :data:`MOBILITY_NOTE`.
+    """
+
+    yearly: pl.DataFrame
+    flows: pl.DataFrame
+    countries: pl.DataFrame
+    institution: str
+    home_country: str
+    years: tuple[int, int]
+    definitions: MobilityDefinitions
+    note: str = field(default=MOBILITY_NOTE)
+
+
+def _check_authors(authors: pl.DataFrame) -> None:
+    missing = [name for name in AUTHORS.names() if name not in authors.columns]
+    if missing:
+        raise DataError(f"the authors table lacks columns {missing}; build it with read_authors")
+
+
+def _marked(
+    authors: pl.DataFrame, institution: str, home_country: str | None
+) -> tuple[pl.LazyFrame, str]:
+    is_home = (pl.col("institution_id") == institution) | pl.col("lineage").fill_null(
+        pl.lit([], pl.List(pl.String))
+    ).list.contains(institution)
+    rows = authors.lazy().with_columns(is_home=is_home.fill_null(False))
+    if home_country is None:
+        counts = (
+            rows.filter(pl.col("is_home") & pl.col("country_code").is_not_null())
+            .group_by("country_code")
+            .len()
+            .sort(["len", "country_code"], descending=[True, False])
+            .collect()
+        )
+        if counts.height == 0:
+            raise UsageError(
+                f"no affiliation with {institution} in the authors table tells its country; "
+                "pass home_country (ISO alpha-2)"
+            )
+        home_country = str(counts["country_code"][0])
+    country = home_country.upper()
+    marked = rows.with_columns(
+        is_foreign=~pl.col("is_home")
+        & pl.col("country_code").is_not_null()
+        & (pl.col("country_code") != country)
+    )
+    return marked.collect().lazy(), country
+
+
+def _per_author(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """First/last/number of home years, first year, first/last year abroad, per author."""
+    year = pl.col("year")
+    return rows.group_by("author_id").agg(
+        first_year=year.min(),
+        first_home=year.filter(pl.col("is_home")).min(),
+        last_home=year.filter(pl.col("is_home")).max(),
+        n_home=year.filter(pl.col("is_home")).n_unique(),
+        first_abroad=year.filter(pl.col("is_foreign")).min(),
+        last_abroad=year.filter(pl.col("is_foreign")).max(),
+    )
+
+
+def _abroad(rows: pl.LazyFrame) -> pl.LazyFrame:
+    return rows.filter(pl.col("is_foreign")).select("author_id", abroad_year="year").unique()
+
+
+def _author_years(rows: pl.LazyFrame, d: MobilityDefinitions) -> pl.LazyFrame:
+    """One row per author and home year, with the flags of the definitions."""
+    stats = _per_author(rows)
+    abroad = _abroad(rows)
+    home_years = (
+        rows.filter(pl.col("is_home"))
+        .select("author_id", "year")
+        .unique()
+        .join(stats, on="author_id")
+    )
+    y = pl.col("year")
+    recruited = (
+        home_years.filter(y == pl.col("first_home"))
+        .join(abroad, on="author_id")
+        .filter(pl.col("abroad_year").is_between(y - d.window, y - 1))
+        .select("author_id", "year")
+        .unique()
+        .with_columns(recruited=pl.lit(True))
+    )
+    concurrent = (
+        home_years.join(
+            abroad, left_on=["author_id", "year"], right_on=["author_id", "abroad_year"]
+        )
+        .select("author_id", "year")
+        .unique()
+        .with_columns(concurrent=pl.lit(True))
+    )
+    career_age = y - pl.col("first_year")
+    return (
+        home_years.join(recruited, on=["author_id", "year"], how="left")
+        .join(concurrent, on=["author_id", "year"], how="left")
+        .with_columns(
+            pl.col("recruited").fill_null(False),
+            pl.col("concurrent").fill_null(False),
+            career_age=career_age,
+            early_career=career_age <= d.early_career_years,
+            guest=(pl.col("n_home") <= d.guest_max_years)
+            & (pl.col("first_abroad") < pl.col("first_home")).fill_null(False)
+            & (pl.col("last_abroad") > pl.col("last_home")).fill_null(False),
+        )
+        .with_columns(
+            early_intl=pl.col("early_career") & (pl.col("first_abroad") <= y).fill_null(False)
+        )
+    )
+
+
+def _leavers(rows: pl.LazyFrame, d: MobilityDefinitions) -> pl.LazyFrame:
+    """``author_id, year``: left for abroad in ``year`` (the year after the last home year)."""
+    stats = _per_author(rows).filter(pl.col("last_home").is_not_null())
+    y = pl.col("year")
+    return (
+        stats.select("author_id", year=pl.col("last_home") + 1)
+        .join(_abroad(rows), on="author_id")
+        .filter(pl.col("abroad_year").is_between(y, y + d.window))
+        .select("author_id", "year")
+        .unique()
+    )
+
+
+def author_mobility(
+    authors: pl.DataFrame,
+    institution: str,
+    *,
+    home_country: str | None = None,
+    definitions: MobilityDefinitions | None = None,
+) -> pl.DataFrame:
+    """One row per home author and home year, with every definition's flag.
+
+    The rows behind every count of :func:`mobility_indicators`, for review.
+
+    Returns
+    -------
+    pl.DataFrame
+        ``author_id, year, first_year, first_home, last_home, n_home, career_age,
+        recruited, concurrent, guest, early_career, early_intl``, sorted.
+
+    Examples
+    --------
+    >>> from copub.normalize.authors import AUTHORS
+    >>> author_mobility(pl.DataFrame(schema=AUTHORS), "I1", home_country="NO").height
+    0
+    """
+    _check_authors(authors)
+    d = definitions or MobilityDefinitions()
+    institution = parse_institution_id(institution)
+    rows, _ = _marked(authors, institution, home_country)
+    columns = ["author_id", "year", "first_year", "first_home", "last_home", "n_home"]
+    return (
+        _author_years(rows, d)
+        .select(*columns, "career_age", *_FLAGS)
+        .sort("author_id", "year")
+        .collect()
+    )
+
+
+def _yearly(flags: pl.LazyFrame, leavers: pl.LazyFrame, first: int, last: int) -> pl.DataFrame:
+    years = pl.LazyFrame({"year": list(range(first, last + 1))}, schema={"year": pl.Int32})
+    counts = flags.group_by("year").agg(
+        home_authors=pl.len(),
+        recruited=pl.col("recruited").sum(),
+        concurrent=pl.col("concurrent").sum(),
+        guests=pl.col("guest").sum(),
+        early_career=pl.col("early_career").sum(),
+        early_intl=pl.col("early_intl").sum(),
+    )
+    prev = flags.group_by("year").agg(home_authors_prev=pl.len()).with_columns(pl.col("year") + 1)
+    left = leavers.group_by("year").agg(left=pl.len())
+    table = (
+        years.join(counts, on="year", how="left")
+        .join(prev, on="year", how="left")
+        .join(left, on="year", how="left")
+        .with_columns(pl.exclude("year").fill_null(0).cast(pl.Int64))
+        .select(
+            "year",
+            "home_authors",
+            "home_authors_prev",
+            "recruited",
+            "left",
+            "concurrent",
+            "guests",
+            "early_career",
+            "early_intl",
+        )
+    )
+    exprs = []
+    for share, k, n in SHARES:
+        low, high = wilson_exprs(pl.col(k), pl.col(n))
+        value = pl.when(pl.col(n) > 0).then(pl.col(k) / pl.col(n))
+        exprs += [value.alias(share), low.alias(f"{share}_low"), high.alias(f"{share}_high")]
+    return table.with_columns(exprs).sort("year").collect()
+
+
+def _flow_rows(
+    abroad_rows: pl.LazyFrame, flags: pl.LazyFrame, leavers: pl.LazyFrame, d: MobilityDefinitions
+) -> pl.LazyFrame:
+    """``author_id, year, direction, row``: the abroad rows behind each flow."""
+    abroad = abroad_rows.select("row", "author_id", abroad_year="year")
+    y = pl.col("year")
+    inflow = (
+        flags.filter(pl.col("recruited"))
+        .select("author_id", "year")
+        .join(abroad, on="author_id")
+        .filter(pl.col("abroad_year").is_between(y - d.window, y - 1))
+        .with_columns(direction=pl.lit("inflow"))
+    )
+    outflow = (
+        leavers.join(abroad, on="author_id")
+        .filter(pl.col("abroad_year").is_between(y, y + d.window))
+        .with_columns(direction=pl.lit("outflow"))
+    )
+    concurrent = (
+        flags.filter(pl.col("concurrent"))
+        .select("author_id", "year")
+        .join(abroad, left_on=["author_id", "year"], right_on=["author_id", "abroad_year"])
+        .with_columns(abroad_year=pl.col("year"), direction=pl.lit("concurrent"))
+    )
+    columns = ["author_id", "year", "direction", "row"]
+    return pl.concat([part.select(columns) for part in (inflow, outflow, concurrent)])
+
+
+def _flows(
+    abroad: pl.LazyFrame, flow_rows: pl.LazyFrame, groups: PartnerGroups, first: int, last: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    in_years = pl.col("year").is_between(first, last)
+    countries = (
+        flow_rows.filter(in_years)
+        .join(abroad.select("row", "country_code"), on="row")
+        .select("author_id", "year", "direction", "country_code")
+        .unique()
+        .group_by("year", "direction", "country_code")
+        .agg(authors=pl.len())
+        .sort(
+            ["year", "direction", "authors", "country_code"], descending=[False, False, True, False]
+        )
+        .collect()
+    )
+    partner_groups = [g for g in groups if g.key != "home"]
+    keys = member_keys(partner_groups).lazy().select("group", "order", "kind", "key")
+    matched = (
+        match_keys(
+            abroad.select(
+                "row", "institution_id", "country_code", "ror", "lineage", type="institution_type"
+            ),
+            by="row",
+        )
+        .join(keys, on=["kind", "key"])
+        .select("row", "group", "order")
+        .unique()
+    )
+    flows = (
+        flow_rows.filter(in_years)
+        .join(matched, on="row")
+        .select("author_id", "year", "direction", "group", "order")
+        .unique()
+        .group_by("year", "direction", "group", "order")
+        .agg(authors=pl.len())
+        .sort("year", "direction", "order")
+        .drop("order")
+        .collect()
+    )
+    return flows, countries
+
+
+def mobility_indicators(
+    authors: pl.DataFrame,
+    institution: str,
+    *,
+    years: str | tuple[int, int] | int | None = None,
+    home_country: str | None = None,
+    definitions: MobilityDefinitions | None = None,
+    groups: PartnerGroups | None = None,
+) -> MobilityResult:
+    """Recruitment, departures, concurrent affiliations, guests and early-career experience.
+
+    Parameters
+    ----------
+    authors : pl.DataFrame
+        The ``authors`` table (:func:`copub.normalize.authors.read_authors`).
+    institution : str
+        The home institution; its child units count (OpenAlex lineage).
+    years : str, int or (int, int), optional
+        Years to report; default the home authors' first to last home year
+        (plus one, so the departures after the last year show).
+    home_country : str, optional
+        ISO alpha-2 code that "abroad" is measured from; default the most
+        common country of the home institution's affiliations.
+    definitions : MobilityDefinitions, optional
+        ``window`` (N), ``early_career_years`` and ``guest_max_years``.
+    groups : PartnerGroups, optional
+        Partner groups for the flow table; default :func:`copub.load_groups`.
+
+    Returns
+    -------
+    MobilityResult
+        The yearly counts and shares, the flows by partner group and by
+        country, and :data:`MOBILITY_NOTE`.
+
+    Raises
+    ------
+    UsageError
+        For a bad institution id or year range, or when the home country cannot
+        be told from the data.
+    DataError
+        When ``authors`` is not an authors table.
+
+    Examples
+    --------
+    >>> import copub
+    >>> authors = copub.load_sample_authors(scale=0.01)
+    >>> result = copub.mobility_indicators(authors, "I204778367", years=(2016, 2024))
+    >>> int(result.yearly["home_authors"].min()) > 0, result.home_country
+    (True, 'NO')
+    >>> bool((result.yearly["recruited_share_low"] <= result.yearly["recruited_share"]).all())
+    True
+    """
+    _check_authors(authors)
+    d = definitions or MobilityDefinitions()
+    institution = parse_institution_id(institution)
+    rows, country = _marked(authors, institution, home_country)
+    flags = _author_years(rows, d).collect().lazy()
+    leavers = _leavers(rows, d).collect().lazy()
+    if years is None:
+        span = flags.select(first=pl.col("year").min(), last=pl.col("year").max()).collect()
+        if span["first"][0] is None:
+            raise DataError(f"no author in the authors table has an affiliation with {institution}")
+        first, last = int(span["first"][0]), int(span["last"][0]) + 1
+    else:
+        first, last = parse_year_range(years)
+    yearly = _yearly(flags, leavers, first, last)
+    abroad = rows.filter(pl.col("is_foreign")).with_row_index("row").collect().lazy()
+    flows, countries = _flows(
+        abroad, _flow_rows(abroad, flags, leavers, d), groups or load_groups(), first, last
+    )
+    return MobilityResult(
+        yearly=yearly,
+        flows=flows,
+        countries=countries,
+        institution=institution,
+        home_country=country,
+        years=(first, last),
+        definitions=d,
+    )
