@@ -84,10 +84,15 @@ class Fault:
     retry_after: str = "1"
     delay: float = 2.0
     overlap: int = 2
+    #: ``"works"`` (list pages and ``/works/W…``) or ``"authors"`` (``/authors`` pages,
+    #: picked by ``page`` only: the n-th page of any id batch).
+    endpoint: str = "works"
 
-    def matches(self, year: int | None, page: int | None, work: str | None) -> bool:
+    def matches(
+        self, year: int | None, page: int | None, work: str | None, endpoint: str = "works"
+    ) -> bool:
         """A fault with no target fires on any request; else on its list page or its work."""
-        if self.times <= 0:
+        if self.times <= 0 or self.endpoint != endpoint:
             return False
         if work is not None:
             return self.work == work or (
@@ -159,8 +164,11 @@ class ReplayServer:
         delay: float = 0.0,
         copies: int = 1,
         count_offset: int = 0,
+        authors: Sequence[dict[str, Any]] = (),
     ) -> None:
         self.count_offset = count_offset
+        self._authors = {short_id(a["id"]): orjson.dumps(a) for a in authors}
+        self.max_author_ids = 100
         self.institution = institution
         self.page_size = page_size
         self.refuse_per_page_above = refuse_per_page_above
@@ -205,10 +213,12 @@ class ReplayServer:
             cut = {**work, "authorships": work["authorships"][:keep], "is_authors_truncated": True}
             self._listed[wid] = orjson.dumps(cut)
 
-    def _take_fault(self, year: int | None, page: int | None, work: str | None) -> Fault | None:
+    def _take_fault(
+        self, year: int | None, page: int | None, work: str | None, endpoint: str = "works"
+    ) -> Fault | None:
         with self._lock:
             for fault in self._faults:
-                if fault.matches(year, page, work):
+                if fault.matches(year, page, work, endpoint):
                     fault.times -= 1
                     self.stats.count("faults", fault.kind)
                     return fault
@@ -334,6 +344,45 @@ class ReplayServer:
         )
         return 200, body, {}, fault
 
+    def author_ids(self) -> list[str]:
+        """Short ids of the authors served."""
+        return sorted(self._authors)
+
+    def author_page(
+        self, params: dict[str, list[str]]
+    ) -> tuple[int, bytes, dict[str, str], Fault | None]:
+        """``/authors?filter=ids.openalex:A1|A2&per-page=…&cursor=…``, cursor-paged."""
+        filters = dict(
+            item.split(":", 1) for item in params.get("filter", [""])[0].split(",") if ":" in item
+        )
+        wanted = [i for i in filters.get("ids.openalex", "").split("|") if i]
+        if not wanted or len(wanted) > self.max_author_ids:
+            message = f"ids.openalex takes 1 to {self.max_author_ids} values, got {len(wanted)}"
+            return 400, _error("Invalid query parameters error.", message), {}, None
+        try:
+            per_page = int(params.get("per-page", ["25"])[0])
+        except ValueError:
+            return 400, _error("Invalid query parameters error.", "bad per-page"), {}, None
+        cursor = params.get("cursor", ["*"])[0]
+        position = (0, 0, 1) if cursor == "*" else _decode_cursor(cursor)
+        if position is None:
+            return 400, _error("Invalid query parameters error.", "cursor is not valid"), {}, None
+        _, offset, page = position
+        fault = self._take_fault(None, page, None, "authors")
+        ids = sorted(a for a in set(wanted) if a in self._authors)
+        size = min(per_page, self.page_size or per_page)
+        chunk = ids[offset : offset + size]
+        next_cursor = _encode_cursor(0, offset + size, page + 1) if chunk else None
+        meta = {"count": len(ids), "page": None, "per_page": per_page, "next_cursor": next_cursor}
+        body = (
+            b'{"meta":'
+            + orjson.dumps(meta)
+            + b',"results":['
+            + b",".join(self._authors[a] for a in chunk)
+            + b'],"group_by":[]}'
+        )
+        return 200, body, {}, fault
+
     def single_work(self, wid: str) -> tuple[int, bytes, dict[str, str], Fault | None]:
         fault = self._take_fault(None, None, wid)
         if wid not in self._bytes:
@@ -369,6 +418,11 @@ class _Handler(BaseHTTPRequestHandler):
             if server.delay:
                 server.sleep(server.delay)
             status, body, headers, fault = server.list_page(params)
+        elif parts.path == "/authors":
+            server.stats.count("requests", "authors")
+            if server.delay:
+                server.sleep(server.delay)
+            status, body, headers, fault = server.author_page(params)
         elif parts.path.startswith("/works/"):
             server.stats.count("requests", "work")
             status, body, headers, fault = server.single_work(parts.path.rsplit("/", 1)[-1])

@@ -23,27 +23,39 @@ from __future__ import annotations
 from copub.classify import load_groups, load_register
 from copub.errors import CopubError
 from copub.fetch import FetchResult, fetch_works
+from copub.fetch.authors import AuthorFetchResult, fetch_authors
 from copub.indicators import compare_periods, window_indicators, yearly_indicators
+from copub.indicators.mobility import MobilityDefinitions, MobilityResult, mobility_indicators
 from copub.networks import build_network, partner_table, works_between
 from copub.normalize import Tables, load_tables, read_works
+from copub.normalize.authors import load_authors, read_authors
 from copub.provenance import Provenance
 from copub.sample import load_sample
+from copub.sample.author_histories import load_sample_authors
 from copub.settings import Settings
 
 __all__ = [
+    "AuthorFetchResult",
     "CopubError",
     "FetchResult",
+    "MobilityDefinitions",
+    "MobilityResult",
     "Provenance",
     "Settings",
     "Tables",
     "build_network",
     "compare_periods",
+    "fetch_authors",
     "fetch_works",
+    "load_authors",
     "load_groups",
     "load_register",
     "load_sample",
+    "load_sample_authors",
     "load_tables",
+    "mobility_indicators",
     "partner_table",
+    "read_authors",
     "read_works",
     "window_indicators",
     "works_between",
