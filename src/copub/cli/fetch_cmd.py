@@ -6,7 +6,10 @@ import argparse
 from pathlib import Path
 
 from copub.cli._common import institution_arg, settings_from_args, years_arg
+from copub.classify import home_authorships
 from copub.fetch import fetch_works
+from copub.fetch.authors import fetch_authors
+from copub.normalize import Tables, load_tables
 from copub.progress import Progress
 from copub.settings import DEFAULT_INSTITUTION
 
@@ -20,9 +23,14 @@ under DIR/raw with a manifest; the tables go to DIR/tables. Failed requests are
 retried with backoff. If OpenAlex answers 429 (daily budget spent) the command
 stops with exit code 1 and keeps everything fetched: run it again later and it
 resumes where it stopped. The API key comes from OPENALEX_API_KEY.
+
+With --authors it then fetches the /authors record (the affiliation history) of
+every author who appears with the institution in the works, 50 ids a request,
+resumable the same way, into DIR/tables/authors.parquet (for `copub mobility`).
 """
 EXAMPLE = (
     "Example:\n  python -m copub fetch --institution I204778367 --years 2012-2025 --data-dir ./ntnu"
+    " --authors"
 )
 
 
@@ -49,11 +57,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--api-url", help="OpenAlex base URL or a mirror (default: COPUB_OPENALEX_URL or OpenAlex)"
     )
+    parser.add_argument(
+        "--authors",
+        action="store_true",
+        help="also fetch the /authors records of the institution's authors (for `mobility`)",
+    )
     parser.set_defaults(run=run)
+
+
+def _home_author_ids(tables: Tables, institution: str) -> list[str]:
+    """Authors with at least one authorship at the institution or a child unit."""
+    home = home_authorships(tables, institution).filter("is_home")
+    authorships = tables.authorships.join(home, on=["work_id", "position"])
+    return authorships.drop_nulls("author_id")["author_id"].unique().sort().to_list()
 
 
 def run(args: argparse.Namespace) -> int:
     """Fetch, build the tables, print the summary on stderr."""
     settings = settings_from_args(args)
-    fetch_works(args.institution, args.years, settings=settings, progress=Progress())
+    progress = Progress()
+    fetch_works(args.institution, args.years, settings=settings, progress=progress)
+    if getattr(args, "authors", False):
+        ids = _home_author_ids(load_tables(settings.data_dir), args.institution)
+        fetch_authors(ids, args.institution, settings=settings, progress=progress)
     return 0

@@ -1,4 +1,4 @@
-"""``copub import FILE… --data-dir DIR``."""
+"""``copub import FILE… --data-dir DIR [--kind auto|works|authors]``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from copub.cli._common import settings_from_args
 from copub.normalize import read_works
+from copub.normalize.authors import read_authors, record_kind, write_authors
 from copub.progress import Progress
 
 HELP = """Build tables from OpenAlex JSON you already have.
@@ -14,8 +15,17 @@ HELP = """Build tables from OpenAlex JSON you already have.
 Takes list-response pages ({"meta": …, "results": […]}) or JSON Lines with one
 work per line (the OpenAlex snapshot's format); gzip is allowed. The tables are
 written as parquet under DIR/tables.
+
+OpenAlex /authors list pages and single author records (/authors/A…) are
+accepted too: they build the authors table (DIR/tables/authors.parquet, one row
+per author x institution x year) that `copub mobility` reads. By default each
+file's kind is told from its first record's id (W… or A…); --kind works or
+--kind authors insists, and a file of the other kind is refused, naming it.
 """
-EXAMPLE = "Example:\n  python -m copub import works_*.json snapshot.jsonl.gz --data-dir ./ntnu"
+EXAMPLE = (
+    "Example:\n  python -m copub import works_*.json snapshot.jsonl.gz --data-dir ./ntnu\n"
+    "  python -m copub import authors_*.json --kind authors --data-dir ./ntnu"
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,19 +34,46 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.add_argument("--data-dir", type=Path, help="where the tables go")
+    parser.add_argument(
+        "--kind",
+        choices=("auto", "works", "authors"),
+        default="auto",
+        help="what the files hold (default auto: told from each file's first record)",
+    )
     parser.set_defaults(run=run)
+
+
+def _split(files: list[Path], kind: str) -> tuple[list[Path], list[Path]]:
+    if kind == "works":
+        return files, []
+    if kind == "authors":
+        return [], files
+    works, authors = [], []
+    for path in files:
+        is_author = path.is_file() and record_kind(path) == "authors"
+        (authors if is_author else works).append(path)
+    return works, authors
 
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     progress = Progress()
-    progress.note(f"reading {len(args.files)} file(s)")
-    tables = read_works(args.files)
-    out = tables.write(settings.data_dir)
-    counts = tables.provenance.counts
-    progress.note(
-        f"{counts['works']} works, {counts['authorships']} authorships from "
-        f"{counts['records']} records ({counts['duplicates_removed']} duplicates removed); "
-        f"tables in {out}"
-    )
+    work_files, author_files = _split(list(args.files), getattr(args, "kind", "auto"))
+    progress.note(f"reading {len(work_files)} works file(s), {len(author_files)} authors file(s)")
+    if work_files:
+        tables = read_works(work_files)
+        out = tables.write(settings.data_dir)
+        counts = tables.provenance.counts
+        progress.note(
+            f"{counts['works']} works, {counts['authorships']} authorships from "
+            f"{counts['records']} records ({counts['duplicates_removed']} duplicates removed); "
+            f"tables in {out}"
+        )
+    if author_files:
+        authors = read_authors(author_files)
+        path = write_authors(authors, settings.data_dir)
+        progress.note(
+            f"{authors['author_id'].n_unique()} authors with affiliations, {authors.height} rows "
+            f"(author x institution x year); authors table in {path}"
+        )
     return 0

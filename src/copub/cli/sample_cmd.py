@@ -76,4 +76,14 @@ def run(args: argparse.Namespace) -> int:
         f"{sum(files.counts.values()):,} synthetic works in {len(files.work_files)} files; "
         f"register {files.register.name}; see {files.readme}"
     )
+    _write_authors(args, progress)
     return 0
+
+
+def _write_authors(args: argparse.Namespace, progress: Progress) -> None:
+    """The home authors' synthetic /authors records, as list pages beside the works."""
+    from copub.sample.author_histories import sample_author_records, write_author_pages
+
+    records = sample_author_records(args.seed, args.scale)
+    pages = write_author_pages(records, args.out)
+    progress.note(f"{len(records):,} synthetic author records in {len(pages)} authors_*.json pages")

@@ -446,8 +446,7 @@ def mobility_indicators(
     institution : str
         The home institution; its child units count (OpenAlex lineage).
     years : str, int or (int, int), optional
-        Years to report; default the home authors' first to last home year
-        (plus one, so the departures after the last year show).
+        Years to report; default the home authors' first to last home year.
     home_country : str, optional
         ISO alpha-2 code that "abroad" is measured from; default the most
         common country of the home institution's affiliations.
@@ -490,7 +489,7 @@ def mobility_indicators(
         span = flags.select(first=pl.col("year").min(), last=pl.col("year").max()).collect()
         if span["first"][0] is None:
             raise DataError(f"no author in the authors table has an affiliation with {institution}")
-        first, last = int(span["first"][0]), int(span["last"][0]) + 1
+        first, last = int(span["first"][0]), int(span["last"][0])
     else:
         first, last = parse_year_range(years)
     yearly = _yearly(flags, leavers, first, last)

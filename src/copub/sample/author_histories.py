@@ -62,6 +62,8 @@ _PRIORITY = frozenset({"BR", "CA", "CN", "IN", "JP", "KR", "RU", "US", "ZA"})
 AUTHOR_PAGE_PATTERN = "authors_{:05d}.json"
 _PER_PAGE = 200
 _MAX_AFFILIATIONS = 10  # OpenAlex keeps at most the ten most recent
+#: Bump when the histories change, so cached authors tables are rebuilt.
+HISTORY_VERSION = 1
 
 
 def _dehydrated(row: dict[str, Any]) -> dict[str, Any]:
@@ -169,7 +171,7 @@ def author_records(tables: Tables, seed: int = 0) -> list[dict[str, Any]]:
             extra.append((abroad(), list(range(end + 1, min(end + 3, last_year + 1)))))
         if rng.random() < (0.2 if early else 0.12):
             extra.append((abroad(), [home_years[int(rng.integers(len(home_years)))]]))
-        if len(home_years) <= 2 and rng.random() < 0.5:
+        if len(home_years) <= 2 and first_year < start and end < last_year and rng.random() < 0.5:
             extra.append((abroad(), [start - 1]))
             extra.append((abroad(), [end + 1]))
         affiliations = [
@@ -244,14 +246,15 @@ def load_sample_authors(
     """
     settings = settings or Settings.from_env()
     cache = sample_cache_dir(seed, scale, settings=settings)
-    path = authors_path(cache)
+    store = cache / f"authors-h{HISTORY_VERSION}"
+    path = authors_path(store)
     if path.is_file():
         return pl.read_parquet(path)
     records = sample_author_records(seed, scale, settings=settings)
     build = cache / f"authors-build-{os.getpid()}"
     pages = write_author_pages(records, build)
     authors = read_authors(pages)
-    write_authors(authors, cache)
+    write_authors(authors, store)
     for page in pages:
         page.unlink()
     build.rmdir()
