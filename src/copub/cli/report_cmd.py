@@ -18,11 +18,14 @@ from copub.cli._common import (
     years_arg,
 )
 from copub.errors import UsageError
+from copub.indicators.mobility import MobilityResult, mobility_indicators
 from copub.indicators.presets import PRESETS
+from copub.normalize.authors import authors_path, load_authors
 from copub.progress import Progress
 from copub.report.build import build_report
 from copub.report.files import write_report
 from copub.report.formats import render_csv, render_json, render_markdown
+from copub.report.mobility_section import mobility_terminal
 from copub.report.options import DEFAULT_BASELINE, DEFAULT_PLAN, ReportOptions
 from copub.report.terminal import render_terminal
 from copub.sample import sample_register_path
@@ -124,6 +127,22 @@ def options_from_args(args: argparse.Namespace) -> ReportOptions:
     )
 
 
+def _mobility(args: argparse.Namespace, institution: str) -> MobilityResult | None:
+    """The mobility section's figures when author histories are at hand, else None."""
+    settings = settings_from_args(args)
+    if args.sample:
+        from copub.sample.author_histories import load_sample_authors
+
+        authors = load_sample_authors(args.seed, args.scale, settings=settings)
+    elif authors_path(settings.data_dir).is_file():
+        authors = load_authors(settings.data_dir)
+    else:
+        return None
+    if authors.height == 0:
+        return None
+    return mobility_indicators(authors, institution, years=getattr(args, "years", None))
+
+
 def run(args: argparse.Namespace) -> int:
     options = options_from_args(args)
     progress = Progress()
@@ -135,9 +154,7 @@ def run(args: argparse.Namespace) -> int:
         # level-2 indicators without a download. A real register still wins.
         options = dataclasses.replace(
             options,
-            register=sample_register_path(
-                args.seed, args.scale, settings=settings_from_args(args)
-            ),
+            register=sample_register_path(args.seed, args.scale, settings=settings_from_args(args)),
         )
         progress.note("using the synthetic world's channel register (--register to override)")
     if tables.provenance.synthetic:
@@ -150,10 +167,13 @@ def run(args: argparse.Namespace) -> int:
         text = render_terminal(data, unicode=_supports_unicode(sys.stdout))
     else:
         text = renderers[args.format](data)
+    mobility = _mobility(args, options.institution)
+    if mobility is not None and args.format == "table":
+        text += mobility_terminal(mobility, synthetic=data.synthetic)
     sys.stdout.write(text)
     sys.stdout.flush()
     if args.out is not None:
-        write_report(data, args.out, progress=progress)
+        write_report(data, args.out, progress=progress, mobility=mobility)
     if data.synthetic:
         progress.note("reminder: the numbers above come from SYNTHETIC sample data")
     return 0

@@ -22,11 +22,13 @@ import matplotlib
 import polars as pl
 from matplotlib.figure import Figure
 
+from copub.indicators.mobility import MobilityResult
 from copub.networks.plot import plot_country_network, plot_top_partners
 from copub.progress import Progress
 from copub.report.data import ReportData
 from copub.report.formats import comment_line
 from copub.report.html import render_html
+from copub.report.mobility_section import mobility_html, write_mobility
 from copub.report.plots import FigureFile, trend_figures
 
 __all__ = ["FigureFile", "WrittenReport", "write_figures", "write_report", "write_tables"]
@@ -147,7 +149,11 @@ def _png_svg(paths: list[Path]) -> tuple[Path, Path]:
 
 
 def write_report(
-    data: ReportData, out_dir: str | os.PathLike[str], *, progress: Progress | None = None
+    data: ReportData,
+    out_dir: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    mobility: MobilityResult | None = None,
 ) -> WrittenReport:
     """Write the tables, figures, provenance and ``report.html`` into ``out_dir``.
 
@@ -158,6 +164,8 @@ def write_report(
     out_dir : path
         Created if missing; files of an earlier report are replaced.
     progress : Progress, optional
+    mobility : MobilityResult, optional
+        Adds the researcher-mobility section (tables, figure, HTML section).
 
     Returns
     -------
@@ -185,7 +193,12 @@ def write_report(
         out / "provenance.json",
         json.dumps(data.header(), indent=2, ensure_ascii=False) + "\n",
     )
+    extra: list[tuple[str, str, str]] = []
+    if mobility is not None:
+        write_mobility(mobility, out, synthetic=data.synthetic)
+        body = mobility_html(mobility, out, synthetic=data.synthetic)
+        extra.append(("mobility", "Researcher mobility", body))
     html = out / "report.html"
-    _atomic_write(html, render_html(data, figures))
+    _atomic_write(html, render_html(data, figures, extra_sections=extra))
     progress.note(f"report written: {html}")
     return WrittenReport(out, html, tuple(tables), tuple(figures))
