@@ -122,7 +122,7 @@ def test_429_stops_keeps_pages_and_a_rerun_resumes(server: ReplayServer, tmp_pat
 
 
 def test_unknown_ids_are_reported_missing(server: ReplayServer, tmp_path: Path) -> None:
-    ids = server.author_ids()[:3] + ["A1"]
+    ids = [*server.author_ids()[:3], "A1"]
     result = _fetch(server, tmp_path, ids=ids)
     assert result.missing == ("A1",) and result.received == 3
     assert {row[0] for row in table_rows(tmp_path)} <= set(ids[:3])

@@ -49,10 +49,21 @@ def test_real_author_records_import_exactly() -> None:
         for a in r["affiliations"]:
             inst = a["institution"]
             for year in a["years"]:
-                want.add((_short(r["id"]), _short(inst["id"]), inst["country_code"],
-                          tuple(_short(x) for x in inst["lineage"]), year))
-    got = {(a, i, c, tuple(lin), y) for a, i, c, lin, y in authors.select(
-        "author_id", "institution_id", "country_code", "lineage", "year").iter_rows()}
+                want.add(
+                    (
+                        _short(r["id"]),
+                        _short(inst["id"]),
+                        inst["country_code"],
+                        tuple(_short(x) for x in inst["lineage"]),
+                        year,
+                    )
+                )
+    got = {
+        (a, i, c, tuple(lin), y)
+        for a, i, c, lin, y in authors.select(
+            "author_id", "institution_id", "country_code", "lineage", "year"
+        ).iter_rows()
+    }
     assert got == want and authors.height == len(want)
 
 
@@ -64,7 +75,9 @@ def test_single_record_gzip_and_json_lines(tmp_path: Path) -> None:
     lines.write_bytes(gzip.compress("\n".join(json.dumps(r) for r in records[1:]).encode()))
     authors = read_authors([single, lines])
     assert set(authors["author_id"]) == {_short(r["id"]) for r in records if r["affiliations"]}
-    assert copub.read_authors(single).height == sum(len(a["years"]) for a in records[0]["affiliations"])
+    assert copub.read_authors(single).height == sum(
+        len(a["years"]) for a in records[0]["affiliations"]
+    )
 
 
 def _write(path: Path, records: list[dict[str, Any]]) -> Path:
@@ -95,8 +108,14 @@ def test_bad_author_input_names_the_file_and_record(tmp_path: Path) -> None:
         read_authors(tmp_path / "broken.json")
 
 
-def _plain_mobility(records: list[dict[str, Any]], home: str, country: str, n: int = 3,
-                    early: int = 6, guest_max: int = 2) -> dict[int, dict[str, int]]:
+def _plain_mobility(
+    records: list[dict[str, Any]],
+    home: str,
+    country: str,
+    n: int = 3,
+    early: int = 6,
+    guest_max: int = 2,
+) -> dict[int, dict[str, int]]:
     """The definitions, written again in plain Python over the raw records."""
     out: dict[int, dict[str, int]] = {}
 
@@ -120,8 +139,11 @@ def _plain_mobility(records: list[dict[str, Any]], home: str, country: str, n: i
         if not home_years:
             continue
         first, last = min(home_years), max(home_years)
-        guest = (len(home_years) <= guest_max and any(f < first for f in abroad)
-                 and any(f > last for f in abroad))
+        guest = (
+            len(home_years) <= guest_max
+            and any(f < first for f in abroad)
+            and any(f > last for f in abroad)
+        )
         for y in home_years:
             add(y, "home_authors")
             if y == first and any(y - n <= f <= y - 1 for f in abroad):
@@ -141,12 +163,23 @@ def _plain_mobility(records: list[dict[str, Any]], home: str, country: str, n: i
 
 @pytest.mark.parametrize("window", [1, 3])
 def test_real_mobility_counts_equal_a_plain_computation(window: int) -> None:
-    result = mobility_indicators(read_authors(_pages()), PNNL, years=(1990, 2026),
-                                 definitions=MobilityDefinitions(window=window))
+    result = mobility_indicators(
+        read_authors(_pages()),
+        PNNL,
+        years=(1990, 2026),
+        definitions=MobilityDefinitions(window=window),
+    )
     assert result.home_country == "US"
     plain = _plain_mobility(_records(), PNNL, "US", n=window)
-    keys = ("home_authors", "recruited", "left", "concurrent", "guests", "early_career",
-            "early_intl")
+    keys = (
+        "home_authors",
+        "recruited",
+        "left",
+        "concurrent",
+        "guests",
+        "early_career",
+        "early_intl",
+    )
     for row in result.yearly.iter_rows(named=True):
         assert {k: row[k] for k in keys} == {k: plain.get(row["year"], {}).get(k, 0) for k in keys}
     assert result.yearly["home_authors"].sum() > 100 and result.yearly["left"].sum() > 0
@@ -158,21 +191,33 @@ def test_real_mobility_counts_equal_a_plain_computation(window: int) -> None:
 def test_handmade_histories() -> None:
     rows = [
         # A1: recruited from SE in 2015 (foreign 2013), leaves for DE in 2019 (foreign 2020)
-        ("A1", "I9", "SE", 2013), ("A1", "I1", "NO", 2015), ("A1", "I1", "NO", 2018),
+        ("A1", "I9", "SE", 2013),
+        ("A1", "I1", "NO", 2015),
+        ("A1", "I1", "NO", 2018),
         ("A1", "I8", "DE", 2020),
         # A2: a guest: US 2014, home 2016, US 2017; also early career throughout
-        ("A2", "I7", "US", 2014), ("A2", "I1", "NO", 2016), ("A2", "I7", "US", 2017),
+        ("A2", "I7", "US", 2014),
+        ("A2", "I1", "NO", 2016),
+        ("A2", "I7", "US", 2017),
         # A3: a child unit of I1, domestic before, a visit to CN in 2016
-        ("A3", "I5", "NO", 2005), ("A3", "I2", "NO", 2016), ("A3", "I6", "CN", 2016),
+        ("A3", "I5", "NO", 2005),
+        ("A3", "I2", "NO", 2016),
+        ("A3", "I6", "CN", 2016),
     ]
     frame = pl.DataFrame(
-        {"author_id": [r[0] for r in rows], "institution_id": [r[1] for r in rows],
-         "country_code": [r[2] for r in rows], "year": [r[3] for r in rows],
-         "lineage": [[r[1], "I1"] if r[1] == "I2" else [r[1]] for r in rows]},
+        {
+            "author_id": [r[0] for r in rows],
+            "institution_id": [r[1] for r in rows],
+            "country_code": [r[2] for r in rows],
+            "year": [r[3] for r in rows],
+            "lineage": [[r[1], "I1"] if r[1] == "I2" else [r[1]] for r in rows],
+        },
     )
     authors = frame.select(
-        [pl.col(n).cast(t) if n in frame.columns else pl.lit(None, t).alias(n)
-         for n, t in AUTHORS.items()]
+        [
+            pl.col(n).cast(t) if n in frame.columns else pl.lit(None, t).alias(n)
+            for n, t in AUTHORS.items()
+        ]
     )
     result = mobility_indicators(authors, "I1", years=(2014, 2020))
     by_year = {row["year"]: row for row in result.yearly.iter_rows(named=True)}
@@ -185,10 +230,15 @@ def test_handmade_histories() -> None:
     assert (2015, "inflow", "nordic") in flows and (2019, "outflow", "eu") in flows
     assert (2016, "concurrent", "priority") in flows
     countries = set(result.countries.select("year", "direction", "country_code").iter_rows())
-    assert {(2015, "inflow", "SE"), (2019, "outflow", "DE"), (2016, "concurrent", "CN")} <= countries
+    assert {
+        (2015, "inflow", "SE"),
+        (2019, "outflow", "DE"),
+        (2016, "concurrent", "CN"),
+    } <= countries
     # A longer window does not make the 2013 stay an arrival two years on; a shorter one drops it.
-    short = mobility_indicators(authors, "I1", years=(2015, 2015),
-                                definitions=MobilityDefinitions(window=1))
+    short = mobility_indicators(
+        authors, "I1", years=(2015, 2015), definitions=MobilityDefinitions(window=1)
+    )
     assert short.yearly["recruited"].to_list() == [0]
     flags = author_mobility(authors, "I1")
     # A1 too: two home years (2015, 2018) between stays abroad (2013, 2020) make a guest.
@@ -219,11 +269,20 @@ def test_shares_lie_in_their_intervals_and_rows_permute_freely(rng: Any) -> None
     b = mobility_indicators(shuffled, "I204778367")
     assert a.yearly.equals(b.yearly)
     assert a.flows.sort(a.flows.columns).equals(b.flows.sort(b.flows.columns))
-    for share in ("recruited_share", "left_share", "concurrent_share", "guest_share",
-                  "early_intl_share"):
+    for share in (
+        "recruited_share",
+        "left_share",
+        "concurrent_share",
+        "guest_share",
+        "early_intl_share",
+    ):
         rows = a.yearly.drop_nulls(share)
-        assert ((rows[f"{share}_low"] <= rows[share]) & (rows[share] <= rows[f"{share}_high"])
-                & (rows[share] >= 0) & (rows[share] <= 1)).all()
+        assert (
+            (rows[f"{share}_low"] <= rows[share])
+            & (rows[share] <= rows[f"{share}_high"])
+            & (rows[share] >= 0)
+            & (rows[share] <= 1)
+        ).all()
 
 
 def test_sample_has_every_kind_of_history() -> None:
@@ -237,15 +296,31 @@ def test_sample_has_every_kind_of_history() -> None:
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    return subprocess.run([sys.executable, "-m", "copub", *args], capture_output=True, text=True,
-                          cwd=cwd, check=False, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "copub", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+        env=env,
+    )
 
 
 def test_cli_mobility_import_and_errors(tmp_path: Path) -> None:
     done = _cli("import", *map(str, _pages()), "--data-dir", str(tmp_path / "d"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    done = _cli("mobility", "--data-dir", str(tmp_path / "d"), "--institution", PNNL,
-                "--format", "json", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    done = _cli(
+        "mobility",
+        "--data-dir",
+        str(tmp_path / "d"),
+        "--institution",
+        PNNL,
+        "--format",
+        "json",
+        "--out",
+        str(tmp_path / "out"),
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
     assert "proxy" in payload["note"] and payload["home_country"] == "US"
@@ -254,8 +329,15 @@ def test_cli_mobility_import_and_errors(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "tables" / "mobility_yearly.csv").read_text().startswith("# ")
     sample = _cli("mobility", "--sample", "--scale", "0.01", cwd=tmp_path)
     assert sample.returncode == 0 and "SYNTHETIC" in sample.stdout and "proxy" in sample.stdout
-    bad = _cli("import", str(_pages()[0]), "--kind", "works", "--data-dir", str(tmp_path / "e"),
-               cwd=tmp_path)
+    bad = _cli(
+        "import",
+        str(_pages()[0]),
+        "--kind",
+        "works",
+        "--data-dir",
+        str(tmp_path / "e"),
+        cwd=tmp_path,
+    )
     assert bad.returncode == 1 and "authors_page_50.json" in bad.stderr
     assert "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) <= 2
     missing = _cli("mobility", "--data-dir", str(tmp_path / "none"), cwd=tmp_path)

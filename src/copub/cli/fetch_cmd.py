@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from copub.cli._common import institution_arg, settings_from_args, years_arg
 from copub.classify import home_authorships
+from copub.cli._common import institution_arg, settings_from_args, years_arg
 from copub.fetch import fetch_works
 from copub.fetch.authors import fetch_authors
 from copub.normalize import Tables, load_tables

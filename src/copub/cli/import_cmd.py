@@ -48,7 +48,8 @@ def _split(files: list[Path], kind: str) -> tuple[list[Path], list[Path]]:
         return files, []
     if kind == "authors":
         return [], files
-    works, authors = [], []
+    works: list[Path] = []
+    authors: list[Path] = []
     for path in files:
         is_author = path.is_file() and record_kind(path) == "authors"
         (authors if is_author else works).append(path)

@@ -87,7 +87,7 @@ def _load(args: argparse.Namespace, progress: Progress) -> tuple[MobilityResult,
         authors = load_authors(settings.data_dir)
         try:
             synthetic = load_tables(settings.data_dir).provenance.synthetic
-        except Exception:  # noqa: BLE001 - an authors table alone is enough
+        except Exception:
             synthetic = False
     result = mobility_indicators(
         authors,

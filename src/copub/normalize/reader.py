@@ -131,8 +131,7 @@ def _check_ids(works: pl.DataFrame, path: Path) -> pl.DataFrame:
         )
         if row["id"] and re.match(r"^A\d+$", row["id"]):
             what += (
-                "; it is an OpenAlex author: import author files with "
-                "`copub import --kind authors`"
+                "; it is an OpenAlex author: import author files with `copub import --kind authors`"
             )
         raise DataError(f"{path}: record {row['_record']}: {what}")
     return works

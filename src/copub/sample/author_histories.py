@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 _PREFIX = "https://openalex.org/"
+_HOME_ID: str = HOME.openalex_id or "I204778367"
 _PRIORITY = frozenset({"BR", "CA", "CN", "IN", "JP", "KR", "RU", "US", "ZA"})
 #: File names of the author pages that :func:`write_author_pages` writes.
 AUTHOR_PAGE_PATTERN = "authors_{:05d}.json"
@@ -79,9 +80,9 @@ def _dehydrated(row: dict[str, Any]) -> dict[str, Any]:
 
 def _pools(tables: Tables) -> tuple[list[dict[str, Any]], np.ndarray, list[dict[str, Any]]]:
     institutions = tables.institutions.filter(
-        pl.col("country_code").is_not_null() & (pl.col("institution_id") != HOME.openalex_id)
+        pl.col("country_code").is_not_null() & (pl.col("institution_id") != _HOME_ID)
     ).sort("institution_id")
-    home = pl.col("lineage").list.contains(HOME.openalex_id)
+    home = pl.col("lineage").list.contains(_HOME_ID)
     foreign = [
         _dehydrated(r)
         for r in institutions.filter(~home & (pl.col("country_code") != "NO")).iter_rows(named=True)
@@ -96,13 +97,12 @@ def _pools(tables: Tables) -> tuple[list[dict[str, Any]], np.ndarray, list[dict[
 
 def _home_rows(tables: Tables) -> pl.DataFrame:
     """``author_id, author_name, institution_id, year`` of every home affiliation."""
-    home = home_authorships(tables, HOME.openalex_id).filter("is_home")
+    home = home_authorships(tables, _HOME_ID).filter("is_home")
     affiliations = tables.affiliations.join(home, on=["work_id", "position"]).join(
         tables.institutions.select("institution_id", "lineage"), on="institution_id"
     )
     affiliations = affiliations.filter(
-        (pl.col("institution_id") == HOME.openalex_id)
-        | pl.col("lineage").list.contains(HOME.openalex_id)
+        (pl.col("institution_id") == _HOME_ID) | pl.col("lineage").list.contains(_HOME_ID)
     )
     return (
         affiliations.join(
@@ -174,7 +174,7 @@ def author_records(tables: Tables, seed: int = 0) -> list[dict[str, Any]]:
         if len(home_years) <= 2 and first_year < start and end < last_year and rng.random() < 0.5:
             extra.append((abroad(), [start - 1]))
             extra.append((abroad(), [end + 1]))
-        affiliations = [
+        affiliations: list[dict[str, Any]] = [
             {"institution": units[iid], "years": sorted(ys, reverse=True)}
             for iid, ys in history.items()
         ]
