@@ -19,6 +19,10 @@ works back). Standing behaviours: ``refuse_per_page_above`` (400 about
 per-page), :meth:`ReplayServer.truncate` (lists cut authorships and set
 ``is_authors_truncated``; ``/works/W…`` stays complete), ``delay`` on every
 list page, and ``copies`` to multiply the works for throughput runs.
+
+``authors=`` adds ``/authors?filter=ids.openalex:A1|A2|…`` (cursor-paged, at
+most ``max_author_ids`` ids, 400 beyond); its faults are scripted with
+``inject(kind, endpoint="authors", page=N)``.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -85,25 +86,27 @@ def _header(result: MobilityResult, synthetic: bool) -> list[str]:
 
 def mobility_terminal(result: MobilityResult, *, synthetic: bool = False) -> str:
     """The yearly table (counts, shares with 95% intervals) and the flows by group, as text."""
-    lines = ["", *_header(result, synthetic), ""]
+    header = [part for line in _header(result, synthetic) for part in textwrap.wrap(line, 100)]
+    lines = ["", *header, ""]
+    # Indented, so a reader of the yearly table above never takes these rows for its own.
     head = (
-        f"{'year':>4} {'home':>6} {'recruited':>22} {'left':>22} {'concurrent':>9} "
-        f"{'guests':>6} {'early-career intl':>24}"
+        f"  {'year':<4} {'home':>5} {'recruited [95% CI]':>22} {'left [95% CI]':>22} "
+        f"{'concur.':>7} {'guests':>6} {'early career intl':>19}"
     )
     lines.append(head)
     for row in result.yearly.iter_rows(named=True):
+        early = f"{row['early_intl']}/{row['early_career']} {_pct(row['early_intl_share'])}"
         lines.append(
-            f"{row['year']:>4} {row['home_authors']:>6} "
+            f"  {row['year']:<4} {row['home_authors']:>5} "
             f"{row['recruited']:>4} {_interval(row, 'recruited_share'):>17} "
             f"{row['left']:>4} {_interval(row, 'left_share'):>17} "
-            f"{row['concurrent']:>9} {row['guests']:>6} "
-            f"{row['early_intl']:>4}/{row['early_career']:<4}{_pct(row['early_intl_share']):>15}"
+            f"{row['concurrent']:>7} {row['guests']:>6} {early:>19}"
         )
     lines += ["", "Flows by partner group (authors, summed over the years):"]
     flows = flow_table(result)
-    lines.append(f"{'group':<16}{'inflow':>8}{'outflow':>9}{'concurrent':>12}")
+    lines.append(f"  {'group':<16}{'inflow':>8}{'outflow':>9}{'concurrent':>12}")
     for group, inflow, outflow, concurrent in flows.iter_rows():
-        lines.append(f"{group:<16}{inflow:>8}{outflow:>9}{concurrent:>12}")
+        lines.append(f"  {group:<16}{inflow:>8}{outflow:>9}{concurrent:>12}")
     return "\n".join(lines) + "\n"
 
 
