@@ -184,3 +184,55 @@ def test_sigkill_then_rerun_is_exact(tmp_path: Path) -> None:
     assert authors["author_id"].n_unique() == sum(1 for r in records if r["affiliations"])
     assert authors.height == authors.unique(["author_id", "institution_id", "year"]).height
     assert isinstance(authors, pl.DataFrame)
+
+
+NMBU = "I54108979"  # the one Norwegian institution in the real works (a 2007 work)
+
+
+def test_cli_fetch_authors_after_the_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from copub.cli import main
+
+    works = real_works()
+    home_authors = sorted(
+        a["author"]["id"]
+        for w in works
+        for a in w["authorships"]
+        if any(i.get("id", "").endswith(NMBU) for i in a["institutions"]) and a["author"].get("id")
+    )
+    assert home_authors, "the real works lost their NMBU authorship"
+    nmbu = {"id": f"https://openalex.org/{NMBU}", "country_code": "NO",
+            "lineage": [f"https://openalex.org/{NMBU}"]}  # fmt: skip
+    abroad = {"id": "https://openalex.org/I1", "country_code": "SE",
+              "lineage": ["https://openalex.org/I1"]}  # fmt: skip
+    records = [
+        {"id": author, "display_name": "x", "affiliations": [
+            {"institution": nmbu, "years": [2007]}, {"institution": abroad, "years": [2005]}]}
+        for author in home_authors
+    ]  # fmt: skip
+    monkeypatch.setenv("COPUB_BACKOFF", "0.001")
+    with ReplayServer(works, institution=NMBU, page_size=8, authors=records) as replay:
+        replay.inject("503", endpoint="authors", page=1, retry_after="0")
+        argv = ["fetch", "--institution", NMBU, "--years", "2007", "--data-dir", str(tmp_path),
+                "--api-url", replay.base_url, "--authors"]  # fmt: skip
+        assert main(argv) == 0
+        assert replay.stats.faults["503"] == 1
+    assert table_rows(tmp_path) == expected_rows(records)
+    err = capsys.readouterr().err
+    assert f"authors: {len(home_authors)} of {len(home_authors)} records received" in err
+    assert main(["mobility", "--data-dir", str(tmp_path), "--institution", NMBU,
+                 "--format", "csv"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert out.startswith("# OpenAlex affiliation histories come from publications")
+    row = next(line for line in out.splitlines() if line.startswith("2007,"))
+    assert row.split(",")[1:4] == [str(len(home_authors)), "0", str(len(home_authors))]
+
+
+def test_mobility_help_ends_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    from copub.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["mobility", "--help"])
+    out = capsys.readouterr().out.rstrip().splitlines()
+    assert out[-2] == "Example:" and out[-1].strip().startswith("python -m copub mobility")
