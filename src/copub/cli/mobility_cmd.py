@@ -121,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
             "definitions": list(result.definitions.describe()),
             "yearly": result.yearly.to_dicts(),
             "flows": flow_table(result).to_dicts(),
+            "flows_by_year": result.flows.to_dicts(),
+            "countries": result.countries.to_dicts(),
         }
         text = json.dumps(payload, indent=2) + "\n"
     else:

@@ -33,11 +33,9 @@ Examples
 >>> from copub.normalize.authors import AUTHORS
 >>> rows = [("A1", "I1", "NO", 2019), ("A1", "I9", "US", 2018), ("A1", "I9", "US", 2021)]
 >>> authors = pl.DataFrame(
-...     [{"author_id": a, "institution_id": i, "country_code": c, "year": y, "lineage": [i]}
-...      for a, i, c, y in rows], schema_overrides=dict(AUTHORS)).select(
-...     [pl.col(n).cast(t) if n in ("author_id", "institution_id", "country_code", "year",
-...      "lineage") else pl.lit(None, t).alias(n) for n, t in AUTHORS.items()])
->>> result = mobility_indicators(authors, "I1", home_country="NO", years=(2019, 2020))
+...     [(a, None, None, i, None, None, c, None, [i], y) for a, i, c, y in rows],
+...     schema=AUTHORS, orient="row")
+>>> result = mobility_indicators(authors, "I1", years=(2019, 2020))
 >>> result.yearly.select("year", "home_authors", "recruited", "left", "guests").rows()
 [(2019, 1, 1, 0, 1), (2020, 0, 0, 1, 0)]
 """

@@ -148,7 +148,8 @@ def write_mobility(
     """Write ``tables/mobility_*.csv|parquet`` and ``figures/mobility_flows.png|svg``.
 
     Each CSV starts with one ``#`` line holding the note (and SYNTHETIC);
-    read it with ``pl.read_csv(path, comment_prefix="#")``.
+    read it with ``pl.read_csv(path, comment_prefix="#")``. Each parquet file
+    carries them as key-value metadata (``copub.note``, ``copub.synthetic``).
     """
     out = Path(out_dir)
     (out / "tables").mkdir(parents=True, exist_ok=True)
@@ -161,13 +162,18 @@ def write_mobility(
         "mobility_flow_table": flow_table(result),
         "mobility_definitions": pl.DataFrame({"definition": list(result.definitions.describe())}),
     }
+    metadata = {
+        "copub.note": result.note,
+        "copub.synthetic": "true" if synthetic else "false",
+        "copub.institution": result.institution,
+    }
     written = []
     for name, frame in frames.items():
         csv = out / "tables" / f"{name}.csv"
         _write_csv(frame, csv, comment)
         parquet = out / "tables" / f"{name}.parquet"
         tmp = parquet.with_name(f".{parquet.name}.tmp")
-        frame.write_parquet(tmp)
+        frame.write_parquet(tmp, metadata=metadata)
         os.replace(tmp, parquet)
         written += [csv, parquet]
     figure = mobility_figure(result, synthetic=synthetic)

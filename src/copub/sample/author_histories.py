@@ -1,9 +1,14 @@
 """Affiliation histories for the synthetic world's home authors, as OpenAlex ``/authors`` records.
 
 Every author who publishes with the home institution (or a child unit) in the
-synthetic works gets a record whose home affiliations are exactly the years and
-units of those works, the way OpenAlex derives affiliations from publications.
-Seeded draws then add, per author:
+synthetic works gets a record whose home affiliations are the years and units
+of those works, the way OpenAlex derives affiliations from publications. The
+synthetic works do not model careers (an NTNU-sized pool publishes nearly every
+year), so each author first gets a tenure: half are there from the first sample
+year, the others arrive in a later year; 60% stay to the last year, the others
+leave in a year drawn after they arrived. Home years are the works' years within
+the tenure (all of them when none falls inside), so the works and the histories
+can differ for an author. Seeded draws then add, per author:
 
 - a career start: about 40% start in their first home year (early career),
   the others some years before, at a Norwegian or a foreign institution;
@@ -64,7 +69,7 @@ AUTHOR_PAGE_PATTERN = "authors_{:05d}.json"
 _PER_PAGE = 200
 _MAX_AFFILIATIONS = 10  # OpenAlex keeps at most the ten most recent
 #: Bump when the histories change, so cached authors tables are rebuilt.
-HISTORY_VERSION = 1
+HISTORY_VERSION = 2
 
 
 def _dehydrated(row: dict[str, Any]) -> dict[str, Any]:
@@ -117,6 +122,13 @@ def _home_rows(tables: Tables) -> pl.DataFrame:
     )
 
 
+def _tenure(rng: np.random.Generator, first_year: int, last_year: int) -> tuple[int, int]:
+    """The years an author is at home: half there from the start, 60% to the end."""
+    begin = first_year if rng.random() < 0.5 else int(rng.integers(first_year + 1, last_year + 1))
+    end = last_year if rng.random() < 0.6 else int(rng.integers(begin, last_year + 1))
+    return begin, end
+
+
 def author_records(tables: Tables, seed: int = 0) -> list[dict[str, Any]]:
     """The ``/authors`` record of every home author of the synthetic ``tables``.
 
@@ -147,10 +159,14 @@ def author_records(tables: Tables, seed: int = 0) -> list[dict[str, Any]]:
         .agg(pl.col("author_name").first(), pl.col("institution_id"), pl.col("year"))
     )
     for author_id, name, institution_ids, years in grouped.iter_rows():
+        tenure = _tenure(rng, first_year, last_year)
+        if not any(tenure[0] <= int(y) <= tenure[1] for y in years):
+            tenure = (first_year, last_year)
         history: dict[str, set[int]] = {}
         for institution_id, year in zip(institution_ids, years, strict=True):
-            history.setdefault(institution_id, set()).add(int(year))
-        home_years = sorted({int(y) for y in years})
+            if tenure[0] <= int(year) <= tenure[1]:
+                history.setdefault(institution_id, set()).add(int(year))
+        home_years = sorted({y for ys in history.values() for y in ys})
         start, end = home_years[0], home_years[-1]
         extra: list[tuple[dict[str, Any], list[int]]] = []
 
