@@ -5,6 +5,9 @@ The public API follows the pipeline: ``fetch_works`` / ``read_works`` /
 ``load_groups`` give the classification's inputs; ``yearly_indicators``,
 ``window_indicators`` and ``compare_periods`` give the figures;
 ``build_network``, ``partner_table`` and ``works_between`` the partner review.
+``fetch_authors`` / ``read_authors`` / ``load_authors`` / ``load_sample_authors``
+give the authors table (author affiliation histories) and ``mobility_indicators``
+the researcher-mobility figures (a publication-based proxy).
 Every error copub raises on purpose is a :class:`CopubError`.
 
 Examples
