@@ -306,41 +306,67 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_cli_mobility_import_and_errors(tmp_path: Path) -> None:
-    done = _cli("import", *map(str, _pages()), "--data-dir", str(tmp_path / "d"), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    done = _cli(
-        "mobility",
-        "--data-dir",
-        str(tmp_path / "d"),
-        "--institution",
-        PNNL,
-        "--format",
-        "json",
-        "--out",
-        str(tmp_path / "out"),
-        cwd=tmp_path,
-    )
-    assert done.returncode == 0, done.stderr
-    payload = json.loads(done.stdout)
+def test_cli_mobility_import_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from copub.cli import main
+
+    assert main(["import", *map(str, _pages()), "--data-dir", str(tmp_path / "d")]) == 0
+    capsys.readouterr()
+    argv = ["mobility", "--data-dir", str(tmp_path / "d"), "--institution", PNNL,
+            "--format", "json", "--out", str(tmp_path / "out")]  # fmt: skip
+    assert main(argv) == 0
+    payload = json.loads(capsys.readouterr().out)
     assert "proxy" in payload["note"] and payload["home_country"] == "US"
     assert not payload["synthetic"] and len(payload["definitions"]) == 7
     assert (tmp_path / "out" / "figures" / "mobility_flows.png").stat().st_size > 1000
     assert (tmp_path / "out" / "tables" / "mobility_yearly.csv").read_text().startswith("# ")
-    sample = _cli("mobility", "--sample", "--scale", "0.01", cwd=tmp_path)
-    assert sample.returncode == 0 and "SYNTHETIC" in sample.stdout and "proxy" in sample.stdout
-    bad = _cli(
-        "import",
-        str(_pages()[0]),
-        "--kind",
-        "works",
-        "--data-dir",
-        str(tmp_path / "e"),
-        cwd=tmp_path,
-    )
+    assert main(["mobility", "--sample", "--scale", "0.002", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "SYNTHETIC" in out and "proxy" in out
+    assert main(["mobility", "--data-dir", str(tmp_path / "none")]) == 1
+    assert "no authors table" in capsys.readouterr().err
+    assert main(["mobility", "--sample", "--window", "0"]) == 2
+    # Through the real entry point: one line on stderr, no traceback, the file named.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    bad = subprocess.run(
+        [sys.executable, "-m", "copub", "import", str(_pages()[0]), "--kind", "works",
+         "--data-dir", str(tmp_path / "e")],
+        capture_output=True, text=True, check=False, env=env,
+    )  # fmt: skip
     assert bad.returncode == 1 and "authors_page_50.json" in bad.stderr
     assert "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) <= 2
-    missing = _cli("mobility", "--data-dir", str(tmp_path / "none"), cwd=tmp_path)
-    assert missing.returncode == 1 and "no authors table" in missing.stderr
-    usage = _cli("mobility", "--sample", "--window", "0", cwd=tmp_path)
-    assert usage.returncode == 2
+
+
+def test_real_flow_countries_equal_a_plain_computation() -> None:
+    result = mobility_indicators(read_authors(_pages()), PNNL, years=(1990, 2026))
+    want: dict[tuple[int, str, str], set[str]] = {}
+    for r in _records():
+        home: set[int] = set()
+        abroad: dict[int, set[str]] = {}
+        for a in r["affiliations"]:
+            inst = a["institution"]
+            is_home = PNNL in {_short(x) for x in inst["lineage"]} or _short(inst["id"]) == PNNL
+            for y in a["years"]:
+                if is_home:
+                    home.add(y)
+                elif inst["country_code"] and inst["country_code"] != "US":
+                    abroad.setdefault(y, set()).add(inst["country_code"])
+        if not home:
+            continue
+        first, last = min(home), max(home)
+        windows = {"inflow": (first, range(first - 3, first)),
+                   "outflow": (last + 1, range(last + 1, last + 5))}  # fmt: skip
+        for direction, (year, span) in windows.items():
+            for f in span:
+                for country in abroad.get(f, ()):
+                    want.setdefault((year, direction, country), set()).add(r["id"])
+        for y in home:
+            for country in abroad.get(y, ()):
+                want.setdefault((y, "concurrent", country), set()).add(r["id"])
+    got = {
+        (y, d, c): n
+        for y, d, c, n in result.countries.select(
+            "year", "direction", "country_code", "authors"
+        ).iter_rows()
+    }
+    assert got == {key: len(ids) for key, ids in want.items()}
+    assert any(d == "inflow" for _, d, _ in got) and any(d == "outflow" for _, d, _ in got)

@@ -17,7 +17,7 @@ from copub.cli._common import (
     settings_from_args,
     years_arg,
 )
-from copub.errors import UsageError
+from copub.errors import DataError, UsageError
 from copub.indicators.mobility import MobilityResult, mobility_indicators
 from copub.indicators.presets import PRESETS
 from copub.normalize.authors import authors_path, load_authors
@@ -127,8 +127,14 @@ def options_from_args(args: argparse.Namespace) -> ReportOptions:
     )
 
 
-def _mobility(args: argparse.Namespace, institution: str) -> MobilityResult | None:
-    """The mobility section's figures when author histories are at hand, else None."""
+def _mobility(
+    args: argparse.Namespace, institution: str, progress: Progress
+) -> MobilityResult | None:
+    """The mobility section's figures when author histories are at hand, else None.
+
+    The section is optional: when the authors table cannot give it (no author of
+    the institution in it, say), the report says why on stderr and goes on.
+    """
     settings = settings_from_args(args)
     if args.sample:
         from copub.sample.author_histories import load_sample_authors
@@ -140,7 +146,11 @@ def _mobility(args: argparse.Namespace, institution: str) -> MobilityResult | No
         return None
     if authors.height == 0:
         return None
-    return mobility_indicators(authors, institution, years=getattr(args, "years", None))
+    try:
+        return mobility_indicators(authors, institution, years=getattr(args, "years", None))
+    except (UsageError, DataError) as exc:
+        progress.note(f"researcher mobility left out of the report: {exc}")
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -167,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
         text = render_terminal(data, unicode=_supports_unicode(sys.stdout))
     else:
         text = renderers[args.format](data)
-    mobility = _mobility(args, options.institution)
+    mobility = _mobility(args, options.institution, progress)
     if mobility is not None and args.format == "table":
         text += mobility_terminal(mobility, synthetic=data.synthetic)
     sys.stdout.write(text)

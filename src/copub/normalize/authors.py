@@ -112,6 +112,20 @@ def _read_bytes(path: Path) -> bytes:
     return raw
 
 
+def _head(path: Path, size: int = 65536) -> bytes:
+    """The first bytes of a file (decompressed), without reading a large snapshot whole."""
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(2)
+        opener = gzip.open if magic == b"\x1f\x8b" else open
+        with opener(path, "rb") as stream:
+            return stream.read(size)
+    except OSError as exc:  # gzip.BadGzipFile is an OSError
+        raise DataError(f"{path}: cannot read: {exc}") from exc
+    except EOFError as exc:
+        raise DataError(f"{path}: broken gzip stream: {exc}") from exc
+
+
 def record_kind(path: str | os.PathLike[str]) -> RecordKind:
     """Whether a file holds OpenAlex works or authors, from its first record's id.
 
@@ -123,7 +137,7 @@ def record_kind(path: str | os.PathLike[str]) -> RecordKind:
     >>> record_kind(path)
     'authors'
     """
-    head = _read_bytes(Path(path))[:65536]
+    head = _head(Path(path))
     match = _FIRST_ID.search(head)
     if match is None:
         return "unknown"
