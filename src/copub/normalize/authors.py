@@ -37,6 +37,8 @@ import orjson
 import polars as pl
 
 from copub.errors import DataError
+from copub.normalize.reader import _read_bytes
+from copub.normalize.schemas import _INSTITUTION
 
 __all__ = [
     "AUTHORS",
@@ -76,16 +78,6 @@ AUTHORS: Final = pl.Schema(
 )
 AUTHORS_KEY: Final = ("author_id", "institution_id", "year")
 
-_INSTITUTION = pl.Struct(
-    {
-        "id": pl.String(),
-        "display_name": pl.String(),
-        "ror": pl.String(),
-        "country_code": pl.String(),
-        "type": pl.String(),
-        "lineage": _STR_LIST,
-    }
-)
 #: The narrow schema of one raw OpenAlex author record: only the fields copub reads.
 RAW_AUTHOR: Final = pl.Schema(
     {
@@ -98,18 +90,6 @@ RAW_AUTHOR: Final = pl.Schema(
     }
 )
 _PAGE = pl.Schema({"results": pl.List(pl.Struct(RAW_AUTHOR))})
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        raw = path.read_bytes()
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc}") from exc
-    except (EOFError, gzip.BadGzipFile) as exc:
-        raise DataError(f"{path}: broken gzip stream: {exc}") from exc
-    return raw
 
 
 def _head(path: Path, size: int = 65536) -> bytes:
