@@ -17,7 +17,7 @@ from copub.errors import UsageError
 from copub.networks import (
     ExportFormat,
     build_network,
-    export_network,
+    export_networks,
     graph_summary,
     plot_country_network,
     plot_partner_network,
@@ -144,9 +144,9 @@ def run(args: argparse.Namespace) -> int:
     )
     if tables.provenance.synthetic:
         progress.note("SYNTHETIC sample data: not real publications")
-    written = []
-    for fmt in args.formats or ["gexf"]:
-        written += export_network(graph, args.out, fmt, seed=args.layout_seed)
+    written = export_networks(
+        graph, args.out, args.formats or ["gexf"], seed=args.layout_seed, progress=progress
+    )
     if args.plot:
         stem = args.out / f"{args.kind}_network"
         if args.kind == "country":
