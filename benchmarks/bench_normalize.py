@@ -151,7 +151,7 @@ def duckdb_route(args: dict[str, Any]) -> dict[str, Any]:
     from copub.normalize.reader import _DUCKDB_COLUMNS
 
     paths = list(args["paths"])
-    with duckdb.connect() as connection:
+    with duckdb.connect(config={"enable_progress_bar": False}) as connection:
         if args["fmt"] == "jsonl":
             relation = connection.read_json(
                 paths, columns=_DUCKDB_COLUMNS, format="newline_delimited", compression="gzip"
