@@ -151,7 +151,9 @@ def duckdb_route(args: dict[str, Any]) -> dict[str, Any]:
     from copub.normalize.reader import _DUCKDB_COLUMNS
 
     paths = list(args["paths"])
-    with duckdb.connect(config={"enable_progress_bar": False}) as connection:
+    with duckdb.connect() as connection:
+        # DuckDB would draw its own progress bar on the user's terminal.
+        connection.execute("SET enable_progress_bar = false")
         if args["fmt"] == "jsonl":
             relation = connection.read_json(
                 paths, columns=_DUCKDB_COLUMNS, format="newline_delimited", compression="gzip"

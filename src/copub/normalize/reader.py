@@ -132,7 +132,9 @@ def _is_gzip(path: Path) -> bool:
 
 def _read_lines_duckdb(path: Path) -> pl.DataFrame:
     """A JSON Lines file through DuckDB (raises ``duckdb.Error`` on a bad record)."""
-    with duckdb.connect(config={"enable_progress_bar": False}) as connection:
+    with duckdb.connect() as connection:
+        # DuckDB would draw its own progress bar on the user's terminal.
+        connection.execute("SET enable_progress_bar = false")
         relation = connection.read_json(
             str(path),
             columns=_DUCKDB_COLUMNS,
