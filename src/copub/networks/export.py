@@ -137,17 +137,35 @@ def _write_lines(handle: IO[bytes], frame: pl.DataFrame, line: pl.Expr) -> None:
         )
 
 
+_SYNTHETIC = "SYNTHETIC sample data (not real publications)"
+
+
+def _synthetic(graph: nx.Graph) -> bool:
+    return bool(graph.graph.get("synthetic"))
+
+
 def _origin(graph: nx.Graph) -> str:
-    return (
-        "SYNTHETIC sample data (not real publications)"
-        if graph.graph.get("synthetic")
-        else "tables built from OpenAlex records"
-    )
+    return _SYNTHETIC if _synthetic(graph) else "tables built from OpenAlex records"
 
 
 def _about(graph: nx.Graph, files: list[Path], frames: GraphFrames) -> str:
     g = graph.graph
+    layout = [
+        "layout: "
+        + (
+            "seeded force-directed (Fruchterman-Reingold)"
+            if frames.has_layout
+            else f"none (more than {LAYOUT_MAX_NODES:,} nodes; the viewer lays it out)"
+        ),
+        "clusters: "
+        + (
+            "seeded Louvain"
+            if frames.has_clusters
+            else f"none (more than {CLUSTER_MAX_EDGES:,} links; the viewer clusters it)"
+        ),
+    ]
     lines = [
+        *([_SYNTHETIC.upper()] if _synthetic(graph) else []),
         f"{g.get('name', 'co-authorship network')}",
         f"data: {_origin(graph)}",
         f"kind: {g.get('kind', '?')}; institution: {g.get('institution', '?')}; "
@@ -163,19 +181,8 @@ def _about(graph: nx.Graph, files: list[Path], frames: GraphFrames) -> str:
         f"works in universe: {g.get('works_in_universe', '?')}; "
         f"in network: {g.get('works_in_network', '?')}",
         f"nodes: {graph.number_of_nodes()}; edges: {graph.number_of_edges()}",
-        "layout: "
-        + (
-            "seeded force-directed (Fruchterman-Reingold)"
-            if frames.has_layout
-            else f"none (more than {LAYOUT_MAX_NODES:,} nodes; the viewer lays it out)"
-        ),
-        "clusters: "
-        + (
-            "seeded Louvain"
-            if frames.has_clusters
-            else f"none (more than {CLUSTER_MAX_EDGES:,} links; the viewer clusters it)"
-        ),
-        "files: " + ", ".join(p.name for p in files),
+        *layout,
+        "files: " + ", ".join(dict.fromkeys(p.name for p in files)),
     ]
     return "\n".join(lines) + "\n"
 
@@ -218,7 +225,9 @@ def _vos_nodes(graph: nx.Graph, frames: GraphFrames) -> pl.DataFrame:
         "x",
         "y",
         cluster=pl.col("cluster").clip(upper_bound=_MAX_CLUSTER),
-        description=_description(nodes),
+        description=pl.concat_str(
+            [pl.lit("SYNTHETIC | " if _synthetic(graph) else ""), _description(nodes)]
+        ),
         url=url,
         links="links",
         strength="strength",
@@ -352,6 +361,9 @@ def _write_gephi(graph: nx.Graph, frames: GraphFrames, out: Path, stem: str) -> 
         pl.col("weight").alias("Weight"),
         *frames.edge_attributes,
     )
+    if _synthetic(graph):
+        mark = pl.lit(_SYNTHETIC).alias("synthetic")
+        nodes, edges = nodes.with_columns(mark), edges.with_columns(mark)
     nodes_path, edges_path = out / f"{stem}_nodes.csv", out / f"{stem}_edges.csv"
     nodes.write_csv(nodes_path)
     edges.write_csv(edges_path)
@@ -374,6 +386,8 @@ def _write_pajek(graph: nx.Graph, frames: GraphFrames, out: Path, stem: str) -> 
         vertex += [pl.format("{}", ((pl.col(c) + 1) / 2).round(4)) for c in ("x", "y")]
     path = out / f"{stem}.net"
     with path.open("wb") as handle:
+        if _synthetic(graph):
+            handle.write(f'*Network "{_SYNTHETIC}"\n'.encode())
         handle.write(f"*Vertices {frames.nodes.height}\n".encode())
         _write_lines(handle, frames.nodes, pl.concat_str(vertex, separator=" "))
         handle.write(b"*Edges\n")
@@ -571,6 +585,7 @@ def export_networks(
     stem: str | None = None,
     seed: int = 0,
     progress: Progress | None = None,
+    also_listed: Sequence[str | Path] = (),
 ) -> list[Path]:
     """Write ``graph`` in every format asked for; return the files written.
 
@@ -591,6 +606,9 @@ def export_networks(
         Seed of the layout and of the Louvain clusters.
     progress : Progress, optional
         Where to report each format and warn before a large export.
+    also_listed : sequence of paths
+        Other files of the same directory (pictures of the graph) that the
+        ``_about.txt`` note lists beside the exports.
 
     Returns
     -------
@@ -632,7 +650,8 @@ def export_networks(
         progress.note(f"writing {fmt} ({graph.number_of_nodes():,} nodes, {links:,} links)")
         files += _WRITERS[fmt](graph, frames, out, name)
     about = out / f"{name}_about.txt"
-    about.write_text(_about(graph, files, frames), encoding="utf-8")
+    listed = [*files, *(Path(p) for p in also_listed)]
+    about.write_text(_about(graph, listed, frames), encoding="utf-8")
     return [*files, about]
 
 
