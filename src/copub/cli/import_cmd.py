@@ -6,15 +6,18 @@ import argparse
 from pathlib import Path
 
 from copub.cli._common import settings_from_args
-from copub.normalize import read_works
+from copub.normalize import expand_inputs, read_works
 from copub.normalize.authors import read_authors, record_kind, write_authors
 from copub.progress import Progress
 
 HELP = """Build tables from OpenAlex JSON you already have.
 
 Takes list-response pages ({"meta": …, "results": […]}) or JSON Lines with one
-work per line (the OpenAlex snapshot's format); gzip is allowed. The tables are
-written as parquet under DIR/tables.
+work per line (the OpenAlex snapshot's format); gzip is allowed. A folder stands
+for the works files under it, including the snapshot's layout
+(data/works/updated_date=…/part_*.gz). XPAC works (is_xpac: true) are dropped
+and counted, as the API leaves them out by default; --include-xpac keeps them.
+The tables are written as parquet under DIR/tables.
 
 OpenAlex /authors list pages and single author records (/authors/A…) are
 accepted too: they build the authors table (DIR/tables/authors.parquet, one row
@@ -23,7 +26,8 @@ file's kind is told from its first record's id (W… or A…); --kind works or
 --kind authors insists, and a file of the other kind is refused, naming it.
 """
 EXAMPLE = (
-    "Example:\n  python -m copub import works_*.json snapshot.jsonl.gz --data-dir ./ntnu\n"
+    "Examples:\n  python -m copub import works_*.json snapshot.jsonl.gz --data-dir ./ntnu\n"
+    "  python -m copub import openalex-snapshot/ --data-dir ./snapshot\n"
     "  python -m copub import authors_*.json --kind authors --data-dir ./ntnu"
 )
 
@@ -32,7 +36,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "import", help="build tables from OpenAlex JSON files", description=HELP, epilog=EXAMPLE
     )
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE|FOLDER")
+    parser.add_argument(
+        "--include-xpac",
+        action="store_true",
+        help="keep XPAC works (is_xpac: true), which the API leaves out by default",
+    )
     parser.add_argument("--data-dir", type=Path, help="where the tables go")
     parser.add_argument(
         "--kind",
@@ -59,10 +68,10 @@ def _split(files: list[Path], kind: str) -> tuple[list[Path], list[Path]]:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     progress = Progress()
-    work_files, author_files = _split(list(args.files), getattr(args, "kind", "auto"))
+    work_files, author_files = _split(expand_inputs(args.files), getattr(args, "kind", "auto"))
     progress.note(f"reading {len(work_files)} works file(s), {len(author_files)} authors file(s)")
     if work_files:
-        tables = read_works(work_files)
+        tables = read_works(work_files, include_xpac=args.include_xpac)
         out = tables.write(settings.data_dir)
         counts = tables.provenance.counts
         progress.note(
@@ -70,6 +79,11 @@ def run(args: argparse.Namespace) -> int:
             f"{counts['records']} records ({counts['duplicates_removed']} duplicates removed); "
             f"tables in {out}"
         )
+        if counts["xpac_dropped"]:
+            progress.note(
+                f"{counts['xpac_dropped']} XPAC works dropped (is_xpac: true; the API leaves "
+                "them out by default, so counts match it); --include-xpac keeps them"
+            )
     if author_files:
         authors = read_authors(author_files)
         path = write_authors(authors, settings.data_dir)

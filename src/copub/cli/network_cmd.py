@@ -17,7 +17,7 @@ from copub.errors import UsageError
 from copub.networks import (
     ExportFormat,
     build_network,
-    export_network,
+    export_networks,
     graph_summary,
     plot_country_network,
     plot_partner_network,
@@ -144,17 +144,24 @@ def run(args: argparse.Namespace) -> int:
     )
     if tables.provenance.synthetic:
         progress.note("SYNTHETIC sample data: not real publications")
-    written = []
-    for fmt in args.formats or ["gexf"]:
-        written += export_network(graph, args.out, fmt, seed=args.layout_seed)
+    pictures: list[Path] = []
     if args.plot:
         stem = args.out / f"{args.kind}_network"
         if args.kind == "country":
-            written += plot_country_network(graph, stem, seed=args.layout_seed)
+            pictures = plot_country_network(graph, stem, seed=args.layout_seed)
         elif args.kind == "institution":
-            written += plot_partner_network(graph, stem, seed=args.layout_seed)
+            pictures = plot_partner_network(graph, stem, seed=args.layout_seed)
         else:
             progress.note("--plot draws country and institution networks only; skipped")
+    # One _about.txt for the directory lists every file: all formats and the pictures.
+    written = pictures + export_networks(
+        graph,
+        args.out,
+        args.formats or ["gexf"],
+        seed=args.layout_seed,
+        progress=progress,
+        also_listed=pictures,
+    )
     for path in dict.fromkeys(written):
         print(path)
     return 0

@@ -12,7 +12,7 @@ Examples
 from __future__ import annotations
 
 from copub.networks.build import build_network, build_networks_by_period, period_ranges
-from copub.networks.export import ExportFormat, export_network
+from copub.networks.export import ExportFormat, export_network, export_networks
 from copub.networks.metrics import GraphSummary, communities, graph_summary, network_metrics
 from copub.networks.nodes import NetworkKind
 from copub.networks.normalize import Normalization, normalize_graph
@@ -33,6 +33,7 @@ __all__ = [
     "build_networks_by_period",
     "communities",
     "export_network",
+    "export_networks",
     "graph_summary",
     "network_metrics",
     "normalize_graph",

@@ -26,27 +26,37 @@ VOSviewer (https://app.vosviewer.com/docs/file-types/)
 Gephi: ``<stem>_nodes.csv`` (``Id, Label, …``) and ``<stem>_edges.csv``
 (``Source, Target, Type, Weight, …``), the spreadsheet import's columns.
 Pajek: ``<stem>.net`` with ``*Vertices`` (label and coordinates in [0, 1])
-and ``*Edges`` (weights). GEXF and GraphML come from networkx, with list
-attributes joined by ``"; "``, missing values as empty strings and the layout
-as ``x``/``y`` (GEXF also as ``viz`` positions).
+and ``*Edges`` (weights). GEXF 1.2 and GraphML are written by copub in the
+shape networkx writes them (networkx's own writers take minutes on a million
+links; its readers are the tests' reference), with list attributes joined by
+``"; "``, missing values left out, the layout as ``x``/``y`` (GEXF also as
+``viz`` positions) and, in GraphML, the graph's provenance attributes.
+
+Large graphs
+------------
+Every format is written from one pair of polars frames
+(:mod:`copub.networks.frames`). Above ``LAYOUT_MAX_NODES`` nodes the files
+carry no coordinates, and above ``CLUSTER_MAX_EDGES`` links no clusters:
+VOSviewer and Gephi compute both when they open such files. A warning with
+the expected size comes first when an export has more than a million links.
 """
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import IO, Literal, get_args
+from xml.sax.saxutils import escape as xml_escape
 
 import networkx as nx
+import orjson
 import polars as pl
 
 from copub.errors import UsageError
-from copub.networks.layout import layout_positions
-from copub.networks.metrics import communities
+from copub.networks.frames import CLUSTER_MAX_EDGES, LAYOUT_MAX_NODES, GraphFrames, graph_frames
+from copub.progress import Progress
 
-__all__ = ["ExportFormat", "export_network", "vosviewer_text"]
+__all__ = ["ExportFormat", "export_network", "export_networks", "vosviewer_text"]
 
 ExportFormat = Literal["gexf", "graphml", "vosviewer", "gephi", "pajek"]
 _MAX_CLUSTER = 1000
@@ -68,48 +78,96 @@ def vosviewer_text(value: object) -> str:
     return f'"{text}"' if ("," in text or ";" in text) else text
 
 
-def _number(value: object) -> str:
-    if value is None:
-        return "0"
-    number = float(value)  # type: ignore[arg-type]
-    if math.isnan(number):
-        return "0"
-    return str(int(number)) if number.is_integer() else f"{number:.6g}"
-
-
-def _scalar(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple | set | frozenset):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    return value
-
-
-def _flat_copy(graph: nx.Graph, positions: dict[str, tuple[float, float]]) -> nx.Graph:
-    """A copy whose attributes GEXF and GraphML writers accept (scalars only, no None)."""
-    flat = nx.Graph()
-    flat.graph.update({k: _scalar(v) for k, v in graph.graph.items()})
-    for node, data in graph.nodes(data=True):
-        attrs = {k: _scalar(v) for k, v in data.items()}
-        attrs["x"], attrs["y"] = positions[node]
-        flat.add_node(node, **attrs)
-    for u, v, data in graph.edges(data=True):
-        flat.add_edge(u, v, **{k: _scalar(val) for k, val in data.items()})
-    return flat
-
-
-def _about(graph: nx.Graph, files: list[Path]) -> str:
-    g = graph.graph
-    origin = (
-        "SYNTHETIC sample data (not real publications)"
-        if g.get("synthetic")
-        else "tables built from OpenAlex records"
+def _text(expr: pl.Expr) -> pl.Expr:
+    """A number as text: integral values without a decimal part, null and NaN as 0."""
+    number = expr.cast(pl.Float64).fill_null(0.0).fill_nan(0.0)
+    return (
+        pl.when(number == number.round(0))
+        .then(number.cast(pl.Int64).cast(pl.String))
+        .otherwise(number.cast(pl.String))
     )
+
+
+def _vos_cell(expr: pl.Expr) -> pl.Expr:
+    """:func:`vosviewer_text` as a polars expression."""
+    text = (
+        expr.cast(pl.String)
+        .fill_null("")
+        .str.replace_all('"', "'", literal=True)
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
+    return pl.when(text.str.contains("[,;]")).then(pl.format('"{}"', text)).otherwise(text)
+
+
+def _xml(expr: pl.Expr) -> pl.Expr:
+    """Text escaped for an XML attribute or element (characters XML 1.0 forbids dropped)."""
+    return (
+        expr.cast(pl.String)
+        .str.replace_all(r"[\x00-\x08\x0B\x0C\x0E-\x1F]", "")
+        .str.replace_all("&", "&amp;", literal=True)
+        .str.replace_all("<", "&lt;", literal=True)
+        .str.replace_all(">", "&gt;", literal=True)
+        .str.replace_all('"', "&quot;", literal=True)
+    )
+
+
+def _xml_value(name: str, dtype: pl.DataType) -> pl.Expr:
+    col = pl.col(name)
+    if dtype == pl.Boolean:
+        return pl.when(col).then(pl.lit("true")).otherwise(pl.lit("false"))
+    return _xml(col)
+
+
+def _xml_type(dtype: pl.DataType) -> str:
+    if dtype == pl.Boolean:
+        return "boolean"
+    if dtype.is_integer():
+        return "long"
+    if dtype.is_float():
+        return "double"
+    return "string"
+
+
+def _write_lines(handle: IO[bytes], frame: pl.DataFrame, line: pl.Expr) -> None:
+    """One text line per row, written by polars without quoting."""
+    if frame.height:
+        frame.select(line.alias("line")).write_csv(
+            handle, include_header=False, quote_style="never"
+        )
+
+
+_SYNTHETIC = "SYNTHETIC sample data (not real publications)"
+
+
+def _synthetic(graph: nx.Graph) -> bool:
+    return bool(graph.graph.get("synthetic"))
+
+
+def _origin(graph: nx.Graph) -> str:
+    return _SYNTHETIC if _synthetic(graph) else "tables built from OpenAlex records"
+
+
+def _about(graph: nx.Graph, files: list[Path], frames: GraphFrames) -> str:
+    g = graph.graph
+    layout = [
+        "layout: "
+        + (
+            "seeded force-directed (Fruchterman-Reingold)"
+            if frames.has_layout
+            else f"none (more than {LAYOUT_MAX_NODES:,} nodes; the viewer lays it out)"
+        ),
+        "clusters: "
+        + (
+            "seeded Louvain"
+            if frames.has_clusters
+            else f"none (more than {CLUSTER_MAX_EDGES:,} links; the viewer clusters it)"
+        ),
+    ]
     lines = [
+        *([_SYNTHETIC.upper()] if _synthetic(graph) else []),
         f"{g.get('name', 'co-authorship network')}",
-        f"data: {origin}",
+        f"data: {_origin(graph)}",
         f"kind: {g.get('kind', '?')}; institution: {g.get('institution', '?')}; "
         f"years: {g.get('years') or 'all'}; document types: {g.get('types', '?')}",
         f"edge weight: {g.get('counting', 'full')} counting "
@@ -123,233 +181,478 @@ def _about(graph: nx.Graph, files: list[Path]) -> str:
         f"works in universe: {g.get('works_in_universe', '?')}; "
         f"in network: {g.get('works_in_network', '?')}",
         f"nodes: {graph.number_of_nodes()}; edges: {graph.number_of_edges()}",
-        "files: " + ", ".join(p.name for p in files),
+        *layout,
+        "files: " + ", ".join(dict.fromkeys(p.name for p in files)),
     ]
     return "\n".join(lines) + "\n"
 
 
-def _description(node: str, data: dict[str, Any]) -> str:
-    parts = [node]
-    if data.get("country") and data.get("type") != "country":
-        parts.append(str(data["country"]))
-    if data.get("groups"):
-        parts.append("groups: " + ", ".join(data["groups"]))
-    return " | ".join(parts)
-
-
-def _vos_items(
-    graph: nx.Graph, positions: dict[str, tuple[float, float]], seed: int
-) -> list[dict[str, Any]]:
-    clusters = communities(graph, seed=seed)
-    strength = dict(graph.degree(weight="weight"))
-    kind = graph.graph.get("kind")
-    items = []
-    for number, node in enumerate(sorted(graph.nodes), start=1):
-        data = graph.nodes[node]
-        mean_year = data.get("mean_year")
-        items.append(
-            {
-                "number": number,
-                "id": node,
-                "label": str(data.get("label") or node),
-                "description": _description(node, data),
-                "url": f"{_OPENALEX}{node}" if kind in ("institution", "author") else "",
-                "x": positions[node][0],
-                "y": positions[node][1],
-                "cluster": min(clusters.get(node, 1), _MAX_CLUSTER),
-                "weights": {
-                    "Links": graph.degree(node),
-                    "Total link strength": float(strength[node]),
-                    "Documents": int(data.get("works") or 0),
-                },
-                "scores": {"Avg. pub. year": float(mean_year) if mean_year is not None else 0.0},
-            }
+def _description(nodes: pl.DataFrame) -> pl.Expr:
+    parts = [pl.col("node")]
+    if "country" in nodes.columns and "type" in nodes.columns:
+        parts.append(
+            pl.when(pl.col("country").is_not_null() & (pl.col("type") != "country"))
+            .then(pl.col("country"))
+            .otherwise(None)
         )
-    return items
+    if "groups" in nodes.columns:
+        parts.append(
+            pl.when(pl.col("groups").fill_null("") != "")
+            .then(pl.format("groups: {}", pl.col("groups").str.replace_all("; ", ", ")))
+            .otherwise(None)
+        )
+    return pl.concat_list(parts).list.drop_nulls().list.join(" | ")
 
 
-def _write_vosviewer(graph: nx.Graph, out: Path, stem: str, seed: int) -> list[Path]:
-    positions = layout_positions(graph, seed=seed)
-    items = _vos_items(graph, positions, seed)
-    number = {item["id"]: item["number"] for item in items}
-    header = [
-        "id",
+def _vos_nodes(graph: nx.Graph, frames: GraphFrames) -> pl.DataFrame:
+    nodes = frames.nodes
+    kind = graph.graph.get("kind")
+    url = (
+        pl.format("{}{}", pl.lit(_OPENALEX), pl.col("node"))
+        if kind in ("institution", "author")
+        else pl.lit("")
+    )
+    works = pl.col("works").fill_null(0).cast(pl.Int64) if "works" in nodes.columns else pl.lit(0)
+    year = (
+        pl.col("mean_year").cast(pl.Float64).fill_null(0.0)
+        if "mean_year" in nodes.columns
+        else pl.lit(0.0)
+    )
+    return nodes.select(
+        "number",
+        "node",
         "label",
-        "description",
-        "url",
         "x",
         "y",
-        "cluster",
+        cluster=pl.col("cluster").clip(upper_bound=_MAX_CLUSTER),
+        description=pl.concat_str(
+            [pl.lit("SYNTHETIC | " if _synthetic(graph) else ""), _description(nodes)]
+        ),
+        url=url,
+        links="links",
+        strength="strength",
+        documents=works,
+        mean_year=year,
+    )
+
+
+def _write_vosviewer(graph: nx.Graph, frames: GraphFrames, out: Path, stem: str) -> list[Path]:
+    items = _vos_nodes(graph, frames)
+    header = ["id", "label", "description", "url"]
+    cells = [
+        pl.col("number").cast(pl.String),
+        _vos_cell(pl.col("label")),
+        _vos_cell(pl.col("description")),
+        pl.col("url"),
+    ]
+    if frames.has_layout:
+        header += ["x", "y"]
+        cells += [pl.format("{}", pl.col(c).round(6)) for c in ("x", "y")]
+    if frames.has_clusters:
+        header.append("cluster")
+        cells.append(pl.col("cluster").cast(pl.String))
+    header += [
         "weight<Links>",
         "weight<Total link strength>",
         "weight<Documents>",
         "score<Avg. pub. year>",
     ]
-    map_lines = ["\t".join(header)]
-    for item in items:
-        w, s = item["weights"], item["scores"]
-        cells = [
-            str(item["number"]),
-            vosviewer_text(item["label"]),
-            vosviewer_text(item["description"]),
-            item["url"],
-            f"{item['x']:.6f}",
-            f"{item['y']:.6f}",
-            str(item["cluster"]),
-            str(w["Links"]),
-            _number(w["Total link strength"]),
-            str(w["Documents"]),
-            f"{s['Avg. pub. year']:.2f}",
-        ]
-        map_lines.append("\t".join(cells))
-    links = sorted(
-        (number[u], number[v], d.get("weight", 1))
-        if number[u] < number[v]
-        else (number[v], number[u], d.get("weight", 1))
-        for u, v, d in graph.edges(data=True)
-    )
-    net_lines = [f"{a}\t{b}\t{_number(w)}" for a, b, w in links]
+    cells += [
+        pl.col("links").cast(pl.String),
+        _text(pl.col("strength")),
+        pl.col("documents").cast(pl.String),
+        pl.col("mean_year").round(2).cast(pl.String),
+    ]
     map_path, net_path, json_path = (
         out / f"{stem}_map.txt",
         out / f"{stem}_network.txt",
         out / f"{stem}.json",
     )
-    map_path.write_text("\n".join(map_lines) + "\n", encoding="utf-8")
-    net_path.write_text("\n".join(net_lines) + ("\n" if net_lines else ""), encoding="utf-8")
-    by_number = {item["number"]: item["id"] for item in items}
-    document = {
-        "network": {
-            "items": [
-                {k: v for k, v in item.items() if k != "number" and v != ""} for item in items
-            ],
-            "links": [
-                {"source_id": by_number[a], "target_id": by_number[b], "strength": float(w)}
-                for a, b, w in links
-            ],
-        },
-        "info": {
-            "title": str(graph.graph.get("name", "co-authorship network")),
-            "description": (
-                "SYNTHETIC sample data (not real publications). "
-                if graph.graph.get("synthetic")
-                else ""
-            )
-            + f"Link strength: {graph.graph.get('counting', 'full')} counting.",
-        },
+    with map_path.open("wb") as handle:
+        handle.write(("\t".join(header) + "\n").encode())
+        _write_lines(handle, items, pl.concat_str(cells, separator="\t"))
+    edges = frames.edges
+    with net_path.open("wb") as handle:
+        _write_lines(
+            handle,
+            edges,
+            pl.concat_str(
+                [
+                    pl.col("source_number").cast(pl.String),
+                    pl.col("target_number").cast(pl.String),
+                    _text(pl.col("weight")),
+                ],
+                separator="\t",
+            ),
+        )
+    json_items = [
+        {
+            k: v
+            for k, v in {
+                "id": row["node"],
+                "label": row["label"],
+                "description": row["description"],
+                "url": row["url"],
+                "x": row["x"],
+                "y": row["y"],
+                "cluster": row["cluster"],
+                "weights": {
+                    "Links": row["links"],
+                    "Total link strength": row["strength"],
+                    "Documents": row["documents"],
+                },
+                "scores": {"Avg. pub. year": row["mean_year"]},
+            }.items()
+            if v is not None and v != ""
+        }
+        for row in items.iter_rows(named=True)
+    ]
+    info = {
+        "title": str(graph.graph.get("name", "co-authorship network")),
+        "description": (
+            "SYNTHETIC sample data (not real publications). "
+            if graph.graph.get("synthetic")
+            else ""
+        )
+        + f"Link strength: {graph.graph.get('counting', 'full')} counting.",
     }
-    json_path.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+    link = pl.concat_str(
+        [
+            pl.lit('{"source_id":'),
+            _json_string(pl.col("source")),
+            pl.lit(',"target_id":'),
+            _json_string(pl.col("target")),
+            pl.lit(',"strength":'),
+            pl.col("weight").cast(pl.String),
+            pl.lit("}"),
+        ]
+    )
+    with json_path.open("wb") as handle:
+        handle.write(b'{"network":{"items":' + orjson.dumps(json_items) + b',"links":[\n')
+        if edges.height:
+            lines = edges.select(link.alias("line"))["line"]
+            joined = lines.str.join(",\n").item()
+            handle.write(joined.encode())
+        handle.write(b'\n]},"info":' + orjson.dumps(info) + b"}\n")
     return [map_path, net_path, json_path]
 
 
-def _write_gephi(graph: nx.Graph, out: Path, stem: str, seed: int) -> list[Path]:
-    clusters = communities(graph, seed=seed)
-    node_rows = [
-        {
-            "Id": node,
-            "Label": str(data.get("label") or node),
-            **{
-                k: _scalar(v)
-                for k, v in data.items()
-                if k not in ("label", "lineage") and not isinstance(v, dict)
-            },
-            "community": clusters.get(node, 0),
-        }
-        for node, data in sorted(graph.nodes(data=True))
-    ]
-    edge_rows = [
-        {
-            "Source": u,
-            "Target": v,
-            "Type": "Undirected",
-            "Weight": float(d.get("weight", 1)),
-            **{k: _scalar(val) for k, val in d.items() if k != "weight"},
-        }
-        for u, v, d in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1]))
-    ]
+def _json_string(expr: pl.Expr) -> pl.Expr:
+    """Text as a JSON string literal (backslashes, quotes and control characters escaped)."""
+    escaped = (
+        expr.cast(pl.String)
+        .str.replace_all("\\", "\\\\", literal=True)
+        .str.replace_all('"', '\\"', literal=True)
+        .str.replace_all(r"[\x00-\x1F]", " ")
+    )
+    return pl.concat_str([pl.lit('"'), escaped, pl.lit('"')])
+
+
+def _write_gephi(graph: nx.Graph, frames: GraphFrames, out: Path, stem: str) -> list[Path]:
+    attributes = [c for c in frames.node_attributes if c != "lineage"]
+    community = [pl.col("cluster").alias("community")] if frames.has_clusters else []
+    nodes = frames.nodes.select(
+        pl.col("node").alias("Id"), pl.col("label").alias("Label"), *attributes, *community
+    )
+    edges = frames.edges.select(
+        pl.col("source").alias("Source"),
+        pl.col("target").alias("Target"),
+        pl.lit("Undirected").alias("Type"),
+        pl.col("weight").alias("Weight"),
+        *frames.edge_attributes,
+    )
+    if _synthetic(graph):
+        mark = pl.lit(_SYNTHETIC).alias("synthetic")
+        nodes, edges = nodes.with_columns(mark), edges.with_columns(mark)
     nodes_path, edges_path = out / f"{stem}_nodes.csv", out / f"{stem}_edges.csv"
-    nodes_frame = (
-        pl.DataFrame(node_rows, infer_schema_length=None)
-        if node_rows
-        else pl.DataFrame(schema={"Id": pl.String, "Label": pl.String})
-    )
-    edges_frame = (
-        pl.DataFrame(edge_rows, infer_schema_length=None)
-        if edge_rows
-        else pl.DataFrame(
-            schema={
-                "Source": pl.String,
-                "Target": pl.String,
-                "Type": pl.String,
-                "Weight": pl.Float64,
-            }
-        )
-    )
-    nodes_frame.write_csv(nodes_path)
-    edges_frame.write_csv(edges_path)
+    nodes.write_csv(nodes_path)
+    edges.write_csv(edges_path)
     return [nodes_path, edges_path]
 
 
-def _pajek_label(text: str) -> str:
-    return '"' + " ".join(text.replace('"', "'").split()) + '"'
-
-
-def _write_pajek(graph: nx.Graph, out: Path, stem: str, seed: int) -> list[Path]:
-    positions = layout_positions(graph, seed=seed)
-    nodes = sorted(graph.nodes)
-    number = {node: i for i, node in enumerate(nodes, start=1)}
-    labels: dict[str, str] = {}
-    seen: dict[str, int] = {}
-    for node in nodes:
-        label = str(graph.nodes[node].get("label") or node)
-        seen[label] = seen.get(label, 0) + 1
-        labels[node] = label
+def _write_pajek(graph: nx.Graph, frames: GraphFrames, out: Path, stem: str) -> list[Path]:
+    label = (
+        pl.col("label")
+        .str.replace_all('"', "'", literal=True)
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
     # Pajek readers key vertices by label: disambiguate repeated labels with the id.
-    for node in nodes:
-        if seen[labels[node]] > 1:
-            labels[node] = f"{labels[node]} ({node})"
-    lines = [f"*Vertices {len(nodes)}"]
-    for node in nodes:
-        x, y = positions[node]
-        lines.append(
-            f"{number[node]} {_pajek_label(labels[node])} {(x + 1) / 2:.4f} {(y + 1) / 2:.4f}"
-        )
-    lines.append("*Edges")
-    for u, v, d in sorted(graph.edges(data=True), key=lambda e: (number[e[0]], number[e[1]])):
-        a, b = sorted((number[u], number[v]))
-        lines.append(f"{a} {b} {_number(d.get('weight', 1))}")
+    label = (
+        pl.when(label.is_duplicated()).then(pl.format("{} ({})", label, "node")).otherwise(label)
+    )
+    vertex = [pl.col("number").cast(pl.String), pl.format('"{}"', label)]
+    if frames.has_layout:
+        vertex += [pl.format("{}", ((pl.col(c) + 1) / 2).round(4)) for c in ("x", "y")]
     path = out / f"{stem}.net"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with path.open("wb") as handle:
+        if _synthetic(graph):
+            handle.write(f'*Network "{_SYNTHETIC}"\n'.encode())
+        handle.write(f"*Vertices {frames.nodes.height}\n".encode())
+        _write_lines(handle, frames.nodes, pl.concat_str(vertex, separator=" "))
+        handle.write(b"*Edges\n")
+        _write_lines(
+            handle,
+            frames.edges,
+            pl.concat_str(
+                [
+                    pl.col("source_number").cast(pl.String),
+                    pl.col("target_number").cast(pl.String),
+                    _text(pl.col("weight")),
+                ],
+                separator=" ",
+            ),
+        )
     return [path]
 
 
-def _write_gexf(graph: nx.Graph, out: Path, stem: str, seed: int) -> list[Path]:
-    positions = layout_positions(graph, seed=seed)
-    flat = _flat_copy(graph, positions)
-    for node, data in flat.nodes(data=True):
-        x, y = positions[node]
-        data["viz"] = {
-            "position": {"x": 500.0 * x, "y": 500.0 * y, "z": 0.0},
-            "size": 4.0 + 2.0 * math.sqrt(float(graph.nodes[node].get("works") or 0)),
-        }
+def _attvalues(frame: pl.DataFrame, names: list[str], keys: dict[str, str], tag: str) -> pl.Expr:
+    """``<tag>`` elements for each non-null attribute of a row, concatenated."""
+    parts = [
+        pl.when(pl.col(name).is_not_null())
+        .then(pl.format(tag, pl.lit(keys[name]), _xml_value(name, frame.schema[name])))
+        .otherwise(pl.lit(""))
+        for name in names
+    ]
+    return pl.concat_str(parts) if parts else pl.lit("")
+
+
+def _write_gexf(graph: nx.Graph, frames: GraphFrames, out: Path, stem: str) -> list[Path]:
+    nodes, edges = frames.nodes, frames.edges
+    node_attrs = [*frames.node_attributes, *(["x", "y"] if frames.has_layout else [])]
+    if frames.has_clusters:
+        node_attrs.append("cluster")
+    edge_attrs = frames.edge_attributes
+    node_keys = {name: str(i) for i, name in enumerate(node_attrs)}
+    edge_keys = {name: str(i) for i, name in enumerate(edge_attrs)}
+    value = '<attvalue for="{}" value="{}"/>'
+    size = (
+        (4.0 + 2.0 * pl.col("works").cast(pl.Float64).fill_null(0.0).sqrt())
+        if "works" in nodes.columns
+        else pl.lit(4.0)
+    )
+    viz = (
+        pl.format(
+            '<viz:position x="{}" y="{}" z="0.0"/>',
+            (500.0 * pl.col("x")).cast(pl.String),
+            (500.0 * pl.col("y")).cast(pl.String),
+        )
+        if frames.has_layout
+        else pl.lit("")
+    )
+    node_line = pl.concat_str(
+        [
+            pl.format(
+                '<node id="{}" label="{}"><attvalues>', _xml(pl.col("node")), _xml(pl.col("label"))
+            ),
+            _attvalues(nodes, node_attrs, node_keys, value),
+            pl.lit("</attvalues>"),
+            viz,
+            pl.format('<viz:size value="{}"/></node>', size.cast(pl.String)),
+        ]
+    )
+    edge_line = pl.concat_str(
+        [
+            pl.format(
+                '<edge source="{}" target="{}" id="{}" weight="{}"><attvalues>',
+                _xml(pl.col("source")),
+                _xml(pl.col("target")),
+                pl.int_range(pl.len()).cast(pl.String),
+                pl.col("weight").cast(pl.String),
+            ),
+            _attvalues(edges, edge_attrs, edge_keys, value),
+            pl.lit("</attvalues></edge>"),
+        ]
+    )
+
+    def declarations(names: list[str], keys: dict[str, str], frame: pl.DataFrame, cls: str) -> str:
+        rows = "".join(
+            f'<attribute id="{keys[n]}" title="{_escape(n)}" type="{_xml_type(frame.schema[n])}"/>'
+            for n in names
+        )
+        return f'<attributes mode="static" class="{cls}">{rows}</attributes>\n'
+
+    description = _escape(
+        f"{_origin(graph)}; {graph.graph.get('counting', 'full')} counting; "
+        f"{graph.graph.get('name', '')}"
+    )
     path = out / f"{stem}.gexf"
-    nx.write_gexf(flat, path)
+    with path.open("wb") as handle:
+        handle.write(
+            (
+                "<?xml version='1.0' encoding='utf-8'?>\n"
+                '<gexf xmlns="http://www.gexf.net/1.2draft" '
+                'xmlns:viz="http://www.gexf.net/1.2draft/viz" version="1.2">\n'
+                f"<meta><creator>copub</creator><description>{description}</description></meta>\n"
+                '<graph defaultedgetype="undirected" mode="static">\n'
+                + declarations(node_attrs, node_keys, nodes, "node")
+                + declarations(edge_attrs, edge_keys, edges, "edge")
+                + "<nodes>\n"
+            ).encode()
+        )
+        _write_lines(handle, nodes, node_line)
+        handle.write(b"</nodes>\n<edges>\n")
+        _write_lines(handle, edges, edge_line)
+        handle.write(b"</edges>\n</graph>\n</gexf>\n")
     return [path]
 
 
-def _write_graphml(graph: nx.Graph, out: Path, stem: str, seed: int) -> list[Path]:
-    flat = _flat_copy(graph, layout_positions(graph, seed=seed))
+def _write_graphml(graph: nx.Graph, frames: GraphFrames, out: Path, stem: str) -> list[Path]:
+    nodes, edges = frames.nodes, frames.edges
+    node_attrs = ["label", *frames.node_attributes, *(["x", "y"] if frames.has_layout else [])]
+    if frames.has_clusters:
+        node_attrs.append("cluster")
+    edge_attrs = ["weight", *frames.edge_attributes]
+    graph_attrs = {k: v for k, v in graph.graph.items() if isinstance(v, str | int | float | bool)}
+    node_keys = {name: f"n{i}" for i, name in enumerate(node_attrs)}
+    edge_keys = {name: f"e{i}" for i, name in enumerate(edge_attrs)}
+    data = '<data key="{}">{}</data>'
+    keys = "".join(
+        f'<key id="{node_keys[n]}" for="node" attr.name="{_escape(n)}" '
+        f'attr.type="{_xml_type(nodes.schema[n])}"/>\n'
+        for n in node_attrs
+    ) + "".join(
+        f'<key id="{edge_keys[n]}" for="edge" attr.name="{_escape(n)}" '
+        f'attr.type="{_xml_type(edges.schema[n])}"/>\n'
+        for n in edge_attrs
+    )
+    graph_types = {bool: "boolean", int: "long", float: "double", str: "string"}
+    keys += "".join(
+        f'<key id="g{i}" for="graph" attr.name="{_escape(k)}" '
+        f'attr.type="{graph_types[type(v)]}"/>\n'
+        for i, (k, v) in enumerate(graph_attrs.items())
+    )
+    graph_data = "".join(
+        f'<data key="g{i}">{_escape(str(v).lower() if isinstance(v, bool) else str(v))}</data>'
+        for i, v in enumerate(graph_attrs.values())
+    )
+    node_line = pl.concat_str(
+        [
+            pl.format('<node id="{}">', _xml(pl.col("node"))),
+            _attvalues(nodes, node_attrs, node_keys, data),
+            pl.lit("</node>"),
+        ]
+    )
+    edge_line = pl.concat_str(
+        [
+            pl.format(
+                '<edge source="{}" target="{}">', _xml(pl.col("source")), _xml(pl.col("target"))
+            ),
+            _attvalues(edges, edge_attrs, edge_keys, data),
+            pl.lit("</edge>"),
+        ]
+    )
     path = out / f"{stem}.graphml"
-    nx.write_graphml(flat, path)
+    with path.open("wb") as handle:
+        handle.write(
+            (
+                "<?xml version='1.0' encoding='utf-8'?>\n"
+                '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+                + keys
+                + f'<graph edgedefault="undirected">{graph_data}\n'
+            ).encode()
+        )
+        _write_lines(handle, nodes, node_line)
+        _write_lines(handle, edges, edge_line)
+        handle.write(b"</graph>\n</graphml>\n")
     return [path]
 
 
-_WRITERS: dict[str, Callable[[nx.Graph, Path, str, int], list[Path]]] = {
+def _escape(text: str) -> str:
+    return xml_escape(text, {'"': "&quot;"})
+
+
+_WRITERS: dict[str, Callable[[nx.Graph, GraphFrames, Path, str], list[Path]]] = {
     "gexf": _write_gexf,
     "graphml": _write_graphml,
     "vosviewer": _write_vosviewer,
     "gephi": _write_gephi,
     "pajek": _write_pajek,
 }
+#: Rough bytes per link of each format, for the warning before a large export.
+_BYTES_PER_LINK = {"gexf": 250, "graphml": 190, "vosviewer": 120, "gephi": 60, "pajek": 14}
+LARGE_EXPORT_LINKS = 1_000_000
+
+
+def export_networks(
+    graph: nx.Graph,
+    out_dir: str | Path,
+    formats: Sequence[ExportFormat] = ("gexf",),
+    *,
+    stem: str | None = None,
+    seed: int = 0,
+    progress: Progress | None = None,
+    also_listed: Sequence[str | Path] = (),
+) -> list[Path]:
+    """Write ``graph`` in every format asked for; return the files written.
+
+    The graph is turned into frames once (layout and clusters included), so
+    each further format costs only its own writing.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A graph from :func:`copub.build_network`.
+    out_dir : path
+        Created if missing.
+    formats : sequence of {"gexf", "graphml", "vosviewer", "gephi", "pajek"}
+        See the module notes for each format's files and columns.
+    stem : str, optional
+        File name stem; ``<kind>_network`` by default.
+    seed : int
+        Seed of the layout and of the Louvain clusters.
+    progress : Progress, optional
+        Where to report each format and warn before a large export.
+    also_listed : sequence of paths
+        Other files of the same directory (pictures of the graph) that the
+        ``_about.txt`` note lists beside the exports.
+
+    Returns
+    -------
+    list of Path
+        The files written, the ``_about.txt`` note (listing them all) last.
+
+    Examples
+    --------
+    >>> import tempfile, networkx as nx
+    >>> g = nx.Graph()
+    >>> g.add_edge("NO", "SE", weight=2)
+    >>> [p.name for p in export_networks(g, tempfile.mkdtemp(), ["pajek", "gephi"])]
+    ['network.net', 'network_nodes.csv', 'network_edges.csv', 'network_about.txt']
+    """
+    unknown = [fmt for fmt in formats if fmt not in _WRITERS]
+    if unknown:
+        raise UsageError(
+            f"export format must be one of {', '.join(get_args(ExportFormat))}, not {unknown[0]!r}"
+        )
+    progress = progress or Progress.silent()
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the output directory {out}: {exc}") from exc
+    kind = graph.graph.get("kind")
+    name = stem or (f"{kind}_network" if kind else "network")
+    links = graph.number_of_edges()
+    chosen = list(dict.fromkeys(formats))
+    if links > LARGE_EXPORT_LINKS:
+        megabytes = sum(_BYTES_PER_LINK[fmt] for fmt in chosen) * links / 1e6
+        progress.note(
+            f"warning: {links:,} links: the {', '.join(chosen)} files will take about "
+            f"{megabytes:,.0f} MB; --top N or --max-nodes-per-work N make a smaller map"
+        )
+    frames = graph_frames(graph, seed=seed, progress=progress)
+    files: list[Path] = []
+    for fmt in chosen:
+        progress.note(f"writing {fmt} ({graph.number_of_nodes():,} nodes, {links:,} links)")
+        files += _WRITERS[fmt](graph, frames, out, name)
+    about = out / f"{name}_about.txt"
+    listed = [*files, *(Path(p) for p in also_listed)]
+    about.write_text(_about(graph, listed, frames), encoding="utf-8")
+    return [*files, about]
 
 
 def export_network(
@@ -360,25 +663,7 @@ def export_network(
     stem: str | None = None,
     seed: int = 0,
 ) -> list[Path]:
-    """Write ``graph`` in one format; return the files written.
-
-    Parameters
-    ----------
-    graph : networkx.Graph
-        A graph from :func:`copub.build_network`.
-    out_dir : path
-        Created if missing.
-    fmt : {"gexf", "graphml", "vosviewer", "gephi", "pajek"}
-        See the module notes for each format's files and columns.
-    stem : str, optional
-        File name stem; ``<kind>_network`` by default.
-    seed : int
-        Seed of the layout and of the Louvain clusters.
-
-    Returns
-    -------
-    list of Path
-        The files written, the ``_about.txt`` note last.
+    """Write ``graph`` in one format: :func:`export_networks` with one format.
 
     Examples
     --------
@@ -388,18 +673,4 @@ def export_network(
     >>> [p.name for p in export_network(g, tempfile.mkdtemp(), "pajek")]
     ['network.net', 'network_about.txt']
     """
-    if fmt not in _WRITERS:
-        raise UsageError(
-            f"export format must be one of {', '.join(get_args(ExportFormat))}, not {fmt!r}"
-        )
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create the output directory {out}: {exc}") from exc
-    kind = graph.graph.get("kind")
-    name = stem or (f"{kind}_network" if kind else "network")
-    files = _WRITERS[fmt](graph, out, name, seed)
-    about = out / f"{name}_about.txt"
-    about.write_text(_about(graph, files), encoding="utf-8")
-    return [*files, about]
+    return export_networks(graph, out_dir, [fmt], stem=stem, seed=seed)

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from pathlib import Path
 
 from copub.normalize.build import build_tables_frames, deduplicate_raw
 from copub.normalize.reader import read_raw_works
+from copub.normalize.snapshot import expand_inputs
 from copub.normalize.tables import TABLE_NAMES, Tables, load_tables
 from copub.provenance import Provenance
 
-__all__ = ["TABLE_NAMES", "Tables", "load_tables", "read_works"]
+__all__ = ["TABLE_NAMES", "Tables", "expand_inputs", "load_tables", "read_works"]
 
 
 def read_works(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
     provenance: Provenance | None = None,
+    include_xpac: bool = False,
 ) -> Tables:
     """Build the six tables from OpenAlex JSON files.
 
@@ -25,15 +26,23 @@ def read_works(
     ----------
     paths : path or iterable of paths
         OpenAlex list-response pages (``{"meta": …, "results": […]}``) or JSON
-        Lines with one work per line (the snapshot's format); gzip allowed.
+        Lines with one work per line (the snapshot's format); gzip allowed. A
+        folder stands for the works files under it, the snapshot's
+        ``data/works/updated_date=…/part_*.gz`` layout included.
     provenance : Provenance, optional
         Where the files came from; counts are filled in here.
+    include_xpac : bool
+        Keep XPAC works (``is_xpac: true``, the records OpenAlex added from
+        outside its core sources in 2025). The API leaves them out unless asked,
+        so they are dropped by default, and counted (``xpac_dropped``), so
+        counts from a snapshot match the API's.
 
     Returns
     -------
     Tables
         Deduplicated by ``work_id``; ``provenance.counts`` says how many
-        records were read, how many duplicates were removed, how many
+        records were read, how many XPAC works were dropped, how many
+        duplicates were removed, how many
         truncated works a complete record replaced (``truncated_completed``)
         and how many are still truncated (``truncated_works``).
 
@@ -56,15 +65,21 @@ def read_works(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    path_list = [Path(p) for p in paths]
+    path_list = expand_inputs(paths)
     raw, n_files = read_raw_works(path_list)
+    n_records = raw.height
+    xpac = raw["is_xpac"].fill_null(False)
+    n_xpac = 0 if include_xpac else raw.filter(xpac)["id"].n_unique()
+    if not include_xpac:
+        raw = raw.filter(~xpac)
     unique, n_duplicates, n_completed = deduplicate_raw(raw)
     frames = build_tables_frames(unique)
     base = provenance or Provenance(source="import")
     counts = {
         **base.counts,
         "files": n_files,
-        "records": raw.height,
+        "records": n_records,
+        "xpac_dropped": n_xpac,
         "duplicates_removed": n_duplicates,
         "truncated_completed": n_completed,
         "works": frames["works"].height,

@@ -1,9 +1,21 @@
 """Raw OpenAlex JSON (list pages or JSON Lines, gzip allowed) to polars frames.
 
-The fast path hands each file to polars' native JSON reader with the narrow
-:data:`~copub.normalize.schemas.RAW_WORK` schema, so fields copub does not use
-are never turned into Python objects. Only when that fails does a slow pass
-with orjson look for the first bad record, to name it in the error.
+Each file goes to the JSON engine that reads its shape fastest, always with
+the narrow :data:`~copub.normalize.schemas.RAW_WORK` schema, so fields copub
+does not use are never materialised:
+
+- **JSON Lines** (the snapshot's format, usually gzip): DuckDB's
+  ``read_json`` with that schema as its ``columns``, handed to polars through
+  Arrow without a copy. DuckDB parses and projects line by line in native
+  code (measured about 3x faster than polars on gzip JSON Lines of
+  full-schema works; see the benchmarks).
+- **List pages** (one JSON document each): polars' JSON reader, which reads a
+  single large document far faster than DuckDB does.
+
+Both give the same frame (the tests compare them on every real page). Only
+when an engine fails does a slow pass with orjson look for the first bad
+record, to name it in the error: an engine's own message never reaches the
+user.
 """
 
 from __future__ import annotations
@@ -17,8 +29,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
+import duckdb
 import orjson
 import polars as pl
+from polars._typing import PolarsDataType
 
 from copub.errors import DataError
 from copub.normalize.schemas import RAW_WORK
@@ -55,12 +69,6 @@ def _kind_of(raw: bytes) -> FileKind:
     return "lines"
 
 
-def _lines_as_page(raw: bytes) -> bytes:
-    # JSON Lines cannot hold a raw newline inside a record, so splitting is safe.
-    records = [line for line in raw.split(b"\n") if line.strip()]
-    return b'{"results":[' + b",".join(records) + b"]}"
-
-
 def _locate_problem(path: Path, raw: bytes, kind: FileKind) -> str:
     """Find the first record polars could not read, for the error message."""
     if kind == "page":
@@ -93,17 +101,86 @@ def _locate_problem(path: Path, raw: bytes, kind: FileKind) -> str:
     return "polars could not read it, and no single record is at fault"
 
 
-def _read_file(path: Path) -> pl.DataFrame:
-    raw = _read_bytes(path)
-    if not raw.strip():
-        return pl.DataFrame(schema=RAW_WORK).with_columns(_record=pl.lit(0, pl.UInt32))
-    kind = _kind_of(raw)
+def _duckdb_type(dtype: PolarsDataType) -> str:
+    """The DuckDB type of a polars type of the raw schema."""
+    if isinstance(dtype, pl.List):
+        return f"{_duckdb_type(dtype.inner)}[]"
+    if isinstance(dtype, pl.Struct):
+        fields = ", ".join(f'"{f.name}" {_duckdb_type(f.dtype)}' for f in dtype.fields)
+        return f"STRUCT({fields})"
+    names: dict[object, str] = {
+        pl.String: "VARCHAR",
+        pl.Boolean: "BOOLEAN",
+        pl.Int8: "TINYINT",
+        pl.Int16: "SMALLINT",
+        pl.Int32: "INTEGER",
+        pl.Int64: "BIGINT",
+        pl.Float32: "FLOAT",
+        pl.Float64: "DOUBLE",
+    }
+    return names[dtype.base_type()]
+
+
+#: RAW_WORK as DuckDB ``columns``: derived, so a field added to the schema is read by both engines.
+_DUCKDB_COLUMNS = {name: _duckdb_type(dtype) for name, dtype in RAW_WORK.items()}
+
+
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
+
+
+def _read_lines_duckdb(path: Path) -> pl.DataFrame:
+    """A JSON Lines file through DuckDB (raises ``duckdb.Error`` on a bad record)."""
+    with duckdb.connect() as connection:
+        # DuckDB would draw its own progress bar on the user's terminal.
+        connection.execute("SET enable_progress_bar = false")
+        relation = connection.read_json(
+            str(path),
+            columns=_DUCKDB_COLUMNS,
+            format="newline_delimited",
+            compression="gzip" if _is_gzip(path) else "none",
+            maximum_object_size=1 << 30,
+        )
+        frame = pl.from_arrow(relation.to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame.cast(RAW_WORK)  # type: ignore[arg-type]
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of the file, decompressed: enough to tell its shape."""
     try:
-        # polars reads one JSON document faster than the same records as JSON
-        # Lines (measured on lean and full-schema works), so lines are wrapped
-        # into a list response first.
-        document = raw if kind == "page" else _lines_as_page(raw)
-        page = pl.read_json(io.BytesIO(document), schema=_PAGE_SCHEMA)
+        with path.open("rb") as handle:
+            magic = handle.read(2)
+        opener = gzip.open if magic == b"\x1f\x8b" else open
+        with opener(path, "rb") as stream:
+            return bytes(stream.read(4096))
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc}") from exc
+    except (EOFError, gzip.BadGzipFile) as exc:
+        raise DataError(f"{path}: broken gzip stream: {exc}") from exc
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=RAW_WORK).with_columns(_record=pl.lit(0, pl.UInt32))
+
+
+def _read_file(path: Path) -> pl.DataFrame:
+    head = _head(path)
+    if not head.strip() and not _read_bytes(path).strip():
+        return _empty()
+    if _kind_of(head) == "lines":
+        try:
+            works = _read_lines_duckdb(path)
+        except (duckdb.Error, pl.exceptions.PolarsError):
+            # Only now is the whole file read again, to name the first bad line.
+            problem = _locate_problem(path, _read_bytes(path), "lines")
+            raise DataError(f"{path}: {problem}") from None
+        return works.with_row_index("_record", offset=1)
+    raw = _read_bytes(path)
+    kind: FileKind = "page"
+    try:
+        page = pl.read_json(io.BytesIO(raw), schema=_PAGE_SCHEMA)
         if page.height != 1 or page["results"].null_count():
             raise DataError(f"{path}: an OpenAlex list response needs a 'results' list")
         if page["results"].list.len()[0] == 0:

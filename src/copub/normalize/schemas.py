@@ -142,6 +142,7 @@ RAW_WORK: Final = pl.Schema(
         "is_paratext": pl.Boolean(),
         "is_authors_truncated": pl.Boolean(),
         "updated_date": pl.String(),
+        "is_xpac": pl.Boolean(),
         "primary_location": pl.Struct(
             {
                 "source": pl.Struct(
