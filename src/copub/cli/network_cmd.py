@@ -23,6 +23,7 @@ from copub.networks import (
     plot_partner_network,
 )
 from copub.networks.build import top_nodes
+from copub.networks.export import write_about
 from copub.networks.normalize import Normalization
 from copub.progress import Progress
 
@@ -155,6 +156,9 @@ def run(args: argparse.Namespace) -> int:
             written += plot_partner_network(graph, stem, seed=args.layout_seed)
         else:
             progress.note("--plot draws country and institution networks only; skipped")
+    # One note for the directory, listing every file written (all formats, pictures).
+    if written:
+        written.append(write_about(graph, args.out, written))
     for path in dict.fromkeys(written):
         print(path)
     return 0

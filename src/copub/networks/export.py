@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -46,7 +47,7 @@ from copub.errors import UsageError
 from copub.networks.layout import layout_positions
 from copub.networks.metrics import communities
 
-__all__ = ["ExportFormat", "export_network", "vosviewer_text"]
+__all__ = ["ExportFormat", "export_network", "vosviewer_text", "write_about"]
 
 ExportFormat = Literal["gexf", "graphml", "vosviewer", "gephi", "pajek"]
 _MAX_CLUSTER = 1000
@@ -100,14 +101,18 @@ def _flat_copy(graph: nx.Graph, positions: dict[str, tuple[float, float]]) -> nx
     return flat
 
 
+_SYNTHETIC = "SYNTHETIC sample data (not real publications)"
+
+
+def _synthetic(graph: nx.Graph) -> bool:
+    return bool(graph.graph.get("synthetic"))
+
+
 def _about(graph: nx.Graph, files: list[Path]) -> str:
     g = graph.graph
-    origin = (
-        "SYNTHETIC sample data (not real publications)"
-        if g.get("synthetic")
-        else "tables built from OpenAlex records"
-    )
+    origin = _SYNTHETIC if g.get("synthetic") else "tables built from OpenAlex records"
     lines = [
+        *([_SYNTHETIC.upper()] if g.get("synthetic") else []),
         f"{g.get('name', 'co-authorship network')}",
         f"data: {origin}",
         f"kind: {g.get('kind', '?')}; institution: {g.get('institution', '?')}; "
@@ -123,7 +128,7 @@ def _about(graph: nx.Graph, files: list[Path]) -> str:
         f"works in universe: {g.get('works_in_universe', '?')}; "
         f"in network: {g.get('works_in_network', '?')}",
         f"nodes: {graph.number_of_nodes()}; edges: {graph.number_of_edges()}",
-        "files: " + ", ".join(p.name for p in files),
+        "files: " + ", ".join(dict.fromkeys(p.name for p in files)),
     ]
     return "\n".join(lines) + "\n"
 
@@ -152,7 +157,8 @@ def _vos_items(
                 "number": number,
                 "id": node,
                 "label": str(data.get("label") or node),
-                "description": _description(node, data),
+                "description": ("SYNTHETIC | " if _synthetic(graph) else "")
+                + _description(node, data),
                 "url": f"{_OPENALEX}{node}" if kind in ("institution", "author") else "",
                 "x": positions[node][0],
                 "y": positions[node][1],
@@ -284,6 +290,9 @@ def _write_gephi(graph: nx.Graph, out: Path, stem: str, seed: int) -> list[Path]
             }
         )
     )
+    if _synthetic(graph):
+        mark = pl.lit(_SYNTHETIC).alias("synthetic")
+        nodes_frame, edges_frame = nodes_frame.with_columns(mark), edges_frame.with_columns(mark)
     nodes_frame.write_csv(nodes_path)
     edges_frame.write_csv(edges_path)
     return [nodes_path, edges_path]
@@ -307,7 +316,8 @@ def _write_pajek(graph: nx.Graph, out: Path, stem: str, seed: int) -> list[Path]
     for node in nodes:
         if seen[labels[node]] > 1:
             labels[node] = f"{labels[node]} ({node})"
-    lines = [f"*Vertices {len(nodes)}"]
+    lines = [f"*Network {_pajek_label(_SYNTHETIC)}"] if _synthetic(graph) else []
+    lines.append(f"*Vertices {len(nodes)}")
     for node in nodes:
         x, y = positions[node]
         lines.append(
@@ -333,6 +343,11 @@ def _write_gexf(graph: nx.Graph, out: Path, stem: str, seed: int) -> list[Path]:
         }
     path = out / f"{stem}.gexf"
     nx.write_gexf(flat, path)
+    if _synthetic(graph):
+        # GEXF's <meta> has a <description>: the place every Gephi user sees first.
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("</creator>", f"</creator>\n    <description>{_SYNTHETIC}</description>", 1)
+        path.write_text(text, encoding="utf-8")
     return [path]
 
 
@@ -400,6 +415,34 @@ def export_network(
     kind = graph.graph.get("kind")
     name = stem or (f"{kind}_network" if kind else "network")
     files = _WRITERS[fmt](graph, out, name, seed)
-    about = out / f"{name}_about.txt"
-    about.write_text(_about(graph, files), encoding="utf-8")
-    return [*files, about]
+    return [*files, write_about(graph, out, files, stem=name)]
+
+
+def write_about(
+    graph: nx.Graph, out_dir: str | os.PathLike[str], files: list[Path], *, stem: str | None = None
+) -> Path:
+    """Write ``<stem>_about.txt``: the data's origin, the options and ``files``.
+
+    :func:`export_network` writes it for its own files; a caller that writes
+    several formats (and pictures) into one directory calls it once more with
+    every file, so the note lists them all.
+
+    Examples
+    --------
+    >>> import tempfile, networkx as nx
+    >>> g = nx.Graph(kind="country", synthetic=True)
+    >>> g.add_edge("NO", "SE", weight=2)
+    >>> out = tempfile.mkdtemp()
+    >>> files = export_network(g, out, "gexf") + export_network(g, out, "pajek")
+    >>> about = write_about(g, out, files).read_text()
+    >>> "country_network.gexf" in about and "country_network.net" in about
+    True
+    >>> about.splitlines()[0]
+    'SYNTHETIC SAMPLE DATA (NOT REAL PUBLICATIONS)'
+    """
+    kind = graph.graph.get("kind")
+    name = stem or (f"{kind}_network" if kind else "network")
+    about = Path(out_dir) / f"{name}_about.txt"
+    listed = [p for p in files if p != about]
+    about.write_text(_about(graph, listed), encoding="utf-8")
+    return about

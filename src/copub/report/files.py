@@ -3,10 +3,14 @@
 Layout of the directory::
 
     report.html          the self-contained report (figures inline)
+    report.xlsx          every table as a sheet, a provenance sheet first
     provenance.json      the provenance block of every output
-    tables/NAME.csv      one '#' provenance line, then the table
+    tables/NAME.csv      plain RFC 4180 CSV, one header row (+ a ``synthetic``
+                         column on every row when the data is synthetic)
     tables/NAME.parquet  the table; provenance in the file's key-value metadata
-    figures/NAME.png     and NAME.svg; the sample's figures say so on their face
+    tables/README.txt    the sidecar: provenance and each table's columns
+    figures/NAME.png     and NAME.svg; every figure carries its source footer,
+                         and the sample's say SYNTHETIC on their face
 
 Every file states where its numbers came from, and that the sample is synthetic.
 """
@@ -25,11 +29,19 @@ from matplotlib.figure import Figure
 from copub.networks.plot import plot_country_network, plot_top_partners
 from copub.progress import Progress
 from copub.report.data import ReportData
-from copub.report.formats import comment_line
+from copub.report.formats import csv_frame, write_csv_text
+from copub.report.workbook import write_workbook
 from copub.report.html import render_html
 from copub.report.plots import FigureFile, trend_figures
 
-__all__ = ["FigureFile", "WrittenReport", "write_figures", "write_report", "write_tables"]
+__all__ = [
+    "FigureFile",
+    "WrittenReport",
+    "tables_readme",
+    "write_figures",
+    "write_report",
+    "write_tables",
+]
 
 _DPI = 144
 
@@ -46,7 +58,13 @@ class WrittenReport:
     def paths(self) -> list[Path]:
         """Every file written."""
         figures = [p for f in self.figures for p in (f.png, f.svg)]
-        return [self.html, self.out_dir / "provenance.json", *self.tables, *figures]
+        return [
+            self.html,
+            self.out_dir / "report.xlsx",
+            self.out_dir / "provenance.json",
+            *self.tables,
+            *figures,
+        ]
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -66,19 +84,38 @@ def write_tables(data: ReportData, out_dir: Path) -> list[Path]:
     written = []
     for name, frame in data.tables().items():
         csv_path = folder / f"{name}.csv"
-        flat = frame.with_columns(
-            pl.col(c).list.join(";") for c, dtype in frame.schema.items() if dtype == pl.List
-        )
-        _atomic_write(
-            csv_path,
-            comment_line(data, name.replace("_", " ")) + "\n" + flat.write_csv(),
-        )
+        _atomic_write(csv_path, write_csv_text(csv_frame(frame, synthetic=data.synthetic)))
         parquet_path = folder / f"{name}.parquet"
         tmp = parquet_path.with_name(f".{parquet_path.name}.tmp")
         frame.write_parquet(tmp, metadata=metadata)
         os.replace(tmp, parquet_path)
         written += [csv_path, parquet_path]
+    readme = folder / "README.txt"
+    _atomic_write(readme, tables_readme(data))
+    written.append(readme)
     return written
+
+
+def tables_readme(data: ReportData) -> str:
+    """The sidecar of ``tables/``: where the numbers came from and each file's columns."""
+    lines = []
+    if data.synthetic:
+        lines += ["SYNTHETIC SAMPLE DATA: not real publications.", ""]
+    lines += [
+        f"copub report tables: {data.institution_name} ({data.options.institution})",
+        f"Source: {data.provenance.describe()}",
+        "",
+        "Each NAME.csv is plain CSV (RFC 4180, comma, one header row, UTF-8); lists are",
+        "joined with ';'. NAME.parquet holds the same table, with the provenance in its",
+        "key-value metadata. ../provenance.json has the full provenance block.",
+    ]
+    if data.synthetic:
+        lines.append("Every CSV ends with a 'synthetic' column that says so on every row.")
+    lines.append("")
+    for name, frame in data.tables().items():
+        columns = csv_frame(frame, synthetic=data.synthetic).columns
+        lines.append(f"{name}.csv ({frame.height} rows): " + ", ".join(columns))
+    return "\n".join(lines) + "\n"
 
 
 def _save(figure: Figure, base: Path, data: ReportData, title: str) -> tuple[Path, Path]:
@@ -185,6 +222,8 @@ def write_report(
         out / "provenance.json",
         json.dumps(data.header(), indent=2, ensure_ascii=False) + "\n",
     )
+    progress.note(f"writing the workbook {out / 'report.xlsx'}")
+    write_workbook(data, out / "report.xlsx")
     html = out / "report.html"
     _atomic_write(html, render_html(data, figures))
     progress.note(f"report written: {html}")
