@@ -97,7 +97,16 @@ def test_provenance_json(out: Path) -> None:
 def test_html_sections_in_order(page: str) -> None:
     ids = re.findall(r'<section id="([a-z]+)">', page)
     assert ids == [key for key, _ in SECTIONS]
-    assert ids == ["goals", "figures", "partners", "quality", "definitions", "provenance"]
+    assert ids == [
+        "goals",
+        "scope",
+        "yearly",
+        "figures",
+        "partners",
+        "quality",
+        "definitions",
+        "provenance",
+    ]
 
 
 def test_html_is_self_contained_and_needs_no_javascript(page: str) -> None:
@@ -125,7 +134,7 @@ def test_html_says_synthetic_and_states_provenance(page: str) -> None:
 
 
 def test_html_goals_figures_partners_quality_definitions(page: str) -> None:
-    goals = page[page.index('<section id="goals">') : page.index('<section id="figures">')]
+    goals = page[page.index('<section id="goals">') : page.index('<section id="scope">')]
     expected = (
         "Increase the share of research co-published with international co-authors",
         "Nordic Five Tech",
