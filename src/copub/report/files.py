@@ -32,7 +32,7 @@ from copub.report.data import ReportData
 from copub.report.formats import csv_frame, write_csv_text
 from copub.report.workbook import write_workbook
 from copub.report.html import render_html
-from copub.report.plots import FigureFile, trend_figures
+from copub.report.plots import FigureFile, figure_footer, trend_figures
 
 __all__ = [
     "FigureFile",
@@ -149,13 +149,20 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
         written.append(FigureFile(trend.name, trend.title, trend.caption, png, svg))
     synthetic = " (SYNTHETIC sample data)" if data.synthetic else ""
     if data.network is not None and data.network.number_of_nodes():
-        paths = plot_country_network(data.network, folder / "partner_network", top=40)
+        paths = plot_country_network(
+            data.network, folder / "partner_network", top=25, footer=figure_footer(data)
+        )
         written.append(
             FigureFile(
                 "partner_network",
-                "Country co-authorship network",
-                "The 40 countries with most co-publications and the links between them. "
-                "Node size: works; colour: partner group; line width: co-publications.",
+                "Partner map",
+                "The institution's country in the middle, its 25 partner countries with most "
+                "co-publications and every priority and development-partner country with a "
+                "shared work, each labelled. Grey spokes: co-publications with the home country "
+                "(width: works); node size: works; colour: partner group (colour-blind-safe "
+                "palette). Partners are placed by association strength, c_ij / (c_i·c_j), as "
+                "VOSviewer does, so neighbours co-publish more than their sizes predict; dotted: "
+                "each partner's two strongest such links.",
                 *_png_svg(paths),
             )
         )
@@ -165,6 +172,8 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
             folder / "top_partners",
             top=10,
             title=f"Top 10 partner countries: co-publications per year{synthetic}",
+            synthetic=data.synthetic,
+            footer=figure_footer(data),
         )
         written.append(
             FigureFile(
