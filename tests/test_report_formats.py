@@ -114,7 +114,7 @@ def test_markdown_has_a_table_per_indicator(
     assert headings[0] == "Works per year"
     assert any("`intl_share`" in h for h in headings)
     assert any("`priority_share_US`" in h for h in headings)
-    assert headings[-2:] == ["Development goals", "Data quality"]
+    assert headings[-3:] == ["Development goals", "Not measured in this report", "Data quality"]
     # Every yearly column appears in some table header.
     header_cells = {
         cell.strip()

@@ -114,14 +114,11 @@ def unavailable_reason(
     'unavailable: no channel register given (--register FILE)'
     >>> unavailable_reason("level2", register_available=True, years=[2018, 2019],
     ...                    baseline=(2018, 2021), plan=(2022, 2025))
-    'unavailable: no year of the plan period 2022-2025 in the report (--years)'
+    'unavailable: no year of the plan period 2022-2025 in --years'
     """
     if indicator in ("level2", "channel_unmatched") and not register_available:
         return "unavailable: no channel register given (--register FILE)"
     for name, period in (("plan period", plan), ("baseline", baseline)):
         if not _covered(years, period):
-            return (
-                f"unavailable: no year of the {name} {period[0]}-{period[1]} in the report "
-                "(--years)"
-            )
+            return f"unavailable: no year of the {name} {period[0]}-{period[1]} in --years"
     return "unavailable: no works to compare in this selection"

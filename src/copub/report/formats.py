@@ -21,6 +21,7 @@ import polars as pl
 from copub.indicators.definitions import share_column, share_columns
 from copub.indicators.trends import share_names
 from copub.report.data import ReportData
+from copub.report.scope import UNMEASURED_GOALS
 
 __all__ = [
     "SYNTHETIC_COLUMN",
@@ -199,6 +200,13 @@ def render_markdown(data: ReportData) -> str:
     out += [markdown_table(data.comparison), ""]
     out += ["## Development goals", ""]
     out += [markdown_table(data.goals.drop("goal_text")), ""]
+    out += [
+        "`meaningful`: a significant change (p < 0.05) at least `min_change` in size "
+        "(a share difference; 0.01 = one percentage point).",
+        "",
+    ]
+    out += ["## Not measured in this report", ""]
+    out += [f"- {goal}: needs {source}." for goal, source in UNMEASURED_GOALS] + [""]
     out += ["## Data quality", ""]
     out += [markdown_table(data.quality), ""]
     for note in data.notes:

@@ -153,16 +153,22 @@ _SCHEMA = {
 def is_meaningful(status: str, difference: float | None, min_change: float) -> bool | None:
     """A significant change at least ``min_change`` in size; None when unavailable.
 
+    The size is compared at the precision the report shows (0.1 percentage
+    point), so a change printed as "+1.0 pp" is never called smaller than 1.0 pp.
+
     Examples
     --------
     >>> is_meaningful("up", 0.003, 0.01), is_meaningful("up", 0.02, 0.01)
     (False, True)
+    >>> is_meaningful("up", 0.00996, 0.01), is_meaningful("up", 0.0094, 0.01)
+    (True, False)
     >>> is_meaningful("flat", 0.02, 0.01), is_meaningful("unavailable", None, 0.01)
     (False, None)
     """
     if status == "unavailable" or difference is None or difference != difference:
         return None
-    return status in ("up", "down") and abs(difference) >= min_change
+    shown = round(abs(difference) * 1000)  # in tenths of a percentage point
+    return status in ("up", "down") and shown >= round(min_change * 1000)
 
 
 def goal_summary(
