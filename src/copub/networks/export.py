@@ -92,6 +92,8 @@ def _flat_copy(graph: nx.Graph, positions: dict[str, tuple[float, float]]) -> nx
     """A copy whose attributes GEXF and GraphML writers accept (scalars only, no None)."""
     flat = nx.Graph()
     flat.graph.update({k: _scalar(v) for k, v in graph.graph.items()})
+    if _synthetic(graph):
+        flat.graph["warning"] = _SYNTHETIC
     for node, data in graph.nodes(data=True):
         attrs = {k: _scalar(v) for k, v in data.items()}
         attrs["x"], attrs["y"] = positions[node]

@@ -101,7 +101,14 @@ def _stamp(figure: Figure, *, synthetic: bool, footer: str | None) -> None:
         figure.text(0.01, 0.005, footer, fontsize=7, color="#666666", ha="left", va="bottom")
 
 
-def _save(figure: Figure, path: str | Path, formats: Sequence[str]) -> list[Path]:
+def _save(
+    figure: Figure,
+    path: str | Path,
+    formats: Sequence[str],
+    *,
+    synthetic: bool = False,
+    footer: str | None = None,
+) -> list[Path]:
     unknown = [f for f in formats if f not in _FORMATS]
     if unknown or not formats:
         raise UsageError(f"picture formats must be among {', '.join(_FORMATS)}, not {unknown}")
@@ -109,9 +116,13 @@ def _save(figure: Figure, path: str | Path, formats: Sequence[str]) -> list[Path
     base = target.with_suffix("") if target.suffix.lower() in (".png", ".svg") else target
     base.parent.mkdir(parents=True, exist_ok=True)
     written = []
+    description = " ".join(
+        part for part in (_SYNTHETIC + "." if synthetic else "", footer or "") if part
+    )
     for fmt in formats:
         out = base.with_name(f"{base.name}.{fmt}")
-        figure.savefig(out, format=fmt, dpi=150, bbox_inches="tight")
+        metadata = {"Description": description} if description else None
+        figure.savefig(out, format=fmt, dpi=150, bbox_inches="tight", metadata=metadata)
         written.append(out)
     return written
 
@@ -434,7 +445,9 @@ def plot_country_network(
         graph, _title(graph, "Partner map: co-authorship between countries"),
         top=top, seed=seed, footer=footer,
     )  # fmt: skip
-    return _save(figure, path, formats)
+    return _save(
+        figure, path, formats, synthetic=bool(graph.graph.get("synthetic")), footer=footer
+    )
 
 
 def plot_partner_network(
@@ -457,7 +470,9 @@ def plot_partner_network(
     title = _title(graph, f"Top {shown} partner institutions")
     figure = _draw(sub, title, seed=seed, labels=labels)
     _stamp(figure, synthetic=bool(graph.graph.get("synthetic")), footer=footer)
-    return _save(figure, path, formats)
+    return _save(
+        figure, path, formats, synthetic=bool(graph.graph.get("synthetic")), footer=footer
+    )
 
 
 def plot_top_partners(
@@ -523,4 +538,4 @@ def plot_top_partners(
     ax.grid(alpha=0.3)
     if partner_table.height:
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return _save(figure, path, formats)
+    return _save(figure, path, formats, synthetic=synthetic, footer=footer)
