@@ -81,7 +81,9 @@ def test_a_register_that_matches_few_works_warns(
     register.write_text("issn,year,level\n0028-0836,2020,2\n", encoding="utf-8")
     run = run_report(capsys, "--bootstrap", "0", "--register", str(register))
     assert run.code == 0
-    assert re.search(r"warning: \d+\.\d% of works have a channel that is not in the register", run.err)
+    assert re.search(
+        r"warning: \d+\.\d% of works have a channel that is not in the register", run.err
+    )
     assert "Note: " in run.out and "not in the register" in run.out
     good = run_report(capsys, "--bootstrap", "0", "--register", str(sample_register()))
     assert "not in the register" not in good.err

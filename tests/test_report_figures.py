@@ -11,8 +11,8 @@ from matplotlib.collections import PolyCollection
 
 from copub.networks import build_network
 from copub.networks.plot import (
-    OKABE_ITO,
     _CATEGORIES,
+    OKABE_ITO,
     _draw_map,
     association_strength,
     map_nodes,

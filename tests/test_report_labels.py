@@ -69,7 +69,9 @@ def _outputs(
         out, err = _run(["partners", *source, "--format", fmt])
         streams[f"partners {fmt} stdout"], streams[f"partners {fmt} stderr"] = out, err
     network = base / "network"
-    formats = [x for f in ("gexf", "graphml", "vosviewer", "gephi", "pajek") for x in ("--format", f)]
+    formats = [
+        x for f in ("gexf", "graphml", "vosviewer", "gephi", "pajek") for x in ("--format", f)
+    ]
     out, err = _run(
         ["network", *source, "--kind", "country", *formats, "--plot", "--out", str(network)]
     )
@@ -82,7 +84,9 @@ def imported_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
     """`sample --out D`, then `import D/pages/*.json --data-dir X`: (D, X)."""
     base = tmp_path_factory.mktemp("imported-sample")
     sample_dir, data_dir = base / "sample", base / "data"
-    assert main(["sample", "--out", str(sample_dir), "--seed", str(SEED), "--scale", str(SCALE)]) == 0
+    assert (
+        main(["sample", "--out", str(sample_dir), "--seed", str(SEED), "--scale", str(SCALE)]) == 0
+    )
     pages = sorted(str(p) for p in (sample_dir / "pages").glob("*.json"))
     assert pages and main(["import", *pages, "--data-dir", str(data_dir)]) == 0
     return sample_dir, data_dir
@@ -107,9 +111,7 @@ def real_outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
     base = tmp_path_factory.mktemp("real-out")
     assert main(["import", *pages, "--data-dir", str(base / "data")]) == 0
     # The institution with most works in the five real pages (6 works, every year it has).
-    return _outputs(
-        base / "data", base, ["--institution", "I94402716", "--types", "all"]
-    )
+    return _outputs(base / "data", base, ["--institution", "I94402716", "--types", "all"])
 
 
 def _file_text(path: Path) -> str:
@@ -128,13 +130,15 @@ def _file_text(path: Path) -> str:
 
 
 def _files(outputs: Outputs) -> list[Path]:
-    return sorted(p for root in (outputs.report, outputs.network) for p in root.rglob("*") if p.is_file())
+    return sorted(
+        p for root in (outputs.report, outputs.network) for p in root.rglob("*") if p.is_file()
+    )
 
 
 def test_import_of_the_sample_is_marked_synthetic(imported_sample: tuple[Path, Path]) -> None:
     import copub
 
-    sample_dir, data_dir = imported_sample
+    _, data_dir = imported_sample
     tables = copub.load_tables(data_dir)
     assert tables.provenance.synthetic is True and tables.provenance.source == "import"
     assert tables.provenance.counts["synthetic_works"] == tables.works.height > 0

@@ -130,8 +130,11 @@ def terminal_table(table: pl.DataFrame, kind: str) -> str:
     >>> table = pl.DataFrame({"rank": [1], "partner_id": ["US"], "label": ["United States"],
     ...     "groups": [["priority"]], "works": [120], "share": [0.1], "baseline_share": [0.09],
     ...     "plan_share": [0.11], "share_change": [0.02], "p_value": [0.004]})
-    >>> print(terminal_table(table, "country").splitlines()[2])
-      1 United States (US)             priority              120  10.0%   9.0%  11.0%  +2.0 pp  0.004
+    >>> line = terminal_table(table, "country").splitlines()[2]
+    >>> line.split()[:5], len(line) <= WIDTH
+    (['1', 'United', 'States', '(US)', 'priority'], True)
+    >>> line.split()[5:]
+    ['120', '10.0%', '9.0%', '11.0%', '+2.0', 'pp', '0.004']
     """
     name = "Institution" if kind == "institution" else "Country"
     header = (

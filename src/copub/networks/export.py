@@ -348,7 +348,8 @@ def _write_gexf(graph: nx.Graph, out: Path, stem: str, seed: int) -> list[Path]:
     if _synthetic(graph):
         # GEXF's <meta> has a <description>: the place every Gephi user sees first.
         text = path.read_text(encoding="utf-8")
-        text = text.replace("</creator>", f"</creator>\n    <description>{_SYNTHETIC}</description>", 1)
+        note = f"</creator>\n    <description>{_SYNTHETIC}</description>"
+        text = text.replace("</creator>", note, 1)
         path.write_text(text, encoding="utf-8")
     return [path]
 

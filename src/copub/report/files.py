@@ -23,16 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
-import polars as pl
 from matplotlib.figure import Figure
 
 from copub.networks.plot import plot_country_network, plot_top_partners
 from copub.progress import Progress
 from copub.report.data import ReportData
 from copub.report.formats import csv_frame, write_csv_text
-from copub.report.workbook import write_workbook
 from copub.report.html import render_html
 from copub.report.plots import FigureFile, figure_footer, trend_figures
+from copub.report.workbook import write_workbook
 
 __all__ = [
     "FigureFile",

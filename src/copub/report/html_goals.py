@@ -218,6 +218,6 @@ def goals_section(data: ReportData) -> str:
         + _goal_table(data)
         + "<p class=note>Change and interval in percentage points (pp); the interval is "
         "Newcombe's 95% interval for the difference. p: two-proportion z-test of plan against "
-        "baseline. Matters: a significant change at least the goal's smallest change that matters. Trend p: "
-        "Cochran–Armitage test for a linear trend over every complete year.</p>"
+        "baseline. Matters: a significant change at least the goal's smallest change that "
+        "matters. Trend p: Cochran–Armitage test for a linear trend over every complete year.</p>"
     )

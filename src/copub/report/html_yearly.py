@@ -44,9 +44,7 @@ def _cell(row: dict[str, object], column: str) -> str:
     low, high = row.get(f"{column}_low"), row.get(f"{column}_high")
     interval = ""
     if not (fmt.is_missing(low) or fmt.is_missing(high)):
-        interval = (
-            f"<span class=ci>{100 * float(low):.1f}–{100 * float(high):.1f}</span>"  # type: ignore[arg-type]
-        )
+        interval = f"<span class=ci>{100 * float(low):.1f}–{100 * float(high):.1f}</span>"  # type: ignore[arg-type]
     return f"{esc(fmt.percent(value))}{interval}"  # type: ignore[arg-type]
 
 

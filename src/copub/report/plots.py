@@ -27,8 +27,8 @@ from copub.report.data import ReportData
 __all__ = [
     "PALETTE",
     "FigureFile",
-    "figure_footer",
     "TrendFigure",
+    "figure_footer",
     "group_shares_figure",
     "international_figure",
     "level2_figure",

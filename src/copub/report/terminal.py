@@ -16,8 +16,8 @@ import polars as pl
 from copub.indicators.definitions import share_column
 from copub.indicators.presets import PRESETS
 from copub.report import fmt
-from copub.report.data import ReportData
 from copub.report.checks import unavailable_reason
+from copub.report.data import ReportData
 from copub.report.goals import DEFAULT_MIN_CHANGE, SHORT_LABELS, SIGNIFICANCE
 from copub.report.quality import quality_line
 from copub.report.scope import scope_text
