@@ -61,6 +61,9 @@ tr.group th { background: #fff; text-align: left; font-weight: 600; color: var(-
   font-variant-numeric: tabular-nums; }
 .card .d { font-size: .86rem; }
 .card.mixed { border-left-color: #e69f00; }
+.cards { align-items: start; }
+ul.inds .d { display: inline-block; }
+ul.inds .st { display: inline-block; margin-right: 4px; }
 ul.inds { list-style: none; margin: 6px 0 0; padding: 0; }
 ul.inds li { margin: 0 0 6px; font-size: .86rem; line-height: 1.35; }
 ul.inds .n { display: block; font-weight: 600; }
