@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+
+
+def _isolate(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COPUB_DATA_DIR", str(base / "copub-data"))
+    monkeypatch.setenv("COPUB_CACHE_DIR", str(base / "copub-cache"))
+    monkeypatch.delenv("COPUB_OPENALEX_URL", raising=False)
+    monkeypatch.delenv("COPUB_REGISTER", raising=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_session_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep every fixture away from the user's data and cache directories.
+
+    Session-scoped, so it is in place before any module- or class-scoped
+    fixture runs (those would otherwise write into ``~/.cache/copub``).
+    """
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _isolate(tmp_path_factory.getbasetemp(), monkeypatch)
+        yield
 
 
 @pytest.fixture(autouse=True)
 def _isolated_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Keep tests away from the user's data and cache directories.
+    """The same directories again for each test, undoing what a test changed.
 
     The sample cache is shared across the session so the synthetic world is
     generated once per seed and scale.
     """
-    base = tmp_path_factory.getbasetemp()
-    monkeypatch.setenv("COPUB_DATA_DIR", str(base / "copub-data"))
-    monkeypatch.setenv("COPUB_CACHE_DIR", str(base / "copub-cache"))
-    monkeypatch.delenv("COPUB_OPENALEX_URL", raising=False)
-    monkeypatch.delenv("COPUB_REGISTER", raising=False)
+    _isolate(tmp_path_factory.getbasetemp(), monkeypatch)

@@ -248,3 +248,46 @@ def visit(browser: Browser, url: str) -> PageVisit:
         headings=headings,
         screenshot=base64.b64decode(shot["data"]),
     )
+
+
+def print_to_pdf(browser: Browser, url: str) -> bytes:
+    """Open ``url`` in a new tab and print it to PDF (A4, print stylesheet, backgrounds)."""
+    import base64
+
+    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+        "sessionId"
+    ]
+    browser.send("Page.enable", session=session)
+    browser.events.clear()
+    browser.send("Page.navigate", {"url": url}, session=session)
+    browser.wait_for_event("Page.loadEventFired")
+    browser.drain(0.3)
+    pdf = browser.send(
+        "Page.printToPDF",
+        {
+            "paperWidth": 8.27,
+            "paperHeight": 11.69,
+            "printBackground": True,
+            "preferCSSPageSize": True,
+        },
+        session=session,
+        timeout=120,
+    )
+    return base64.b64decode(pdf["data"])
+
+
+def evaluate(browser: Browser, url: str, expression: str) -> Any:
+    """Open ``url`` in a new tab and return the value of a JavaScript ``expression``."""
+    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+        "sessionId"
+    ]
+    browser.send("Page.enable", session=session)
+    browser.events.clear()
+    browser.send("Page.navigate", {"url": url}, session=session)
+    browser.wait_for_event("Page.loadEventFired")
+    result = browser.send(
+        "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session
+    )
+    return result["result"].get("value")

@@ -89,7 +89,10 @@ def test_partners_command(data_dir: Path, capsys: pytest.CaptureFixture[str]) ->
     assert table["partner_id"].to_list()[:2] == ["US", "SE"]
     assert "works_2019" in table.columns
     assert main([*base, "--kind", "institution", "--format", "json", "--top", "2"]) == 0
-    assert [r["partner_id"] for r in json.loads(capsys.readouterr().out)] == ["I3", "I2"]
+    assert [r["partner_id"] for r in json.loads(capsys.readouterr().out)["partners"]] == [
+        "I3",
+        "I2",
+    ]
     assert main([*base, "--format", "markdown"]) == 0
     assert "| rank" in capsys.readouterr().out
     assert main(base) == 0

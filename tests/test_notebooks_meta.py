@@ -114,11 +114,12 @@ def test_fetch_runs_only_with_a_key() -> None:
         assert not any("fetch_works(" in c for c in _sources(_load(name), "code"))
 
 
-def test_real_register_is_read_in_place_only_when_present() -> None:
-    cells = [c for c in _sources(_load(EXPECTED[3]), "code") if "nor_channels_" in c]
+def test_real_register_is_read_only_when_the_user_points_to_it() -> None:
+    cells = [c for c in _sources(_load(EXPECTED[3]), "code") if "real_path" in c]
     assert len(cells) == 1
-    assert "if real_path.is_file():" in cells[0]
-    assert "copy" not in cells[0]
+    assert 'os.environ.get("COPUB_REGISTER")' in cells[0]
+    assert "if real_path is not None and real_path.is_file():" in cells[0]
+    assert "copy" not in cells[0] and "shared" not in cells[0]
 
 
 def test_public_name_check_catches_private_use() -> None:

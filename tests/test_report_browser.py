@@ -59,3 +59,124 @@ def test_report_html_renders_in_headless_chromium(
         colours = image.convert("RGB").resize((200, 200)).getcolors(maxcolors=100_000)
         assert colours is not None and len(colours) > 50
     print(f"screenshot {shot}: {width}x{height} px, {shot.stat().st_size:,} bytes")
+
+
+def test_yearly_table_and_every_goal_indicator_on_the_page(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import polars as pl
+
+    from copub.report.goals import GOALS
+    from report_cdp import evaluate
+
+    out = report_dir(tmp_path_factory.getbasetemp())
+    url = (out / "report.html").resolve().as_uri()
+    expression = """({
+      yearly: Array.from(document.querySelectorAll('#yearly table.yearly')).map(t => ({
+        headers: Array.from(t.querySelectorAll('thead th')).map(h => h.textContent),
+        years: Array.from(t.querySelectorAll('tbody tr')).map(r => r.cells[0].textContent),
+        intervals: t.querySelectorAll('tbody td .ci').length,
+        cells: t.querySelectorAll('tbody td.num').length,
+        visible: t.getBoundingClientRect().height > 0})),
+      cards: Array.from(document.querySelectorAll('#goals .card')).map(c => ({
+        goal: c.dataset.goal,
+        indicators: Array.from(c.querySelectorAll('li[data-indicator]')).map(li => ({
+          indicator: li.dataset.indicator, cls: li.className,
+          status: (li.querySelector('.st') || {}).textContent || ''}))}))
+    })"""
+    browser = Browser.launch(tmp_path / "profile")
+    try:
+        page = evaluate(browser, url, expression)
+    finally:
+        browser.close()
+
+    yearly = pl.read_parquet(out / "tables" / "yearly.parquet")
+    years = [f"{y}{' *' if p else ''}" for y, p in yearly.select("year", "partial").iter_rows()]
+    assert len(page["yearly"]) == 2
+    shown = [h for table in page["yearly"] for h in table["headers"][2:]]
+    assert shown[:2] == ["International", "Level 2"] and "MSCA" in shown
+    for table in page["yearly"]:
+        assert table["visible"] and table["years"] == years
+        assert table["headers"][:2] == ["Year", "Works"]
+        # every share cell of a complete table carries its interval below it
+        assert table["intervals"] == len(years) * (len(table["headers"]) - 2)
+    first = page["yearly"][0]["headers"].index("International")
+    assert first == 2
+    goals = pl.read_parquet(out / "tables" / "goals.parquet")
+    assert [c["goal"] for c in page["cards"]] == [g.key for g in GOALS]
+    for card, goal in zip(page["cards"], GOALS, strict=True):
+        assert [i["indicator"] for i in card["indicators"]] == list(goal.indicators)
+        for item in card["indicators"]:
+            status = goals.filter(indicator=item["indicator"])["status"].item()
+            assert item["cls"] == f"ind {status}" and item["status"].strip(), item
+
+
+def test_every_printed_page_says_synthetic_and_keeps_headings_with_tables(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from pypdf import PdfReader
+
+    from report_cdp import evaluate, print_to_pdf
+
+    out = report_dir(tmp_path_factory.getbasetemp())
+    url = (out / "report.html").resolve().as_uri()
+    browser = Browser.launch(tmp_path / "profile")
+    try:
+        pdf = print_to_pdf(browser, url)
+        headings = evaluate(
+            browser, url, "Array.from(document.querySelectorAll('h2, h3')).map(h => h.textContent)"
+        )
+    finally:
+        browser.close()
+    assert len(headings) > 10
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    reader = PdfReader(path)
+    texts = [page.extract_text() for page in reader.pages]
+    assert len(texts) >= 6
+    for number, text in enumerate(texts, start=1):
+        assert "SYNTHETIC SAMPLE DATA: not real publications" in text, number
+        assert f"page {number} of {len(texts)}" in text
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        # No page ends on a heading: its table or text follows it on the same page.
+        assert lines[-1] not in headings, (number, lines[-1])
+    print(f"printed {path}: {len(texts)} A4 pages, {path.stat().st_size:,} bytes")
+
+
+def test_printed_tables_fit_the_page(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    out = report_dir(tmp_path_factory.getbasetemp())
+    url = (out / "report.html").resolve().as_uri()
+    browser = Browser.launch(tmp_path / "profile")
+    try:
+        target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = browser.send(
+            "Target.attachToTarget", {"targetId": target, "flatten": True}
+        )["sessionId"]
+        browser.send("Page.enable", session=session)
+        browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
+        # A4 less the 13 mm side margins, at 96 px per inch.
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 695, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+            session=session,
+        )
+        browser.events.clear()
+        browser.send("Page.navigate", {"url": url}, session=session)
+        browser.wait_for_event("Page.loadEventFired")
+        widths = browser.send(
+            "Runtime.evaluate",
+            {
+                "expression": "Array.from(document.querySelectorAll('table')).map(t => "
+                "[t.scrollWidth, t.parentElement.clientWidth])",
+                "returnByValue": True,
+            },
+            session=session,
+        )["result"]["value"]
+    finally:
+        browser.close()
+    assert len(widths) >= 8
+    assert all(table <= box + 1 for table, box in widths), [
+        (i, w) for i, w in enumerate(widths) if w[0] > w[1] + 1
+    ]

@@ -43,8 +43,6 @@ def _yearly(document: dict[str, object]) -> list[dict[str, object]]:
         (["--bootstrap", "many"], "not a whole number"),
         (["--top", "0"], "must be 1 or more"),
         (["--institution", "NTNU"], "not an OpenAlex institution id"),
-        (["--institution", "I1"], "has no works"),
-        (["--register", "/no/such/register.csv"], "does not exist"),
         (["--groups", "/no/such/groups.toml"], "does not exist"),
         (["--seed", "-3"], "seed"),
         (["--scale", "0"], "scale"),
@@ -57,6 +55,23 @@ def test_bad_values_exit_2_with_one_clear_line(
     run = run_report(capsys, *args)
     assert run.code == 2
     assert run.out == ""
+    errors = [line for line in run.err.splitlines() if line.startswith("copub: error:")]
+    assert len(errors) == 1 and message in errors[0], run.err
+    assert "Traceback" not in run.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--institution", "I1"], "has no works"),
+        (["--register", "/no/such/register.csv"], "does not exist"),
+    ],
+)
+def test_missing_data_exits_1_with_one_clear_line(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    run = run_report(capsys, *args)
+    assert run.code == 1, run.err
     errors = [line for line in run.err.splitlines() if line.startswith("copub: error:")]
     assert len(errors) == 1 and message in errors[0], run.err
     assert "Traceback" not in run.err
@@ -91,7 +106,7 @@ def test_groups_file_in_a_wrong_format_is_a_data_error(
 
 def test_years_select_the_rows(capsys: pytest.CaptureFixture[str]) -> None:
     run = run_report(capsys, "--format", "csv", "--bootstrap", "0", "--years", "2016-2020")
-    table = pl.read_csv(io.StringIO(run.out), comment_prefix="#")
+    table = pl.read_csv(io.StringIO(run.out))
     assert table["year"].to_list() == [2016, 2017, 2018, 2019, 2020]
 
 

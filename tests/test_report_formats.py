@@ -46,15 +46,18 @@ def expected_yearly() -> pl.DataFrame:
     return copub.yearly_indicators(sample_tables(), register=sample_register(), bootstrap=0)
 
 
-def test_csv_has_a_synthetic_comment_then_every_yearly_column(
+def test_csv_is_one_header_row_then_every_yearly_column_and_the_synthetic_mark(
     capsys: pytest.CaptureFixture[str], expected_yearly: pl.DataFrame
 ) -> None:
     run = run_report(capsys, "--format", "csv", "--bootstrap", "0")
     assert run.code == 0
     first = run.out.splitlines()[0]
-    assert first.startswith("# copub yearly indicators; SYNTHETIC SAMPLE DATA")
-    table = pl.read_csv(io.StringIO(run.out), comment_prefix="#", infer_schema_length=None)
-    assert table.columns == expected_yearly.columns
+    assert first.startswith("year,works,")
+    table = pl.read_csv(io.StringIO(run.out), infer_schema_length=None)
+    assert table.columns == [*expected_yearly.columns, "synthetic"]
+    assert set(table["synthetic"]) == {"SYNTHETIC SAMPLE DATA: not real publications"}
+    # The provenance is on stderr, not in the CSV.
+    assert "copub yearly indicators; SYNTHETIC SAMPLE DATA" in run.err
     assert set(CONTRACT) <= set(table.columns)
     assert table["year"].to_list() == expected_yearly["year"].to_list()
     assert table.schema["year"].is_integer() and table.schema["works"].is_integer()
@@ -111,7 +114,7 @@ def test_markdown_has_a_table_per_indicator(
     assert headings[0] == "Works per year"
     assert any("`intl_share`" in h for h in headings)
     assert any("`priority_share_US`" in h for h in headings)
-    assert headings[-2:] == ["Development goals", "Data quality"]
+    assert headings[-3:] == ["Development goals", "Not measured in this report", "Data quality"]
     # Every yearly column appears in some table header.
     header_cells = {
         cell.strip()
@@ -155,7 +158,7 @@ def test_without_a_register_level_2_is_unavailable_not_zero(
     csv_run = run_report(
         capsys, "--data-dir", str(tmp_path), "--bootstrap", "0", "--format", "csv", sample=False
     )
-    table = pl.read_csv(io.StringIO(csv_run.out), comment_prefix="#", infer_schema_length=None)
+    table = pl.read_csv(io.StringIO(csv_run.out), infer_schema_length=None)
     assert table["level2_share"].null_count() == table.height
 
 

@@ -160,13 +160,19 @@ def test_quality_with_a_register_reports_unmatched_channels() -> None:
         ({"bootstrap": -5}, "bootstrap must be 0 or more"),
         ({"top_partners": 0}, "top partners must be at least 1"),
         ({"institution": "NTNU"}, "not an OpenAlex institution id"),
-        ({"register": Path("/no/such/register.csv")}, "does not exist"),
         ({"groups": Path("/no/such/groups.toml")}, "does not exist"),
     ],
 )
 def test_bad_options_raise_usage_errors(changes: dict[str, object], message: str) -> None:
     with pytest.raises(UsageError, match=message):
         ReportOptions(**changes)  # type: ignore[arg-type]
+
+
+def test_a_missing_register_is_a_data_error() -> None:
+    from copub.errors import DataError
+
+    with pytest.raises(DataError, match="does not exist"):
+        ReportOptions(register=Path("/no/such/register.csv"))
 
 
 def test_options_to_dict_is_json_ready(tmp_path: Path) -> None:

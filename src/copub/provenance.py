@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any, Literal
 
-__all__ = ["Provenance", "package_versions"]
+__all__ = ["SYNTHETIC_WORK_ID", "Provenance", "is_synthetic_work_id", "package_versions"]
 
 SourceKind = Literal["openalex", "import", "synthetic", "unknown"]
+
+#: Work ids of copub's synthetic world (``copub.sample.ids``): ``W``, ``9`` and 11
+#: digits, longer than any real OpenAlex id. Tables with such a work are synthetic,
+#: however their files arrived (``import``, a replay server, a copy).
+SYNTHETIC_WORK_ID = r"^W9\d{11}$"
+
+
+def is_synthetic_work_id(work_id: str) -> bool:
+    """True for a work id of copub's synthetic world.
+
+    Examples
+    --------
+    >>> is_synthetic_work_id("W900000000042"), is_synthetic_work_id("W4391234567")
+    (True, False)
+    """
+    return re.match(SYNTHETIC_WORK_ID, work_id) is not None
 
 
 def package_versions() -> dict[str, str]:

@@ -18,6 +18,12 @@ from copub.errors import CopubError
 __all__ = ["build_parser", "main"]
 
 
+def _version() -> str:
+    from copub.provenance import package_versions
+
+    return package_versions()["copub"]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``copub`` parser with every subcommand."""
     from copub.cli import commands
@@ -31,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Example: python -m copub report --sample",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument(
+        "--version", action="version", version=f"copub {_version()}", help="show the version"
+    )
     # Subcommand parsers are CopubArgumentParsers too, so their errors are one line.
     sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=CopubArgumentParser

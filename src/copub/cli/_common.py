@@ -33,7 +33,8 @@ class CopubArgumentParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message} (see --help)")
+        # main() prints "copub: error: " before it: say the command once, at the end.
+        raise UsageError(f"{message} (see {self.prog} --help)")
 
 
 def years_arg(text: str) -> tuple[int, int]:

@@ -24,7 +24,7 @@ from copub.normalize.authors import authors_path, load_authors
 from copub.progress import Progress
 from copub.report.build import build_report
 from copub.report.files import write_report
-from copub.report.formats import render_csv, render_json, render_markdown
+from copub.report.formats import comment_line, render_csv, render_json, render_markdown
 from copub.report.mobility_section import mobility_terminal
 from copub.report.options import DEFAULT_BASELINE, DEFAULT_PLAN, ReportOptions
 from copub.report.terminal import render_terminal
@@ -35,9 +35,10 @@ HELP = """The yearly figures a strategy office takes to its leadership.
 Prints a table with one row per year (works, the international share with its
 95% interval, priority-country, LMIC, alliance and level-2 shares), the plan
 period against the baseline for every development goal, and a data-quality
-line. --format csv|json|markdown prints every column instead. --out DIR also
-writes every table (CSV and Parquet), the figures (PNG and SVG) and a
-self-contained report.html.
+line. --format csv|json|markdown prints every column instead (csv is plain
+CSV with one header row; its provenance goes to stderr). --out DIR also
+writes every table (CSV, Parquet and report.xlsx), the figures (PNG and SVG)
+and a self-contained report.html.
 
 Output made from --sample says on stderr and in every file that the data is
 synthetic. The register also comes from COPUB_REGISTER.
@@ -182,6 +183,9 @@ def run(args: argparse.Namespace) -> int:
         text += mobility_terminal(mobility, synthetic=data.synthetic)
     sys.stdout.write(text)
     sys.stdout.flush()
+    if args.format == "csv":
+        # The CSV itself is plain (one header row): its provenance goes to stderr.
+        progress.note(comment_line(data).removeprefix("# "))
     if args.out is not None:
         write_report(data, args.out, progress=progress, mobility=mobility)
     if data.synthetic:

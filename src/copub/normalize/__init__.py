@@ -9,7 +9,7 @@ from copub.normalize.build import build_tables_frames, deduplicate_raw
 from copub.normalize.reader import read_raw_works
 from copub.normalize.snapshot import expand_inputs
 from copub.normalize.tables import TABLE_NAMES, Tables, load_tables
-from copub.provenance import Provenance
+from copub.provenance import SYNTHETIC_WORK_ID, Provenance
 
 __all__ = ["TABLE_NAMES", "Tables", "expand_inputs", "load_tables", "read_works"]
 
@@ -44,7 +44,10 @@ def read_works(
         records were read, how many XPAC works were dropped, how many
         duplicates were removed, how many
         truncated works a complete record replaced (``truncated_completed``)
-        and how many are still truncated (``truncated_works``).
+        and how many are still truncated (``truncated_works``). Works of
+        copub's synthetic world (``SYNTHETIC_WORK_ID``) are counted in
+        ``synthetic_works`` and make ``provenance.synthetic`` True, so the
+        sample's pages stay SYNTHETIC after ``import``.
 
     Raises
     ------
@@ -75,6 +78,9 @@ def read_works(
     unique, n_duplicates, n_completed = deduplicate_raw(raw)
     frames = build_tables_frames(unique)
     base = provenance or Provenance(source="import")
+    n_synthetic = int(frames["works"]["work_id"].str.contains(SYNTHETIC_WORK_ID).sum())
+    if n_synthetic:
+        base = base.with_(synthetic=True)
     counts = {
         **base.counts,
         "files": n_files,
@@ -86,5 +92,7 @@ def read_works(
         "authorships": frames["authorships"].height,
         "truncated_works": int(frames["works"]["is_authors_truncated"].sum()),
     }
+    if n_synthetic:
+        counts["synthetic_works"] = n_synthetic
     inputs = base.inputs or tuple(str(p) for p in path_list)
     return Tables(**frames, provenance=base.with_(counts=counts, inputs=inputs))

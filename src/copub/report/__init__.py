@@ -20,10 +20,13 @@ from copub.report.formats import render_csv, render_json, render_markdown
 from copub.report.goals import GOALS, Goal, goal_summary
 from copub.report.html import render_html
 from copub.report.options import ReportOptions
+from copub.report.scope import UNMEASURED_GOALS
 from copub.report.terminal import render_terminal
+from copub.report.workbook import write_workbook
 
 __all__ = [
     "GOALS",
+    "UNMEASURED_GOALS",
     "Goal",
     "ReportData",
     "ReportOptions",
@@ -36,4 +39,5 @@ __all__ = [
     "render_markdown",
     "render_terminal",
     "write_report",
+    "write_workbook",
 ]

@@ -11,7 +11,7 @@ from typing import Literal
 import polars as pl
 
 from copub.classify import PartnerGroups, Register, load_groups, load_register
-from copub.errors import UsageError
+from copub.errors import DataError
 from copub.indicators.presets import PRESETS
 from copub.indicators.trends import compare_periods
 from copub.indicators.yearly import indicator_specs, window_indicators, yearly_indicators
@@ -19,6 +19,7 @@ from copub.networks.build import build_network
 from copub.networks.partners import partner_table
 from copub.normalize import Tables
 from copub.progress import Progress
+from copub.report.checks import home_country_warning, register_warnings
 from copub.report.data import ReportData, definitions_table, groups_table
 from copub.report.goals import goal_summary
 from copub.report.options import ReportOptions
@@ -101,7 +102,7 @@ def build_report(
     )
     if yearly.is_empty():
         span = f" in {options.years[0]}-{options.years[1]}" if options.years else ""
-        raise UsageError(
+        raise DataError(
             f"institution {options.institution} has no works{span} in these tables "
             f"({types} document types): check --institution and --years"
         )
@@ -111,6 +112,11 @@ def build_report(
     notes: list[str] = []
     if register is None:
         notes.append("Level-2 and channel indicators are unavailable: no register was given.")
+    home_warning = home_country_warning(groups, tables, options.institution)
+    warnings = register_warnings(register, yearly) + ([home_warning] if home_warning else [])
+    for warning in warnings:
+        progress.note(f"warning: {warning}")
+    notes += warnings
     data = ReportData(
         options=options,
         provenance=tables.provenance,

@@ -3,10 +3,14 @@
 Layout of the directory::
 
     report.html          the self-contained report (figures inline)
+    report.xlsx          every table as a sheet, a provenance sheet first
     provenance.json      the provenance block of every output
-    tables/NAME.csv      one '#' provenance line, then the table
+    tables/NAME.csv      plain RFC 4180 CSV, one header row (+ a ``synthetic``
+                         column on every row when the data is synthetic)
     tables/NAME.parquet  the table; provenance in the file's key-value metadata
-    figures/NAME.png     and NAME.svg; the sample's figures say so on their face
+    tables/README.txt    the sidecar: provenance and each table's columns
+    figures/NAME.png     and NAME.svg; every figure carries its source footer,
+                         and the sample's say SYNTHETIC on their face
 
 Every file states where its numbers came from, and that the sample is synthetic.
 """
@@ -19,19 +23,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
-import polars as pl
 from matplotlib.figure import Figure
 
 from copub.indicators.mobility import MobilityResult
 from copub.networks.plot import plot_country_network, plot_top_partners
 from copub.progress import Progress
 from copub.report.data import ReportData
-from copub.report.formats import comment_line
+from copub.report.formats import csv_frame, write_csv_text
 from copub.report.html import render_html
 from copub.report.mobility_section import mobility_html, write_mobility
-from copub.report.plots import FigureFile, trend_figures
+from copub.report.plots import FigureFile, figure_footer, trend_figures
+from copub.report.workbook import write_workbook
 
-__all__ = ["FigureFile", "WrittenReport", "write_figures", "write_report", "write_tables"]
+__all__ = [
+    "FigureFile",
+    "WrittenReport",
+    "tables_readme",
+    "write_figures",
+    "write_report",
+    "write_tables",
+]
 
 _DPI = 144
 
@@ -48,7 +59,13 @@ class WrittenReport:
     def paths(self) -> list[Path]:
         """Every file written."""
         figures = [p for f in self.figures for p in (f.png, f.svg)]
-        return [self.html, self.out_dir / "provenance.json", *self.tables, *figures]
+        return [
+            self.html,
+            self.out_dir / "report.xlsx",
+            self.out_dir / "provenance.json",
+            *self.tables,
+            *figures,
+        ]
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -68,19 +85,38 @@ def write_tables(data: ReportData, out_dir: Path) -> list[Path]:
     written = []
     for name, frame in data.tables().items():
         csv_path = folder / f"{name}.csv"
-        flat = frame.with_columns(
-            pl.col(c).list.join(";") for c, dtype in frame.schema.items() if dtype == pl.List
-        )
-        _atomic_write(
-            csv_path,
-            comment_line(data, name.replace("_", " ")) + "\n" + flat.write_csv(),
-        )
+        _atomic_write(csv_path, write_csv_text(csv_frame(frame, synthetic=data.synthetic)))
         parquet_path = folder / f"{name}.parquet"
         tmp = parquet_path.with_name(f".{parquet_path.name}.tmp")
         frame.write_parquet(tmp, metadata=metadata)
         os.replace(tmp, parquet_path)
         written += [csv_path, parquet_path]
+    readme = folder / "README.txt"
+    _atomic_write(readme, tables_readme(data))
+    written.append(readme)
     return written
+
+
+def tables_readme(data: ReportData) -> str:
+    """The sidecar of ``tables/``: where the numbers came from and each file's columns."""
+    lines = []
+    if data.synthetic:
+        lines += ["SYNTHETIC SAMPLE DATA: not real publications.", ""]
+    lines += [
+        f"copub report tables: {data.institution_name} ({data.options.institution})",
+        f"Source: {data.provenance.describe()}",
+        "",
+        "Each NAME.csv is plain CSV (RFC 4180, comma, one header row, UTF-8); lists are",
+        "joined with ';'. NAME.parquet holds the same table, with the provenance in its",
+        "key-value metadata. ../provenance.json has the full provenance block.",
+    ]
+    if data.synthetic:
+        lines.append("Every CSV ends with a 'synthetic' column that says so on every row.")
+    lines.append("")
+    for name, frame in data.tables().items():
+        columns = csv_frame(frame, synthetic=data.synthetic).columns
+        lines.append(f"{name}.csv ({frame.height} rows): " + ", ".join(columns))
+    return "\n".join(lines) + "\n"
 
 
 def _save(figure: Figure, base: Path, data: ReportData, title: str) -> tuple[Path, Path]:
@@ -114,13 +150,20 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
         written.append(FigureFile(trend.name, trend.title, trend.caption, png, svg))
     synthetic = " (SYNTHETIC sample data)" if data.synthetic else ""
     if data.network is not None and data.network.number_of_nodes():
-        paths = plot_country_network(data.network, folder / "partner_network", top=40)
+        paths = plot_country_network(
+            data.network, folder / "partner_network", top=25, footer=figure_footer(data)
+        )
         written.append(
             FigureFile(
                 "partner_network",
-                "Country co-authorship network",
-                "The 40 countries with most co-publications and the links between them. "
-                "Node size: works; colour: partner group; line width: co-publications.",
+                "Partner map",
+                "The institution's country in the middle, its 25 partner countries with most "
+                "co-publications and every priority and development-partner country with a "
+                "shared work, each labelled. Grey spokes: co-publications with the home country "
+                "(width: works); node size: works; colour: partner group (colour-blind-safe "
+                "palette). Partners are placed by association strength, c_ij / (c_i·c_j), as "
+                "VOSviewer does, so neighbours co-publish more than their sizes predict; dotted: "
+                "each partner's two strongest such links.",
                 *_png_svg(paths),
             )
         )
@@ -130,6 +173,8 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
             folder / "top_partners",
             top=10,
             title=f"Top 10 partner countries: co-publications per year{synthetic}",
+            synthetic=data.synthetic,
+            footer=figure_footer(data),
         )
         written.append(
             FigureFile(
@@ -198,6 +243,8 @@ def write_report(
         write_mobility(mobility, out, synthetic=data.synthetic)
         body = mobility_html(mobility, out, synthetic=data.synthetic)
         extra.append(("mobility", "Researcher mobility", body))
+    progress.note(f"writing the workbook {out / 'report.xlsx'}")
+    write_workbook(data, out / "report.xlsx")
     html = out / "report.html"
     _atomic_write(html, render_html(data, figures, extra_sections=extra))
     progress.note(f"report written: {html}")

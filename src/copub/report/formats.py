@@ -1,8 +1,9 @@
 """Machine-readable output on stdout: CSV, JSON and markdown, each with its provenance.
 
-- CSV: one ``#`` comment line stating the provenance (and, for the sample,
-  that it is synthetic), then every column of the yearly table. Read it with
-  ``pl.read_csv(path, comment_prefix="#")``.
+- CSV: plain RFC 4180 CSV with one header row: every column of the yearly
+  table, and for data made from the synthetic sample a last column
+  ``synthetic`` saying so on every row. The provenance goes to stderr (the
+  CLI), to ``--format json`` and to the ``--out`` sidecars.
 - JSON: an object with the provenance block, the yearly rows, the
   plan-versus-baseline comparison, the goal summary and the data quality.
 - markdown: the same content as tables, one per indicator.
@@ -20,21 +21,28 @@ import polars as pl
 from copub.indicators.definitions import share_column, share_columns
 from copub.indicators.trends import share_names
 from copub.report.data import ReportData
+from copub.report.scope import UNMEASURED_GOALS
 
 __all__ = [
+    "SYNTHETIC_COLUMN",
     "comment_line",
+    "csv_frame",
     "markdown_table",
     "render_csv",
     "render_json",
     "render_markdown",
     "to_records",
+    "write_csv_text",
 ]
 
 _SYNTHETIC = "SYNTHETIC SAMPLE DATA: not real publications"
 
+#: The column every CSV and spreadsheet made from synthetic data ends with.
+SYNTHETIC_COLUMN = "synthetic"
+
 
 def comment_line(data: ReportData, what: str = "yearly indicators") -> str:
-    """The provenance as one ``#`` line (no newline).
+    """The provenance as one ``#`` line (no newline), for stderr: never inside a CSV.
 
     Examples
     --------
@@ -70,11 +78,58 @@ def to_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
+def csv_frame(frame: pl.DataFrame, *, synthetic: bool) -> pl.DataFrame:
+    """``frame`` ready for CSV and spreadsheets: lists joined with ``;``, and the
+    :data:`SYNTHETIC_COLUMN` last when the data is synthetic.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"year": [2020], "groups": [["eu", "nordic"]]})
+    >>> csv_frame(frame, synthetic=True).row(0)
+    (2020, 'eu;nordic', 'SYNTHETIC SAMPLE DATA: not real publications')
+    >>> csv_frame(frame, synthetic=False).columns
+    ['year', 'groups']
+    """
+    flat = frame.with_columns(
+        pl.col(c).cast(pl.List(pl.String)).list.join(";")
+        for c, dtype in frame.schema.items()
+        if isinstance(dtype, pl.List)
+    )
+    if synthetic:
+        flat = flat.with_columns(pl.lit(_SYNTHETIC).alias(SYNTHETIC_COLUMN))
+    return flat
+
+
 def render_csv(data: ReportData) -> str:
-    """The yearly table, every column, after one provenance comment line."""
+    """The yearly table, every column, as RFC 4180 CSV with one header row.
+
+    Data made from the synthetic sample carries the ``synthetic`` column on
+    every row; the provenance is not in the CSV (see :func:`comment_line`).
+
+    Examples
+    --------
+    >>> import copub, csv, io
+    >>> from copub.report import ReportOptions, build_report
+    >>> from copub.progress import Progress
+    >>> data = build_report(copub.load_sample(scale=0.01), ReportOptions(bootstrap=0),
+    ...                     scope="table", progress=Progress.silent())
+    >>> rows = list(csv.reader(io.StringIO(render_csv(data))))
+    >>> rows[0][0], rows[0][-1], rows[1][-1].startswith("SYNTHETIC")
+    ('year', 'synthetic', True)
+    """
+    return write_csv_text(csv_frame(data.yearly, synthetic=data.synthetic))
+
+
+def write_csv_text(frame: pl.DataFrame) -> str:
+    """RFC 4180 text: one header row, CRLF line ends, fields quoted when needed.
+
+    Examples
+    --------
+    >>> write_csv_text(pl.DataFrame({"a": [1], "b": ["x,y"]})).split("\\r\\n")
+    ['a,b', '1,"x,y"', '']
+    """
     buffer = io.StringIO()
-    buffer.write(comment_line(data) + "\n")
-    data.yearly.write_csv(buffer)
+    frame.write_csv(buffer, line_terminator="\r\n")
     return buffer.getvalue()
 
 
@@ -145,6 +200,13 @@ def render_markdown(data: ReportData) -> str:
     out += [markdown_table(data.comparison), ""]
     out += ["## Development goals", ""]
     out += [markdown_table(data.goals.drop("goal_text")), ""]
+    out += [
+        "`meaningful`: a significant change (p < 0.05) at least `min_change` in size "
+        "(a share difference; 0.01 = one percentage point).",
+        "",
+    ]
+    out += ["## Not measured in this report", ""]
+    out += [f"- {goal}: needs {source}." for goal, source in UNMEASURED_GOALS] + [""]
     out += ["## Data quality", ""]
     out += [markdown_table(data.quality), ""]
     for note in data.notes:

@@ -14,6 +14,7 @@ from typing import Literal
 import polars as pl
 
 __all__ = [
+    "DEFAULT_MIN_CHANGE",
     "GOALS",
     "SHORT_LABELS",
     "SIGNIFICANCE",
@@ -21,6 +22,7 @@ __all__ = [
     "Status",
     "change_status",
     "goal_summary",
+    "is_meaningful",
 ]
 
 Status = Literal["up", "down", "flat", "unavailable"]
@@ -28,15 +30,25 @@ Status = Literal["up", "down", "flat", "unavailable"]
 #: Two-sided level below which a change counts as significant.
 SIGNIFICANCE = 0.05
 
+#: The smallest plan-minus-baseline change that matters, unless a goal says otherwise:
+#: one percentage point. With tens of thousands of works a far smaller change is
+#: "significant"; significance says a change is real, this says it is worth reporting.
+DEFAULT_MIN_CHANGE = 0.01
+
 
 @dataclass(frozen=True)
 class Goal:
-    """One development goal and the indicators (share stems) that measure it."""
+    """One development goal and the indicators (share stems) that measure it.
+
+    ``min_change`` is the smallest change (a share difference, 0.01 = one
+    percentage point) that the goal counts as mattering.
+    """
 
     key: str
     title: str
     text: str
     indicators: tuple[str, ...]
+    min_change: float = DEFAULT_MIN_CHANGE
 
 
 GOALS: tuple[Goal, ...] = (
@@ -133,7 +145,30 @@ _SCHEMA = {
     "trend_p": pl.Float64,
     "plan_partial": pl.Boolean,
     "status": pl.String,
+    "min_change": pl.Float64,
+    "meaningful": pl.Boolean,
 }
+
+
+def is_meaningful(status: str, difference: float | None, min_change: float) -> bool | None:
+    """A significant change at least ``min_change`` in size; None when unavailable.
+
+    The size is compared at the precision the report shows (0.1 percentage
+    point), so a change printed as "+1.0 pp" is never called smaller than 1.0 pp.
+
+    Examples
+    --------
+    >>> is_meaningful("up", 0.003, 0.01), is_meaningful("up", 0.02, 0.01)
+    (False, True)
+    >>> is_meaningful("up", 0.00996, 0.01), is_meaningful("up", 0.0094, 0.01)
+    (True, False)
+    >>> is_meaningful("flat", 0.02, 0.01), is_meaningful("unavailable", None, 0.01)
+    (False, None)
+    """
+    if status == "unavailable" or difference is None or difference != difference:
+        return None
+    shown = round(abs(difference) * 1000)  # in tenths of a percentage point
+    return status in ("up", "down") and shown >= round(min_change * 1000)
 
 
 def goal_summary(
@@ -160,8 +195,10 @@ def goal_summary(
     pl.DataFrame
         ``goal, goal_text, indicator, label, baseline_share, plan_share,
         difference, difference_low, difference_high, p_value, trend_p,
-        plan_partial, status``; an indicator missing from the comparison
-        (e.g. level 2 without a register) is kept with ``status="unavailable"``.
+        plan_partial, status, min_change, meaningful``; an indicator missing
+        from the comparison (e.g. level 2 without a register) is kept with
+        ``status="unavailable"``. ``meaningful`` is True for a significant
+        change of at least the goal's ``min_change``.
 
     Examples
     --------
@@ -172,6 +209,8 @@ def goal_summary(
     >>> summary = goal_summary(comparison)
     >>> summary.filter(indicator="intl")["status"].item()
     'up'
+    >>> summary.filter(indicator="intl")["meaningful"].item()
+    True
     >>> summary.filter(indicator="level2")["status"].item()
     'unavailable'
     """
@@ -183,6 +222,11 @@ def goal_summary(
         for stem in goal.indicators:
             found = by_name.get(stem, {})
             difference = found.get(f"difference{suffix}")
+            status = (
+                "unavailable"
+                if difference is None
+                else change_status(found.get("difference"), found.get("p_value"))
+            )
             rows.append(
                 {
                     "goal": goal.key,
@@ -197,9 +241,9 @@ def goal_summary(
                     "p_value": found.get("p_value"),
                     "trend_p": found.get("trend_p"),
                     "plan_partial": found.get("plan_partial"),
-                    "status": "unavailable"
-                    if difference is None
-                    else change_status(found.get("difference"), found.get("p_value")),
+                    "status": status,
+                    "min_change": goal.min_change,
+                    "meaningful": is_meaningful(status, difference, goal.min_change),
                 }
             )
     return pl.DataFrame(rows, schema=_SCHEMA)

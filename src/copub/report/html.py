@@ -17,16 +17,20 @@ import polars as pl
 from copub.indicators.presets import PRESETS
 from copub.report import fmt
 from copub.report.data import ReportData
-from copub.report.goals import GOALS, SHORT_LABELS, SIGNIFICANCE
-from copub.report.html_parts import Cell, esc, img_tag, status_mark, table
-from copub.report.html_style import CSS
+from copub.report.html_goals import goals_section
+from copub.report.html_parts import Cell, esc, img_tag, table
+from copub.report.html_style import CSS, print_mark_css
+from copub.report.html_yearly import yearly_section
 from copub.report.plots import FigureFile
+from copub.report.scope import scope_section
 
 __all__ = ["GROUP_NAMES", "SECTIONS", "render_html"]
 
 #: Section ids and headings, in page order.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("goals", "Development goals and status"),
+    ("scope", "Not measured in this report"),
+    ("yearly", "Yearly figures"),
     ("figures", "Figures"),
     ("partners", "Partner review"),
     ("quality", "Data quality"),
@@ -38,88 +42,6 @@ _SYNTHETIC = "SYNTHETIC SAMPLE: these numbers come from generated data, not from
 
 def _period(period: tuple[int, int]) -> str:
     return f"{period[0]}–{period[1]}"
-
-
-def _goals(data: ReportData) -> str:
-    options = data.options
-    intro = (
-        f"<p class=lead>The plan period {_period(options.plan)} against the baseline "
-        f"{_period(options.baseline)}, {esc(options.counting)} counting. A change is marked "
-        f"significant when the two-proportion z-test on full counts gives p &lt; "
-        f"{SIGNIFICANCE:g}; the interval is Newcombe's 95% interval for the difference.</p>"
-    )
-    if bool(data.goals["plan_partial"].fill_null(False).any()):
-        intro += (
-            "<p class=note>The plan period includes an incomplete year: its share is "
-            "provisional.</p>"
-        )
-    cards = []
-    for goal in GOALS:
-        first = data.goals.filter(pl.col("goal") == goal.key).row(0, named=True)
-        status = str(first["status"])
-        if status == "unavailable":
-            value, detail = "n/a", esc(_unavailable(first["indicator"]))
-        else:
-            value = fmt.percent(first["plan_share"])
-            detail = (
-                f"{esc(fmt.change(first['difference']))} from "
-                f"{esc(fmt.percent(first['baseline_share']))} · {status_mark(status)}"
-            )
-        cards.append(
-            f'<div class="card {esc(status)}"><div class=k>{esc(goal.title)}</div>'
-            f"<div class=v>{esc(value)}</div><div class=d>{detail}</div></div>"
-        )
-    headers = [
-        ("Indicator", False),
-        (f"Baseline {_period(options.baseline)}", True),
-        (f"Plan {_period(options.plan)}", True),
-        ("Change", True),
-        ("95% interval", True),
-        ("p", True),
-        ("Status", False),
-        ("Trend p", True),
-    ]
-    rows: list[list[Cell] | str] = []
-    for goal in GOALS:
-        rows.append(esc(goal.text))
-        for row in data.goals.filter(pl.col("goal") == goal.key).iter_rows(named=True):
-            status = str(row["status"])
-            if status == "unavailable":
-                rows.append(
-                    [(esc(SHORT_LABELS.get(row["indicator"], row["label"])), False)]
-                    + [("n/a", True)] * 5
-                    + [(status_mark(status, _unavailable(row["indicator"])), False), ("", True)]
-                )
-                continue
-            ci = ""
-            if not fmt.is_missing(row["difference_low"]):
-                ci = f"{100 * row['difference_low']:+.1f} to {100 * row['difference_high']:+.1f}"
-            rows.append(
-                [
-                    (esc(SHORT_LABELS.get(row["indicator"], row["label"])), False),
-                    (esc(fmt.percent(row["baseline_share"])), True),
-                    (esc(fmt.percent(row["plan_share"])), True),
-                    (esc(fmt.change(row["difference"])), True),
-                    (esc(ci), True),
-                    (esc(fmt.p_value(row["p_value"])), True),
-                    (status_mark(status), False),
-                    (esc(fmt.p_value(row["trend_p"])), True),
-                ]
-            )
-    return (
-        intro
-        + f'<div class="cards">{"".join(cards)}</div>'
-        + table(headers, rows, css_class="goals")
-        + "<p class=note>Change and interval in percentage points. p: two-proportion z-test of "
-        "plan against baseline. Trend p: Cochran–Armitage test for a linear trend over every "
-        "complete year.</p>"
-    )
-
-
-def _unavailable(indicator: object) -> str:
-    if indicator in ("level2", "channel_unmatched"):
-        return "unavailable: no channel register given (--register FILE)"
-    return "unavailable for this selection"
 
 
 def _figures(figures: Sequence[FigureFile]) -> str:
@@ -428,7 +350,9 @@ def render_html(
     span = f"{min(years)}–{max(years)}" if years else ""
     title = f"International co-publication report: {data.institution_name}"
     bodies = {
-        "goals": _goals(data),
+        "goals": goals_section(data),
+        "scope": scope_section(),
+        "yearly": yearly_section(data),
         "figures": _figures(figures),
         "partners": _partners(data),
         "quality": _quality(data),
@@ -462,7 +386,7 @@ def render_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}{' (SYNTHETIC SAMPLE)' if data.synthetic else ''}</title>"
         f'<meta name="generator" content="copub">'
-        f"<style>{CSS}</style></head><body>{banner}"
+        f"<style>{CSS}{print_mark_css(data.synthetic)}</style></head><body>{banner}"
         f'<div class="wrap"><header class="top"><p class="eyebrow">Yearly report</p>'
         f"<h1>{esc(title)}</h1><p class=subtitle>{subtitle}</p>"
         f'<nav class="toc" aria-label="Contents"><ol>{toc}</ol></nav></header>'

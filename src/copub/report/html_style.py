@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-__all__ = ["CSS"]
+__all__ = ["CSS", "PRINT_MARK", "print_mark_css"]
+
+#: The words printed in the top margin of every page made from the sample.
+PRINT_MARK = "SYNTHETIC SAMPLE DATA: not real publications"
 
 CSS = """
 :root {
@@ -57,6 +60,22 @@ tr.group th { background: #fff; text-align: left; font-weight: 600; color: var(-
 .card .v { font-size: 1.7rem; font-weight: 700; line-height: 1.25;
   font-variant-numeric: tabular-nums; }
 .card .d { font-size: .86rem; }
+.card.mixed { border-left-color: #e69f00; }
+.cards { align-items: start; }
+ul.inds .d { display: inline-block; }
+ul.inds .st { display: inline-block; margin-right: 4px; }
+ul.inds { list-style: none; margin: 6px 0 0; padding: 0; }
+ul.inds li { margin: 0 0 6px; font-size: .86rem; line-height: 1.35; }
+ul.inds .n { display: block; font-weight: 600; }
+ul.inds .v { font-size: 1.25rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+ul.inds .d, .size { color: var(--muted); }
+table.yearly td .ci { display: block; font-size: .74rem; color: var(--muted); }
+table.yearly th, table.yearly td { padding: 5px 6px; }
+table.goals { font-size: .85rem; }
+table.goals td:first-child { min-width: 11ch; }
+table.goals .st { white-space: normal; }
+table.yearly thead th { white-space: normal; vertical-align: bottom; }
+ul.scope li { margin: 4px 0; max-width: 90ch; }
 .st { font-weight: 600; white-space: nowrap; }
 .st.up { color: var(--up); }
 .st.down { color: var(--down); }
@@ -81,12 +100,46 @@ footer { margin-top: 48px; padding-top: 12px; border-top: 1px solid var(--line);
   html { font-size: 10.5pt; }
   .wrap { max-width: none; padding: 0; }
   nav.toc { display: none; }
-  h2 { break-after: avoid; page-break-after: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  table, table.goals { font-size: 8pt; }
+  th, td, table.yearly th, table.yearly td { padding: 3px 4px; }
+  thead th, .st { white-space: normal; }
+  td { overflow-wrap: anywhere; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
   h2.newpage { break-before: page; page-break-before: always; }
-  table, figure, .card { break-inside: avoid; page-break-inside: avoid; }
+  figure, .card, .cards { break-inside: avoid; page-break-inside: avoid; }
+  .scroll { break-before: avoid; page-break-before: avoid; }
+  table.goals, table.yearly, .scroll table { break-inside: auto; }
+  .keep { break-inside: avoid; page-break-inside: avoid; }
   .banner, thead th, .card { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .scroll { overflow: visible; }
   a { color: inherit; }
   @page { margin: 15mm 13mm; }
 }
 """
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def print_mark_css(synthetic: bool) -> str:
+    """Page margin boxes for print: page numbers, and the synthetic mark on every page.
+
+    Examples
+    --------
+    >>> "SYNTHETIC" in print_mark_css(True), "SYNTHETIC" in print_mark_css(False)
+    (True, False)
+    """
+    top = (
+        f"@top-center {{ content: {_css_string(PRINT_MARK)}; color: #b00020; "
+        "font: 700 9pt system-ui, sans-serif; }"
+        if synthetic
+        else ""
+    )
+    bottom = (
+        '@bottom-right { content: "page " counter(page) " of " counter(pages); '
+        "color: #5b6673; font: 8pt system-ui, sans-serif; }"
+    )
+    return f"\n@media print {{ @page {{ {top} {bottom} }} }}\n"

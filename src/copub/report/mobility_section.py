@@ -201,12 +201,19 @@ def mobility_html(result: MobilityResult, out_dir: Path, *, synthetic: bool = Fa
         ("Guests", True),
         ("Early career with foreign experience", True),
     ]
+    def with_interval(count: object, share: str, row: Mapping[str, object]) -> str:
+        # The interval on its own line (as in the yearly tables), so the table fits a page.
+        if row[share] is None:
+            return f"{esc(count)} · n/a"
+        bounds = f"[{_pct(row[f'{share}_low'])}–{_pct(row[f'{share}_high'])}]"
+        return f"{esc(count)} · {esc(_pct(row[share]))}<span class=ci>{esc(bounds)}</span>"
+
     rows = [
         [
             (esc(row["year"]), False),
             (esc(row["home_authors"]), True),
-            (esc(f"{row['recruited']} · {_interval(row, 'recruited_share')}"), True),
-            (esc(f"{row['left']} · {_interval(row, 'left_share')}"), True),
+            (with_interval(row["recruited"], "recruited_share", row), True),
+            (with_interval(row["left"], "left_share", row), True),
             (esc(row["concurrent"]), True),
             (esc(row["guests"]), True),
             (
@@ -217,7 +224,12 @@ def mobility_html(result: MobilityResult, out_dir: Path, *, synthetic: bool = Fa
         for row in result.yearly.iter_rows(named=True)
     ]
     parts.append(
-        table(headers, rows, caption="Mobility per year (shares with Wilson 95% intervals)")
+        table(
+            headers,
+            rows,
+            css_class="yearly",
+            caption="Mobility per year (shares with Wilson 95% intervals)",
+        )
     )
     flows = flow_table(result)
     parts.append(

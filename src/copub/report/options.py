@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from copub.errors import UsageError
+from copub.errors import DataError, UsageError
 from copub.indicators.presets import PRESETS, PresetName
 from copub.settings import DEFAULT_INSTITUTION
 from copub.validate import parse_institution_id, parse_year_range
@@ -113,7 +113,9 @@ class ReportOptions:
             if path is not None:
                 path = Path(path)
                 if not path.is_file():
-                    raise UsageError(f"{name} file {path} does not exist")
+                    # A missing register is missing data (exit 1), as the README says.
+                    error = DataError if name == "register" else UsageError
+                    raise error(f"{name} file {path} does not exist")
                 object.__setattr__(self, name, path)
 
     @property

@@ -28,6 +28,7 @@ __all__ = [
     "PALETTE",
     "FigureFile",
     "TrendFigure",
+    "figure_footer",
     "group_shares_figure",
     "international_figure",
     "level2_figure",
@@ -35,7 +36,9 @@ __all__ = [
     "trend_figures",
 ]
 
-PALETTE = ("#1b5e8c", "#c2452d", "#3a8f5c", "#8a5aa8", "#d08a1a", "#4a4a4a", "#1aa3a3", "#b5487e")
+#: Okabe & Ito's colour-blind-safe palette, without black and the faint yellow:
+#: blue, vermillion, bluish green, reddish purple, orange, sky blue.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 _BASELINE_SHADE = "#eef1f5"
 _PLAN_SHADE = "#e3eef7"
 _SYNTHETIC = "SYNTHETIC SAMPLE DATA: not real publications"
@@ -66,6 +69,22 @@ def _suffix(data: ReportData) -> str:
     return "_frac" if data.options.fractional else ""
 
 
+def figure_footer(data: ReportData) -> str:
+    """The source line every figure of a report carries."""
+    prov = data.provenance
+    if data.synthetic:
+        origin = "SYNTHETIC sample data"
+    elif prov.source == "openalex":
+        origin = f"OpenAlex ({prov.api_url or 'api.openalex.org'})"
+    else:
+        origin = f"OpenAlex records ({prov.source})"
+    return (
+        f"{data.institution_name} ({data.options.institution}), {data.options.counting} "
+        f"counting. Source: {origin}, built {prov.created[:10]}; "
+        f"copub {prov.versions.get('copub', '?')}"
+    )
+
+
 def _new_figure(data: ReportData, title: str, *, ncols: int = 1, nrows: int = 1) -> Figure:
     height = 4.4 if nrows == 1 else 2.5 * nrows + 0.9
     # Keep a strip at the bottom for the source line: constrained layout does
@@ -74,14 +93,9 @@ def _new_figure(data: ReportData, title: str, *, ncols: int = 1, nrows: int = 1)
     layout = ConstrainedLayoutEngine(rect=(0.0, strip, 1.0, 1.0 - strip))
     figure = Figure(figsize=(9.0, height), layout=layout)
     figure.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
-    prov = data.provenance
-    origin = "SYNTHETIC sample data" if data.synthetic else f"{prov.source} data"
-    footer = (
-        f"{data.institution_name} ({data.options.institution}), {data.options.counting} "
-        f"counting. Source: {origin}, built {prov.created[:10]}; "
-        f"copub {prov.versions.get('copub', '?')}"
+    figure.text(
+        0.01, 0.01, figure_footer(data), fontsize=7, color="#666666", ha="left", va="bottom"
     )
-    figure.text(0.01, 0.01, footer, fontsize=7, color="#666666", ha="left", va="bottom")
     if data.synthetic:
         figure.text(
             0.99, 0.995, _SYNTHETIC, fontsize=9, color="#b00020", fontweight="bold",
@@ -149,23 +163,45 @@ def _finish(ax: Axes, *, legend: bool = True) -> None:
 
 
 def international_figure(data: ReportData) -> TrendFigure:
-    """The international share over time with its 95% interval band."""
+    """The international share over time, both counting methods, each with its 95% band.
+
+    The axis starts at zero, so the size of a change is not exaggerated.
+    """
     suffix = _suffix(data)
-    other = "" if suffix else "_frac"
     figure = _new_figure(data, "International co-publication share")
     ax = figure.axes[0]
     _style(ax, data, label_periods=True)
-    _line(ax, data, f"intl_share{suffix}", PALETTE[0], f"{data.options.counting} counting")
-    other_label = "fractional counting" if other else "full counting"
-    _line(ax, data, f"intl_share{other}", "#9aa7b4", other_label, band=False)
+    methods = [("", "full counting (each work counts 1)", PALETTE[0])]
+    methods.append(("_frac", "fractional counting (the institution's author share)", PALETTE[1]))
+    if suffix:
+        methods.reverse()
+    for column_suffix, label, color in methods:
+        chosen = " — shown in the report" if column_suffix == suffix else ""
+        _line(ax, data, f"intl_share{column_suffix}", color, label + chosen)
     ax.set_ylabel("share of works")
-    _finish(ax)
-    interval = "bootstrap stability interval" if suffix else "Wilson interval"
+    highs = [
+        float(v)
+        for c in ("intl_share_high", "intl_share_frac_high", "intl_share", "intl_share_frac")
+        if c in data.yearly.columns
+        for v in data.yearly[c].drop_nulls().drop_nans().to_list()
+    ]
+    ax.set_ylim(0, min(1.0, max(highs, default=1.0) * 1.12) or 1.0)
+    _finish(ax, legend=False)
+    ax.legend(frameon=False, fontsize=8.5, loc="lower center", ncols=1)
+    has_frac_band = "intl_share_frac_low" in data.yearly.columns and (
+        data.yearly["intl_share_frac_low"].null_count() < data.yearly.height
+    )
+    frac_band = (
+        "bootstrap stability interval" if has_frac_band else "no interval (bootstrap off)"
+    )
     return TrendFigure(
         "international_share",
         "International co-publication share",
-        f"Share of works with at least two countries, with its 95% {interval} (band). "
-        "Shaded: baseline (light) and plan period (darker); hollow marker: incomplete year.",
+        "Share of works with at least two countries. Blue, full counting: every work counts "
+        "1, with its 95% Wilson interval (band). Vermillion, fractional counting (Leiden): "
+        "each work weighs the institution's share of its authors, so large international "
+        f"consortia count less; band: its 95% {frac_band}. Shaded: baseline (light) and plan "
+        "period (darker); hollow marker: incomplete year. The axis starts at 0.",
         figure,
     )
 

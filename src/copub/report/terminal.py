@@ -16,9 +16,11 @@ import polars as pl
 from copub.indicators.definitions import share_column
 from copub.indicators.presets import PRESETS
 from copub.report import fmt
+from copub.report.checks import unavailable_reason
 from copub.report.data import ReportData
-from copub.report.goals import SHORT_LABELS, SIGNIFICANCE
+from copub.report.goals import DEFAULT_MIN_CHANGE, SHORT_LABELS, SIGNIFICANCE
 from copub.report.quality import quality_line
+from copub.report.scope import scope_text
 
 __all__ = ["WIDTH", "YEARLY_COLUMNS", "render_terminal"]
 
@@ -74,12 +76,14 @@ def _comparison_lines(data: ReportData, unicode: bool) -> list[str]:
         label = label if len(label) <= 33 else label[:32] + "…"
         mark = fmt.arrow(row["status"], unicode=unicode)
         if row["status"] == "unavailable":
-            reason = (
-                "unavailable: no register (--register)"
-                if row["indicator"] in ("level2", "channel_unmatched")
-                else "unavailable"
+            reason = unavailable_reason(
+                str(row["indicator"]),
+                register_available=data.register_available,
+                years=data.yearly["year"].to_list(),
+                baseline=options.baseline,
+                plan=options.plan,
             )
-            lines.append(f"{mark} {label:<34}{reason}")
+            lines.append(f"{mark} {label:<34}{reason}"[:WIDTH])
             continue
         ci = ""
         if not fmt.is_missing(row["difference_low"]):
@@ -88,11 +92,13 @@ def _comparison_lines(data: ReportData, unicode: bool) -> list[str]:
             f"{mark} {label:<34}{fmt.percent(row['baseline_share']):>9}"
             f"{fmt.percent(row['plan_share']):>9}  "
             f"{fmt.change(row['difference']):>9} {ci:<17}{fmt.p_value(row['p_value']):>7}"
+            + ("  small" if row.get("meaningful") is False and row["status"] != "flat" else "")
         )
     up, down, flat = (fmt.arrow(s, unicode=unicode) for s in ("up", "down", "flat"))
     legend = (
         f"{up} significant rise, {down} significant fall, {flat} no significant change "
-        f"(two-proportion z-test, {SIGNIFICANCE:g} level)"
+        f"(two-proportion z-test, {SIGNIFICANCE:g} level); small: significant, but less than "
+        f"the goal's smallest change that matters ({_thresholds(data)})"
     )
     if options.fractional:
         legend += "; fractional shares, the test is on full counts"
@@ -101,6 +107,13 @@ def _comparison_lines(data: ReportData, unicode: bool) -> list[str]:
         legend += "; the plan period includes an incomplete year"
     lines += textwrap.wrap(legend, WIDTH)
     return lines
+
+
+def _thresholds(data: ReportData) -> str:
+    values = sorted({float(v) for v in data.goals["min_change"].drop_nulls().to_list()})
+    if not values or values == [DEFAULT_MIN_CHANGE]:
+        return f"{100 * DEFAULT_MIN_CHANGE:.1f} pp"
+    return "from " + " to ".join(f"{100 * v:.1f} pp" for v in (values[0], values[-1]))
 
 
 def render_terminal(data: ReportData, *, unicode: bool = True) -> str:
@@ -142,6 +155,8 @@ def render_terminal(data: ReportData, *, unicode: bool = True) -> str:
     lines += _comparison_lines(data, unicode)
     lines.append("")
     lines += textwrap.wrap(quality_line(data.quality), WIDTH, subsequent_indent="  ")
+    for line in scope_text():
+        lines += textwrap.wrap(line, WIDTH, subsequent_indent="  ")
     for note in data.notes:
         lines += textwrap.wrap(f"Note: {note}", WIDTH, subsequent_indent="  ")
     lines += textwrap.wrap(f"Source: {data.provenance.describe()}", WIDTH, subsequent_indent="  ")

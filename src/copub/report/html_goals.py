@@ -1,0 +1,223 @@
+"""The report page's goal section: one card per goal with every indicator, then the table.
+
+A card lists each indicator the goal names (``report.goals``) with its plan
+value, the change from the baseline, whether that change is significant and
+whether it is as large as the goal's smallest change that matters. A card is
+green or red only when a change both is significant and matters; a goal whose
+indicators moved both ways is marked "mixed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from copub.report import fmt
+from copub.report.checks import unavailable_reason
+from copub.report.data import ReportData
+from copub.report.goals import DEFAULT_MIN_CHANGE, GOALS, SHORT_LABELS, SIGNIFICANCE
+from copub.report.html_parts import Cell, esc, status_mark, table
+
+__all__ = ["card_status", "goal_cards", "goals_section", "size_words"]
+
+
+def _pp(value: float) -> str:
+    return f"{100 * value:.1f} pp"
+
+
+def size_words(row: Mapping[str, Any]) -> str:
+    """How large a change is against the goal's threshold, in words.
+
+    Examples
+    --------
+    >>> size_words({"status": "up", "difference": 0.003, "min_change": 0.01,
+    ...             "meaningful": False})
+    'smaller than the 1.0 pp that matters'
+    >>> size_words({"status": "down", "difference": -0.02, "min_change": 0.01,
+    ...             "meaningful": True})
+    'at least the 1.0 pp that matters'
+    >>> size_words({"status": "flat", "difference": 0.02, "min_change": 0.01,
+    ...             "meaningful": False})
+    ''
+    """
+    if row["status"] not in ("up", "down") or row.get("meaningful") is None:
+        return ""
+    threshold = _pp(float(row.get("min_change") or DEFAULT_MIN_CHANGE))
+    if row["meaningful"]:
+        return f"at least the {threshold} that matters"
+    return f"smaller than the {threshold} that matters"
+
+
+def _matters(row: Mapping[str, Any]) -> str:
+    """The goal table's short size column: ``yes`` or ``no: < 1.0 pp``; empty if not significant."""
+    if row["status"] not in ("up", "down") or row.get("meaningful") is None:
+        return ""
+    threshold = _pp(float(row.get("min_change") or DEFAULT_MIN_CHANGE))
+    return f"yes: ≥ {threshold}" if row["meaningful"] else f"no: < {threshold}"
+
+
+def card_status(rows: list[dict[str, Any]]) -> str:
+    """The colour of a goal card from its indicators' rows.
+
+    Examples
+    --------
+    >>> card_status([{"status": "up", "meaningful": True},
+    ...              {"status": "down", "meaningful": True}])
+    'mixed'
+    >>> card_status([{"status": "up", "meaningful": False}])
+    'flat'
+    >>> card_status([{"status": "unavailable", "meaningful": None}])
+    'unavailable'
+    """
+    if all(r["status"] == "unavailable" for r in rows):
+        return "unavailable"
+    moved = {r["status"] for r in rows if r["status"] in ("up", "down") and r.get("meaningful")}
+    if len(moved) == 2:
+        return "mixed"
+    return moved.pop() if moved else "flat"
+
+
+def _reason(data: ReportData, indicator: str) -> str:
+    return unavailable_reason(
+        indicator,
+        register_available=data.register_available,
+        years=data.yearly["year"].to_list(),
+        baseline=data.options.baseline,
+        plan=data.options.plan,
+    )
+
+
+def _label(row: Mapping[str, Any]) -> str:
+    return SHORT_LABELS.get(str(row["indicator"]), str(row["label"]))
+
+
+def _indicator_item(data: ReportData, row: Mapping[str, Any], named: bool) -> str:
+    name = f"<span class=n>{esc(_label(row))}</span> " if named else ""
+    if row["status"] == "unavailable":
+        return (
+            f'<li class="ind unavailable" data-indicator="{esc(row["indicator"])}">'
+            f"{name}<span class=v>n/a</span> "
+            f"{status_mark('unavailable', _reason(data, str(row['indicator'])))}</li>"
+        )
+    size = size_words(row)
+    size_html = f' <span class="size">({esc(size)})</span>' if size else ""
+    return (
+        f'<li class="ind {esc(row["status"])}" data-indicator="{esc(row["indicator"])}">'
+        f"{name}<span class=v>{esc(fmt.percent(row['plan_share']))}</span> "
+        f"<span class=d>{esc(fmt.change(row['difference']))} from "
+        f"{esc(fmt.percent(row['baseline_share']))}</span> "
+        f"{status_mark(str(row['status']))}{size_html}</li>"
+    )
+
+
+def goal_cards(data: ReportData) -> str:
+    """One card per goal, listing every indicator of the goal with its own status."""
+    cards = []
+    for goal in GOALS:
+        rows = data.goals.filter(pl.col("goal") == goal.key).to_dicts()
+        if not rows:
+            continue
+        # A one-indicator goal's card title names its indicator already.
+        named = len(rows) > 1
+        items = "".join(_indicator_item(data, row, named) for row in rows)
+        cards.append(
+            f'<div class="card {card_status(rows)}" data-goal="{esc(goal.key)}">'
+            f"<div class=k>{esc(goal.title)}</div><ul class=inds>{items}</ul></div>"
+        )
+    return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _period(period: tuple[int, int]) -> str:
+    return f"{period[0]}–{period[1]}"
+
+
+def _goal_table(data: ReportData) -> str:
+    options = data.options
+    headers = [
+        ("Indicator", False),
+        (f"Baseline {_period(options.baseline)}", True),
+        (f"Plan {_period(options.plan)}", True),
+        ("Change", True),
+        ("95% interval", True),
+        ("p", True),
+        ("Status", False),
+        ("Matters", False),
+        ("Trend p", True),
+    ]
+    rows: list[list[Cell] | str] = []
+    for goal in GOALS:
+        goal_rows = data.goals.filter(pl.col("goal") == goal.key).to_dicts()
+        if not goal_rows:
+            continue
+        rows.append(esc(goal.text))
+        for row in goal_rows:
+            label = esc(_label(row))
+            if row["status"] == "unavailable":
+                reason = _reason(data, str(row["indicator"]))
+                rows.append(
+                    [(label, False)]
+                    + [("n/a", True)] * 5
+                    + [(status_mark("unavailable", reason), False), ("", False), ("", True)]
+                )
+                continue
+            ci = ""
+            if not fmt.is_missing(row["difference_low"]):
+                ci = f"{100 * row['difference_low']:+.1f} to {100 * row['difference_high']:+.1f}"
+            rows.append(
+                [
+                    (label, False),
+                    (esc(fmt.percent(row["baseline_share"])), True),
+                    (esc(fmt.percent(row["plan_share"])), True),
+                    (esc(fmt.change(row["difference"])), True),
+                    (esc(ci), True),
+                    (esc(fmt.p_value(row["p_value"])), True),
+                    (status_mark(str(row["status"])), False),
+                    (esc(_matters(row)), False),
+                    (esc(fmt.p_value(row["trend_p"])), True),
+                ]
+            )
+    return table(headers, rows, css_class="goals")
+
+
+def _thresholds(data: ReportData) -> str:
+    values = sorted({float(v) for v in data.goals["min_change"].drop_nulls().to_list()})
+    if not values or values == [DEFAULT_MIN_CHANGE]:
+        return f"{_pp(DEFAULT_MIN_CHANGE)} for every goal (the default)"
+    own = ", ".join(
+        f"{goal.title} {_pp(goal.min_change)}"
+        for goal in GOALS
+        if goal.min_change != DEFAULT_MIN_CHANGE
+    )
+    return f"{_pp(DEFAULT_MIN_CHANGE)} by default; {own}"
+
+
+def goals_section(data: ReportData) -> str:
+    """The whole goal section: the reading guide, the cards and the table."""
+    options = data.options
+    intro = (
+        f"<p class=lead>The plan period {_period(options.plan)} against the baseline "
+        f"{_period(options.baseline)}, {esc(options.counting)} counting. A change is "
+        f"<b>significant</b> when the two-proportion z-test on full counts gives p &lt; "
+        f"{SIGNIFICANCE:g}: it is unlikely to be chance. Whether it <b>matters</b> is a "
+        "separate question: with tens of thousands of works a fraction of a percentage point "
+        "is significant. A change matters when it is at least the goal's smallest change "
+        f"that matters: {esc(_thresholds(data))}. Cards are green (rise) or red (fall) only "
+        "for significant changes that matter.</p>"
+    )
+    if bool(data.goals["plan_partial"].fill_null(False).any()):
+        intro += (
+            "<p class=note>The plan period includes an incomplete year: its share is "
+            "provisional.</p>"
+        )
+    return (
+        intro
+        + goal_cards(data)
+        + "<h3>Every goal indicator</h3>"
+        + _goal_table(data)
+        + "<p class=note>Change and interval in percentage points (pp); the interval is "
+        "Newcombe's 95% interval for the difference. p: two-proportion z-test of plan against "
+        "baseline. Matters: a significant change at least the goal's smallest change that "
+        "matters. Trend p: Cochran–Armitage test for a linear trend over every complete year.</p>"
+    )

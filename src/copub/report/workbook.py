@@ -1,0 +1,120 @@
+"""``report.xlsx``: every report table as a sheet, for Excel and LibreOffice.
+
+The first sheet, ``provenance``, says where the numbers came from (and, for
+the synthetic sample, that they are not real publications); then one sheet
+per table of :meth:`ReportData.tables`, with the same columns as the CSV
+files (lists joined with ``;``, and a ``synthetic`` column on every row when
+the data is synthetic). Written with polars' ``write_excel`` (xlsxwriter) to a
+temporary file that is fsynced and renamed, so a reader never sees half a
+workbook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import polars as pl
+from xlsxwriter import Workbook
+
+from copub.report.data import ReportData
+from copub.report.formats import csv_frame
+
+__all__ = ["PROVENANCE_SHEET", "provenance_rows", "write_workbook"]
+
+PROVENANCE_SHEET = "provenance"
+
+
+def provenance_rows(data: ReportData) -> pl.DataFrame:
+    """The provenance sheet: ``item, value`` rows, the synthetic warning first.
+
+    Examples
+    --------
+    >>> import copub
+    >>> from copub.report import ReportOptions, build_report
+    >>> from copub.progress import Progress
+    >>> data = build_report(copub.load_sample(scale=0.01), ReportOptions(bootstrap=0),
+    ...                     scope="table", progress=Progress.silent())
+    >>> provenance_rows(data).row(0)
+    ('data', 'SYNTHETIC SAMPLE DATA: not real publications')
+    """
+    prov = data.provenance
+    rows: list[tuple[str, str]] = [
+        (
+            "data",
+            "SYNTHETIC SAMPLE DATA: not real publications"
+            if data.synthetic
+            else f"{prov.source} data",
+        ),
+        ("institution", f"{data.institution_name} ({data.options.institution})"),
+        ("source", prov.describe()),
+        ("query", prov.query or ""),
+        ("built", prov.created),
+        ("api_url", prov.api_url or ""),
+        ("inputs", "; ".join(prov.inputs)),
+        ("software", ", ".join(f"{k} {v}" for k, v in prov.versions.items())),
+        ("options", json.dumps(data.options.to_dict(), ensure_ascii=False)),
+    ]
+    rows += [(f"count: {key}", str(value)) for key, value in prov.counts.items()]
+    rows += [("note", note) for note in data.notes]
+    return pl.DataFrame(rows, schema={"item": pl.String, "value": pl.String}, orient="row")
+
+
+def _sheet_frame(frame: pl.DataFrame, synthetic: bool) -> pl.DataFrame:
+    flat = csv_frame(frame, synthetic=synthetic)
+    # NaN is not a spreadsheet value: an empty cell says "not computed" best.
+    return flat.with_columns(pl.selectors.float().fill_nan(None))
+
+
+def write_workbook(data: ReportData, path: str | os.PathLike[str]) -> Path:
+    """Write ``report.xlsx``: the provenance sheet, then one sheet per table.
+
+    Parameters
+    ----------
+    data : ReportData
+    path : path
+        The workbook's file name; replaced atomically.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import copub, tempfile, pathlib
+    >>> from copub.report import ReportOptions, build_report
+    >>> from copub.progress import Progress
+    >>> data = build_report(copub.load_sample(scale=0.01), ReportOptions(bootstrap=0),
+    ...                     scope="table", progress=Progress.silent())
+    >>> write_workbook(data, pathlib.Path(tempfile.mkdtemp()) / "report.xlsx").suffix
+    '.xlsx'
+    """
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    with Workbook(str(tmp), {"strings_to_urls": False, "strings_to_formulas": False}) as book:
+        book.set_properties(
+            {
+                "title": f"copub report: {data.institution_name}",
+                "subject": "SYNTHETIC SAMPLE DATA: not real publications"
+                if data.synthetic
+                else data.provenance.describe(),
+                "comments": data.provenance.describe(),
+                "author": "copub",
+            }
+        )
+        provenance_rows(data).write_excel(
+            workbook=book, worksheet=PROVENANCE_SHEET, autofit=True, header_format={"bold": True}
+        )
+        for name, frame in data.tables().items():
+            _sheet_frame(frame, data.synthetic).write_excel(
+                workbook=book,
+                worksheet=name[:31],
+                autofit=frame.width <= 40,
+                header_format={"bold": True},
+                freeze_panes=(1, 0),
+            )
+    with tmp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)
+    return target
