@@ -504,6 +504,8 @@ def _write_graphml(graph: nx.Graph, frames: GraphFrames, out: Path, stem: str) -
         node_attrs.append("cluster")
     edge_attrs = ["weight", *frames.edge_attributes]
     graph_attrs = {k: v for k, v in graph.graph.items() if isinstance(v, str | int | float | bool)}
+    if _synthetic(graph):
+        graph_attrs["warning"] = _SYNTHETIC
     node_keys = {name: f"n{i}" for i, name in enumerate(node_attrs)}
     edge_keys = {name: f"e{i}" for i, name in enumerate(edge_attrs)}
     data = '<data key="{}">{}</data>'
