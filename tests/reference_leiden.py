@@ -73,7 +73,9 @@ def strings_of(authorship: dict[str, Any]) -> dict[str, set[str]] | None:
         if not text:
             continue
         out.setdefault(text, set()).update(
-            short(i) for i in entry.get("institution_ids") or [] if i  # type: ignore[misc]
+            short(i)
+            for i in entry.get("institution_ids") or []
+            if i  # type: ignore[misc]
         )
     return out
 
@@ -181,7 +183,8 @@ def partner_countries(work: dict[str, Any], home: str) -> set[str]:
         ids = [short(i.get("id")) for i in a.get("institutions") or [] if i.get("id")]
         if any(is_home_id(k, insts, home) for k in ids):  # type: ignore[arg-type]
             others = [
-                i for i in a.get("institutions") or []
+                i
+                for i in a.get("institutions") or []
                 if i.get("id") and not is_home_id(short(i["id"]), insts, home)  # type: ignore[arg-type]
             ]
             out |= countries_of({"authorships": [{"institutions": others}]})

@@ -88,9 +88,11 @@ def test_yearly_figures_agree_with_the_leiden_reference(
     pages = _page_sets()[schema]
     tables = copub.read_works(pages)
     raw = _raw(pages)
-    if not any(home in {i.get("id", "").rsplit("/", 1)[-1] for i in institutions_of(w).values()}
-               or any(home in str(i.get("lineage")) for i in institutions_of(w).values())
-               for w in raw):
+    if not any(
+        home in {i.get("id", "").rsplit("/", 1)[-1] for i in institutions_of(w).values()}
+        or any(home in str(i.get("lineage")) for i in institutions_of(w).values())
+        for w in raw
+    ):
         pytest.skip(f"{home} does not occur in the {schema} page")
     expected = reference_yearly(raw, home, universe=universe, group=PRIORITY)
     definitions = Definitions(institutions=(home,), universe=universe, bootstrap=0)  # type: ignore[arg-type]
@@ -118,8 +120,10 @@ def test_every_institution_of_the_real_pages_agrees(schema: str) -> None:
     collab = {
         w: bool(i) or bool(o)
         for w, i, o in zip(
-            flags["work_id"], flags["is_international"],
-            flags["several_organisations"].fill_null(False), strict=True
+            flags["work_id"],
+            flags["is_international"],
+            flags["several_organisations"].fill_null(False),
+            strict=True,
         )
     }
     year = dict(zip(tables.works["work_id"], tables.works["year"], strict=True))
@@ -175,9 +179,11 @@ def test_w2102727322_leiden_one_third_old_rule_two_thirds(real_tables: copub.Tab
     """Two FDA/CBER authors of three, each with a second, institution-less string."""
     home = "I1318287680"  # Center for Biologics Evaluation and Research
     leiden = fractional_weights(real_tables, home).filter(work_id="W2102727322")["weight"].item()
-    old = fractional_weights(real_tables, home, rule="institutions").filter(
-        work_id="W2102727322"
-    )["weight"].item()
+    old = (
+        fractional_weights(real_tables, home, rule="institutions")
+        .filter(work_id="W2102727322")["weight"]
+        .item()
+    )
     assert leiden == pytest.approx(1 / 3, abs=1e-12)
     assert old == pytest.approx(2 / 3, abs=1e-12)
 

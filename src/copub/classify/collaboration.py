@@ -38,8 +38,9 @@ def work_institutions(tables: Tables) -> pl.DataFrame:
         .select(
             "work_id",
             "institution_id",
-            unit=pl.concat_list(pl.col("institution_id"), pl.col("lineage").fill_null([]))
-            .list.unique(),
+            unit=pl.concat_list(
+                pl.col("institution_id"), pl.col("lineage").fill_null([])
+            ).list.unique(),
         )
         .explode("unit")
         .group_by("work_id", "unit")

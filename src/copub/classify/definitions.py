@@ -240,12 +240,10 @@ class Definitions:
         baseline, plan = check_periods(self.baseline, self.plan)
         put(self, "baseline", baseline)
         put(self, "plan", plan)
-        for name, low in (("window", 1), ("bootstrap", 0)):
+        for name, low, unit in (("window", 1, "years"), ("bootstrap", 0, "resamples")):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise UsageError(
-                    f"definitions: {name} must be a whole number of at least {low}, not {value!r}"
-                )
+                raise UsageError(f"definitions: {name} must be {low} or more {unit}, not {value!r}")
         _choice("full_interval", self.full_interval, get_args(FullInterval))
         if self.full_interval == "bootstrap" and self.bootstrap == 0:
             raise UsageError(

@@ -161,9 +161,7 @@ def fallback_authorships(tables: Tables) -> pl.DataFrame:
     return (
         tables.authorships.lazy()
         .group_by("work_id")
-        .agg(
-            n_authorships_fallback=pl.col("affiliation_strings").is_null().sum().cast(pl.Int32)
-        )
+        .agg(n_authorships_fallback=pl.col("affiliation_strings").is_null().sum().cast(pl.Int32))
         .sort("work_id")
         .collect()
     )

@@ -60,8 +60,8 @@ def _check_institutions(tables: Tables, definitions: Definitions) -> None:
     )
     if known.is_empty():
         raise UsageError(
-            f"institution {', '.join(definitions.institutions)} does not occur in these tables: "
-            "check --institution against the data you fetched or imported"
+            f"institution {', '.join(definitions.institutions)} does not occur in these tables, "
+            "so it has no works: check --institution against the data you fetched or imported"
         )
 
 

@@ -98,9 +98,7 @@ def share_schema(name: str) -> pl.Schema:
     ['priority_BR_works', 'priority_BR_base', 'priority_share_BR']
     """
     share = share_column(name)
-    return pl.Schema(
-        {k.format(x=name, share=share): v for k, v in SHARE_COLUMNS.items()}
-    )
+    return pl.Schema({k.format(x=name, share=share): v for k, v in SHARE_COLUMNS.items()})
 
 
 def yearly_schema(specs: Sequence[ShareSpec]) -> pl.Schema:
@@ -134,9 +132,9 @@ def check_table(table: pl.DataFrame, schema: pl.Schema, what: str) -> pl.DataFra
     """
     if table.schema == schema:
         return table
-    for (name, dtype), (want, want_dtype) in zip(table.schema.items(), schema.items(), strict=False):
+    for (name, dtype), (want, want_dtype) in zip(
+        table.schema.items(), schema.items(), strict=False
+    ):
         if name != want or dtype != want_dtype:
             raise DataError(f"{what}: column {name} ({dtype}) where {want} ({want_dtype}) belongs")
-    raise DataError(
-        f"{what}: {len(table.columns)} columns where the schema declares {len(schema)}"
-    )
+    raise DataError(f"{what}: {len(table.columns)} columns where the schema declares {len(schema)}")

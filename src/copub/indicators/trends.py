@@ -16,8 +16,8 @@ from copub.classify.definitions import (
     check_periods,
 )
 from copub.indicators.definitions import share_column
-from copub.indicators.schemas import COMPARISON, check_table
 from copub.indicators.intervals import wilson_interval
+from copub.indicators.schemas import COMPARISON, check_table
 
 __all__ = [
     "TrendTest",

@@ -60,8 +60,10 @@ def _has_affiliation(tables: Tables) -> pl.LazyFrame:
     the ``affiliations`` field falls back on ``raw_affiliation_strings``.
     """
     strings = pl.col("affiliation_strings")
-    has = pl.when(strings.is_null()).then(pl.col("n_raw_affiliations") > 0).otherwise(
-        strings.list.len() > 0
+    has = (
+        pl.when(strings.is_null())
+        .then(pl.col("n_raw_affiliations") > 0)
+        .otherwise(strings.list.len() > 0)
     )
     return (
         tables.authorships.lazy()
@@ -186,5 +188,6 @@ def institution_works(
     """The old entry point: :func:`universe_works` with ``types=`` (see :func:`legacy_universe`)."""
     fields = legacy_universe(types)
     return universe_works(
-        tables, Definitions(institutions=(institution,), years=years, **fields)  # type: ignore[arg-type]
+        tables,
+        Definitions(institutions=(institution,), years=years, **fields),  # type: ignore[arg-type]
     )

@@ -24,7 +24,13 @@ from copub.indicators.shares import compute_shares
 from copub.indicators.universe import TypesChoice, legacy_universe
 from copub.normalize import Tables
 
-__all__ = ["indicator_specs", "labelled", "resolve_definitions", "window_indicators", "yearly_indicators"]
+__all__ = [
+    "indicator_specs",
+    "labelled",
+    "resolve_definitions",
+    "window_indicators",
+    "yearly_indicators",
+]
 
 PathLike = str | os.PathLike[str]
 
@@ -82,7 +88,13 @@ def _coverage(per_work: pl.DataFrame, by: str) -> pl.DataFrame:
     )
 
 
-_LEAD = ("works", "works_frac", "partial", "authorship_no_country_rate", "affiliation_fallback_rate")
+_LEAD = (
+    "works",
+    "works_frac",
+    "partial",
+    "authorship_no_country_rate",
+    "affiliation_fallback_rate",
+)
 
 
 def yearly_indicators(

@@ -14,7 +14,6 @@ from typing import Any
 import polars as pl
 
 from copub.indicators.definitions import share_column
-from copub.indicators.presets import PRESETS
 from copub.report import fmt
 from copub.report.data import ReportData
 from copub.report.goals import SHORT_LABELS, SIGNIFICANCE
@@ -130,7 +129,7 @@ def render_terminal(data: ReportData, *, unicode: bool = True) -> str:
     title = (
         f"{data.institution_name} ({options.institution}), {first}-{last}: "
         f"{options.counting} counting, {options.preset} definitions, "
-        f"{options.types or PRESETS[options.preset].types} document types"
+        f"{options.universe_label}"
     )
     lines: list[str] = []
     if data.synthetic:

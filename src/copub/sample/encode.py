@@ -127,9 +127,11 @@ def _authorship_json(
     only_country = (
         pl.lit('{"raw_affiliation_string":') + pl.col("r0") + pl.lit(',"institution_ids":[]}')
     )
-    strings = pl.when(joint).then(
-        pl.concat_str([only_country, both, single[2]], separator=",", ignore_nulls=True)
-    ).otherwise(pl.concat_str([only_country, *single], separator=",", ignore_nulls=True))
+    strings = (
+        pl.when(joint)
+        .then(pl.concat_str([only_country, both, single[2]], separator=",", ignore_nulls=True))
+        .otherwise(pl.concat_str([only_country, *single], separator=",", ignore_nulls=True))
+    )
     old_record = pl.Series((a["work"].cast(pl.Int64) % 50) == 17)
     parts.append(
         pl.when(old_record)
