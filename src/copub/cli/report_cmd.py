@@ -84,25 +84,26 @@ def _supports_unicode(stream: TextIO) -> bool:
     return True
 
 
-def _register_path(args: argparse.Namespace, progress: Progress | None = None) -> Path | None:
-    """``--register``, else ``COPUB_REGISTER``, else (with ``--sample``) the sample's own."""
+def _register_path(args: argparse.Namespace) -> tuple[Path | None, bool]:
+    """``--register``, else ``COPUB_REGISTER``, else (with ``--sample``) the sample's own.
+
+    The flag says whether the sample's own register is used.
+    """
     settings = settings_from_args(args)
     if settings.register is not None:
-        return settings.register
+        return settings.register, False
     if getattr(args, "sample", False):
         # The synthetic world has its own matching register; using it shows the
         # level-2 indicators without a download. A real register still wins.
-        if progress is not None:
-            progress.note("using the synthetic world's channel register (--register to override)")
-        return sample_register_path(args.seed, args.scale, settings=settings)
-    return None
+        return sample_register_path(args.seed, args.scale, settings=settings), True
+    return None, False
 
 
 def options_from_args(args: argparse.Namespace, progress: Progress | None = None) -> ReportOptions:
     """The report options of the parsed arguments: one :class:`Definitions`, built once."""
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out} exists and is not a directory")
-    register_path = _register_path(args, progress)
+    register_path, own = _register_path(args)
     definitions = definitions_from_args(
         args,
         register=register_path,
@@ -110,6 +111,8 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None = None
         counting=args.counting,
         full_interval=args.full_interval,
     )
+    if own and progress is not None:
+        progress.note("using the synthetic world's channel register (--register to override)")
     return ReportOptions(
         definitions=definitions,
         types=args.types,
@@ -121,10 +124,10 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None = None
 
 def run(args: argparse.Namespace) -> int:
     progress = Progress()
+    options = options_from_args(args, progress)
     if args.sample:
         progress.note(f"loading the synthetic sample (seed {args.seed}, scale {args.scale:g})")
     tables = load_tables_from_args(args, progress)
-    options = options_from_args(args, progress)
     if tables.provenance.synthetic:
         progress.note("WARNING: SYNTHETIC SAMPLE DATA: these are not real publications")
     data = build_report(

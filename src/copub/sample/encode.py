@@ -127,10 +127,19 @@ def _authorship_json(
     only_country = (
         pl.lit('{"raw_affiliation_string":') + pl.col("r0") + pl.lit(',"institution_ids":[]}')
     )
+    # Some authors also give a second string that names no institution (a
+    # phone number, a bare street address), as W2102727322's do in OpenAlex.
+    loose = pl.when(pl.Series(key % 10 == 3) & pl.col("i1").is_not_null()).then(
+        pl.lit('{"raw_affiliation_string":"Postboks ')
+        + pl.Series(a["work"].cast(pl.Int64) % 97 + 100).cast(pl.String)
+        + pl.lit('","institution_ids":[]}')
+    )
     strings = (
         pl.when(joint)
-        .then(pl.concat_str([only_country, both, single[2]], separator=",", ignore_nulls=True))
-        .otherwise(pl.concat_str([only_country, *single], separator=",", ignore_nulls=True))
+        .then(
+            pl.concat_str([only_country, both, single[2], loose], separator=",", ignore_nulls=True)
+        )
+        .otherwise(pl.concat_str([only_country, *single, loose], separator=",", ignore_nulls=True))
     )
     old_record = pl.Series((a["work"].cast(pl.Int64) % 50) == 17)
     parts.append(
