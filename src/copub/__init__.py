@@ -2,7 +2,9 @@
 
 The public API follows the pipeline: ``fetch_works`` / ``read_works`` /
 ``load_tables`` / ``load_sample`` give :class:`Tables`; ``load_register`` and
-``load_groups`` give the classification's inputs; ``yearly_indicators``,
+``load_groups`` give the classification's inputs; :class:`Definitions` says
+what every figure means, and ``label_works`` labels the universe once with
+it; ``yearly_indicators``,
 ``window_indicators`` and ``compare_periods`` give the figures;
 ``build_network``, ``partner_table`` and ``works_between`` the partner review.
 Every error copub raises on purpose is a :class:`CopubError`.
@@ -16,14 +18,24 @@ Examples
 True
 >>> tables.provenance.synthetic
 True
+>>> labelled = copub.label_works(tables, copub.Definitions(years=(2020, 2024), bootstrap=0))
+>>> copub.yearly_indicators(labelled)["year"].to_list()
+[2020, 2021, 2022, 2023, 2024]
 """
 
 from __future__ import annotations
 
 from copub.classify import load_groups, load_register
+from copub.classify.definitions import Definitions
 from copub.errors import CopubError
 from copub.fetch import FetchResult, fetch_works
-from copub.indicators import compare_periods, window_indicators, yearly_indicators
+from copub.indicators import (
+    LabelledWorks,
+    compare_periods,
+    label_works,
+    window_indicators,
+    yearly_indicators,
+)
 from copub.networks import build_network, partner_table, works_between
 from copub.normalize import Tables, load_tables, read_works
 from copub.provenance import Provenance
@@ -32,13 +44,16 @@ from copub.settings import Settings
 
 __all__ = [
     "CopubError",
+    "Definitions",
     "FetchResult",
+    "LabelledWorks",
     "Provenance",
     "Settings",
     "Tables",
     "build_network",
     "compare_periods",
     "fetch_works",
+    "label_works",
     "load_groups",
     "load_register",
     "load_sample",
