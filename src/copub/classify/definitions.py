@@ -192,8 +192,8 @@ class Definitions:
     fractional: FractionalRule | None = None
     membership: Membership = "current"
     merge_hk_mo: bool | None = None
-    groups: PartnerGroups | None = field(default=None, compare=False)
-    register: Register | None = field(default=None, compare=False)
+    groups: PartnerGroups | PathLike | None = field(default=None, compare=False)
+    register: Register | PathLike | None = field(default=None, compare=False)
     baseline: tuple[int, int] = DEFAULT_BASELINE
     plan: tuple[int, int] = DEFAULT_PLAN
     window: int = 4
@@ -260,8 +260,14 @@ class Definitions:
     @property
     def partner_groups(self) -> PartnerGroups:
         """The partner groups (always resolved)."""
-        assert self.groups is not None
+        assert isinstance(self.groups, PartnerGroups)
         return self.groups
+
+    @property
+    def channel_register(self) -> Register | None:
+        """The loaded channel register, or None."""
+        assert self.register is None or isinstance(self.register, Register)
+        return self.register
 
     @property
     def fractional_rule(self) -> FractionalRule:

@@ -103,8 +103,9 @@ def label_works(tables: Tables, definitions: Definitions) -> LabelledWorks:
         .join(flags, on="work_id", how="left")
         .join(funding_flags(tables), on="work_id", how="left")
     )
-    if definitions.register is not None:
-        frame = frame.join(channel_levels(tables, definitions.register), on="work_id", how="left")
+    register = definitions.channel_register
+    if register is not None:
+        frame = frame.join(channel_levels(tables, register), on="work_id", how="left")
     else:
         frame = frame.with_columns(
             level=pl.lit(None, pl.Int8), in_register=pl.lit(None, pl.Boolean)

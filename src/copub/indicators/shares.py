@@ -50,12 +50,12 @@ def _bootstrap(
     resamples: int,
     seed: int,
     *,
-    weight: str = "weight",
+    weight_column: str = "weight",
     suffix: str = "_frac",
 ) -> pl.DataFrame:
     """Bootstrap intervals of every share, one period at a time.
 
-    ``weight="weight"`` gives the fractional shares' intervals
+    ``weight_column="weight"`` gives the fractional shares' intervals
     (``<share>_frac_low``); a column of ones gives the full-counting shares'
     (``suffix=""``: ``<share>_low``), as the Leiden Ranking's stability intervals.
     """
@@ -64,7 +64,7 @@ def _bootstrap(
     bases = [_base(s).cast(pl.Float64) for s in live]
     matrix = per_work.select(
         by,
-        pl.col(weight).alias("weight"),
+        pl.col(weight_column).alias("weight"),
         *[h.alias(f"h{i}") for i, h in enumerate(hits)],
         *[b.alias(f"b{i}") for i, b in enumerate(bases)],
     )
@@ -153,7 +153,7 @@ def compute_shares(
             specs,
             bootstrap,
             seed,
-            weight="_one",
+            weight_column="_one",
             suffix="",
         )
         shares = shares.drop(full.columns[1:]).join(full, on=by, how="left")
