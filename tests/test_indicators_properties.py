@@ -106,3 +106,18 @@ def test_level2_fractional_interval_has_width_on_the_sample() -> None:
     inner = yearly.filter((pl.col("level2_share_frac") > 0) & (pl.col("level2_share_frac") < 1))
     assert inner.height > 5
     assert (inner["level2_share_frac_high"] > inner["level2_share_frac_low"]).all()
+
+
+def test_bootstrap_bounds_are_leidens_order_statistics() -> None:
+    """StoredProcedures.cs: sorted means at index floor(0.025 N) and floor(0.975 N)."""
+    import numpy as np
+
+    from copub.indicators.intervals import _order_statistic
+
+    rng = np.random.default_rng(0)
+    means = rng.permutation(np.arange(1000, dtype=np.float64))[:, None]
+    assert _order_statistic(means, 0.025)[0] == 25.0
+    assert _order_statistic(means, 0.975)[0] == 975.0
+    with_nan = np.vstack([means, np.full((10, 1), np.nan)])
+    assert _order_statistic(with_nan, 0.975)[0] == 975.0
+    assert np.isnan(_order_statistic(np.full((5, 1), np.nan), 0.5)[0])
