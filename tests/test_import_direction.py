@@ -90,3 +90,12 @@ def test_definitions_live_below_the_indicators() -> None:
 
     assert Definitions is ReExported
     assert Definitions.__module__ == "copub.classify.definitions"
+
+
+def test_the_readme_indicator_list_is_the_catalogue() -> None:
+    """The README's column list is derived from the catalogue, not kept by hand."""
+    from copub.indicators.catalogue import catalogue_markdown
+
+    readme = (SRC.parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- catalogue:start -->\n", 1)[1].split("\n<!-- catalogue:end -->", 1)[0]
+    assert block == catalogue_markdown()

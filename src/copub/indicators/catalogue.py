@@ -266,3 +266,28 @@ def _default() -> Definitions:
 
 #: The goals under the default definitions (NTNU's partner groups).
 GOALS: tuple[Goal, ...] = goals()
+
+
+def catalogue_markdown(definitions: Definitions | None = None) -> str:
+    """The README's indicator list, generated from the catalogue (a test keeps them equal).
+
+    Examples
+    --------
+    >>> catalogue_markdown().splitlines()[0]
+    '| stem | share column | label | goal | definition |'
+    """
+    from copub.indicators.definitions import share_column
+
+    rows = ["| stem | share column | label | goal | definition |", "|---|---|---|---|---|"]
+    shown = [i for i in catalogue(definitions or _default()) if not i.name.startswith("priority_")]
+    for i in shown:
+        needs = f" Needs: {', '.join(i.needs)}." if i.needs else ""
+        rows.append(
+            f"| `{i.name}` | `{share_column(i.name)}` | {i.label} | {i.goal or '—'} | "
+            f"{i.definition}{needs} |"
+        )
+    rows.append(
+        "| `priority_XX` | `priority_share_XX` | Priority country XX | priority | "
+        "Works with at least one co-author in XX (each priority country). |"
+    )
+    return "\n".join(rows)
