@@ -219,3 +219,26 @@ def test_the_synthetic_world_shows_the_old_fractional_rule_is_wrong(tmp_path: Pa
     assert works["source_id"].is_null().any() and (works["language"] != "en").any()
     assert not tables.sources["is_core"].all()
     assert (tables.sources["type"] == "repository").any()
+
+
+@pytest.mark.parametrize("preset", ["leiden", "bibliometrix"])
+def test_a_hong_kong_partner_is_priority_exactly_when_the_yearly_table_says_so(
+    tmp_path: Path, preset: str
+) -> None:
+    """HKU's works count for the priority group (China) only when HK counts as China."""
+    from networks_world import small_groups, tables_from, work
+
+    tables = tables_from([work("W1", 2020, [("A1", ["I1"], None), ("A2", ["I7"], None)])], tmp_path)
+    definitions = Definitions(
+        institutions=("I1",),
+        preset=preset,
+        groups=small_groups(),
+        bootstrap=0,  # type: ignore[arg-type]
+    )
+    yearly = yearly_indicators(tables, definitions)
+    institutions = partner_table(tables, "institution", definitions)
+    hku = institutions.filter(partner_id="I7").row(0, named=True)
+    counted = yearly["priority_works"].sum() == 1
+    assert hku["is_priority"] is counted
+    assert hku["country"] == ("CN" if definitions.merge else "HK")
+    assert counted is definitions.merge

@@ -152,9 +152,15 @@ def network_data(
     """
     selection = select_works(tables, options)
     rows = selection.work_nodes
-    nodes = node_table(selection.tables, options.kind, rows, institution=options.institution)
+    nodes = node_table(
+        selection.tables,
+        options.kind,
+        rows,
+        institution=options.institution,
+        merge_hk_mo=options.definitions.merge,
+    )
     chosen = groups if groups is not None else options.definitions.partner_groups
-    memberships = node_groups(nodes, chosen)
+    memberships = node_groups(nodes, chosen, merge_hk_mo=options.definitions.merge)
     nodes = nodes.join(memberships, on="node", how="left", maintain_order="left")
     return NetworkData(
         options=options,
