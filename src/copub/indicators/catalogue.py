@@ -25,7 +25,17 @@ from copub.classify.definitions import Definitions
 from copub.indicators.definitions import Indicator
 from copub.indicators.presets import PRESETS
 
-__all__ = ["GOALS", "Goal", "catalogue", "goals", "indicator_specs", "short_labels"]
+__all__ = [
+    "GOALS",
+    "Goal",
+    "catalogue",
+    "catalogue_markdown",
+    "figure_groups",
+    "goals",
+    "indicator_specs",
+    "short_labels",
+    "terminal_columns",
+]
 
 col = pl.col
 
@@ -80,6 +90,8 @@ def _groups(definitions: Definitions) -> list[Indicator]:
                 f"Works with {partner}.",
                 short_label=_SHORT.get(group.key, ""),
                 goal=goal,
+                column_header=_HEADER.get(group.key, ""),
+                **_FIGURE.get(group.key, {}),  # type: ignore[arg-type]
             )
         )
         out.append(
@@ -124,6 +136,7 @@ def _channels_funding_coverage(definitions: Definitions) -> list[Indicator]:
             short_label="Level-2 channels",
             goal="level2",
             needs=("register",),
+            column_header="Level 2",
         ),
         Indicator(
             "channel_unmatched",
@@ -171,6 +184,35 @@ def _channels_funding_coverage(definitions: Definitions) -> list[Indicator]:
     ]
 
 
+#: Terminal column headers (the yearly table shows these shares, in catalogue order).
+_HEADER = {"priority": "Priority", "lmic": "LMIC", "enhance": "ENHANCE", "n5t": "N5T"}
+
+#: The group-shares figure: panel, order and line label of each group it draws.
+_FIGURE: dict[str, dict[str, object]] = {
+    key: {"figure": panel, "figure_rank": rank, "figure_label": label}
+    for panel, rows in (
+        (
+            "country",
+            (
+                ("nordic", "Nordic"),
+                ("eu", "EU27"),
+                ("priority", "Priority countries"),
+                ("lmic", "Low/middle income"),
+                ("devpartner", "Development partners"),
+            ),
+        ),
+        (
+            "institution",
+            (
+                ("enhance", "ENHANCE"),
+                ("n5t", "Nordic Five Tech"),
+                ("infrastructure", "Research infrastructures"),
+            ),
+        ),
+    )
+    for rank, (key, label) in enumerate(rows)
+}
+
 _SHORT = {
     "priority": "Priority countries (Panorama)",
     "lmic": "Low- and middle-income countries",
@@ -203,6 +245,33 @@ def catalogue(definitions: Definitions) -> tuple[Indicator, ...]:
 def indicator_specs(definitions: Definitions) -> list[Indicator]:
     """The yearly table's share specs: :func:`catalogue` as a list."""
     return list(catalogue(definitions))
+
+
+def terminal_columns(definitions: Definitions | None = None) -> tuple[tuple[str, str], ...]:
+    """The terminal's yearly share columns: ``(header, stem)`` in catalogue order.
+
+    Examples
+    --------
+    >>> terminal_columns()[0], terminal_columns()[-1]
+    (('Priority', 'priority'), ('Level 2', 'level2'))
+    """
+    return tuple(
+        (i.column_header, i.name) for i in catalogue(definitions or _default()) if i.column_header
+    )
+
+
+def figure_groups(
+    panel: str, definitions: Definitions | None = None
+) -> tuple[tuple[str, str], ...]:
+    """The group-shares figure's lines of one panel: ``(stem, label)`` in figure order.
+
+    Examples
+    --------
+    >>> [stem for stem, _ in figure_groups("institution")]
+    ['enhance', 'n5t', 'infrastructure']
+    """
+    chosen = [i for i in catalogue(definitions or _default()) if i.figure == panel]
+    return tuple((i.name, i.figure_label) for i in sorted(chosen, key=lambda i: i.figure_rank))
 
 
 def short_labels(definitions: Definitions | None = None) -> dict[str, str]:

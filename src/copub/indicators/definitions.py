@@ -43,6 +43,11 @@ class ShareSpec:
         Key of the development-plan goal it serves (``goals.toml``), if any.
     needs : tuple of str
         Inputs beyond the tables, e.g. ``("register",)``.
+    column_header : str
+        Header of its column in the terminal's yearly table ("" when not shown).
+    figure : {"country", "institution"} or None
+        The group-shares figure panel that draws it, if any; ``figure_rank``
+        orders the panel and ``figure_label`` names the line.
     """
 
     name: str
@@ -54,6 +59,10 @@ class ShareSpec:
     short_label: str = ""
     goal: str | None = None
     needs: tuple[str, ...] = ()
+    column_header: str = ""
+    figure: str | None = None
+    figure_rank: int = 0
+    figure_label: str = ""
 
     @property
     def short(self) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from copub.indicators.catalogue import terminal_columns
 from copub.indicators.definitions import share_column
 from copub.report import fmt
 from copub.report.data import ReportData
@@ -23,14 +24,8 @@ __all__ = ["WIDTH", "YEARLY_COLUMNS", "render_terminal"]
 
 WIDTH = 100
 
-#: The yearly table's share columns: (header, stem).
-YEARLY_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Priority", "priority"),
-    ("LMIC", "lmic"),
-    ("ENHANCE", "enhance"),
-    ("N5T", "n5t"),
-    ("Level 2", "level2"),
-)
+#: The yearly table's share columns: (header, stem), from the indicator catalogue.
+YEARLY_COLUMNS: tuple[tuple[str, str], ...] = terminal_columns()
 
 
 def _share(row: Mapping[str, Any], stem: str, suffix: str) -> float | None:
