@@ -215,3 +215,42 @@ def test_work_level_weights_agree_on_every_real_work(openalex_pages: list[Path])
             differ += abs(new.get(work_id, 0.0) - old.get(work_id, 0.0)) > TOL
     assert differ > 0, "the real pages must show the old rule's error"
     assert pairs > differ
+
+
+def _tables_2026() -> copub.Tables:
+    return copub.read_works([shared_path("openalex-2026", "works_page_2026.json")])
+
+
+def test_w1992106105_one_author_two_strings_one_naming_two_institutions() -> None:
+    """One author; string 1 names the World Bank and Cambridge, string 2 Cambridge only.
+
+    Leiden: Cambridge 1/2 x 1/2 + 1/2 x 1 = 3/4, the World Bank 1/2 x 1/2 = 1/4;
+    the old split over the authorship's two institutions gave each 1/2.
+    """
+    tables = _tables_2026()
+    cambridge, world_bank = "I241749", "I1334329717"
+
+    def weight(home: str, rule: str = "affiliation_strings") -> float:
+        frame = fractional_weights(tables, home, rule=rule)  # type: ignore[arg-type]
+        return float(frame.filter(work_id="W1992106105")["weight"].item())
+
+    assert weight(cambridge) == pytest.approx(3 / 4, abs=1e-12)
+    assert weight(world_bank) == pytest.approx(1 / 4, abs=1e-12)
+    assert weight(cambridge, "institutions") == pytest.approx(1 / 2, abs=1e-12)
+
+
+def test_w2004242077_a_string_without_institution_and_no_references() -> None:
+    """Six authors; the third has a second string that names nothing.
+
+    Leiden: UAEM (I884181516) gets 1/6 x 1/2 x 1/2 = 1/24 (old rule 1/12). The
+    work lists no reference, so the Leiden universe leaves it out; ``types`` keeps it.
+    """
+    tables = _tables_2026()
+    uaem = "I884181516"
+    leiden = fractional_weights(tables, uaem).filter(work_id="W2004242077")["weight"].item()
+    old = fractional_weights(tables, uaem, rule="institutions").filter(work_id="W2004242077")
+    assert leiden == pytest.approx(1 / 24, abs=1e-12)
+    assert old["weight"].item() == pytest.approx(1 / 12, abs=1e-12)
+    for universe, kept in (("leiden", False), ("types", True)):
+        works = universe_works(tables, Definitions(institutions=(uaem,), universe=universe))  # type: ignore[arg-type]
+        assert ("W2004242077" in works["work_id"].to_list()) is kept
