@@ -116,6 +116,13 @@ def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
             frames[name] = pl.read_parquet(path)
         except (OSError, pl.exceptions.PolarsError) as exc:
             raise DataError(f"cannot read {path}: {exc}") from exc
+        missing = [c for c in SCHEMAS[name] if c not in frames[name].columns]
+        if missing:
+            raise DataError(
+                f"the {name} table in {data_dir} lacks {', '.join(missing)}: it was built by an "
+                f"older copub (tables version {TABLES_VERSION} is needed); build the tables "
+                f"again from the raw pages with `copub import` or `copub fetch`"
+            )
     prov_path = tables_dir / "provenance.json"
     provenance = (
         Provenance.from_dict(json.loads(prov_path.read_text(encoding="utf-8")))
