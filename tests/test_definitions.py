@@ -242,3 +242,30 @@ def test_a_hong_kong_partner_is_priority_exactly_when_the_yearly_table_says_so(
     assert hku["is_priority"] is counted
     assert hku["country"] == ("CN" if definitions.merge else "HK")
     assert counted is definitions.merge
+
+
+@pytest.mark.parametrize("years", [None, (2015, 2024)])
+def test_a_full_report_computes_the_universe_once(
+    monkeypatch: pytest.MonkeyPatch, years: tuple[int, int] | None
+) -> None:
+    """It used to be computed five times (and the institution checked six)."""
+    import copub.indicators.labels as labels
+    from copub.progress import Progress
+    from copub.report.build import build_report
+    from copub.report.options import ReportOptions
+
+    calls = []
+    original = labels.universe_works
+
+    def counted(*args: object, **kwargs: object) -> pl.DataFrame:
+        calls.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(labels, "universe_works", counted)
+    data = build_report(
+        sample_tables(), ReportOptions(bootstrap=0, years=years), progress=Progress.silent()
+    )
+    assert len(calls) == 1
+    assert data.partners is not None and data.network is not None
+    if years is not None:
+        assert data.yearly["year"].min() >= years[0] and data.yearly["year"].max() <= years[1]

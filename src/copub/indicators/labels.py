@@ -50,6 +50,24 @@ class LabelledWorks:
     definitions: Definitions
     tables: Tables
 
+    def serving(self, definitions: Definitions) -> LabelledWorks | None:
+        """These labels under ``definitions``, without labelling again, if they can serve.
+
+        They can when the definitions are the same (same groups and register
+        objects too), or when these cover every year and ``definitions`` only
+        restricts the years: the works are then filtered to those years.
+        """
+        mine = self.definitions
+        if mine.groups is not definitions.groups or mine.register is not definitions.register:
+            return None
+        if mine == definitions:
+            return self
+        years = definitions.years
+        if mine.years is None and years is not None and mine == definitions.with_(years=None):
+            works = self.works.filter(pl.col("year").is_between(*years))
+            return LabelledWorks(works=works, definitions=definitions, tables=self.tables)
+        return None
+
 
 def _check_institutions(tables: Tables, definitions: Definitions) -> None:
     if tables.works.is_empty():

@@ -58,16 +58,11 @@ def resolve_definitions(definitions: Definitions | None = None, **legacy: Any) -
 def labelled(
     source: Tables | LabelledWorks, definitions: Definitions | None, **legacy: Any
 ) -> LabelledWorks:
-    """The labelled works for ``source``: reused when the definitions are the same."""
+    """The labelled works for ``source``, reused when they can (:meth:`LabelledWorks.serving`)."""
     if isinstance(source, LabelledWorks):
         chosen = resolve_definitions(definitions or source.definitions, **legacy)
-        if chosen is source.definitions or (
-            chosen == source.definitions
-            and chosen.partner_groups is source.definitions.partner_groups
-            and chosen.register is source.definitions.register
-        ):
-            return source
-        return label_works(source.tables, chosen)
+        served = source.serving(chosen)
+        return served if served is not None else label_works(source.tables, chosen)
     return label_works(source, resolve_definitions(definitions, **legacy))
 
 

@@ -114,11 +114,9 @@ def _universe(
     """The tables and ``work_id, year, home_weight``: from the labelled works when they match."""
     d = options.definitions
     if isinstance(tables, LabelledWorks):
-        if tables.definitions == d:
-            frame = tables.works
-            if d.years is not None:
-                frame = frame.filter(pl.col("year").is_between(*d.years))
-            return tables.tables, frame.select("work_id", "year", home_weight="weight")
+        served = tables.serving(d)
+        if served is not None:
+            return served.tables, served.works.select("work_id", "year", home_weight="weight")
         tables = tables.tables
     labelled = label_works(tables, d)
     return tables, labelled.works.select("work_id", "year", home_weight="weight")

@@ -84,8 +84,9 @@ def build_report(
         if definitions.bootstrap
         else "labelling works and computing yearly indicators"
     )
-    labelled = label_works(tables, definitions)
-    yearly = yearly_indicators(labelled)
+    # Label once for every year; each table then takes its years from the definitions.
+    labelled = label_works(tables, definitions.with_(years=None))
+    yearly = yearly_indicators(labelled, definitions)
     if yearly.is_empty():
         span = f" in {options.years[0]}-{options.years[1]}" if options.years else ""
         raise UsageError(
@@ -115,10 +116,12 @@ def build_report(
     if scope == "table":
         return data
     progress.note(f"computing rolling {definitions.window}-year windows")
-    windows = window_indicators(labelled)
+    windows = window_indicators(labelled, definitions)
     progress.note("ranking partners and building the country network")
-    partners, institutions = (partner_table(labelled, kind) for kind in ("country", "institution"))
-    network = build_network(labelled, "country", counting=options.counting)
+    partners, institutions = (
+        partner_table(labelled, kind, definitions) for kind in ("country", "institution")
+    )
+    network = build_network(labelled, "country", definitions, counting=options.counting)
     return data.with_(
         windows=windows, partners=partners, institution_partners=institutions, network=network
     )
