@@ -66,7 +66,14 @@ def work(
                 "countries": countries,
                 "is_corresponding": False,
                 "raw_author_name": f"Author {author_id}",
-                "raw_affiliation_strings": [],
+                "raw_affiliation_strings": [INSTITUTIONS[i][0] for i in inst_ids],
+                "affiliations": [
+                    {
+                        "raw_affiliation_string": INSTITUTIONS[i][0],
+                        "institution_ids": [f"https://openalex.org/{i}"],
+                    }
+                    for i in inst_ids
+                ],
             }
         )
     return {
@@ -80,7 +87,9 @@ def work(
         "is_retracted": False,
         "is_paratext": False,
         "is_authors_truncated": False,
-        "primary_location": None,
+        # A journal source and references: the Leiden universe needs them.
+        "primary_location": {"source": {"id": "https://openalex.org/S1", "type": "journal"}},
+        "referenced_works_count": 10,
         "authorships": authorships,
         "grants": [],
     }

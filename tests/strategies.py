@@ -22,7 +22,28 @@ def authorships(draw: st.DrawFn) -> dict[str, Any]:
         st.lists(st.sampled_from(INSTITUTIONS), max_size=3, unique_by=lambda inst: inst[0])
     )
     countries = draw(st.lists(st.sampled_from(["NO", "SE", "US", "BR", "ZZ"]), max_size=2))
+    # Raw affiliation strings as irregular as OpenAlex's: strings naming no,
+    # one or two of the author's institutions, blank strings, the same string
+    # under several authors; some records have no ``affiliations`` field.
+    ids = [f"https://openalex.org/{inst[0]}" for inst in chosen]
+    strings = draw(
+        st.none()
+        | st.lists(
+            st.tuples(
+                st.sampled_from(["Home dept", "Partner lab", "Somewhere", " Home dept ", ""]),
+                st.lists(st.sampled_from(ids), max_size=2, unique=True) if ids else st.just([]),
+            ),
+            max_size=3,
+        )
+    )
+    extra: dict[str, Any] = {}
+    if strings is not None:
+        extra["affiliations"] = [
+            {"raw_affiliation_string": text, "institution_ids": inst_ids}
+            for text, inst_ids in strings
+        ]
     return {
+        **extra,
         "author_position": "middle",
         "author": {
             "id": f"https://openalex.org/A{draw(st.integers(1, 50))}",
@@ -42,7 +63,7 @@ def authorships(draw: st.DrawFn) -> dict[str, Any]:
         "countries": countries,
         "is_corresponding": draw(st.booleans()),
         "raw_author_name": "x",
-        "raw_affiliation_strings": [],
+        "raw_affiliation_strings": [text for text, _ in strings or []],
     }
 
 
@@ -74,6 +95,7 @@ def works(draw: st.DrawFn, ids: st.SearchStrategy[int] | None = None) -> dict[st
             )
         },
         "authorships": draw(st.lists(authorships(), max_size=6)),
+        "referenced_works_count": draw(st.sampled_from([0, 3, 20])),
         "grants": [],
     }
 

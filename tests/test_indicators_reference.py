@@ -1,8 +1,15 @@
-"""yearly_indicators against an independent plain-Python loop over the raw JSON."""
+"""copub's figures against an independent plain-Python port of the Leiden rules.
+
+``reference_leiden`` reads the raw JSON with no copub code. Every real page
+(2024 and 2026 schemas) and the synthetic sample are checked, for every
+institution that occurs in them, to 1e-9: P, P fractional, P(collab),
+P(int collab), their shares in both counting methods, and a partner-group share.
+"""
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +17,16 @@ import polars as pl
 import pytest
 
 import copub
-from copub.indicators.counting import fractional_weights
-from reference_indicators import reference_yearly
+from conftest import shared_path
+from copub.classify import home_affiliations, work_countries
+from copub.classify.collaboration import work_institutions
+from copub.indicators import Definitions, fractional_weights, universe_works
+from reference_leiden import institutions_of, leiden_weight, reference_yearly
 
 PRIORITY = {"BR", "CA", "CN", "IN", "JP", "RU", "ZA", "KR", "US"}
 # Institutions of the real pages with the most works, directly or through child units.
 REAL_HOMES = ["I25399158", "I40120149", "I94402716", "I1299022934", "I315704651"]
+TOL = 1e-9
 
 
 def _raw(pages: list[Path]) -> list[dict[str, Any]]:
@@ -29,30 +40,135 @@ def _raw(pages: list[Path]) -> list[dict[str, Any]]:
     return works
 
 
-def _agree(
-    yearly: pl.DataFrame, expected: dict[int, dict[str, float]], group_column: str | None
-) -> None:
+def _page_sets() -> dict[str, list[Path]]:
+    return {
+        "2024": sorted(shared_path("openalex").glob("*.json")),
+        "2026": [shared_path("openalex-2026", "works_page_2026.json")],
+    }
+
+
+def _agree(yearly: pl.DataFrame, expected: dict[int, dict[str, Any]], group: str | None) -> float:
+    """Assert agreement; return the largest absolute difference seen."""
+    worst = 0.0
     assert sorted(yearly["year"].to_list()) == sorted(expected)
     for row in yearly.iter_rows(named=True):
         ref = expected[row["year"]]
         assert row["works"] == ref["works"]
-        assert row["intl_works"] == ref["intl_works"]
-        assert row["intl_share"] == pytest.approx(ref["intl_share"], abs=1e-9)
-        assert row["intl_share_frac"] == pytest.approx(ref["intl_share_frac"], abs=1e-9)
-        assert row["works_frac"] == pytest.approx(ref["works_frac"], abs=1e-9)
-        if group_column:
-            assert row[group_column] == pytest.approx(ref["group_share"], abs=1e-9)
-            assert row[f"{group_column}_frac"] == pytest.approx(ref["group_share_frac"], abs=1e-9)
+        for stem in ("intl", "collab"):
+            assert row[f"{stem}_works"] == ref[f"{stem}_works"]
+        pairs = [
+            (row["works_frac"], ref["works_frac"]),
+            (row["intl_share"], ref["intl_share"]),
+            (row["collab_share"], ref["collab_share"]),
+            (row["intl_works_frac"], ref["intl_works_frac"]),
+            (row["collab_works_frac"], ref["collab_works_frac"]),
+            (row["intl_share_frac"], ref["intl_share_frac"]),
+            (row["collab_share_frac"], ref["collab_share_frac"]),
+        ]
+        if group:
+            pairs += [
+                (row[group], ref["group_share"]),
+                (row[f"{group}_frac"], ref["group_share_frac"]),
+            ]
+        for got, want in pairs:
+            if want is None:
+                assert got is None
+                continue
+            assert got == pytest.approx(want, abs=TOL)
+            worst = max(worst, abs(got - want))
+    return worst
 
 
-@pytest.mark.parametrize("home", REAL_HOMES)
-@pytest.mark.parametrize("types", ["core", "all"])
-def test_real_pages_agree_with_reference(
-    openalex_pages: list[Path], real_tables: copub.Tables, home: str, types: str
+def _top_homes(raw: list[dict[str, Any]], n: int) -> list[str]:
+    """The institutions (or parents, by lineage) with the most works in ``raw``."""
+    counts: dict[str, int] = defaultdict(int)
+    for work in raw:
+        ids: set[str] = set()
+        for key, inst in institutions_of(work).items():
+            ids |= {key} | {x.rsplit("/", 1)[-1] for x in inst.get("lineage") or []}
+        for key in ids:
+            counts[key] += 1
+    return sorted(counts, key=lambda k: (-counts[k], k))[:n]
+
+
+@pytest.mark.parametrize("schema", ["2024", "2026"])
+@pytest.mark.parametrize("rank", range(len(REAL_HOMES)))
+@pytest.mark.parametrize("universe", ["leiden", "core", "types", "all"])
+def test_yearly_figures_agree_with_the_leiden_reference(
+    schema: str, rank: int, universe: str
 ) -> None:
-    expected = reference_yearly(_raw(openalex_pages), home, core=types == "core", group=PRIORITY)
-    yearly = copub.yearly_indicators(real_tables, institution=home, types=types, bootstrap=0)
+    pages = _page_sets()[schema]
+    tables = copub.read_works(pages)
+    raw = _raw(pages)
+    home = REAL_HOMES[rank] if schema == "2024" else _top_homes(raw, len(REAL_HOMES))[rank]
+    expected = reference_yearly(raw, home, universe=universe, group=PRIORITY)
+    if universe in ("types", "all"):
+        assert expected, f"{home} has no works in the {schema} pages: the check would be empty"
+    definitions = Definitions(institutions=(home,), universe=universe, bootstrap=0)  # type: ignore[arg-type]
+    yearly = copub.yearly_indicators(tables, definitions)
     _agree(yearly, expected, "priority_share")
+
+
+def _every_institution(raw: list[dict[str, Any]]) -> list[str]:
+    found: set[str] = set()
+    for work in raw:
+        found |= set(institutions_of(work))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("schema", ["2024", "2026"])
+def test_every_institution_of_the_real_pages_agrees(schema: str) -> None:
+    """P, P frac, P(collab), P(int collab) and shares per year, for each institution."""
+    pages = _page_sets()[schema]
+    tables = copub.read_works(pages)
+    raw = {w["id"].rsplit("/", 1)[-1]: w for w in _raw(pages)}
+    # Home-independent labels, once.
+    in_universe = set(universe_works_all(tables))
+    flags = work_countries(tables).join(work_institutions(tables), on="work_id", how="left")
+    intl = dict(zip(flags["work_id"], flags["is_international"], strict=True))
+    collab = {
+        w: bool(i) or bool(o)
+        for w, i, o in zip(
+            flags["work_id"],
+            flags["is_international"],
+            flags["several_organisations"].fill_null(False),
+            strict=True,
+        )
+    }
+    year = dict(zip(tables.works["work_id"], tables.works["year"], strict=True))
+    worst = 0.0
+    institutions = _every_institution(list(raw.values()))
+    assert len(institutions) > 100
+    for home in institutions:
+        expected = reference_yearly(list(raw.values()), home, universe="leiden")
+        homes = home_affiliations(tables, home).filter(pl.col("is_home"))["work_id"].unique()
+        weights = dict(fractional_weights(tables, home).iter_rows())
+        got: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for work_id in set(homes.to_list()) & in_universe:
+            row = got[year[work_id]]
+            w = weights.get(work_id, 0.0)
+            row["works"] += 1
+            row["works_frac"] += w
+            for stem, flag in (("intl", intl[work_id]), ("collab", collab[work_id])):
+                row[f"{stem}_works"] += flag
+                row[f"{stem}_works_frac"] += w * flag
+        assert sorted(got) == sorted(expected), home
+        for y, ref in expected.items():
+            for key in ("works", "intl_works", "collab_works"):
+                assert got[y][key] == ref[key], (home, y, key)
+            for key in ("works_frac", "intl_works_frac", "collab_works_frac"):
+                assert got[y][key] == pytest.approx(ref[key], abs=TOL), (home, y, key)
+                worst = max(worst, abs(got[y][key] - ref[key]))
+            for stem in ("intl", "collab"):
+                share = got[y][f"{stem}_works"] / got[y]["works"]
+                assert share == pytest.approx(ref[f"{stem}_share"], abs=TOL)
+    print(f"{schema}: {len(institutions)} institutions, max difference {worst:.3g}")
+
+
+def universe_works_all(tables: copub.Tables) -> list[str]:
+    """Works in the Leiden universe whatever the home (every institution as home)."""
+    every = tables.institutions["institution_id"].to_list()
+    return universe_works(tables, Definitions(institutions=tuple(every)))["work_id"].to_list()
 
 
 def test_sample_agrees_with_reference(tmp_path: Path) -> None:
@@ -61,14 +177,80 @@ def test_sample_agrees_with_reference(tmp_path: Path) -> None:
     files = write_sample(tmp_path, seed=3, scale=0.01)
     paths = [*files.pages, *files.full_records]
     tables = copub.read_works(paths)
-    expected = reference_yearly(
-        _raw(list(files.full_records) + list(files.pages)), "I204778367", group=PRIORITY
+    raw = _raw(list(files.full_records) + list(files.pages))
+    for universe in ("leiden", "types"):
+        expected = reference_yearly(raw, "I204778367", universe=universe, group=PRIORITY)
+        yearly = copub.yearly_indicators(tables, Definitions(universe=universe, bootstrap=0))  # type: ignore[arg-type]
+        _agree(yearly, expected, "priority_share")
+
+
+def test_w2102727322_leiden_one_third_old_rule_two_thirds(real_tables: copub.Tables) -> None:
+    """Two FDA/CBER authors of three, each with a second, institution-less string."""
+    home = "I1318287680"  # Center for Biologics Evaluation and Research
+    leiden = fractional_weights(real_tables, home).filter(work_id="W2102727322")["weight"].item()
+    old = (
+        fractional_weights(real_tables, home, rule="institutions")
+        .filter(work_id="W2102727322")["weight"]
+        .item()
     )
-    yearly = copub.yearly_indicators(tables, bootstrap=0)
-    _agree(yearly, expected, "priority_share")
+    assert leiden == pytest.approx(1 / 3, abs=1e-12)
+    assert old == pytest.approx(2 / 3, abs=1e-12)
 
 
-def test_fractional_weights_sum_to_the_home_share_of_authorships(real_tables: copub.Tables) -> None:
-    for home in REAL_HOMES:
-        weights = fractional_weights(real_tables, home)
-        assert ((weights["weight"] > 0) & (weights["weight"] <= 1 + 1e-12)).all()
+def test_work_level_weights_agree_on_every_real_work(openalex_pages: list[Path]) -> None:
+    """Each (work, institution) weight, and how many differ from the old rule."""
+    pages = [*openalex_pages, shared_path("openalex-2026", "works_page_2026.json")]
+    tables = copub.read_works(pages)
+    raw = {w["id"].rsplit("/", 1)[-1]: w for w in _raw(pages)}
+    differ = 0
+    pairs = 0
+    for home in sorted({k for w in raw.values() for k in institutions_of(w)})[:400]:
+        new = dict(fractional_weights(tables, home).iter_rows())
+        old = dict(fractional_weights(tables, home, rule="institutions").iter_rows())
+        for work_id in old.keys() | new.keys():
+            pairs += 1
+            assert new.get(work_id, 0.0) == pytest.approx(
+                leiden_weight(raw[work_id], home), abs=TOL
+            )
+            differ += abs(new.get(work_id, 0.0) - old.get(work_id, 0.0)) > TOL
+    assert differ > 0, "the real pages must show the old rule's error"
+    assert pairs > differ
+
+
+def _tables_2026() -> copub.Tables:
+    return copub.read_works([shared_path("openalex-2026", "works_page_2026.json")])
+
+
+def test_w1992106105_one_author_two_strings_one_naming_two_institutions() -> None:
+    """One author; string 1 names the World Bank and Cambridge, string 2 Cambridge only.
+
+    Leiden: Cambridge 1/2 x 1/2 + 1/2 x 1 = 3/4, the World Bank 1/2 x 1/2 = 1/4;
+    the old split over the authorship's two institutions gave each 1/2.
+    """
+    tables = _tables_2026()
+    cambridge, world_bank = "I241749", "I1334329717"
+
+    def weight(home: str, rule: str = "affiliation_strings") -> float:
+        frame = fractional_weights(tables, home, rule=rule)  # type: ignore[arg-type]
+        return float(frame.filter(work_id="W1992106105")["weight"].item())
+
+    assert weight(cambridge) == pytest.approx(3 / 4, abs=1e-12)
+    assert weight(world_bank) == pytest.approx(1 / 4, abs=1e-12)
+    assert weight(cambridge, "institutions") == pytest.approx(1 / 2, abs=1e-12)
+
+
+def test_w2004242077_a_string_without_institution_and_no_references() -> None:
+    """Six authors; the third has a second string that names nothing.
+
+    Leiden: UAEM (I884181516) gets 1/6 x 1/2 x 1/2 = 1/24 (old rule 1/12). The
+    work lists no reference, so the Leiden universe leaves it out; ``types`` keeps it.
+    """
+    tables = _tables_2026()
+    uaem = "I884181516"
+    leiden = fractional_weights(tables, uaem).filter(work_id="W2004242077")["weight"].item()
+    old = fractional_weights(tables, uaem, rule="institutions").filter(work_id="W2004242077")
+    assert leiden == pytest.approx(1 / 24, abs=1e-12)
+    assert old["weight"].item() == pytest.approx(1 / 12, abs=1e-12)
+    for universe, kept in (("leiden", False), ("types", True)):
+        works = universe_works(tables, Definitions(institutions=(uaem,), universe=universe))  # type: ignore[arg-type]
+        assert ("W2004242077" in works["work_id"].to_list()) is kept

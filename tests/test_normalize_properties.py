@@ -80,6 +80,9 @@ def test_parquet_round_trip_changes_nothing(works: list[dict[str, Any]]) -> None
 def test_fractional_weights_sum_to_the_share_of_affiliated_authorships(
     works: list[dict[str, Any]],
 ) -> None:
+    """Leiden's weights of a work sum to the share kept by strings that name an institution."""
+    from reference_leiden import leiden_weight, strings_of
+
     tables = _tables([works])
     weights = pl.concat(
         [
@@ -93,9 +96,24 @@ def test_fractional_weights_sum_to_the_share_of_affiliated_authorships(
     for work in works:
         wid = work["id"].rsplit("/", 1)[-1]
         n = len(work["authorships"])
-        affiliated = sum(1 for a in work["authorships"] if a["institutions"])
+        named: dict[str, set[str]] = {}
+        for a in work["authorships"]:
+            for text, ids in (strings_of(a) or {}).items():
+                named.setdefault(text, set()).update(ids)
+        kept = 0.0
+        for a in work["authorships"]:
+            strings = strings_of(a)
+            if strings is None:
+                kept += 1.0 if a["institutions"] else 0.0
+            elif strings:
+                kept += sum(1 for t in strings if named[t]) / len(strings)
         got = per_work.filter(pl.col("work_id") == wid)["weight"].sum()
-        assert abs(got - (affiliated / n if n else 0)) < 1e-9
+        assert got <= 1 + 1e-12
+        assert abs(got - (kept / n if n else 0)) < 1e-9
+        # Each institution's weight is exactly its Leiden share of the work.
+        for i, *_ in INSTITUTIONS:
+            mine = weights.filter((pl.col("work_id") == wid) & (pl.col("institution") == i))
+            assert abs(mine["weight"].sum() - leiden_weight(work, i)) < 1e-9
     # Each weight is in (0, 1], and a parent's weight includes its child units'.
     assert ((weights["weight"] > 0) & (weights["weight"] <= 1 + 1e-12)).all()
     parent = weights.filter(pl.col("institution") == "I1").select("work_id", p="weight")

@@ -32,6 +32,7 @@ JSON_KEYS = {
 OPTION_KEYS = {
     "institution", "years", "baseline", "plan", "types", "counting", "preset", "bootstrap",
     "seed", "register", "groups", "top_partners",
+    "universe", "full_interval", "definitions",  # issue 12: the report's Definitions
 }  # fmt: skip
 COMPARISON_KEYS = {
     "indicator", "baseline_share", "plan_share", "difference", "difference_low",

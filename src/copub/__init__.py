@@ -2,7 +2,9 @@
 
 The public API follows the pipeline: ``fetch_works`` / ``read_works`` /
 ``load_tables`` / ``load_sample`` give :class:`Tables`; ``load_register`` and
-``load_groups`` give the classification's inputs; ``yearly_indicators``,
+``load_groups`` give the classification's inputs; :class:`Definitions` says
+what every figure means, and ``label_works`` labels the universe once with
+it; ``yearly_indicators``,
 ``window_indicators`` and ``compare_periods`` give the figures;
 ``build_network``, ``partner_table`` and ``works_between`` the partner review.
 ``fetch_authors`` / ``read_authors`` / ``load_authors`` / ``load_sample_authors``
@@ -19,15 +21,25 @@ Examples
 True
 >>> tables.provenance.synthetic
 True
+>>> labelled = copub.label_works(tables, copub.Definitions(years=(2020, 2024), bootstrap=0))
+>>> copub.yearly_indicators(labelled)["year"].to_list()
+[2020, 2021, 2022, 2023, 2024]
 """
 
 from __future__ import annotations
 
 from copub.classify import load_groups, load_register
+from copub.classify.definitions import Definitions
 from copub.errors import CopubError
 from copub.fetch import FetchResult, fetch_works
 from copub.fetch.authors import AuthorFetchResult, fetch_authors
-from copub.indicators import compare_periods, window_indicators, yearly_indicators
+from copub.indicators import (
+    LabelledWorks,
+    compare_periods,
+    label_works,
+    window_indicators,
+    yearly_indicators,
+)
 from copub.indicators.mobility import MobilityDefinitions, MobilityResult, mobility_indicators
 from copub.networks import build_network, partner_table, works_between
 from copub.normalize import Tables, load_tables, read_works
@@ -40,7 +52,9 @@ from copub.settings import Settings
 __all__ = [
     "AuthorFetchResult",
     "CopubError",
+    "Definitions",
     "FetchResult",
+    "LabelledWorks",
     "MobilityDefinitions",
     "MobilityResult",
     "Provenance",
@@ -50,6 +64,7 @@ __all__ = [
     "compare_periods",
     "fetch_authors",
     "fetch_works",
+    "label_works",
     "load_authors",
     "load_groups",
     "load_register",

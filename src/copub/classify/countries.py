@@ -9,6 +9,7 @@ convention).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 import polars as pl
@@ -134,7 +135,7 @@ def authorship_countries(tables: Tables, *, merge_hk_mo: bool = True) -> pl.Data
 
 
 def work_countries(
-    tables: Tables, *, institution: str | None = None, merge_hk_mo: bool = True
+    tables: Tables, *, institution: str | Sequence[str] | None = None, merge_hk_mo: bool = True
 ) -> pl.DataFrame:
     """Per-work country labels.
 

@@ -18,6 +18,7 @@ key) labels all works at once; a Python loop only runs over groups, never rows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import get_args
 
 import polars as pl
@@ -32,7 +33,7 @@ __all__ = ["Membership", "work_group_flags"]
 
 
 def _candidates(
-    tables: Tables, home_country: str, institution: str, merge_hk_mo: bool
+    tables: Tables, home_country: str, institution: str | Sequence[str], merge_hk_mo: bool
 ) -> pl.LazyFrame:
     """``work_id, kind, key``: every way a work could meet a partner (see :func:`match_keys`)."""
     partners = (
@@ -59,7 +60,7 @@ def work_group_flags(
     tables: Tables,
     groups: PartnerGroups,
     *,
-    institution: str,
+    institution: str | Sequence[str],
     membership: Membership = "current",
     merge_hk_mo: bool = True,
 ) -> pl.DataFrame:
@@ -98,9 +99,7 @@ def work_group_flags(
         raise UsageError(f"membership must be 'current' or 'historical', not {membership!r}")
     partner_groups = [g for g in groups if g.key != "home"]
     priority_codes = (
-        sorted({m.code for m in groups.get("priority").members})
-        if "priority" in groups
-        else []
+        sorted({m.code for m in groups.get("priority").members}) if "priority" in groups else []
     )
     members = member_keys(partner_groups, membership).lazy()
     works = tables.works.lazy().select("work_id", "year")

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, get_args
 
+from copub.classify.definitions import (
+    DEFAULT_BASELINE,
+    DEFAULT_PLAN,
+    PRESET_RULES,
+    Definitions,
+    Universe,
+)
 from copub.errors import UsageError
+from copub.indicators.universe import legacy_universe
 from copub.normalize import Tables, load_tables
 from copub.progress import Progress
 from copub.settings import DEFAULT_INSTITUTION, Settings
@@ -14,8 +22,10 @@ from copub.validate import parse_institution_id, parse_year_range
 
 __all__ = [
     "CopubArgumentParser",
+    "add_definition_options",
     "add_source_options",
     "count_arg",
+    "definitions_from_args",
     "institution_arg",
     "load_tables_from_args",
     "period_arg",
@@ -124,3 +134,95 @@ def load_tables_from_args(args: argparse.Namespace, progress: Progress | None = 
 
         return load_sample(seed=args.seed, scale=args.scale, settings=settings, progress=progress)
     return load_tables(settings.data_dir)
+
+
+def add_definition_options(
+    parser: argparse.ArgumentParser, *, periods: bool = True, register: bool = True
+) -> None:
+    """The options every figure-making command shares; :func:`definitions_from_args` reads them.
+
+    One set of names, defaults and checks for ``report``, ``partners`` and
+    ``network``: ``--years``, ``--preset``, ``--universe`` (``--types``, the
+    old switch), ``--merge-hk-mo``/``--no-merge-hk-mo``, ``--membership``,
+    ``--groups``, and with ``periods`` ``--baseline``/``--plan``, with
+    ``register`` ``--register``.
+    """
+    parser.add_argument("--years", type=years_arg, metavar="A-B", help="publication years")
+    parser.add_argument(
+        "--preset", choices=tuple(PRESET_RULES), default="leiden",
+        help="definition family (default leiden: the Leiden Ranking Open Edition's)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--universe", choices=get_args(Universe),
+        help="leiden (default with --preset leiden), core (Leiden core publications), "
+        "types (article, review, book chapter), all",
+    )  # fmt: skip
+    parser.add_argument(
+        "--types", choices=("core", "all"),
+        help="the old switch: core = --universe types, all = --universe all",
+    )  # fmt: skip
+    parser.add_argument(
+        "--merge-hk-mo", action=argparse.BooleanOptionalAction, default=None,
+        help="count Hong Kong and Macao as China (default from the preset)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--membership", choices=("current", "historical"), default="current",
+        help="partner-group membership: today's for every year, or the year's own",
+    )  # fmt: skip
+    parser.add_argument(
+        "--groups", type=Path, metavar="FILE", help="TOML partner groups extending the defaults"
+    )
+    if periods:
+        parser.add_argument(
+            "--baseline", type=period_arg, default=DEFAULT_BASELINE, metavar="A-B",
+            help="baseline period (default 2018-2021)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--plan", type=period_arg, default=DEFAULT_PLAN, metavar="A-B",
+            help="plan period (default 2022-2025; may reach the future)",
+        )  # fmt: skip
+    if register:
+        parser.add_argument(
+            "--register", type=Path, metavar="FILE",
+            help="Norwegian channel register (its export, or issn,year,level); "
+            "default COPUB_REGISTER",
+        )  # fmt: skip
+
+
+def definitions_from_args(
+    args: argparse.Namespace, *, register: Path | None = None, **fields: Any
+) -> Definitions:
+    """The one :class:`Definitions` of a command, built once from its arguments.
+
+    ``register`` is the register file to use (the caller resolves
+    ``--register``, ``COPUB_REGISTER`` and the sample's own); ``fields`` adds
+    command-specific fields (``bootstrap``, ``counting``, …). Every bad value
+    raises one :class:`UsageError` line (exit 2).
+    """
+    chosen: dict[str, Any] = {}
+    types = getattr(args, "types", None)
+    if types is not None:
+        chosen |= legacy_universe(types)
+    if getattr(args, "universe", None) is not None:
+        chosen["universe"] = args.universe
+    for name in ("baseline", "plan"):
+        if getattr(args, name, None) is not None:
+            chosen[name] = getattr(args, name)
+    if getattr(args, "groups", None) is not None:
+        path = Path(args.groups)
+        if not path.is_file():
+            raise UsageError(f"--groups file {path} does not exist")
+        chosen["groups"] = path
+    if register is not None:
+        if not Path(register).is_file():
+            raise UsageError(f"register file {register} does not exist")
+        chosen["register"] = Path(register)
+    return Definitions(
+        institutions=(args.institution,),
+        years=getattr(args, "years", None),
+        preset=getattr(args, "preset", "leiden"),
+        merge_hk_mo=getattr(args, "merge_hk_mo", None),
+        membership=getattr(args, "membership", "current"),
+        **chosen,
+        **fields,
+    )

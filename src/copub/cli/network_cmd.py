@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from copub.cli._common import (
+    add_definition_options,
     add_source_options,
+    definitions_from_args,
     load_tables_from_args,
     positive_arg,
-    years_arg,
 )
 from copub.errors import UsageError
 from copub.networks import (
@@ -71,13 +72,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default="country",
         help="node type (default country)",
     )
-    parser.add_argument("--years", type=years_arg, help="publication years, e.g. 2018-2025")
-    parser.add_argument(
-        "--types",
-        choices=("core", "all"),
-        default="core",
-        help="document types: core (article, review, book chapter) or all",
-    )
+    add_definition_options(parser, periods=False, register=False)
     parser.add_argument(
         "--counting",
         choices=("full", "fractional"),
@@ -119,15 +114,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    definitions = definitions_from_args(args)
     progress = Progress()
     tables = load_tables_from_args(args, progress)
     started = time.perf_counter()
     graph = build_network(
         tables,
         args.kind,
-        institution=args.institution,
-        years=args.years,
-        types=args.types,
+        definitions,
         counting=args.counting,
         normalization=args.normalization,
         max_nodes_per_work=args.max_nodes_per_work,

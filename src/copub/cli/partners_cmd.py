@@ -8,12 +8,12 @@ import sys
 
 import polars as pl
 
-from copub.classify.groups import load_groups
 from copub.cli._common import (
+    add_definition_options,
     add_source_options,
+    definitions_from_args,
     load_tables_from_args,
     positive_arg,
-    years_arg,
 )
 from copub.errors import UsageError
 from copub.networks import partner_table
@@ -67,22 +67,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default="country",
         help="partner type (default country)",
     )
-    parser.add_argument("--years", type=years_arg, help="years counted, e.g. 2012-2025")
-    parser.add_argument(
-        "--types",
-        choices=("core", "all"),
-        default="core",
-        help="document types: core (article, review, book chapter) or all",
-    )
-    parser.add_argument(
-        "--baseline",
-        type=years_arg,
-        default=(2018, 2021),
-        help="baseline period (default 2018-2021)",
-    )
-    parser.add_argument(
-        "--plan", type=years_arg, default=(2022, 2025), help="plan period (default 2022-2025)"
-    )
+    add_definition_options(parser, register=False)
     parser.add_argument(
         "--top", type=positive_arg, default=20, help="show the first N partners (default 20)"
     )
@@ -164,24 +149,15 @@ def terminal_table(table: pl.DataFrame, kind: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    groups = load_groups()
-    known = groups.keys()
+    definitions = definitions_from_args(args)
+    known = definitions.partner_groups.keys()
     if args.group is not None and args.group not in known:
         raise UsageError(
             f"--group {args.group!r} is not a partner group; known: {', '.join(known)}"
         )
     progress = Progress()
     tables = load_tables_from_args(args, progress)
-    table = partner_table(
-        tables,
-        args.kind,
-        institution=args.institution,
-        years=args.years,
-        types=args.types,
-        baseline=args.baseline,
-        plan=args.plan,
-        groups=groups,
-    )
+    table = partner_table(tables, args.kind, definitions)
     if args.group is not None:
         table = table.filter(pl.col("groups").list.contains(args.group))
     table = table.head(args.top)

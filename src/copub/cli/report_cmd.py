@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from copub.cli._common import (
+    add_definition_options,
     add_source_options,
     count_arg,
+    definitions_from_args,
     load_tables_from_args,
-    period_arg,
     positive_arg,
     settings_from_args,
-    years_arg,
 )
 from copub.errors import DataError, UsageError
 from copub.indicators.mobility import MobilityResult, mobility_indicators
-from copub.indicators.presets import PRESETS
 from copub.normalize.authors import authors_path, load_authors
 from copub.progress import Progress
 from copub.report.build import build_report
 from copub.report.files import write_report
 from copub.report.formats import comment_line, render_csv, render_json, render_markdown
 from copub.report.mobility_section import mobility_terminal
-from copub.report.options import DEFAULT_BASELINE, DEFAULT_PLAN, ReportOptions
+from copub.report.options import ReportOptions
 from copub.report.terminal import render_terminal
 from copub.sample import sample_register_path
 
@@ -55,36 +53,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         epilog=EXAMPLE,
     )  # fmt: skip
     add_source_options(parser)
-    parser.add_argument("--years", type=years_arg, metavar="A-B", help="years to report")
-    parser.add_argument(
-        "--register", type=Path, metavar="FILE",
-        help="Norwegian channel register (its export, or issn,year,level); default COPUB_REGISTER",
-    )  # fmt: skip
-    parser.add_argument(
-        "--groups", type=Path, metavar="FILE", help="TOML partner groups extending the defaults"
-    )
-    parser.add_argument(
-        "--baseline", type=period_arg, default=DEFAULT_BASELINE, metavar="A-B",
-        help="baseline period (default 2018-2021)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--plan", type=period_arg, default=DEFAULT_PLAN, metavar="A-B",
-        help="plan period (default 2022-2025)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--types", choices=("core", "all"),
-        help="core: article, review, book-chapter, not retracted or paratext (default); all",
-    )  # fmt: skip
+    add_definition_options(parser)
     parser.add_argument(
         "--counting", choices=("full", "fractional"), default="full",
         help="counting shown in the table, goals and figures (files carry both)",
     )  # fmt: skip
     parser.add_argument(
-        "--preset", choices=tuple(PRESETS), default="leiden", help="definition family"
-    )
-    parser.add_argument(
         "--bootstrap", type=count_arg, default=1000, metavar="N",
-        help="resamples for the fractional intervals (default 1000; 0: none)",
+        help="resamples for the bootstrap intervals (default 1000; 0: none)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--full-interval", choices=("wilson", "bootstrap"), default="wilson",
+        help="interval of the full-counting shares: Wilson (default) or the Leiden bootstrap",
     )  # fmt: skip
     parser.add_argument(
         "--top", type=positive_arg, default=15, metavar="N",
@@ -108,21 +88,39 @@ def _supports_unicode(stream: TextIO) -> bool:
     return True
 
 
-def options_from_args(args: argparse.Namespace) -> ReportOptions:
-    """The report options of the parsed arguments (the register from Settings too)."""
+def _register_path(args: argparse.Namespace) -> tuple[Path | None, bool]:
+    """``--register``, else ``COPUB_REGISTER``, else (with ``--sample``) the sample's own.
+
+    The flag says whether the sample's own register is used.
+    """
     settings = settings_from_args(args)
+    if settings.register is not None:
+        return settings.register, False
+    if getattr(args, "sample", False):
+        # The synthetic world has its own matching register; using it shows the
+        # level-2 indicators without a download. A real register still wins.
+        return sample_register_path(args.seed, args.scale, settings=settings), True
+    return None, False
+
+
+def options_from_args(args: argparse.Namespace, progress: Progress | None = None) -> ReportOptions:
+    """The report options of the parsed arguments: one :class:`Definitions`, built once."""
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out} exists and is not a directory")
-    return ReportOptions(
-        institution=args.institution,
-        years=args.years,
-        baseline=args.baseline,
-        plan=args.plan,
-        types=args.types,
-        counting=args.counting,
-        preset=args.preset,
+    register_path, own = _register_path(args)
+    definitions = definitions_from_args(
+        args,
+        register=register_path,
         bootstrap=args.bootstrap,
-        register=settings.register,
+        counting=args.counting,
+        full_interval=args.full_interval,
+    )
+    if own and progress is not None:
+        progress.note("using the synthetic world's channel register (--register to override)")
+    return ReportOptions(
+        definitions=definitions,
+        types=args.types,
+        register=register_path,
         groups=args.groups,
         top_partners=args.top,
     )
@@ -155,19 +153,11 @@ def _mobility(
 
 
 def run(args: argparse.Namespace) -> int:
-    options = options_from_args(args)
     progress = Progress()
+    options = options_from_args(args, progress)
     if args.sample:
         progress.note(f"loading the synthetic sample (seed {args.seed}, scale {args.scale:g})")
     tables = load_tables_from_args(args, progress)
-    if args.sample and options.register is None:
-        # The synthetic world has its own matching register; using it shows the
-        # level-2 indicators without a download. A real register still wins.
-        options = dataclasses.replace(
-            options,
-            register=sample_register_path(args.seed, args.scale, settings=settings_from_args(args)),
-        )
-        progress.note("using the synthetic world's channel register (--register to override)")
     if tables.provenance.synthetic:
         progress.note("WARNING: SYNTHETIC SAMPLE DATA: these are not real publications")
     data = build_report(

@@ -1,26 +1,53 @@
-"""Stage 4: yearly shares, intervals, trend tests and period comparisons."""
+"""Stage 4: labelled works, yearly shares, intervals, trend tests and period comparisons."""
 
+from copub.classify.definitions import Definitions
+from copub.indicators.catalogue import GOALS, Goal, catalogue, goals, indicator_specs
 from copub.indicators.counting import fractional_weights
-from copub.indicators.definitions import ShareSpec, share_column
+from copub.indicators.definitions import Indicator, ShareSpec, share_column
 from copub.indicators.intervals import bootstrap_ratios, wilson_interval
+from copub.indicators.labels import LabelledWorks, label_works
 from copub.indicators.presets import PRESETS
+from copub.indicators.schemas import (
+    COMPARISON,
+    SHARE_COLUMNS,
+    WINDOW_LEAD,
+    YEARLY_LEAD,
+    window_schema,
+    yearly_schema,
+)
 from copub.indicators.trends import TrendTest, cochran_armitage, compare_periods
-from copub.indicators.universe import CORE_TYPES, institution_works
-from copub.indicators.yearly import indicator_specs, window_indicators, yearly_indicators
+from copub.indicators.universe import CORE_TYPES, institution_works, universe_works
+from copub.indicators.yearly import resolve_definitions, window_indicators, yearly_indicators
 
 __all__ = [
+    "COMPARISON",
     "CORE_TYPES",
+    "GOALS",
     "PRESETS",
+    "SHARE_COLUMNS",
+    "WINDOW_LEAD",
+    "YEARLY_LEAD",
+    "Definitions",
+    "Goal",
+    "Indicator",
+    "LabelledWorks",
     "ShareSpec",
     "TrendTest",
     "bootstrap_ratios",
+    "catalogue",
     "cochran_armitage",
     "compare_periods",
     "fractional_weights",
+    "goals",
     "indicator_specs",
     "institution_works",
+    "label_works",
+    "resolve_definitions",
     "share_column",
+    "universe_works",
     "wilson_interval",
     "window_indicators",
+    "window_schema",
     "yearly_indicators",
+    "yearly_schema",
 ]

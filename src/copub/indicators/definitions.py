@@ -1,7 +1,9 @@
-"""What each share counts: one :class:`ShareSpec` per indicator.
+"""What each share counts: one :class:`ShareSpec` record per indicator.
 
-The yearly table, the period comparison, the report's definitions section
-and the README all read from these specs, so a definition is written once.
+The records are made in one place, :mod:`copub.indicators.catalogue`; the
+yearly table, the period comparison, the goals, the terminal and HTML labels,
+the plots and the README's column list all read them, so an indicator is
+written once.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-__all__ = ["ShareSpec", "share_column", "share_columns"]
+__all__ = ["Indicator", "ShareSpec", "share_column", "share_columns"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,17 @@ class ShareSpec:
     available : bool
         False when the inputs are missing (no register): the columns are then
         null, never zero.
+    short_label : str
+        A label short enough for the terminal's 100 columns (default ``label``).
+    goal : str or None
+        Key of the development-plan goal it serves (``goals.toml``), if any.
+    needs : tuple of str
+        Inputs beyond the tables, e.g. ``("register",)``.
+    column_header : str
+        Header of its column in the terminal's yearly table ("" when not shown).
+    figure : {"country", "institution"} or None
+        The group-shares figure panel that draws it, if any; ``figure_rank``
+        orders the panel and ``figure_label`` names the line.
     """
 
     name: str
@@ -43,6 +56,22 @@ class ShareSpec:
     denominator: pl.Expr | None
     definition: str
     available: bool = True
+    short_label: str = ""
+    goal: str | None = None
+    needs: tuple[str, ...] = ()
+    column_header: str = ""
+    figure: str | None = None
+    figure_rank: int = 0
+    figure_label: str = ""
+
+    @property
+    def short(self) -> str:
+        """``short_label``, else ``label``."""
+        return self.short_label or self.label
+
+
+#: The catalogue's name for one record.
+Indicator = ShareSpec
 
 
 def share_column(name: str) -> str:

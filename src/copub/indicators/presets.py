@@ -1,45 +1,64 @@
 """Definition presets, so users can reproduce the numbers they know.
 
-``leiden`` (default) — CWTS Leiden Ranking Open Edition, P(int collab):
-    a work is international when it has at least two countries among all
-    affiliations and authorship countries; articles, reviews and book
-    chapters, not retracted, not paratext; Hong Kong and Macao count as China.
+``leiden`` (default) — CWTS Leiden Ranking Open Edition: its universe
+    (document type fitting the source type; source, author, affiliation and
+    reference present; not retracted), P(collab) and P(int collab) (at least
+    two countries among all affiliations and authorship countries),
+    fractional counting by raw affiliation strings; Hong Kong and Macao count
+    as China.
 ``scival`` — Elsevier SciVal's "Collaboration" metric: exclusive categories
     per work: international (at least two countries), national (one country,
     at least two institutions), institutional (one institution, at least two
-    authors) and single authorship.
+    authors) and single authorship; articles, reviews and book chapters, not
+    retracted, not paratext.
 ``bibliometrix`` — bibliometrix ``biblioAnalysis`` (Aria & Cuccurullo 2017):
     MCP, the work's authors come from at least two countries; SCP, from one;
     every document type; Hong Kong and Macao kept apart.
 
-The preset sets the defaults for document types and the Hong Kong/Macao
-switch, and adds its own columns; explicit arguments still win.
+The preset's definitional defaults (universe, Hong Kong/Macao, fractional
+rule) live in :data:`copub.classify.definitions.PRESET_RULES` and are resolved
+when a :class:`~copub.classify.definitions.Definitions` is built; explicit
+fields win. This module adds each preset's own columns.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import polars as pl
 
+from copub.classify.definitions import PRESET_RULES, PresetName, PresetRule, Universe
 from copub.indicators.definitions import ShareSpec
-from copub.indicators.universe import TypesChoice
 
 __all__ = ["PRESETS", "Preset", "PresetName"]
-
-PresetName = Literal["leiden", "scival", "bibliometrix"]
 
 
 @dataclass(frozen=True)
 class Preset:
-    """Defaults and extra shares of one definition family."""
+    """One definition family: its definitional rule and its extra shares."""
 
-    name: PresetName
-    types: TypesChoice
-    merge_hk_mo: bool
+    rule: PresetRule
     extra: tuple[ShareSpec, ...]
-    source: str
+
+    @property
+    def name(self) -> PresetName:
+        """The preset's name."""
+        return self.rule.name
+
+    @property
+    def universe(self) -> Universe:
+        """The universe rule the preset applies by default."""
+        return self.rule.universe
+
+    @property
+    def merge_hk_mo(self) -> bool:
+        """Whether the preset counts Hong Kong and Macao as China."""
+        return self.rule.merge_hk_mo
+
+    @property
+    def source(self) -> str:
+        """Where the preset's definitions come from."""
+        return self.rule.source
 
 
 _one_country = pl.col("n_countries") <= 1
@@ -91,9 +110,7 @@ _BIBLIOMETRIX = (
 )
 
 PRESETS: dict[str, Preset] = {
-    "leiden": Preset("leiden", "core", True, (), "CWTS Leiden Ranking Open Edition"),
-    "scival": Preset("scival", "core", True, _SCIVAL, "Elsevier SciVal collaboration categories"),
-    "bibliometrix": Preset(
-        "bibliometrix", "all", False, _BIBLIOMETRIX, "bibliometrix biblioAnalysis (SCP/MCP)"
-    ),
+    "leiden": Preset(PRESET_RULES["leiden"], ()),
+    "scival": Preset(PRESET_RULES["scival"], _SCIVAL),
+    "bibliometrix": Preset(PRESET_RULES["bibliometrix"], _BIBLIOMETRIX),
 }

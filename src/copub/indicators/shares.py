@@ -7,19 +7,33 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+from copub.classify.definitions import FullInterval
 from copub.indicators.definitions import ShareSpec, share_column, share_columns
 from copub.indicators.intervals import Z95, bootstrap_ratios, wilson_exprs
 
 __all__ = ["compute_shares"]
 
 
+def _base(spec: ShareSpec) -> pl.Expr:
+    """The spec's base mask; a null label (e.g. no register level) is outside it."""
+    base = spec.denominator if spec.denominator is not None else pl.col("_all")
+    return base.fill_null(False)
+
+
+def _hit(spec: ShareSpec) -> pl.Expr:
+    """Numerator and base; a null label is not a hit (null would poison the bootstrap)."""
+    return (spec.numerator & _base(spec)).fill_null(False)
+
+
 def _sums(specs: Sequence[ShareSpec]) -> list[pl.Expr]:
-    exprs: list[pl.Expr] = [pl.len().alias("works"), pl.col("weight").sum().alias("works_frac")]
+    exprs: list[pl.Expr] = [
+        pl.len().cast(pl.Int64).alias("works"),
+        pl.col("weight").sum().alias("works_frac"),
+    ]
     for spec in specs:
         if not spec.available:
             continue
-        base = spec.denominator if spec.denominator is not None else pl.col("_all")
-        hit = spec.numerator & base
+        base, hit = _base(spec), _hit(spec)
         exprs += [
             hit.sum().cast(pl.Int64).alias(f"{spec.name}_works"),
             base.sum().cast(pl.Int64).alias(f"{spec.name}_base"),
@@ -35,22 +49,22 @@ def _bootstrap(
     specs: Sequence[ShareSpec],
     resamples: int,
     seed: int,
+    *,
+    weight_column: str = "weight",
+    suffix: str = "_frac",
 ) -> pl.DataFrame:
-    """Bootstrap intervals of every fractional share, one period at a time."""
+    """Bootstrap intervals of every share, one period at a time.
+
+    ``weight_column="weight"`` gives the fractional shares' intervals
+    (``<share>_frac_low``); a column of ones gives the full-counting shares'
+    (``suffix=""``: ``<share>_low``), as the Leiden Ranking's stability intervals.
+    """
     live = [s for s in specs if s.available]
-    hits = [
-        (s.numerator & (s.denominator if s.denominator is not None else pl.col("_all"))).cast(
-            pl.Float64
-        )
-        for s in live
-    ]
-    bases = [
-        (s.denominator if s.denominator is not None else pl.col("_all")).cast(pl.Float64)
-        for s in live
-    ]
+    hits = [_hit(s).cast(pl.Float64) for s in live]
+    bases = [_base(s).cast(pl.Float64) for s in live]
     matrix = per_work.select(
         by,
-        "weight",
+        pl.col(weight_column).alias("weight"),
         *[h.alias(f"h{i}") for i, h in enumerate(hits)],
         *[b.alias(f"b{i}") for i, b in enumerate(bases)],
     )
@@ -64,11 +78,11 @@ def _bootstrap(
         row: dict[str, object] = {by: period}
         for i, spec in enumerate(live):
             share = share_column(spec.name)
-            row[f"{share}_frac_low"] = None if np.isnan(low[i]) else float(low[i])
-            row[f"{share}_frac_high"] = None if np.isnan(high[i]) else float(high[i])
+            row[f"{share}{suffix}_low"] = None if np.isnan(low[i]) else float(low[i])
+            row[f"{share}{suffix}_high"] = None if np.isnan(high[i]) else float(high[i])
         rows.append(row)
     schema = {by: matrix.schema[by]} | {
-        f"{share_column(s.name)}_frac_{end}": pl.Float64 for s in live for end in ("low", "high")
+        f"{share_column(s.name)}{suffix}_{end}": pl.Float64 for s in live for end in ("low", "high")
     }
     return pl.DataFrame(rows, schema=schema, orient="row")
 
@@ -80,6 +94,7 @@ def compute_shares(
     by: str = "year",
     bootstrap: int = 1000,
     seed: int = 0,
+    full_interval: FullInterval = "wilson",
 ) -> pl.DataFrame:
     """Aggregate a per-work frame into shares by ``by``.
 
@@ -95,6 +110,9 @@ def compute_shares(
         Resamples for the fractional shares' intervals; 0 leaves them null.
     seed : int
         Seed of the bootstrap.
+    full_interval : {"wilson", "bootstrap"}
+        The full-counting shares' interval: Wilson, or the bootstrap (the
+        Leiden Ranking's stability interval, ``bootstrap`` resamples).
 
     Returns
     -------
@@ -112,7 +130,10 @@ def compute_shares(
     for spec in specs:
         cols = share_columns(spec.name)
         if not spec.available:
-            exprs += [pl.lit(None, pl.Float64).alias(c) for c in cols]
+            exprs += [
+                pl.lit(None, pl.Int64 if c.endswith(("_works", "_base")) else pl.Float64).alias(c)
+                for c in cols
+            ]
             continue
         k, n = pl.col(f"{spec.name}_works"), pl.col(f"{spec.name}_base")
         kf, nf = pl.col(f"{spec.name}_works_frac"), pl.col(f"{spec.name}_base_frac")
@@ -125,6 +146,27 @@ def compute_shares(
             (kf / pl.when(nf > 0).then(nf)).alias(f"{share}_frac"),
         ]
     shares = sums.with_columns(exprs)
+    if full_interval == "bootstrap" and bootstrap > 0:
+        full = _bootstrap(
+            per_work.with_columns(_one=pl.lit(1.0)),
+            by,
+            specs,
+            bootstrap,
+            seed,
+            weight_column="_one",
+            suffix="",
+        )
+        shares = shares.drop(full.columns[1:]).join(full, on=by, how="left")
+        shares = shares.with_columns(
+            expr
+            for s in specs
+            if s.available
+            for c in [share_column(s.name)]
+            for expr in (
+                pl.min_horizontal(f"{c}_low", c).clip(0.0, 1.0),
+                pl.max_horizontal(f"{c}_high", c).clip(0.0, 1.0),
+            )
+        )
     if bootstrap > 0:
         shares = shares.join(_bootstrap(per_work, by, specs, bootstrap, seed), on=by, how="left")
         # A percentile interval of a very skewed resampling distribution can

@@ -9,9 +9,15 @@ import numpy.typing as npt
 import polars as pl
 from scipy import stats
 
-from copub.errors import UsageError
+from copub.classify.definitions import (
+    DEFAULT_BASELINE,
+    DEFAULT_PLAN,
+    Definitions,
+    check_periods,
+)
 from copub.indicators.definitions import share_column
 from copub.indicators.intervals import wilson_interval
+from copub.indicators.schemas import COMPARISON, check_table
 
 __all__ = [
     "TrendTest",
@@ -112,8 +118,9 @@ def _newcombe(k1: float, n1: float, k2: float, n2: float) -> tuple[float, float]
 def compare_periods(
     shares_by_year: pl.DataFrame,
     *,
-    baseline: tuple[int, int] = (2018, 2021),
-    plan: tuple[int, int] = (2022, 2025),
+    baseline: tuple[int, int] = DEFAULT_BASELINE,
+    plan: tuple[int, int] = DEFAULT_PLAN,
+    definitions: Definitions | None = None,
 ) -> pl.DataFrame:
     """Compare the plan period with the baseline for every share.
 
@@ -127,7 +134,11 @@ def compare_periods(
     shares_by_year : pl.DataFrame
         The output of :func:`copub.yearly_indicators`.
     baseline, plan : (int, int)
-        Inclusive year ranges.
+        Inclusive year ranges, checked by the one period rule
+        (:func:`copub.classify.definitions.check_periods`: the baseline ends
+        before the plan starts).
+    definitions : Definitions, optional
+        When given, its ``baseline`` and ``plan`` are used instead.
 
     Returns
     -------
@@ -145,11 +156,9 @@ def compare_periods(
     >>> table.filter(indicator="intl")["difference"].item() > -1
     True
     """
-    for name, (a, b) in (("baseline", baseline), ("plan", plan)):
-        if a > b:
-            raise UsageError(f"{name} period {a}-{b} ends before it starts")
-    if baseline[1] >= plan[0] and baseline[0] <= plan[1]:
-        raise UsageError(f"baseline {baseline} and plan {plan} overlap")
+    if definitions is not None:
+        baseline, plan = definitions.baseline, definitions.plan
+    baseline, plan = check_periods(baseline, plan)
     years = shares_by_year["year"]
     in_base = years.is_between(*baseline)
     in_plan = years.is_between(*plan)
@@ -197,21 +206,5 @@ def compare_periods(
             else False,
         }
         rows.append(row)
-    schema = {
-        "indicator": pl.String,
-        "baseline_share": pl.Float64,
-        "plan_share": pl.Float64,
-        "difference": pl.Float64,
-        "difference_low": pl.Float64,
-        "difference_high": pl.Float64,
-        "p_value": pl.Float64,
-        "baseline_share_frac": pl.Float64,
-        "plan_share_frac": pl.Float64,
-        "difference_frac": pl.Float64,
-        "trend_z": pl.Float64,
-        "trend_p": pl.Float64,
-        "plan_partial": pl.Boolean,
-        "baseline_works": pl.Float64,
-        "plan_works": pl.Float64,
-    }
-    return pl.DataFrame([{c: r.get(c) for c in schema} for r in rows], schema=schema)
+    table = pl.DataFrame([{c: r.get(c) for c in COMPARISON} for r in rows], schema=COMPARISON)
+    return check_table(table, COMPARISON, "period comparison")

@@ -1,4 +1,30 @@
-"""The universe: the institution's works in the chosen years and document types."""
+"""The universe: the home institution's works that a figure counts.
+
+Rules (``Definitions.universe``):
+
+``leiden`` (default)
+    The Leiden Ranking Open Edition's publications, as its code selects them
+    (CWTS-OpenAlex-databases ``indicators/table_scripts/02_create_tables.sql``
+    and ``calc_leiden_ranking_open_edition.sql``): a document type that fits
+    the source type — article or review in a journal; article, review or
+    book chapter in a book series, a conference or an ebook platform — so a
+    source is needed; at least one author, at least one raw affiliation
+    string and at least one reference; not retracted. copub also drops
+    OpenAlex's paratext and XPAC works (see the README's presets table).
+``core``
+    Leiden's *core publications*: the ``leiden`` rules restricted to
+    articles and reviews in journals and articles, reviews and chapters in
+    book series, in English, in a source OpenAlex marks ``is_core`` (CWTS's
+    core-source flag).
+``types``
+    The document types in ``Definitions.types`` (default article, review,
+    book chapter), not retracted, not paratext — copub's rule before issue 12.
+``all``
+    Every work.
+
+A work belongs to the home when at least one authorship is affiliated with a
+home institution or one of its child units (OpenAlex lineage).
+"""
 
 from __future__ import annotations
 
@@ -7,46 +33,120 @@ from typing import Literal
 
 import polars as pl
 
+from copub.classify.definitions import CORE_TYPES, Definitions, Universe
 from copub.classify.home import home_affiliations
 from copub.errors import UsageError
 from copub.normalize import Tables
 
-__all__ = ["CORE_TYPES", "TypesChoice", "institution_works"]
+__all__ = [
+    "CORE_TYPES",
+    "TypesChoice",
+    "institution_works",
+    "legacy_universe",
+    "universe_rule",
+    "universe_works",
+]
 
-#: The Leiden Ranking Open Edition's selection of document types.
-CORE_TYPES: tuple[str, ...] = ("article", "review", "book-chapter")
 TypesChoice = Literal["core", "all"] | Sequence[str]
 
+_JOURNAL_TYPES = ("article", "review")
+_BOOK_TYPES = ("book-chapter", "article", "review")
 
-def institution_works(
-    tables: Tables,
-    institution: str,
-    *,
-    years: tuple[int, int] | None = None,
-    types: TypesChoice = "core",
-) -> pl.DataFrame:
+
+def _has_affiliation(tables: Tables) -> pl.LazyFrame:
+    """Works with at least one raw affiliation string.
+
+    From ``affiliation_strings`` where the record has them; a record without
+    the ``affiliations`` field falls back on ``raw_affiliation_strings``.
+    """
+    strings = pl.col("affiliation_strings")
+    has = (
+        pl.when(strings.is_null())
+        .then(pl.col("n_raw_affiliations") > 0)
+        .otherwise(strings.list.len() > 0)
+    )
+    return (
+        tables.authorships.lazy()
+        .group_by("work_id")
+        .agg(has_affiliation=has.any())
+        .filter(pl.col("has_affiliation"))
+        .select("work_id")
+    )
+
+
+def universe_rule(rule: Universe, types: Sequence[str] = CORE_TYPES) -> pl.Expr:
+    """The Boolean row filter of a universe rule over ``works`` joined with
+    ``source_type``, ``source_is_core`` and ``has_affiliation`` columns.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"type": ["article"], "source_type": ["repository"]})
+    >>> frame.select(ok=universe_rule("all"))["ok"].to_list()
+    [True]
+    """
+    kind, source = pl.col("type"), pl.col("source_type")
+    if rule == "all":
+        return pl.lit(True)
+    if rule == "types":
+        return kind.is_in(list(types)) & ~pl.col("is_retracted") & ~pl.col("is_paratext")
+    journal = kind.is_in(_JOURNAL_TYPES) & (source == "journal")
+    series = kind.is_in(_BOOK_TYPES) & (source == "book series")
+    proceedings = kind.is_in(_BOOK_TYPES) & source.is_in(["conference", "ebook platform"])
+    metadata = (
+        pl.col("source_id").is_not_null()
+        & (pl.col("n_authors") > 0)
+        & pl.col("has_affiliation")
+        & (pl.col("n_references").fill_null(0) > 0)
+    )
+    leiden = (
+        (journal | series | proceedings).fill_null(False)
+        & metadata
+        & ~pl.col("is_retracted")
+        & ~pl.col("is_paratext")
+        & ~pl.col("is_xpac")
+    )
+    if rule == "leiden":
+        return leiden
+    if rule == "core":
+        return (
+            leiden
+            & (journal | series).fill_null(False)
+            & (pl.col("language") == "en").fill_null(False)
+            & pl.col("source_is_core").fill_null(False)
+        )
+    raise UsageError(f"universe must be one of leiden, core, types, all, not {rule!r}")
+
+
+def _labelled_works(tables: Tables) -> pl.LazyFrame:
+    sources = tables.sources.lazy().select(
+        "source_id", source_type="type", source_is_core="is_core"
+    )
+    return (
+        tables.works.lazy()
+        .join(sources, on="source_id", how="left")
+        .join(
+            _has_affiliation(tables).with_columns(has_affiliation=pl.lit(True)),
+            on="work_id",
+            how="left",
+        )
+        .with_columns(pl.col("has_affiliation").fill_null(False))
+    )
+
+
+def universe_works(tables: Tables, definitions: Definitions) -> pl.DataFrame:
     """The works in the universe: ``work_id, year``, sorted by ``work_id``.
 
-    A work belongs to the institution when at least one authorship is
-    affiliated with it or one of its child units (by OpenAlex lineage).
-    ``types="core"`` keeps articles, reviews and book chapters that are
-    neither retracted nor paratext (the Leiden Ranking Open Edition's
-    selection); ``types="all"`` keeps every work; a list keeps those types.
+    Examples
+    --------
+    >>> universe_works(Tables.empty(), Definitions()).columns
+    ['work_id', 'year']
     """
-    works = tables.works.lazy()
-    if years is not None:
-        works = works.filter(pl.col("year").is_between(years[0], years[1]))
-    if isinstance(types, str):
-        if types == "core":
-            works = works.filter(
-                pl.col("type").is_in(CORE_TYPES) & ~pl.col("is_retracted") & ~pl.col("is_paratext")
-            )
-        elif types != "all":
-            raise UsageError(f"types must be 'core', 'all' or a list of types, not {types!r}")
-    else:
-        works = works.filter(pl.col("type").is_in(list(types)))
+    works = _labelled_works(tables)
+    if definitions.years is not None:
+        works = works.filter(pl.col("year").is_between(*definitions.years))
+    works = works.filter(universe_rule(definitions.universe_rule, definitions.types))
     home_works = (
-        home_affiliations(tables, institution)
+        home_affiliations(tables, definitions.institutions)
         .lazy()
         .filter(pl.col("is_home"))
         .select("work_id")
@@ -57,4 +157,37 @@ def institution_works(
         .select("work_id", "year")
         .sort("work_id")
         .collect()
+    )
+
+
+def legacy_universe(types: TypesChoice | None) -> dict[str, object]:
+    """``Definitions`` fields for the old ``types=`` argument.
+
+    ``"core"`` was copub's name for articles, reviews and book chapters that
+    are neither retracted nor paratext (now the ``types`` universe); ``"all"``
+    is every work; a list keeps those types (not retracted, not paratext).
+    """
+    if types is None:
+        return {}
+    if isinstance(types, str):
+        if types == "core":
+            return {"universe": "types", "types": CORE_TYPES}
+        if types == "all":
+            return {"universe": "all"}
+        raise UsageError(f"types must be 'core', 'all' or a list of types, not {types!r}")
+    return {"universe": "types", "types": tuple(types)}
+
+
+def institution_works(
+    tables: Tables,
+    institution: str,
+    *,
+    years: tuple[int, int] | None = None,
+    types: TypesChoice = "core",
+) -> pl.DataFrame:
+    """The old entry point: :func:`universe_works` with ``types=`` (see :func:`legacy_universe`)."""
+    fields = legacy_universe(types)
+    return universe_works(
+        tables,
+        Definitions(institutions=(institution,), years=years, **fields),  # type: ignore[arg-type]
     )

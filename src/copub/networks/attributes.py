@@ -10,7 +10,7 @@ from functools import cache
 import polars as pl
 import pycountry
 
-from copub.classify.countries import authorship_countries
+from copub.classify.countries import authorship_countries, country_code_expr
 from copub.classify.home import home_authorships
 from copub.networks.nodes import NetworkKind, restrict_tables
 from copub.normalize import Tables
@@ -64,13 +64,15 @@ def _country_nodes(nodes: pl.DataFrame, home: str | None) -> pl.DataFrame:
     )
 
 
-def _institution_nodes(tables: Tables, nodes: pl.DataFrame, institution: str) -> pl.DataFrame:
+def _institution_nodes(
+    tables: Tables, nodes: pl.DataFrame, institution: str, merge_hk_mo: bool
+) -> pl.DataFrame:
     return nodes.join(
         tables.institutions.rename({"institution_id": "node"}), on="node", how="left"
     ).select(
         "node",
         label=pl.col("name").fill_null(pl.col("node")),
-        country=pl.col("country_code"),
+        country=country_code_expr(pl.col("country_code"), merge_hk_mo=merge_hk_mo),
         type=pl.col("type"),
         ror=pl.col("ror"),
         lineage=pl.col("lineage").fill_null([]),
@@ -79,13 +81,17 @@ def _institution_nodes(tables: Tables, nodes: pl.DataFrame, institution: str) ->
 
 
 def _author_nodes(
-    tables: Tables, nodes: pl.DataFrame, work_nodes: pl.DataFrame, institution: str
+    tables: Tables,
+    nodes: pl.DataFrame,
+    work_nodes: pl.DataFrame,
+    institution: str,
+    merge_hk_mo: bool,
 ) -> pl.DataFrame:
     sub = restrict_tables(tables, work_nodes.select("work_id").unique())
     authorships = (
         sub.authorships.select("work_id", "position", node="author_id", name="author_name")
         .filter(pl.col("node").is_not_null())
-        .join(authorship_countries(sub), on=["work_id", "position"])
+        .join(authorship_countries(sub, merge_hk_mo=merge_hk_mo), on=["work_id", "position"])
         .join(home_authorships(sub, institution), on=["work_id", "position"])
     )
     # An author's label and country are the ones seen most often (ties: alphabetically first).
@@ -126,7 +132,12 @@ def _author_nodes(
 
 
 def node_table(
-    tables: Tables, kind: NetworkKind, work_nodes: pl.DataFrame, *, institution: str
+    tables: Tables,
+    kind: NetworkKind,
+    work_nodes: pl.DataFrame,
+    *,
+    institution: str,
+    merge_hk_mo: bool = True,
 ) -> pl.DataFrame:
     """One row per node of ``work_nodes`` with its descriptive attributes.
 
@@ -136,7 +147,8 @@ def node_table(
         ``node, label, country, type, ror, lineage, is_home`` (see
         :data:`NODE_TABLE_SCHEMA`), sorted by ``node``. ``is_home`` marks the
         home country, the home institution, or an author with at least one
-        home authorship.
+        home authorship. ``country`` counts Hong Kong and Macao as China when
+        ``merge_hk_mo`` says so, as the country nodes and the yearly figures do.
 
     Examples
     --------
@@ -149,7 +161,7 @@ def node_table(
     if kind == "country":
         table = _country_nodes(nodes, home_country(tables, institution))
     elif kind == "institution":
-        table = _institution_nodes(tables, nodes, institution)
+        table = _institution_nodes(tables, nodes, institution, merge_hk_mo)
     else:
-        table = _author_nodes(tables, nodes, work_nodes, institution)
+        table = _author_nodes(tables, nodes, work_nodes, institution, merge_hk_mo)
     return table.cast(dict(NODE_TABLE_SCHEMA)).sort("node")  # type: ignore[arg-type]

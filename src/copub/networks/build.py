@@ -40,17 +40,17 @@ from typing import Literal
 import networkx as nx
 import polars as pl
 
+from copub.classify.definitions import Definitions
 from copub.classify.groups import PartnerGroups
 from copub.errors import UsageError
-from copub.indicators.counting import fractional_weights
-from copub.indicators.universe import TypesChoice, institution_works
+from copub.indicators.labels import LabelledWorks, label_works
+from copub.indicators.universe import TypesChoice
 from copub.networks.attributes import node_table
-from copub.networks.memberships import default_groups, node_groups
+from copub.networks.memberships import node_groups
 from copub.networks.nodes import restrict_tables, work_nodes
 from copub.networks.normalize import similarity_expr
 from copub.networks.options import NetworkOptions
 from copub.normalize import Tables
-from copub.settings import DEFAULT_INSTITUTION
 
 __all__ = [
     "NetworkData",
@@ -62,17 +62,6 @@ __all__ = [
     "select_works",
     "top_nodes",
 ]
-
-
-def _check_institution(tables: Tables, institution: str) -> None:
-    known = tables.institutions.filter(
-        (pl.col("institution_id") == institution) | pl.col("lineage").list.contains(institution)
-    )
-    if known.height == 0:
-        raise UsageError(
-            f"institution {institution} does not occur in these tables: "
-            "check --institution against the data you fetched or imported"
-        )
 
 
 @dataclass(frozen=True)
@@ -119,37 +108,64 @@ class Selection:
     work_nodes: pl.DataFrame
 
 
-def select_works(tables: Tables, options: NetworkOptions) -> Selection:
-    """The universe and its (work, node) rows, shared by graphs, partners and provenance."""
-    _check_institution(tables, options.institution)
-    universe_ids = institution_works(
-        tables, options.institution, years=options.years, types=options.types
-    )
-    sub = restrict_tables(tables, universe_ids)
-    rows = work_nodes(sub, options.kind, institution=options.institution, universe=universe_ids)
-    weights = fractional_weights(sub, options.institution)
-    universe = universe_ids.join(weights, on="work_id", how="left").select(
-        "work_id", "year", home_weight=pl.col("weight").fill_null(0.0)
+def _universe(
+    tables: Tables | LabelledWorks, options: NetworkOptions
+) -> tuple[Tables, pl.DataFrame]:
+    """The tables and ``work_id, year, home_weight``: from the labelled works when they match."""
+    d = options.definitions
+    if isinstance(tables, LabelledWorks):
+        served = tables.serving(d)
+        if served is not None:
+            return served.tables, served.works.select("work_id", "year", home_weight="weight")
+        tables = tables.tables
+    labelled = label_works(tables, d)
+    return tables, labelled.works.select("work_id", "year", home_weight="weight")
+
+
+def select_works(tables: Tables | LabelledWorks, options: NetworkOptions) -> Selection:
+    """The universe and its (work, node) rows, shared by graphs, partners and provenance.
+
+    The universe and the home weights are those of :func:`copub.label_works`
+    under ``options.definitions``, so they are the yearly figures' own.
+    """
+    d = options.definitions
+    raw_tables, universe = _universe(tables, options)
+    sub = restrict_tables(raw_tables, universe)
+    rows = work_nodes(
+        sub, options.kind, institution=d.institutions, universe=universe, merge_hk_mo=d.merge
     )
     rows = rows.join(universe.select("work_id", "home_weight"), on="work_id", how="left")
     return Selection(tables=sub, universe=universe, work_nodes=rows)
 
 
 def network_data(
-    tables: Tables, options: NetworkOptions, *, groups: PartnerGroups | None = None
+    tables: Tables | LabelledWorks,
+    options: NetworkOptions,
+    *,
+    groups: PartnerGroups | None = None,
 ) -> NetworkData:
-    """Prepare the frames a graph (or a partner table) is built from."""
+    """Prepare the frames a graph (or a partner table) is built from.
+
+    ``groups`` defaults to the definitions' partner groups.
+    """
     selection = select_works(tables, options)
     rows = selection.work_nodes
-    nodes = node_table(selection.tables, options.kind, rows, institution=options.institution)
-    memberships = node_groups(nodes, groups if groups is not None else default_groups())
+    nodes = node_table(
+        selection.tables,
+        options.kind,
+        rows,
+        institution=options.institution,
+        merge_hk_mo=options.definitions.merge,
+    )
+    chosen = groups if groups is not None else options.definitions.partner_groups
+    memberships = node_groups(nodes, chosen, merge_hk_mo=options.definitions.merge)
     nodes = nodes.join(memberships, on="node", how="left", maintain_order="left")
     return NetworkData(
         options=options,
         work_nodes=rows,
         nodes=nodes,
         universe=selection.universe,
-        synthetic=tables.provenance.synthetic,
+        synthetic=selection.tables.provenance.synthetic,
     )
 
 
@@ -234,6 +250,14 @@ def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.G
     return graph
 
 
+def _definitions_of(
+    tables: Tables | LabelledWorks, definitions: Definitions | None
+) -> Definitions | None:
+    if definitions is not None:
+        return definitions
+    return tables.definitions if isinstance(tables, LabelledWorks) else None
+
+
 def _period_label(years: tuple[int, int] | None) -> str:
     if years is None:
         return "all years"
@@ -241,12 +265,13 @@ def _period_label(years: tuple[int, int] | None) -> str:
 
 
 def build_network(
-    tables: Tables,
+    tables: Tables | LabelledWorks,
     kind: Literal["country", "institution", "author"] = "country",
+    definitions: Definitions | None = None,
     *,
-    institution: str = DEFAULT_INSTITUTION,
+    institution: str | None = None,
     years: tuple[int, int] | None = None,
-    types: TypesChoice = "core",
+    types: TypesChoice | None = None,
     counting: Literal["full", "fractional"] = "full",
     normalization: Literal["association", "cosine", "jaccard", "inclusion", "equivalence"]
     | None = None,
@@ -257,17 +282,17 @@ def build_network(
 
     Parameters
     ----------
-    tables : Tables
+    tables : Tables or LabelledWorks
     kind : {"country", "institution", "author"}
         Nodes are ISO alpha-2 codes, short OpenAlex institution ids (the home
         institution's child units merged into it) or short author ids.
-    institution : str
-        The home institution (short OpenAlex id); its universe is counted.
-    years : (int, int), optional
-        Inclusive publication years; all years when omitted.
-    types : "core", "all" or a list of types
-        The universe's document types (default: articles, reviews and book
-        chapters, not retracted, not paratext).
+    definitions : Definitions, optional
+        What is counted: the home, years, universe, Hong Kong/Macao switch
+        and partner groups, exactly as in the yearly figures (default: the
+        labelled works' definitions, else NTNU under Leiden).
+    institution, years, types
+        The old keyword arguments; they override ``definitions``' fields
+        (``types`` as in :func:`copub.yearly_indicators`).
     counting : {"full", "fractional"}
         What the edge ``weight`` holds (see the module notes): shared works,
         or the sum of ``1/(n−1)`` over them.
@@ -278,8 +303,8 @@ def build_network(
         Skip works with more than this many nodes; ``"auto"`` is off for
         countries and 50 for institutions and authors.
     groups : PartnerGroups, optional
-        Partner groups for the node attribute ``groups``; the shipped defaults
-        (:func:`copub.classify.groups.load_groups`) when omitted.
+        Partner groups for the node attribute ``groups``; the definitions'
+        groups when omitted.
 
     Returns
     -------
@@ -306,6 +331,7 @@ def build_network(
     """
     options = NetworkOptions.create(
         kind,
+        definitions=_definitions_of(tables, definitions),
         institution=institution,
         years=years,
         types=types,
@@ -335,14 +361,15 @@ def period_ranges(
 
 
 def build_networks_by_period(
-    tables: Tables,
+    tables: Tables | LabelledWorks,
     kind: Literal["country", "institution", "author"] = "country",
+    definitions: Definitions | None = None,
     *,
     window: int = 1,
     step: int = 1,
-    institution: str = DEFAULT_INSTITUTION,
+    institution: str | None = None,
     years: tuple[int, int] | None = None,
-    types: TypesChoice = "core",
+    types: TypesChoice | None = None,
     counting: Literal["full", "fractional"] = "full",
     normalization: Literal["association", "cosine", "jaccard", "inclusion", "equivalence"]
     | None = None,
@@ -374,6 +401,7 @@ def build_networks_by_period(
     """
     options = NetworkOptions.create(
         kind,
+        definitions=_definitions_of(tables, definitions),
         institution=institution,
         years=years,
         types=types,

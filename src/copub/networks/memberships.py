@@ -37,7 +37,11 @@ def default_groups() -> PartnerGroups:
 
 
 def node_groups(
-    nodes: pl.DataFrame, groups: PartnerGroups, *, year: int | None = None
+    nodes: pl.DataFrame,
+    groups: PartnerGroups,
+    *,
+    year: int | None = None,
+    merge_hk_mo: bool = True,
 ) -> pl.DataFrame:
     """The groups each node belongs to.
 
@@ -49,6 +53,8 @@ def node_groups(
     groups : PartnerGroups
     year : int, optional
         Judge membership in this year; the current membership when omitted.
+    merge_hk_mo : bool
+        Count Hong Kong and Macao as China, as the definitions say.
 
     Returns
     -------
@@ -71,7 +77,9 @@ def node_groups(
     [['nordic'], []]
     """
     members = member_keys(groups, "current" if year is None else year).lazy()
-    keys = match_keys(nodes, by="node", institution_id="node", country="country")
+    keys = match_keys(
+        nodes, by="node", institution_id="node", country="country", merge_hk_mo=merge_hk_mo
+    )
     found = (
         keys.join(members, on=["kind", "key"])
         .select("node", "group", "order")

@@ -9,7 +9,8 @@ Node ids:
 
 - ``country``: ISO 3166-1 alpha-2 codes, the union of the work's institution
   countries and authorship countries (:func:`copub.classify.countries.work_countries`;
-  Hong Kong and Macao count as China);
+  Hong Kong and Macao count as China when ``Definitions.merge_hk_mo`` says so,
+  as in the yearly figures);
 - ``institution``: short OpenAlex ids; the home institution's child units
   (by OpenAlex lineage) are merged into the home institution, so the home
   node stands for the whole institution, as the universe does;
@@ -19,6 +20,7 @@ Node ids:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal, get_args
 
 import polars as pl
@@ -65,10 +67,11 @@ def work_nodes(
     tables: Tables,
     kind: NetworkKind,
     *,
-    institution: str,
+    institution: str | Sequence[str],
     years: tuple[int, int] | None = None,
     types: TypesChoice = "core",
     universe: pl.DataFrame | None = None,
+    merge_hk_mo: bool = True,
 ) -> pl.DataFrame:
     """One row per (work, node) in the institution's universe.
 
@@ -76,8 +79,9 @@ def work_nodes(
     ----------
     tables : Tables
     kind : {"country", "institution", "author"}
-    institution : str
-        Short OpenAlex id of the home institution.
+    institution : str or sequence of str
+        Short OpenAlex id(s) of the home institution; institution nodes of
+        the home and its units become the first id.
     years : (int, int), optional
         Inclusive publication-year range; all years when omitted.
     types : "core", "all" or a list of types
@@ -86,6 +90,8 @@ def work_nodes(
     universe : pl.DataFrame, optional
         The universe (``work_id, year``) if the caller has it already;
         ``years`` and ``types`` are then ignored.
+    merge_hk_mo : bool
+        Count Hong Kong and Macao as China (country nodes).
 
     Returns
     -------
@@ -103,12 +109,13 @@ def work_nodes(
     ['work_id', 'year', 'node', 'n_nodes']
     """
     check_kind(kind)
+    homes = [institution] if isinstance(institution, str) else list(institution)
     if universe is None:
-        universe = institution_works(tables, institution, years=years, types=types)
+        universe = institution_works(tables, homes[0], years=years, types=types)
     sub = restrict_tables(tables, universe)
     if kind == "country":
         pairs = (
-            work_countries(sub)
+            work_countries(sub, merge_hk_mo=merge_hk_mo)
             .lazy()
             .select("work_id", node=pl.col("countries"))
             .explode("node")
@@ -116,12 +123,12 @@ def work_nodes(
         )
     elif kind == "institution":
         pairs = (
-            home_affiliations(sub, institution)
+            home_affiliations(sub, homes)
             .lazy()
             .select(
                 "work_id",
                 node=pl.when(pl.col("is_home"))
-                .then(pl.lit(institution))
+                .then(pl.lit(homes[0]))
                 .otherwise(pl.col("institution_id")),
             )
         )
@@ -133,7 +140,7 @@ def work_nodes(
         )
     return (
         pairs.unique()
-        .join(universe.lazy(), on="work_id")
+        .join(universe.lazy().select("work_id", "year"), on="work_id")
         .with_columns(n_nodes=pl.len().over("work_id").cast(pl.Int32))
         .select("work_id", "year", "node", "n_nodes")
         .sort("work_id", "node")

@@ -9,15 +9,15 @@ be looked up again with exactly the same selection
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from copub.classify.definitions import Definitions
 from copub.errors import UsageError
 from copub.indicators.universe import TypesChoice
+from copub.indicators.yearly import resolve_definitions
 from copub.networks.nodes import NetworkKind, check_kind
 from copub.networks.normalize import Normalization, check_normalization
-from copub.settings import DEFAULT_INSTITUTION
-from copub.validate import parse_institution_id, parse_year_range
 
 __all__ = ["DEFAULT_MAX_NODES", "Counting", "NetworkOptions", "check_counting"]
 
@@ -45,6 +45,10 @@ def check_counting(counting: str) -> Counting:
 class NetworkOptions:
     """Checked network parameters (see :func:`copub.build_network`).
 
+    What the network counts (home, years, universe, Hong Kong/Macao,
+    fractional rule, partner groups) is its :class:`~copub.classify.definitions.Definitions`,
+    the same value the yearly figures read; the rest is how it is drawn.
+
     Examples
     --------
     >>> NetworkOptions.create("institution").max_nodes_per_work
@@ -54,26 +58,39 @@ class NetworkOptions:
     """
 
     kind: NetworkKind = "country"
-    institution: str = DEFAULT_INSTITUTION
-    years: tuple[int, int] | None = None
-    types: TypesChoice = "core"
+    definitions: Definitions = field(default_factory=Definitions)
     counting: Counting = "full"
     normalization: Normalization | None = None
     max_nodes_per_work: int | None = None
+
+    @property
+    def institution(self) -> str:
+        """The (first) home institution."""
+        return self.definitions.institution
+
+    @property
+    def years(self) -> tuple[int, int] | None:
+        """The publication years, if restricted."""
+        return self.definitions.years
 
     @classmethod
     def create(
         cls,
         kind: str = "country",
         *,
-        institution: str = DEFAULT_INSTITUTION,
+        definitions: Definitions | None = None,
+        institution: str | None = None,
         years: tuple[int, int] | str | int | None = None,
-        types: TypesChoice = "core",
+        types: TypesChoice | None = None,
         counting: str = "full",
         normalization: str | None = None,
         max_nodes_per_work: int | Literal["auto"] | None = "auto",
     ) -> NetworkOptions:
-        """Check every argument; :class:`UsageError` names the bad one."""
+        """Check every argument; :class:`UsageError` names the bad one.
+
+        ``institution``, ``years`` and ``types`` override ``definitions``
+        (the old keyword arguments, routed through :class:`Definitions`).
+        """
         checked_kind = check_kind(kind)
         if max_nodes_per_work == "auto":
             cap = DEFAULT_MAX_NODES[checked_kind]
@@ -86,13 +103,11 @@ class NetworkOptions:
                 f"max_nodes_per_work must be an integer of at least 2, None or 'auto', "
                 f"not {max_nodes_per_work!r}"
             )
-        if isinstance(types, str) and types not in ("core", "all"):
-            raise UsageError(f"types must be 'core', 'all' or a list of types, not {types!r}")
         return cls(
             kind=checked_kind,
-            institution=parse_institution_id(institution),
-            years=None if years is None else parse_year_range(years),
-            types=types if isinstance(types, str) else tuple(types),
+            definitions=resolve_definitions(
+                definitions, institution=institution, years=years, types=types
+            ),
             counting=check_counting(counting),
             normalization=check_normalization(normalization),
             max_nodes_per_work=cap,
@@ -100,27 +115,45 @@ class NetworkOptions:
 
     def graph_attributes(self) -> dict[str, Any]:
         """Scalar graph attributes, as written into GEXF and GraphML files."""
+        d = self.definitions
         return {
             "kind": self.kind,
-            "institution": self.institution,
-            "years": "" if self.years is None else f"{self.years[0]}-{self.years[1]}",
-            "types": self.types if isinstance(self.types, str) else ",".join(self.types),
+            "institution": ",".join(d.institutions),
+            "years": "" if d.years is None else f"{d.years[0]}-{d.years[1]}",
+            "preset": d.preset,
+            "universe": d.universe_rule,
+            "types": ",".join(d.types),
+            "merge_hk_mo": d.merge,
+            "fractional_rule": d.fractional_rule,
             "counting": self.counting,
             "normalization": self.normalization or "",
             "max_nodes_per_work": self.max_nodes_per_work or 0,
         }
 
     @classmethod
-    def from_graph(cls, attributes: Mapping[str, Any]) -> NetworkOptions:
-        """The options a graph was built with (the inverse of :meth:`graph_attributes`)."""
+    def from_graph(
+        cls, attributes: Mapping[str, Any], definitions: Definitions | None = None
+    ) -> NetworkOptions:
+        """The options a graph was built with (the inverse of :meth:`graph_attributes`).
+
+        ``definitions`` supplies what a graph file cannot hold (the partner
+        groups and the register); every counted field comes from the graph.
+        """
         try:
-            types_text = str(attributes["types"])
             years_text = str(attributes["years"])
+            base = definitions or Definitions()
+            chosen = base.with_(
+                institutions=tuple(str(attributes["institution"]).split(",")),
+                years=years_text or None,
+                preset=str(attributes.get("preset", base.preset)),
+                universe=str(attributes.get("universe", base.universe_rule)),
+                types=tuple(str(attributes.get("types", ",".join(base.types))).split(",")),
+                merge_hk_mo=_as_bool(attributes.get("merge_hk_mo", base.merge)),
+                fractional=str(attributes.get("fractional_rule", base.fractional_rule)),
+            )
             return cls.create(
                 str(attributes["kind"]),
-                institution=str(attributes["institution"]),
-                years=years_text or None,
-                types=types_text if types_text in ("core", "all") else types_text.split(","),
+                definitions=chosen,
                 counting=str(attributes["counting"]),
                 normalization=str(attributes["normalization"]) or None,
                 max_nodes_per_work=int(attributes["max_nodes_per_work"]) or None,
@@ -129,3 +162,8 @@ class NetworkOptions:
             raise UsageError(
                 f"this graph was not built by copub.build_network (no {exc.args[0]!r} attribute)"
             ) from None
+
+
+def _as_bool(value: object) -> bool:
+    """GraphML and GEXF may hand a Boolean back as text."""
+    return value if isinstance(value, bool) else str(value).lower() in ("true", "1")

@@ -23,42 +23,24 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from copub.classify.definitions import Definitions
 from copub.classify.groups import PartnerGroups
 from copub.errors import UsageError
+from copub.indicators.labels import LabelledWorks
+from copub.indicators.schemas import check_table
 from copub.indicators.trends import two_proportion_p
 from copub.indicators.universe import TypesChoice
+from copub.indicators.yearly import resolve_definitions
 from copub.networks.build import network_data
-from copub.networks.memberships import default_groups, group_flags
+from copub.networks.memberships import group_flags
 from copub.networks.options import NetworkOptions
+from copub.networks.schemas import PARTNERS_LEAD, PARTNERS_TRAIL, partner_schema
 from copub.normalize import Tables
-from copub.settings import DEFAULT_INSTITUTION
-from copub.validate import parse_year_range
 
 __all__ = ["partner_table"]
 
-_LEADING_COLUMNS = (
-    "label",
-    "country",
-    "type",
-    "groups",
-    "is_priority",
-    "is_lmic",
-    "is_devpartner",
-    "is_alliance",
-    "is_infrastructure",
-    "works",
-    "works_frac",
-    "share",
-    "share_frac",
-)
-_TRAILING_COLUMNS = (
-    "baseline_works",
-    "baseline_share",
-    "plan_works",
-    "plan_share",
-    "share_change",
-    "p_value",
-)
+_LEADING_COLUMNS = tuple(PARTNERS_LEAD)[2:]
+_TRAILING_COLUMNS = tuple(PARTNERS_TRAIL)
 
 
 def _period_counts(
@@ -72,33 +54,34 @@ def _period_counts(
 
 
 def partner_table(
-    tables: Tables,
+    tables: Tables | LabelledWorks,
     kind: Literal["country", "institution"] = "country",
+    definitions: Definitions | None = None,
     *,
-    institution: str = DEFAULT_INSTITUTION,
+    institution: str | None = None,
     years: tuple[int, int] | None = None,
-    types: TypesChoice = "core",
-    baseline: tuple[int, int] = (2018, 2021),
-    plan: tuple[int, int] = (2022, 2025),
+    types: TypesChoice | None = None,
+    baseline: tuple[int, int] | None = None,
+    plan: tuple[int, int] | None = None,
     groups: PartnerGroups | None = None,
 ) -> pl.DataFrame:
     """Partner countries or institutions ranked by co-publications.
 
     Parameters
     ----------
-    tables : Tables
+    tables : Tables or LabelledWorks
     kind : {"country", "institution"}
-    institution : str
-        The home institution (short OpenAlex id).
-    years : (int, int), optional
-        The years counted in ``works``, the shares and the ``works_YYYY``
-        columns; the years present in the universe when omitted.
-    types : "core", "all" or a list of types
-        The universe's document types.
-    baseline, plan : (int, int)
-        Inclusive periods compared, whatever ``years`` is.
+    definitions : Definitions, optional
+        The home, universe, Hong Kong/Macao switch, groups, baseline and plan
+        — the yearly figures' own. ``definitions.years`` are the years
+        counted in ``works``, the shares and the ``works_YYYY`` columns (the
+        years present in the universe when not set); the baseline and plan
+        are compared whatever the years are.
+    institution, years, types, baseline, plan
+        The old keyword arguments; they override ``definitions``' fields, and
+        the periods go through the one period rule.
     groups : PartnerGroups, optional
-        Partner groups for the memberships; the shipped defaults when omitted.
+        Partner groups for the memberships; the definitions' when omitted.
 
     Returns
     -------
@@ -125,15 +108,17 @@ def partner_table(
     """
     if kind not in ("country", "institution"):
         raise UsageError(f"the partner table's kind is 'country' or 'institution', not {kind!r}")
-    base_period = parse_year_range(baseline, allow_future=True)
-    plan_period = parse_year_range(plan, allow_future=True)
-    if base_period[1] >= plan_period[0]:
-        raise UsageError(f"the baseline {baseline} must end before the plan period {plan} starts")
-    options = NetworkOptions.create(
-        kind, institution=institution, types=types, max_nodes_per_work=None
+    if definitions is None and isinstance(tables, LabelledWorks):
+        definitions = tables.definitions
+    chosen = resolve_definitions(
+        definitions, institution=institution, years=years, types=types, baseline=baseline, plan=plan
     )
-    selected_years = None if years is None else parse_year_range(years)
-    partner_groups = groups if groups is not None else default_groups()
+    base_period, plan_period = chosen.baseline, chosen.plan
+    options = NetworkOptions.create(
+        kind, definitions=chosen.with_(years=None), max_nodes_per_work=None
+    )
+    selected_years = chosen.years
+    partner_groups = groups if groups is not None else chosen.partner_groups
     data = network_data(tables, options, groups=partner_groups)
     universe = data.universe
     partners = data.nodes.filter(~pl.col("is_home"))
@@ -192,7 +177,7 @@ def partner_table(
         table["plan_works"].to_numpy(),
         np.full(table.height, n2),
     )
-    return table.with_columns(
+    result = table.with_columns(
         p_value=pl.Series(p_values, dtype=pl.Float64).fill_nan(None),
         rank=pl.int_range(1, table.height + 1, dtype=pl.Int64),
     ).select(
@@ -202,3 +187,4 @@ def partner_table(
         *year_columns,
         *_TRAILING_COLUMNS,
     )
+    return check_table(result, partner_schema(range(first, last + 1)), "partner table")

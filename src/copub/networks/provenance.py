@@ -12,12 +12,13 @@ from typing import Literal
 import networkx as nx
 import polars as pl
 
+from copub.classify.definitions import Definitions
 from copub.errors import UsageError
+from copub.indicators.labels import LabelledWorks
 from copub.indicators.universe import TypesChoice
 from copub.networks.build import select_works
 from copub.networks.options import NetworkOptions
 from copub.normalize import Tables
-from copub.settings import DEFAULT_INSTITUTION
 
 __all__ = ["works_between"]
 
@@ -30,14 +31,15 @@ def _node_id(value: str) -> str:
 
 
 def works_between(
-    tables: Tables,
+    tables: Tables | LabelledWorks,
     a: str,
     b: str | None = None,
+    definitions: Definitions | None = None,
     *,
     kind: Literal["country", "institution", "author"] = "country",
-    institution: str = DEFAULT_INSTITUTION,
+    institution: str | None = None,
     years: tuple[int, int] | None = None,
-    types: TypesChoice = "core",
+    types: TypesChoice | None = None,
     max_nodes_per_work: int | None = None,
     network: nx.Graph | None = None,
 ) -> pl.DataFrame:
@@ -45,9 +47,12 @@ def works_between(
 
     Parameters
     ----------
-    tables : Tables
+    tables : Tables or LabelledWorks
     a, b : str
         Node ids: ISO alpha-2 codes or short OpenAlex ids (URLs are accepted).
+    definitions : Definitions, optional
+        As for :func:`copub.build_network` and :func:`copub.partner_table`
+        (default: the labelled works' definitions, else NTNU under Leiden).
     kind, institution, years, types
         As for :func:`copub.build_network` and :func:`copub.partner_table`.
     max_nodes_per_work : int, optional
@@ -56,8 +61,9 @@ def works_between(
     network : networkx.Graph, optional
         A graph from :func:`copub.build_network` or
         :func:`~copub.networks.build_networks_by_period`: its own kind,
-        institution, years, types and cap are used instead of the arguments
-        above, so the rows are exactly the works counted in its edge.
+        institution, years, universe, Hong Kong/Macao switch and cap are
+        used instead of the arguments above, so the rows are exactly the works
+        counted in its edge.
 
     Returns
     -------
@@ -82,11 +88,14 @@ def works_between(
     >>> works.height == graph.edges["NO", "SE"]["works"]
     True
     """
+    if definitions is None and isinstance(tables, LabelledWorks):
+        definitions = tables.definitions
     if network is not None:
-        options = NetworkOptions.from_graph(network.graph)
+        options = NetworkOptions.from_graph(network.graph, definitions)
     else:
         options = NetworkOptions.create(
             kind,
+            definitions=definitions,
             institution=institution,
             years=years,
             types=types,

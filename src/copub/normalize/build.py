@@ -80,6 +80,8 @@ def _works(raw: pl.DataFrame) -> pl.DataFrame:
         issns=issns,
         n_authors=pl.col("authorships").list.len().fill_null(0).cast(pl.Int32),
         is_authors_truncated=pl.col("is_authors_truncated").fill_null(False),
+        n_references=pl.col("referenced_works_count"),
+        is_xpac=pl.col("is_xpac").fill_null(False),
     ).cast(WORKS)
 
 
@@ -112,7 +114,55 @@ def _authorships(exploded: pl.DataFrame) -> pl.DataFrame:
         countries=a.struct.field("countries").fill_null([]),
         n_institutions=institution_ids.list.drop_nulls().list.n_unique().fill_null(0),
         n_raw_affiliations=a.struct.field("raw_affiliation_strings").list.len().fill_null(0),
-    ).cast(AUTHORSHIPS)
+        has_affiliations=a.struct.field("affiliations").is_not_null(),
+    )
+
+
+def _affiliation_strings(exploded: pl.DataFrame) -> pl.DataFrame:
+    """``work_id, position, affiliation_strings`` for authorships with an ``affiliations`` field.
+
+    As in the CWTS OpenAlex databases, strings are trimmed, empty ones are
+    dropped, the same string twice under one authorship counts once, and
+    equal strings of a work share one ``string_id``.
+    """
+    entries = (
+        exploded.select("work_id", "position", f=pl.col("a").struct.field("affiliations"))
+        .filter(pl.col("f").list.len() > 0)
+        .explode("f")
+        .select(
+            "work_id",
+            "position",
+            text=pl.col("f").struct.field("raw_affiliation_string").str.strip_chars(),
+            ids=pl.col("f").struct.field("institution_ids"),
+        )
+        .filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
+        .with_columns(string_id=(pl.col("text").rank("dense").over("work_id") - 1).cast(pl.Int32))
+    )
+    per_string = entries.group_by("work_id", "position", "string_id").agg(
+        institution_ids=pl.col("ids")
+        .list.explode(keep_nulls=False, empty_as_null=False)
+        .drop_nulls()
+        .str.strip_prefix(_OPENALEX)
+        .unique()
+        .sort()
+    )
+    return per_string.group_by("work_id", "position").agg(
+        affiliation_strings=pl.struct("string_id", "institution_ids").sort_by("string_id")
+    )
+
+
+def _with_affiliation_strings(authorships: pl.DataFrame, strings: pl.DataFrame) -> pl.DataFrame:
+    empty = pl.lit([], dtype=AUTHORSHIPS["affiliation_strings"])
+    return (
+        authorships.join(strings, on=["work_id", "position"], how="left")
+        .with_columns(
+            affiliation_strings=pl.when(pl.col("has_affiliations")).then(
+                pl.coalesce(pl.col("affiliation_strings"), empty)
+            )
+        )
+        .drop("has_affiliations")
+        .cast(AUTHORSHIPS)
+    )
 
 
 def _institution_rows(exploded: pl.DataFrame) -> pl.DataFrame:
@@ -163,6 +213,7 @@ def _sources(raw: pl.DataFrame) -> pl.DataFrame:
             issn_l=pl.col("s").struct.field("issn_l"),
             issns=pl.col("s").struct.field("issn").fill_null([]),
             publisher=pl.col("s").struct.field("host_organization_name"),
+            is_core=pl.col("s").struct.field("is_core"),
         )
         .sort("source_id", "name", "issn_l", nulls_last=True)
         .unique(subset="source_id", keep="first", maintain_order=True)
@@ -229,7 +280,9 @@ def build_tables_frames(raw: pl.DataFrame) -> dict[str, pl.DataFrame]:
     institution_rows = _institution_rows(exploded)
     return {
         "works": _works(raw),
-        "authorships": _authorships(exploded).sort("work_id", "position"),
+        "authorships": _with_affiliation_strings(
+            _authorships(exploded), _affiliation_strings(exploded)
+        ).sort("work_id", "position"),
         "affiliations": _affiliations(institution_rows),
         "institutions": _institutions(institution_rows),
         "sources": _sources(raw),

@@ -12,6 +12,7 @@ import polars as pl
 
 __all__ = [
     "AFFILIATIONS",
+    "AFFILIATION_STRINGS",
     "AUTHORSHIPS",
     "FUNDING",
     "INSTITUTIONS",
@@ -23,6 +24,14 @@ __all__ = [
 ]
 
 _STR_LIST = pl.List(pl.String())
+
+#: ``authorships.affiliation_strings``: ``string_id`` numbers the distinct
+#: (trimmed, non-empty) raw affiliation strings of a work, so the same string
+#: under two authors has the same id; ``institution_ids`` are the string's
+#: short institution ids as that authorship reports them (possibly none).
+AFFILIATION_STRINGS: Final = pl.List(
+    pl.Struct({"string_id": pl.Int32(), "institution_ids": _STR_LIST})
+)
 
 WORKS: Final = pl.Schema(
     {
@@ -40,6 +49,9 @@ WORKS: Final = pl.Schema(
         "issns": _STR_LIST,
         "n_authors": pl.Int32(),
         "is_authors_truncated": pl.Boolean(),
+        # What the Leiden universe reads (issue 12): references, XPAC.
+        "n_references": pl.Int32(),
+        "is_xpac": pl.Boolean(),
     }
 )
 
@@ -53,6 +65,10 @@ AUTHORSHIPS: Final = pl.Schema(
         "countries": _STR_LIST,
         "n_institutions": pl.Int32(),
         "n_raw_affiliations": pl.Int32(),
+        # Leiden's fractional counting (issue 12): one entry per distinct raw
+        # affiliation string of the authorship; null when the record has no
+        # ``affiliations`` field.
+        "affiliation_strings": AFFILIATION_STRINGS,
     }
 )
 
@@ -83,6 +99,8 @@ SOURCES: Final = pl.Schema(
         "issn_l": pl.String(),
         "issns": _STR_LIST,
         "publisher": pl.String(),
+        # CWTS's core-source flag, as OpenAlex reports it (issue 12).
+        "is_core": pl.Boolean(),
     }
 )
 
@@ -142,7 +160,9 @@ RAW_WORK: Final = pl.Schema(
         "is_paratext": pl.Boolean(),
         "is_authors_truncated": pl.Boolean(),
         "updated_date": pl.String(),
+        # Leiden universe fields (issue 12).
         "is_xpac": pl.Boolean(),
+        "referenced_works_count": pl.Int32(),
         "primary_location": pl.Struct(
             {
                 "source": pl.Struct(
@@ -153,6 +173,7 @@ RAW_WORK: Final = pl.Schema(
                         "issn": _STR_LIST,
                         "type": pl.String(),
                         "host_organization_name": pl.String(),
+                        "is_core": pl.Boolean(),
                     }
                 )
             }
@@ -166,6 +187,11 @@ RAW_WORK: Final = pl.Schema(
                     "is_corresponding": pl.Boolean(),
                     "raw_author_name": pl.String(),
                     "raw_affiliation_strings": _STR_LIST,
+                    "affiliations": pl.List(
+                        pl.Struct(
+                            {"raw_affiliation_string": pl.String(), "institution_ids": _STR_LIST}
+                        )
+                    ),
                 }
             )
         ),

@@ -19,7 +19,7 @@ __all__ = ["TABLES_VERSION", "TABLE_NAMES", "Tables", "load_tables"]
 TABLE_NAMES = tuple(SCHEMAS)
 #: Bumped whenever the normalizer's output (tables or counts) changes, so
 #: caches of built tables (the sample's) are rebuilt rather than served stale.
-TABLES_VERSION = 2
+TABLES_VERSION = 3
 _TABLES_SUBDIR = "tables"
 
 
@@ -116,6 +116,13 @@ def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
             frames[name] = pl.read_parquet(path)
         except (OSError, pl.exceptions.PolarsError) as exc:
             raise DataError(f"cannot read {path}: {exc}") from exc
+        missing = [c for c in SCHEMAS[name] if c not in frames[name].columns]
+        if missing:
+            raise DataError(
+                f"the {name} table in {data_dir} lacks {', '.join(missing)}: it was built by an "
+                f"older copub (tables version {TABLES_VERSION} is needed); build the tables "
+                f"again from the raw pages with `copub import` or `copub fetch`"
+            )
     prov_path = tables_dir / "provenance.json"
     provenance = (
         Provenance.from_dict(json.loads(prov_path.read_text(encoding="utf-8")))

@@ -10,11 +10,11 @@ from typing import Literal
 
 import polars as pl
 
-from copub.classify import PartnerGroups, Register, load_groups, load_register
 from copub.errors import DataError
-from copub.indicators.presets import PRESETS
+from copub.indicators.catalogue import goals, indicator_specs
+from copub.indicators.labels import label_works
 from copub.indicators.trends import compare_periods
-from copub.indicators.yearly import indicator_specs, window_indicators, yearly_indicators
+from copub.indicators.yearly import window_indicators, yearly_indicators
 from copub.networks.build import build_network
 from copub.networks.partners import partner_table
 from copub.normalize import Tables
@@ -78,42 +78,32 @@ def build_report(
     """
     options = options or ReportOptions()
     progress = progress or Progress()
-    groups: PartnerGroups = load_groups(options.groups)
-    register: Register | None = None
-    if options.register is not None:
-        progress.note(f"reading the channel register {options.register}")
-        register = load_register(options.register)
-    types = options.types or PRESETS[options.preset].types
+    definitions = options.defs
     progress.note(
-        f"computing yearly indicators ({options.bootstrap} bootstrap resamples)"
-        if options.bootstrap
-        else "computing yearly indicators"
+        f"labelling works and computing yearly indicators ({definitions.bootstrap} bootstrap "
+        "resamples)"
+        if definitions.bootstrap
+        else "labelling works and computing yearly indicators"
     )
-    yearly = yearly_indicators(
-        tables,
-        institution=options.institution,
-        years=options.years,
-        register=register,
-        groups=groups,
-        types=types,
-        preset=options.preset,
-        bootstrap=options.bootstrap,
-        seed=options.seed,
-    )
+    # Label once for every year; each table then takes its years from the definitions.
+    labelled = label_works(tables, definitions.with_(years=None))
+    yearly = yearly_indicators(labelled, definitions)
     if yearly.is_empty():
         span = f" in {options.years[0]}-{options.years[1]}" if options.years else ""
         raise DataError(
             f"institution {options.institution} has no works{span} in these tables "
-            f"({types} document types): check --institution and --years"
+            f"({options.universe_label}): check --institution, --years and --universe"
         )
-    comparison = compare_periods(yearly, baseline=options.baseline, plan=options.plan)
-    specs = indicator_specs(groups, register_available=register is not None, preset=options.preset)
+    comparison = compare_periods(yearly, definitions=definitions)
+    specs = indicator_specs(definitions)
     labels = {spec.name: spec.label for spec in specs}
     notes: list[str] = []
-    if register is None:
+    if definitions.register is None:
         notes.append("Level-2 and channel indicators are unavailable: no register was given.")
-    home_warning = home_country_warning(groups, tables, options.institution)
-    warnings = register_warnings(register, yearly) + ([home_warning] if home_warning else [])
+    home_warning = home_country_warning(definitions.partner_groups, tables, options.institution)
+    warnings = register_warnings(definitions.channel_register, yearly) + (
+        [home_warning] if home_warning else []
+    )
     for warning in warnings:
         progress.note(f"warning: {warning}")
     notes += warnings
@@ -123,49 +113,23 @@ def build_report(
         institution_name=institution_name(tables, options.institution),
         yearly=yearly,
         comparison=comparison,
-        goals=goal_summary(comparison, labels, fractional=options.fractional),
+        goals=goal_summary(
+            comparison, labels, fractional=options.fractional, goals=goals(definitions)
+        ),
         quality=quality_table(yearly, tables.provenance),
         definitions=definitions_table(specs),
-        group_sources=groups_table(groups),
+        group_sources=groups_table(definitions.partner_groups),
         notes=tuple(notes),
     )
     if scope == "table":
         return data
-    progress.note("computing rolling 4-year windows")
-    windows = window_indicators(
-        tables,
-        institution=options.institution,
-        years=options.years,
-        register=register,
-        groups=groups,
-        types=types,
-        preset=options.preset,
-        bootstrap=options.bootstrap,
-        seed=options.seed,
-    )
+    progress.note(f"computing rolling {definitions.window}-year windows")
+    windows = window_indicators(labelled, definitions)
     progress.note("ranking partners and building the country network")
     partners, institutions = (
-        partner_table(
-            tables,
-            kind,
-            institution=options.institution,
-            years=options.years,
-            types=types,
-            baseline=options.baseline,
-            plan=options.plan,
-            groups=groups,
-        )
-        for kind in ("country", "institution")
+        partner_table(labelled, kind, definitions) for kind in ("country", "institution")
     )
-    network = build_network(
-        tables,
-        "country",
-        institution=options.institution,
-        years=options.years,
-        types=types,
-        counting=options.counting,
-        groups=groups,
-    )
+    network = build_network(labelled, "country", definitions, counting=options.counting)
     return data.with_(
         windows=windows, partners=partners, institution_partners=institutions, network=network
     )

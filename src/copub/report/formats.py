@@ -187,7 +187,14 @@ def render_markdown(data: ReportData) -> str:
     out += ["## Works per year", ""]
     out += [
         markdown_table(
-            yearly.select("year", "works", "works_frac", "partial", "authorship_no_country_rate")
+            yearly.select(
+                "year",
+                "works",
+                "works_frac",
+                "partial",
+                "authorship_no_country_rate",
+                "affiliation_fallback_rate",
+            )
         ),
         "",
     ]

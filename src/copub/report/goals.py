@@ -1,17 +1,21 @@
 """NTNU's development goals and the indicators that measure them.
 
 The goals are those of NTNU's International Development Plan 2022–2025 that
-publications can measure (DESIGN.md). Each names the yearly-table stems
-that track it; :func:`goal_summary` joins them to the plan-versus-baseline
-comparison and states, for each, whether the change is significant.
+publications can measure (DESIGN.md), packaged as data
+(``copub/indicators/reference/goals.toml``); each lists every yearly-table stem
+that tracks it (:mod:`copub.indicators.catalogue`). :func:`goal_summary` joins
+them to the plan-versus-baseline comparison and states, for each, whether the
+change is significant.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 import polars as pl
+
+from copub.indicators.catalogue import DEFAULT_MIN_CHANGE, Goal, short_labels
+from copub.indicators.catalogue import GOALS as CATALOGUE_GOALS
 
 __all__ = [
     "DEFAULT_MIN_CHANGE",
@@ -30,88 +34,12 @@ Status = Literal["up", "down", "flat", "unavailable"]
 #: Two-sided level below which a change counts as significant.
 SIGNIFICANCE = 0.05
 
-#: The smallest plan-minus-baseline change that matters, unless a goal says otherwise:
-#: one percentage point. With tens of thousands of works a far smaller change is
-#: "significant"; significance says a change is real, this says it is worth reporting.
-DEFAULT_MIN_CHANGE = 0.01
+#: The goals and all their indicators come from the catalogue and the packaged
+#: ``copub/indicators/reference/goals.toml``; this module only summarises them.
+GOALS: tuple[Goal, ...] = CATALOGUE_GOALS
 
-
-@dataclass(frozen=True)
-class Goal:
-    """One development goal and the indicators (share stems) that measure it.
-
-    ``min_change`` is the smallest change (a share difference, 0.01 = one
-    percentage point) that the goal counts as mattering.
-    """
-
-    key: str
-    title: str
-    text: str
-    indicators: tuple[str, ...]
-    min_change: float = DEFAULT_MIN_CHANGE
-
-
-GOALS: tuple[Goal, ...] = (
-    Goal(
-        "international",
-        "International co-publication",
-        "Increase the share of research co-published with international co-authors",
-        ("intl",),
-    ),
-    Goal(
-        "level2",
-        "Level-2 channels",
-        "Increase the share published in the most recognised channels (Norwegian level 2)",
-        ("level2",),
-    ),
-    Goal(
-        "priority",
-        "Priority countries",
-        "Cooperate with Norway's priority partner countries (Panorama)",
-        ("priority",),
-    ),
-    Goal(
-        "lmic",
-        "Low- and middle-income countries",
-        "Cooperate with partners in low- and middle-income countries, "
-        "including Norway's development-policy partners",
-        ("lmic", "devpartner"),
-    ),
-    Goal(
-        "alliances",
-        "University alliances",
-        "Be an active contributor in the alliances ENHANCE and Nordic Five Tech",
-        ("enhance", "n5t"),
-    ),
-    Goal(
-        "infrastructure",
-        "Research infrastructures",
-        "Strengthen collaboration with international research infrastructures",
-        ("infrastructure",),
-    ),
-    Goal(
-        "eu_funding",
-        "EU funding",
-        "Take better advantage of EU funding (Horizon Europe, ERC, MSCA)",
-        ("fund_ec", "fund_erc", "fund_msca"),
-    ),
-)
-
-
-#: Labels short enough for the terminal's 100 columns, by share stem.
-SHORT_LABELS: dict[str, str] = {
-    "intl": "International co-publication",
-    "level2": "Level-2 channels",
-    "priority": "Priority countries (Panorama)",
-    "lmic": "Low- and middle-income countries",
-    "devpartner": "Development-policy partners",
-    "enhance": "ENHANCE alliance",
-    "n5t": "Nordic Five Tech",
-    "infrastructure": "Research infrastructures",
-    "fund_ec": "European Commission funding",
-    "fund_erc": "ERC funding",
-    "fund_msca": "MSCA funding",
-}
+#: Labels short enough for the terminal's 100 columns, by share stem (from the catalogue).
+SHORT_LABELS: dict[str, str] = short_labels()
 
 
 def change_status(difference: float | None, p_value: float | None) -> Status:
@@ -176,6 +104,7 @@ def goal_summary(
     labels: dict[str, str] | None = None,
     *,
     fractional: bool = False,
+    goals: tuple[Goal, ...] | None = None,
 ) -> pl.DataFrame:
     """One row per goal and indicator: baseline, plan, change and its status.
 
@@ -189,6 +118,9 @@ def goal_summary(
         Show the fractional-counting shares and difference. The comparison
         has no interval for that difference (left null); the p-value and the
         status stay those of the full-counting test.
+    goals : tuple of Goal, optional
+        The goals under the report's definitions
+        (:func:`copub.indicators.catalogue.goals`); default :data:`GOALS`.
 
     Returns
     -------
@@ -218,7 +150,7 @@ def goal_summary(
     by_name = {row["indicator"]: row for row in comparison.iter_rows(named=True)}
     suffix = "_frac" if fractional else ""
     rows = []
-    for goal in GOALS:
+    for goal in goals if goals is not None else GOALS:
         for stem in goal.indicators:
             found = by_name.get(stem, {})
             difference = found.get(f"difference{suffix}")

@@ -21,6 +21,7 @@ from copub.report.html_goals import goals_section
 from copub.report.html_parts import Cell, esc, img_tag, table
 from copub.report.html_style import CSS, print_mark_css
 from copub.report.html_yearly import yearly_section
+from copub.report.options import UNIVERSE_LABELS
 from copub.report.plots import FigureFile
 from copub.report.scope import scope_section
 
@@ -200,12 +201,7 @@ def _quality(data: ReportData) -> str:
 def _definitions(data: ReportData) -> str:
     options = data.options
     preset = PRESETS[options.preset]
-    types = options.types or preset.types
-    universe = (
-        "articles, reviews and book chapters that are neither retracted nor paratext"
-        if types == "core"
-        else "every document type"
-    )
+    universe = esc(options.universe_label)
     methods = [
         f"<b>Preset:</b> {esc(preset.name)} ({esc(preset.source)}).",
         f"<b>Universe:</b> works with at least one authorship affiliated with "
@@ -270,7 +266,7 @@ def _definitions(data: ReportData) -> str:
                 [
                     (f"<b>{esc(p.name)}</b> (used)" if p is preset else esc(p.name), False),
                     (esc(p.source), False),
-                    (esc(p.types), False),
+                    (esc(UNIVERSE_LABELS[p.universe]), False),
                     ("counted as China" if p.merge_hk_mo else "kept apart", False),
                     (esc(", ".join(spec.label for spec in p.extra) or "none"), False),
                 ]

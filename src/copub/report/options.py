@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from copub.classify.definitions import (
+    DEFAULT_BASELINE,
+    DEFAULT_PLAN,
+    Definitions,
+    FullInterval,
+    PresetName,
+    Universe,
+)
 from copub.errors import DataError, UsageError
-from copub.indicators.presets import PRESETS, PresetName
+from copub.indicators.universe import legacy_universe
 from copub.settings import DEFAULT_INSTITUTION
-from copub.validate import parse_institution_id, parse_year_range
 
 __all__ = [
     "DEFAULT_BASELINE",
     "DEFAULT_PLAN",
+    "UNIVERSE_LABELS",
     "Counting",
     "OutputFormat",
     "ReportOptions",
@@ -25,10 +33,6 @@ Counting = Literal["full", "fractional"]
 OutputFormat = Literal["table", "csv", "json", "markdown"]
 TypesName = Literal["core", "all"]
 
-#: NTNU's International Development Plan 2022–2025 against the four years before it.
-DEFAULT_BASELINE = (2018, 2021)
-DEFAULT_PLAN = (2022, 2025)
-
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> None:
     if value not in allowed:
@@ -37,7 +41,14 @@ def _choice(value: str, allowed: tuple[str, ...], what: str) -> None:
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """The choices behind one report.
+    """The choices behind one report: its :class:`Definitions` and how it is shown.
+
+    Every definitional field (institution, years, periods, universe, preset,
+    bootstrap, register, groups) goes into one
+    :class:`~copub.classify.definitions.Definitions`, validated once by its
+    rules; ``definitions`` holds it. Pass ``definitions=`` to use a value
+    built elsewhere (the CLI builds one from its arguments): its fields then
+    win and the matching fields here are set from it.
 
     Parameters
     ----------
@@ -48,14 +59,15 @@ class ReportOptions:
     baseline, plan : (int, int)
         The periods compared in the goal summary (default 2018–2021 and 2022–2025).
     types : {"core", "all"}, optional
-        Document types; default from the preset.
+        The old universe switch (``core``: articles, reviews, chapters, not
+        retracted or paratext); ``universe`` is the new one.
     counting : {"full", "fractional"}
         Which counting method the terminal table, the goal summary and the
         figures show; the files always carry both.
     preset : {"leiden", "scival", "bibliometrix"}
         Definition family.
     bootstrap : int
-        Resamples for the fractional shares' stability intervals (0: none).
+        Resamples for the bootstrap intervals (0: none).
     seed : int
         Bootstrap seed.
     register : Path, optional
@@ -64,6 +76,11 @@ class ReportOptions:
         A TOML file of partner groups that extends the defaults.
     top_partners : int
         Partners listed in the partner review.
+    universe : {"leiden", "core", "types", "all"}, optional
+        The universe rule; default from the preset.
+    full_interval : {"wilson", "bootstrap"}
+        The full-counting shares' interval.
+    definitions : Definitions, optional
 
     Examples
     --------
@@ -72,7 +89,7 @@ class ReportOptions:
     >>> ReportOptions(bootstrap=-1)
     Traceback (most recent call last):
     ...
-    copub.errors.UsageError: bootstrap must be 0 or more resamples, not -1
+    copub.errors.UsageError: definitions: bootstrap must be 0 or more resamples, not -1
     """
 
     institution: str = DEFAULT_INSTITUTION
@@ -87,25 +104,13 @@ class ReportOptions:
     register: Path | None = None
     groups: Path | None = None
     top_partners: int = 15
+    universe: Universe | None = None
+    full_interval: FullInterval = "wilson"
+    definitions: Definitions | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "institution", parse_institution_id(self.institution))
-        if self.years is not None:
-            object.__setattr__(self, "years", parse_year_range(self.years))
-        for name in ("baseline", "plan"):
-            period = parse_year_range(getattr(self, name), allow_future=True)
-            object.__setattr__(self, name, period)
-        if self.baseline[1] >= self.plan[0]:
-            raise UsageError(
-                f"baseline {self.baseline[0]}-{self.baseline[1]} must end before the plan "
-                f"period {self.plan[0]}-{self.plan[1]} starts"
-            )
         if self.types is not None:
             _choice(self.types, get_args(TypesName), "types")
-        _choice(self.counting, get_args(Counting), "counting")
-        _choice(self.preset, tuple(PRESETS), "preset")
-        if self.bootstrap < 0:
-            raise UsageError(f"bootstrap must be 0 or more resamples, not {self.bootstrap}")
         if self.top_partners < 1:
             raise UsageError(f"top partners must be at least 1, not {self.top_partners}")
         for name in ("register", "groups"):
@@ -117,21 +122,90 @@ class ReportOptions:
                     error = DataError if name == "register" else UsageError
                     raise error(f"{name} file {path} does not exist")
                 object.__setattr__(self, name, path)
+        definitions = self.definitions
+        if definitions is None:
+            fields: dict[str, Any] = legacy_universe(self.types)
+            if self.universe is not None:
+                fields["universe"] = self.universe
+            definitions = Definitions(
+                institutions=(self.institution,),
+                years=self.years,
+                preset=self.preset,
+                counting=self.counting,
+                groups=self.groups,
+                register=self.register,
+                baseline=self.baseline,
+                plan=self.plan,
+                bootstrap=self.bootstrap,
+                full_interval=self.full_interval,
+                seed=self.seed,
+                **fields,
+            )
+        put = object.__setattr__
+        put(self, "definitions", definitions)
+        for name in ("years", "baseline", "plan", "preset", "bootstrap", "seed", "counting"):
+            put(self, name, getattr(definitions, name))
+        put(self, "institution", definitions.institution)
+        put(self, "universe", definitions.universe)
+        put(self, "full_interval", definitions.full_interval)
+
+    @property
+    def defs(self) -> Definitions:
+        """The report's definitions (always set)."""
+        assert self.definitions is not None
+        return self.definitions
 
     @property
     def fractional(self) -> bool:
         """True when the headline numbers use fractional counting."""
         return self.counting == "fractional"
 
+    @property
+    def universe_label(self) -> str:
+        """The universe rule in words, for headers and footers."""
+        return UNIVERSE_LABELS[self.defs.universe_rule]
+
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dictionary (paths as text, periods as lists)."""
-        out = dataclasses.asdict(self)
+        """A JSON-ready dictionary (paths as text, periods as lists), with the definitions."""
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        out.pop("definitions")
         for key in ("years", "baseline", "plan"):
             out[key] = list(out[key]) if out[key] is not None else None
         for key in ("register", "groups"):
             out[key] = str(out[key]) if out[key] is not None else None
+        out["definitions"] = self.defs.to_dict()
         return out
 
     def with_(self, **changes: Any) -> ReportOptions:
         """Return a copy with ``changes`` applied (and checked)."""
+        definitional = {k for k in changes if k in _DEFINITIONAL}
+        if definitional:
+            return dataclasses.replace(self, definitions=None, **changes)
         return dataclasses.replace(self, **changes)
+
+
+_DEFINITIONAL = frozenset(
+    {
+        "institution",
+        "years",
+        "baseline",
+        "plan",
+        "types",
+        "counting",
+        "preset",
+        "bootstrap",
+        "seed",
+        "register",
+        "groups",
+        "universe",
+        "full_interval",
+    }
+)
+
+#: How each universe rule is named in headers and footers.
+UNIVERSE_LABELS: dict[str, str] = {
+    "leiden": "Leiden Ranking universe",
+    "core": "Leiden core publications",
+    "types": "article, review, book-chapter",
+    "all": "all document types",
+}

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from copub.indicators.catalogue import figure_groups
 from copub.indicators.definitions import share_column
 from copub.networks.attributes import country_names
 from copub.report.data import ReportData
@@ -238,18 +239,9 @@ def priority_figure(data: ReportData) -> TrendFigure | None:
     )
 
 
-_COUNTRY_GROUPS = (
-    ("nordic", "Nordic"),
-    ("eu", "EU27"),
-    ("priority", "Priority countries"),
-    ("lmic", "Low/middle income"),
-    ("devpartner", "Development partners"),
-)
-_INSTITUTION_GROUPS = (
-    ("enhance", "ENHANCE"),
-    ("n5t", "Nordic Five Tech"),
-    ("infrastructure", "Research infrastructures"),
-)
+# The figure's lines come from the indicator catalogue.
+_COUNTRY_GROUPS = figure_groups("country")
+_INSTITUTION_GROUPS = figure_groups("institution")
 
 
 def group_shares_figure(data: ReportData) -> TrendFigure:

@@ -13,8 +13,8 @@ from typing import Any
 
 import polars as pl
 
+from copub.indicators.catalogue import terminal_columns
 from copub.indicators.definitions import share_column
-from copub.indicators.presets import PRESETS
 from copub.report import fmt
 from copub.report.checks import unavailable_reason
 from copub.report.data import ReportData
@@ -26,14 +26,8 @@ __all__ = ["WIDTH", "YEARLY_COLUMNS", "render_terminal"]
 
 WIDTH = 100
 
-#: The yearly table's share columns: (header, stem).
-YEARLY_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Priority", "priority"),
-    ("LMIC", "lmic"),
-    ("ENHANCE", "enhance"),
-    ("N5T", "n5t"),
-    ("Level 2", "level2"),
-)
+#: The yearly table's share columns: (header, stem), from the indicator catalogue.
+YEARLY_COLUMNS: tuple[tuple[str, str], ...] = terminal_columns()
 
 
 def _share(row: Mapping[str, Any], stem: str, suffix: str) -> float | None:
@@ -143,7 +137,7 @@ def render_terminal(data: ReportData, *, unicode: bool = True) -> str:
     title = (
         f"{data.institution_name} ({options.institution}), {first}-{last}: "
         f"{options.counting} counting, {options.preset} definitions, "
-        f"{options.types or PRESETS[options.preset].types} document types"
+        f"{options.universe_label}"
     )
     lines: list[str] = []
     if data.synthetic:

@@ -133,6 +133,11 @@ def work_attributes(world: World, chunk: Chunk) -> pl.DataFrame:
     field = np.array(FIELDS)[rng.integers(0, len(FIELDS), size=n)]
     volume = rng.integers(1, 80, size=n)
     first_page = rng.integers(1, 3000, size=n)
+    # Leiden's universe reads these (issue 12): some works list no reference
+    # (editorials, old records), a few are XPAC (OpenAlex's expansion pack).
+    leiden = rng_for(world.seed, "leiden", chunk.year, int(chunk.works["number"][0]), 1)
+    references = np.where(leiden.random(n) < 0.06, 0, leiden.negative_binomial(2, 0.06, size=n))
+    is_xpac = leiden.random(n) < 0.02
     return works.with_columns(
         year=pl.lit(chunk.year, pl.Int32),
         type=pl.Series(type_name),
@@ -156,4 +161,6 @@ def work_attributes(world: World, chunk: Chunk) -> pl.DataFrame:
         volume=pl.Series(volume),
         first_page=pl.Series(first_page),
         grants=_grants(world, rng, chunk.year, works),
+        n_references=pl.Series(references, dtype=pl.Int64),
+        is_xpac=pl.Series(is_xpac),
     )

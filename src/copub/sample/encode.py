@@ -99,23 +99,54 @@ def _authorship_json(
         pl.concat_str(["r0", "r1", "r2", "r3"], separator=",", ignore_nulls=True),
         pl.lit("]"),
     ]
-    if fat:
-        affiliations = [
-            pl.lit('{"raw_affiliation_string":')
-            + pl.col(r)
-            + pl.lit(',"institution_ids":["' + OPENALEX)
-            + pl.col(i)
-            + pl.lit('"]}')
-            for r, i in (("r1", "i1"), ("r2", "i2"), ("r3", "i3"))
-        ]
-        only_country = (
-            pl.lit('{"raw_affiliation_string":') + pl.col("r0") + pl.lit(',"institution_ids":[]}')
+    # Raw affiliation strings, as irregular as OpenAlex's (issue 12): a
+    # country-only string naming no institution, one string per institution,
+    # and for some authorships one string naming two institutions; one work
+    # in 50 is an older record with no ``affiliations`` field at all.
+    key = (a["work"].cast(pl.Int64) * 31 + a["position"].cast(pl.Int64) * 7) % 100
+    joint = pl.Series(key < 15) & pl.col("i2").is_not_null()
+    single = [
+        pl.lit('{"raw_affiliation_string":')
+        + pl.col(r)
+        + pl.lit(',"institution_ids":["' + OPENALEX)
+        + pl.col(i)
+        + pl.lit('"]}')
+        for r, i in (("r1", "i1"), ("r2", "i2"), ("r3", "i3"))
+    ]
+    both = (
+        pl.lit('{"raw_affiliation_string":')
+        + pl.col("r1").str.strip_suffix('"')
+        + pl.lit("; ")
+        + pl.col("r2").str.strip_prefix('"')
+        + pl.lit(',"institution_ids":["' + OPENALEX)
+        + pl.col("i1")
+        + pl.lit('","' + OPENALEX)
+        + pl.col("i2")
+        + pl.lit('"]}')
+    )
+    only_country = (
+        pl.lit('{"raw_affiliation_string":') + pl.col("r0") + pl.lit(',"institution_ids":[]}')
+    )
+    # Some authors also give a second string that names no institution (a
+    # phone number, a bare street address), as W2102727322's do in OpenAlex.
+    loose = pl.when(pl.Series(key % 10 == 3) & pl.col("i1").is_not_null()).then(
+        pl.lit('{"raw_affiliation_string":"Postboks ')
+        + pl.Series(a["work"].cast(pl.Int64) % 97 + 100).cast(pl.String)
+        + pl.lit('","institution_ids":[]}')
+    )
+    strings = (
+        pl.when(joint)
+        .then(
+            pl.concat_str([only_country, both, single[2], loose], separator=",", ignore_nulls=True)
         )
-        parts += [
-            pl.lit(',"affiliations":['),
-            pl.concat_str([only_country, *affiliations], separator=",", ignore_nulls=True),
-            pl.lit("]"),
-        ]
+        .otherwise(pl.concat_str([only_country, *single, loose], separator=",", ignore_nulls=True))
+    )
+    old_record = pl.Series((a["work"].cast(pl.Int64) % 50) == 17)
+    parts.append(
+        pl.when(old_record)
+        .then(pl.lit(""))
+        .otherwise(pl.lit(',"affiliations":[') + strings + pl.lit("]"))
+    )
     parts.append(pl.lit("}"))
     return pieces.select(
         work=a["work"],
@@ -297,6 +328,10 @@ def encode_chunk(
             _bool(pl.col("is_retracted")),
             pl.lit(',"is_paratext":'),
             _bool(pl.col("is_paratext")),
+            pl.lit(',"is_xpac":'),
+            _bool(pl.col("is_xpac")),
+            pl.lit(',"referenced_works_count":'),
+            pl.col("n_references").cast(pl.String),
             pl.lit(',"grants":['),
             pl.col("grants"),
             pl.lit('],"updated_date":"' + _UPDATED + '","created_date":"'),

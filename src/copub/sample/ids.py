@@ -25,6 +25,7 @@ STREAMS: Final = {
     "funders": 5,
     "works": 6,
     "fat": 7,
+    "leiden": 12,  # issue 12: references and XPAC flags
 }
 
 

@@ -105,6 +105,11 @@ def _block(
         source_id = synthetic_id("S", first + i)
         publisher = PUBLISHERS[publishers[i]] if kind != "repository" else None
         is_oa = bool(open_access[i]) or kind == "repository"
+        # CWTS's core-source flag: most registered journals, fewer others, no
+        # repository (derived from the rank, so no random draw shifts the world).
+        is_core = kind != "repository" and (
+            int(rank[i]) % 10 != 3 if kind == "journal" and level >= 1 else int(rank[i]) % 3 == 0
+        )
         frag = {
             "id": OPENALEX + source_id,
             "display_name": name,
@@ -115,6 +120,7 @@ def _block(
             "host_organization": OPENALEX + synthetic_id("P", publishers[i]) if publisher else None,
             "host_organization_name": publisher,
             "type": kind,
+            "is_core": is_core,
         }
         rows.append(
             {

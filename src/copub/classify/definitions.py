@@ -1,0 +1,347 @@
+"""Every definition behind a figure, in one frozen, validated value.
+
+:class:`Definitions` holds what a number *means*: the home institution(s),
+the years, the universe rule, the counting rules, the preset (resolved when
+the value is built, never later), group membership, the Hong Kong/Macao
+switch, the partner groups, the channel register, the baseline and plan
+periods and the window size. It is validated once, with one set of rules and
+defaults; each bad field raises one :class:`~copub.errors.UsageError` line
+that names it. :class:`~copub.settings.Settings` keeps only the machine side
+(paths, URL, key, retries).
+
+Every stage after this one reads its definitions from here: the labelling
+step, the yearly and window tables, the period comparison, the partner
+table, the networks and the report.
+
+Examples
+--------
+>>> d = Definitions(years=(2015, 2024))
+>>> d.preset, d.universe, d.merge_hk_mo, d.fractional
+('leiden', 'leiden', True, 'affiliation_strings')
+>>> Definitions(preset="bibliometrix").merge_hk_mo
+False
+>>> Definitions(baseline=(2022, 2025), plan=(2018, 2021))
+Traceback (most recent call last):
+...
+copub.errors.UsageError: definitions: baseline 2022-2025 must end before the plan ...
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from copub.classify.channels import Register, load_register
+from copub.classify.group_data import load_groups
+from copub.classify.matching import Membership
+from copub.classify.membership import PartnerGroups
+from copub.errors import UsageError
+from copub.settings import DEFAULT_INSTITUTION
+from copub.validate import parse_institution_id, parse_year_range
+
+__all__ = [
+    "CORE_TYPES",
+    "DEFAULT_BASELINE",
+    "DEFAULT_PLAN",
+    "PRESET_RULES",
+    "Counting",
+    "Definitions",
+    "FractionalRule",
+    "FullInterval",
+    "PresetName",
+    "PresetRule",
+    "Universe",
+    "check_periods",
+]
+
+PresetName = Literal["leiden", "scival", "bibliometrix"]
+#: ``leiden``: the Leiden Ranking Open Edition's publications; ``core``: its
+#: core publications; ``types``: the document types in ``types``, not
+#: retracted, not paratext; ``all``: every work.
+Universe = Literal["leiden", "core", "types", "all"]
+Counting = Literal["full", "fractional"]
+#: ``affiliation_strings``: Leiden's rule (1/n_authors, split over the
+#: author's raw affiliation strings, then over each string's institutions);
+#: ``institutions``: split over the authorship's distinct institutions.
+FractionalRule = Literal["affiliation_strings", "institutions"]
+#: The interval of full-counting shares: Wilson, or the Leiden Ranking's
+#: bootstrap stability interval.
+FullInterval = Literal["wilson", "bootstrap"]
+
+#: Articles, reviews and book chapters: the ``types`` universe's default.
+CORE_TYPES: tuple[str, ...] = ("article", "review", "book-chapter")
+#: NTNU's International Development Plan 2022–2025 against the four years before it.
+DEFAULT_BASELINE = (2018, 2021)
+DEFAULT_PLAN = (2022, 2025)
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class PresetRule:
+    """The definitional defaults of one preset (its extra shares live in indicators)."""
+
+    name: PresetName
+    universe: Universe
+    merge_hk_mo: bool
+    fractional: FractionalRule
+    source: str
+
+
+PRESET_RULES: dict[str, PresetRule] = {
+    "leiden": PresetRule(
+        "leiden", "leiden", True, "affiliation_strings", "CWTS Leiden Ranking Open Edition"
+    ),
+    "scival": PresetRule(
+        "scival", "types", True, "affiliation_strings", "Elsevier SciVal collaboration categories"
+    ),
+    "bibliometrix": PresetRule(
+        "bibliometrix", "all", False, "affiliation_strings", "bibliometrix biblioAnalysis (SCP/MCP)"
+    ),
+}
+
+
+def _choice(name: str, value: object, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise UsageError(f"definitions: {name} must be one of {', '.join(allowed)}, not {value!r}")
+
+
+def _period(name: str, value: object, *, allow_future: bool) -> tuple[int, int]:
+    try:
+        return parse_year_range(value, allow_future=allow_future)  # type: ignore[arg-type]
+    except (UsageError, TypeError, ValueError) as error:
+        raise UsageError(f"definitions: {name}: {error}") from None
+
+
+def check_periods(baseline: object, plan: object) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The one period rule: two valid year ranges, the baseline ending before the plan starts.
+
+    Plan periods may lie in the future (a plan is made before its years
+    happen); both start in 1900 or later.
+
+    Examples
+    --------
+    >>> check_periods("2018-2021", (2026, 2029))
+    ((2018, 2021), (2026, 2029))
+    >>> check_periods((2018, 2023), (2022, 2025))
+    Traceback (most recent call last):
+    ...
+    copub.errors.UsageError: definitions: baseline 2018-2023 must end before the plan ...
+    """
+    first = _period("baseline", baseline, allow_future=True)
+    second = _period("plan", plan, allow_future=True)
+    if first[1] >= second[0]:
+        raise UsageError(
+            f"definitions: baseline {first[0]}-{first[1]} must end before the plan "
+            f"{second[0]}-{second[1]} starts"
+        )
+    return first, second
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """What every figure means; see the module docs.
+
+    Parameters
+    ----------
+    institutions : str or sequence of str
+        The home institution(s), short OpenAlex ids (URLs accepted); a work
+        is the home's when an authorship is affiliated with one of them or a
+        child unit (OpenAlex lineage). Default NTNU.
+    years : (int, int) or str, optional
+        Inclusive publication years; default every year in the tables.
+    preset : {"leiden", "scival", "bibliometrix"}
+        Definition family; fills ``universe``, ``merge_hk_mo`` and
+        ``fractional`` when they are not given.
+    universe : {"leiden", "core", "types", "all"}, optional
+    types : sequence of str
+        Document types of the ``types`` universe.
+    counting : {"full", "fractional"}
+        The headline counting method (tables always carry both).
+    fractional : {"affiliation_strings", "institutions"}, optional
+    membership : {"current", "historical"}
+    merge_hk_mo : bool, optional
+        Count Hong Kong and Macao as China, the same way in every table.
+    groups : PartnerGroups or path, optional
+        Partner groups; a path is a TOML file extending the defaults.
+    register : Register or path, optional
+        The Norwegian channel register; without it level indicators are
+        unavailable, never zero.
+    baseline, plan : (int, int) or str
+        The compared periods (:func:`check_periods`).
+    window : int
+        Years per rolling window (4, as in the Leiden Ranking).
+    bootstrap : int
+        Resamples of the bootstrap intervals (0: none).
+    full_interval : {"wilson", "bootstrap"}
+        Interval of the full-counting shares.
+    seed : int
+        Bootstrap seed.
+    """
+
+    institutions: tuple[str, ...] = (DEFAULT_INSTITUTION,)
+    years: tuple[int, int] | None = None
+    preset: PresetName = "leiden"
+    universe: Universe | None = None
+    types: tuple[str, ...] = CORE_TYPES
+    counting: Counting = "full"
+    fractional: FractionalRule | None = None
+    membership: Membership = "current"
+    merge_hk_mo: bool | None = None
+    groups: PartnerGroups | PathLike | None = field(default=None, compare=False)
+    register: Register | PathLike | None = field(default=None, compare=False)
+    baseline: tuple[int, int] = DEFAULT_BASELINE
+    plan: tuple[int, int] = DEFAULT_PLAN
+    window: int = 4
+    bootstrap: int = 1000
+    full_interval: FullInterval = "wilson"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        put = object.__setattr__
+        institutions: object = self.institutions
+        if isinstance(institutions, str):
+            institutions = (institutions,)
+        if not isinstance(institutions, Sequence) or not institutions:
+            raise UsageError("definitions: institutions must name at least one institution")
+        try:
+            ids = tuple(dict.fromkeys(parse_institution_id(str(i)) for i in institutions))
+        except UsageError as error:
+            raise UsageError(f"definitions: {error}") from None
+        put(self, "institutions", ids)
+        if self.years is not None:
+            put(self, "years", _period("years", self.years, allow_future=False))
+        _choice("preset", self.preset, tuple(PRESET_RULES))
+        rule = PRESET_RULES[self.preset]
+        put(self, "universe", rule.universe if self.universe is None else self.universe)
+        _choice("universe", self.universe, get_args(Universe))
+        if isinstance(self.types, str) or not all(isinstance(t, str) for t in self.types):
+            raise UsageError(
+                f"definitions: types must be a list of document types, not {self.types!r}"
+            )
+        put(self, "types", tuple(self.types))
+        if self.universe == "types" and not self.types:
+            raise UsageError("definitions: types must name at least one document type")
+        _choice("counting", self.counting, get_args(Counting))
+        put(self, "fractional", rule.fractional if self.fractional is None else self.fractional)
+        _choice("fractional", self.fractional, get_args(FractionalRule))
+        _choice("membership", self.membership, ("current", "historical"))
+        put(self, "merge_hk_mo", rule.merge_hk_mo if self.merge_hk_mo is None else self.merge_hk_mo)
+        if not isinstance(self.merge_hk_mo, bool):
+            raise UsageError(
+                f"definitions: merge_hk_mo must be True or False, not {self.merge_hk_mo!r}"
+            )
+        put(self, "groups", _groups(self.groups))
+        put(self, "register", _register(self.register))
+        baseline, plan = check_periods(self.baseline, self.plan)
+        put(self, "baseline", baseline)
+        put(self, "plan", plan)
+        for name, low, unit in (("window", 1, "years"), ("bootstrap", 0, "resamples")):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise UsageError(f"definitions: {name} must be {low} or more {unit}, not {value!r}")
+        _choice("full_interval", self.full_interval, get_args(FullInterval))
+        if self.full_interval == "bootstrap" and self.bootstrap == 0:
+            raise UsageError(
+                "definitions: full_interval 'bootstrap' needs bootstrap resamples (> 0)"
+            )
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise UsageError(f"definitions: seed must be a whole number, not {self.seed!r}")
+
+    @property
+    def institution(self) -> str:
+        """The first (usually the only) home institution."""
+        return self.institutions[0]
+
+    @property
+    def partner_groups(self) -> PartnerGroups:
+        """The partner groups (always resolved)."""
+        assert isinstance(self.groups, PartnerGroups)
+        return self.groups
+
+    @property
+    def channel_register(self) -> Register | None:
+        """The loaded channel register, or None."""
+        assert self.register is None or isinstance(self.register, Register)
+        return self.register
+
+    @property
+    def fractional_rule(self) -> FractionalRule:
+        """The resolved fractional-counting rule."""
+        assert self.fractional is not None
+        return self.fractional
+
+    @property
+    def universe_rule(self) -> Universe:
+        """The resolved universe rule."""
+        assert self.universe is not None
+        return self.universe
+
+    @property
+    def merge(self) -> bool:
+        """The resolved Hong Kong/Macao switch."""
+        return bool(self.merge_hk_mo)
+
+    def with_(self, **changes: Any) -> Definitions:
+        """A copy with ``changes`` applied and validated again.
+
+        Changing the preset re-resolves the fields it fills unless they are
+        also given.
+
+        Examples
+        --------
+        >>> Definitions().with_(preset="bibliometrix").universe
+        'all'
+        """
+        if "preset" in changes:
+            for name in ("universe", "merge_hk_mo", "fractional"):
+                changes.setdefault(name, None)
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary, for provenance and the report's definitions table."""
+        return {
+            "institutions": list(self.institutions),
+            "years": list(self.years) if self.years is not None else None,
+            "preset": self.preset,
+            "universe": self.universe,
+            "types": list(self.types) if self.universe == "types" else None,
+            "counting": self.counting,
+            "fractional": self.fractional,
+            "membership": self.membership,
+            "merge_hk_mo": self.merge_hk_mo,
+            "groups": list(self.partner_groups.keys()),
+            "register": self.register is not None,
+            "baseline": list(self.baseline),
+            "plan": list(self.plan),
+            "window": self.window,
+            "bootstrap": self.bootstrap,
+            "full_interval": self.full_interval,
+            "seed": self.seed,
+        }
+
+
+def _groups(value: object) -> PartnerGroups:
+    if isinstance(value, PartnerGroups):
+        return value
+    if value is None or isinstance(value, (str, os.PathLike)):
+        try:
+            return load_groups(value)
+        except UsageError as error:
+            raise UsageError(f"definitions: groups: {error}") from None
+    raise UsageError(f"definitions: groups must be PartnerGroups or a TOML path, not {value!r}")
+
+
+def _register(value: object) -> Register | None:
+    if value is None or isinstance(value, Register):
+        return value
+    if isinstance(value, (str, os.PathLike)):
+        path = Path(value)
+        if not path.is_file():
+            raise UsageError(f"definitions: register file {path} does not exist")
+        return load_register(path)
+    raise UsageError(f"definitions: register must be a Register or a path, not {value!r}")
