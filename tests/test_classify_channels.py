@@ -19,7 +19,7 @@ from copub.classify.channels import (
     normalize_issn,
     normalize_issn_expr,
 )
-from copub.errors import RegisterFormatError, UsageError
+from copub.errors import DataError, RegisterFormatError
 
 # --- ISSN -------------------------------------------------------------------------------
 
@@ -163,8 +163,8 @@ def test_wrong_format_is_rejected_naming_the_file(tmp_path: Path, name: str, con
     assert name in message and "expected" in message and "issn, year, level" in message
 
 
-def test_missing_register_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="does not exist"):
+def test_missing_register_is_missing_data(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="does not exist"):
         load_register(tmp_path / "nope.csv")
 
 

@@ -10,7 +10,7 @@ import pytest
 
 import copub
 from copub.cli import main
-from copub.errors import UsageError
+from copub.errors import DataError, UsageError
 from copub.indicators import (
     COMPARISON,
     Definitions,
@@ -42,7 +42,6 @@ BAD_FIELDS = [
     ({"merge_hk_mo": "yes"}, "definitions: merge_hk_mo must be True or False"),
     ({"groups": 3}, "definitions: groups must be PartnerGroups or a TOML path"),
     ({"groups": "/no/such/groups.toml"}, "definitions: groups:"),
-    ({"register": "/no/such/register.csv"}, "definitions: register file /no/such/register.csv"),
     ({"baseline": (2022, 2025), "plan": (2018, 2021)}, "definitions: baseline 2022-2025 must end"),
     ({"baseline": (2018, 2023)}, "definitions: baseline 2018-2023 must end before the plan"),
     ({"plan": "soon"}, "definitions: plan: years 'soon' must look like"),
@@ -61,6 +60,12 @@ def test_every_bad_field_is_one_clear_line(fields: dict[str, object], message: s
     text = str(caught.value)
     assert text.startswith(message), text
     assert "\n" not in text
+
+
+def test_a_missing_register_is_missing_data() -> None:
+    with pytest.raises(DataError) as caught:
+        Definitions(register="/no/such/register.csv")
+    assert str(caught.value) == "register file /no/such/register.csv does not exist"
 
 
 @pytest.mark.parametrize(
@@ -188,7 +193,7 @@ def test_the_synthetic_world_shows_the_old_fractional_rule_is_wrong(tmp_path: Pa
     from copub.sample import write_sample
 
     files = write_sample(tmp_path, seed=3, scale=0.005)
-    tables = copub.read_works([*files.pages, *files.full_records])
+    tables = copub.read_works([*files.pages, *files.full_records], include_xpac=True)
     raw: dict[str, dict[str, object]] = {}
     # Complete records first: a hyperauthored work's page record is cut at 100 authors.
     for page in [*files.full_records, *files.pages]:

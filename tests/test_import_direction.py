@@ -16,8 +16,10 @@ STAGES = ("fetch", "normalize", "classify", "indicators", "networks", "report")
 SHARED = frozenset({"settings", "errors", "provenance", "progress", "validate"})
 #: Modules that may import anything: the wiring and the public face.
 WIRING = frozenset({"cli", "__init__", "__main__"})
-#: The synthetic world sits beside the pipeline and hands its pages to the normalizer.
-BESIDE = {"sample": frozenset({"normalize"})}
+#: The synthetic world sits beside the pipeline and hands its pages to the normalizer;
+#: it reads the classification's rules (who is a home author, which funders are the EC's)
+#: so that the records it invents agree with them instead of restating them.
+BESIDE = {"sample": frozenset({"normalize", "classify"})}
 #: Known exceptions, each with its reason.
 EXCEPTIONS = {
     ("fetch", "normalize"): "fetch_works builds the tables once the pages are on disk",

@@ -21,7 +21,8 @@ def _work(wid: str, authorships: list[dict[str, Any]], **extra: Any) -> dict[str
 def _tables(tmp_path: Path, works: list[dict[str, Any]]) -> copub.Tables:
     path = tmp_path / "w.jsonl"
     path.write_text("".join(json.dumps(w) + "\n" for w in works), encoding="utf-8")
-    return copub.read_works(path)
+    # W1 below is an XPAC work: kept here, so the field is read (imports drop them by default).
+    return copub.read_works(path, include_xpac=True)
 
 
 def test_affiliation_strings_are_trimmed_deduplicated_and_numbered_per_work(

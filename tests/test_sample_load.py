@@ -108,7 +108,9 @@ def test_rewriting_a_directory_replaces_the_old_world(tmp_path: Path) -> None:
     on_disk = sorted(p for p in (tmp_path / "pages").iterdir())
     assert on_disk == sorted(small.pages)
     assert len(big.pages) >= len(small.pages)
-    assert copub.read_works(small.work_files).works.height == sum(small.counts.values())
+    assert copub.read_works(small.work_files, include_xpac=True).works.height == sum(
+        small.counts.values()
+    )
 
 
 @pytest.mark.parametrize(

@@ -340,8 +340,5 @@ def _register(value: object) -> Register | None:
     if value is None or isinstance(value, Register):
         return value
     if isinstance(value, (str, os.PathLike)):
-        path = Path(value)
-        if not path.is_file():
-            raise UsageError(f"definitions: register file {path} does not exist")
-        return load_register(path)
+        return load_register(Path(value))
     raise UsageError(f"definitions: register must be a Register or a path, not {value!r}")

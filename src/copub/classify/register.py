@@ -28,7 +28,7 @@ from pathlib import Path
 import polars as pl
 
 from copub.classify.issn import normalize_issn_expr
-from copub.errors import RegisterFormatError, UsageError
+from copub.errors import DataError, RegisterFormatError
 
 __all__ = ["LEVELS_SCHEMA", "Register", "load_register"]
 
@@ -103,7 +103,8 @@ def _read_text_table(path: Path) -> pl.DataFrame:
 
 def _read_table(path: Path) -> pl.DataFrame:
     if not path.is_file():
-        raise UsageError(f"register file {path} does not exist")
+        # A register that is not there is missing data (exit 1), not a bad option.
+        raise DataError(f"register file {path} does not exist")
     if path.suffix.lower() == ".parquet":
         try:
             return pl.read_parquet(path)

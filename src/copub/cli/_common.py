@@ -214,8 +214,6 @@ def definitions_from_args(
             raise UsageError(f"--groups file {path} does not exist")
         chosen["groups"] = path
     if register is not None:
-        if not Path(register).is_file():
-            raise UsageError(f"register file {register} does not exist")
         chosen["register"] = Path(register)
     return Definitions(
         institutions=(args.institution,),

@@ -18,7 +18,7 @@ import polars as pl
 from copub.classify import channel_levels, funding_flags, work_countries, work_group_flags
 from copub.classify.collaboration import work_institutions
 from copub.classify.definitions import Definitions
-from copub.errors import UsageError
+from copub.errors import DataError
 from copub.indicators.counting import fallback_authorships, fractional_weights
 from copub.indicators.universe import universe_works
 from copub.normalize import Tables
@@ -77,7 +77,8 @@ def _check_institutions(tables: Tables, definitions: Definitions) -> None:
         | pl.col("lineage").list.eval(pl.element().is_in(definitions.institutions)).list.any()
     )
     if known.is_empty():
-        raise UsageError(
+        # No works for the institution is a fact about the data (exit 1).
+        raise DataError(
             f"institution {', '.join(definitions.institutions)} does not occur in these tables, "
             "so it has no works: check --institution against the data you fetched or imported"
         )
@@ -88,7 +89,7 @@ def label_works(tables: Tables, definitions: Definitions) -> LabelledWorks:
 
     Raises
     ------
-    UsageError
+    DataError
         When no home institution occurs in non-empty tables.
 
     Examples

@@ -143,7 +143,9 @@ def load_sample(
     with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as build:
         files = write_sample(Path(build) / "raw", seed=seed, scale=scale, progress=progress)
         provenance = _provenance(seed, scale, files.calibration)
-        tables = read_works(files.work_files, provenance=provenance)
+        # The world keeps its XPAC works, so the Leiden universe's XPAC rule has
+        # something to exclude; `copub import` of its pages drops them as for any import.
+        tables = read_works(files.work_files, provenance=provenance, include_xpac=True)
         # Stage privately, then move file by file: two processes building the
         # same world at once never see each other's half-written files.
         staged = tables.write(Path(build) / "staged")
