@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import copub
-from copub.errors import UsageError
+from copub.errors import DataError, UsageError
 from copub.networks import build_network, build_networks_by_period, period_ranges
 from networks_world import HOME, INSTITUTIONS, small_groups, small_world, tables_from, work
 
@@ -173,7 +173,6 @@ def test_periods(tmp_path: Path) -> None:
         ({"normalization": "pearson"}, "normalization"),
         ({"max_nodes_per_work": 1}, "max_nodes_per_work"),
         ({"years": (2024, 2019)}, "ends before"),
-        ({"institution": "I999"}, "does not occur"),
         ({"institution": "NTNU"}, "not an OpenAlex institution id"),
         ({"types": "most"}, "types"),
     ],
@@ -186,6 +185,12 @@ def test_bad_arguments_are_usage_errors(
     kind = options.pop("kind", "country")
     with pytest.raises(UsageError, match=message):
         build_network(tables, kind, **options)
+
+
+def test_an_institution_with_no_works_is_missing_data(tmp_path: Path) -> None:
+    tables = tables_from(small_world(), tmp_path)
+    with pytest.raises(DataError, match="does not occur"):
+        build_network(tables, "country", institution="I999", groups=small_groups())
 
 
 def _same_value(a: object, b: object) -> bool:

@@ -92,7 +92,7 @@ def test_yearly_table_and_every_goal_indicator_on_the_page(
 
     yearly = pl.read_parquet(out / "tables" / "yearly.parquet")
     years = [f"{y}{' *' if p else ''}" for y, p in yearly.select("year", "partial").iter_rows()]
-    assert len(page["yearly"]) == 2
+    assert len(page["yearly"]) >= 2  # the goal indicators in page-wide parts
     shown = [h for table in page["yearly"] for h in table["headers"][2:]]
     assert shown[:2] == ["International", "Level 2"] and "MSCA" in shown
     for table in page["yearly"]:

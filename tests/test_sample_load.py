@@ -162,15 +162,18 @@ def test_random_issns_are_valid_and_distinct() -> None:
 @given(st.integers(min_value=0, max_value=2**32))
 def test_any_seed_keeps_the_international_share_in_bounds(seed: int) -> None:
     with tempfile.TemporaryDirectory() as out:
-        tables = copub.read_works(write_sample(out, seed=seed, scale=0.004).work_files)
+        files = write_sample(out, seed=seed, scale=0.004)
+        tables = copub.read_works(files.work_files, include_xpac=True)
     tables.check_keys()
     universe = institution_works(tables, "I204778367")
-    shares = (
-        universe.join(work_countries(tables, institution="I204778367"), on="work_id")
-        .group_by("year")
-        .agg(pl.col("is_international").mean())
-    )
-    assert shares["is_international"].is_between(0.55, 0.70).all()
+    flags = universe.join(work_countries(tables, institution="I204778367"), on="work_id")
+    # About 25 works a year at this scale: a year's share has a standard error near 0.1,
+    # so the calibrated level (about 0.62) is checked on the pooled years (about 0.025),
+    # each year only against gross failure.
+    pooled = flags["is_international"].mean()
+    assert 0.52 <= pooled <= 0.72, pooled  # type: ignore[operator]
+    yearly = flags.group_by("year").agg(pl.col("is_international").mean())
+    assert yearly["is_international"].is_between(0.25, 0.95).all()
 
 
 def test_a_killed_build_is_cleaned_up(tmp_path: Path) -> None:

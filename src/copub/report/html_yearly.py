@@ -48,7 +48,10 @@ def _cell(row: dict[str, object], column: str) -> str:
     return f"{esc(fmt.percent(value))}{interval}"  # type: ignore[arg-type]
 
 
-#: The yearly table comes in two parts, so each fits a printed page.
+#: Share columns per table beyond the two fixed parts, so each table fits a printed page.
+_MAX_STEMS = 5
+
+#: The yearly table comes in parts, so each fits a printed page.
 _PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "International, channels and partner countries",
@@ -87,8 +90,12 @@ def yearly_section(data: ReportData) -> str:
         if stems:
             parts.append(f"<h3>{esc(title)}</h3>" + _part(data, stems, suffix))
     rest = [s for s in present if s not in placed]
-    if rest:
-        parts.append("<h3>Other goal indicators</h3>" + _part(data, rest, suffix))
+    chunks = [rest[i : i + _MAX_STEMS] for i in range(0, len(rest), _MAX_STEMS)]
+    for number, chunk in enumerate(chunks, start=1):
+        title = "Other goal indicators" + (
+            f" ({number} of {len(chunks)})" if len(chunks) > 1 else ""
+        )
+        parts.append(f"<h3>{esc(title)}</h3>" + _part(data, chunk, suffix))
     interval = "bootstrap stability interval" if suffix else "Wilson interval"
     partial = bool(data.yearly["partial"].any())
     return (
