@@ -8,12 +8,18 @@ code (2 for usage errors, 1 for data and network errors).
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
+from types import FrameType
 
 from copub.cli._common import CopubArgumentParser
 from copub.errors import CopubError
+from copub.secrets import redact
 
 __all__ = ["build_parser", "main"]
 
@@ -41,21 +47,71 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+INTERRUPTED = "copub: interrupted (Ctrl-C); completed pages and files are kept, none half-written"
+
+
+def _exit_at_once(signum: int, frame: FrameType | None) -> None:
+    """A second Ctrl-C, or one after the work is done: one line, exit 130, no traceback."""
+    try:
+        sys.stderr.write(INTERRUPTED + "\n")
+        sys.stderr.flush()
+    finally:
+        os._exit(130)
+
+
+def _os_error_line(exc: OSError) -> tuple[str, int]:
+    """One line for a file-system failure the checks did not foresee, and its exit code."""
+    where = f": {exc.filename}" if exc.filename else ""
+    reason = exc.strerror or exc.__class__.__name__
+    usage = {errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG}
+    usage.add(errno.EROFS)
+    return f"copub: error: {reason}{where}", (2 if exc.errno in usage else 1)
+
+
+def _print_traceback() -> None:
+    sys.stderr.write(redact("".join(traceback.format_exc())))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    Every error copub foresees is one line on stderr (key and credentials
+    masked) with exit code 2 or 1; Ctrl-C is one line and exit 130. ``--debug``
+    adds the traceback, masked too.
+    """
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:
+        # Ctrl-C raises KeyboardInterrupt again (the start-up guard exits at once).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        args = build_parser().parse_args(args_list)
-        result: int = args.run(args)
-        return result
-    except CopubError as exc:
-        if debug:
-            traceback.print_exc()
-        print(f"copub: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("copub: interrupted; everything fetched so far is kept", file=sys.stderr)
+        try:
+            args = build_parser().parse_args(args_list)
+            result: int = args.run(args)
+            return result
+        except CopubError as exc:
+            if debug:
+                _print_traceback()
+            print(redact(f"copub: error: {exc}"), file=sys.stderr)
+            return exc.exit_code
+        except BrokenPipeError:
+            return 0
+        except OSError as exc:
+            if debug:
+                _print_traceback()
+            line, code = _os_error_line(exc)
+            print(redact(line), file=sys.stderr)
+            return code
+        except KeyboardInterrupt:
+            if in_main_thread:
+                signal.signal(signal.SIGINT, _exit_at_once)
+            print(INTERRUPTED, file=sys.stderr)
+            return 130
+    except KeyboardInterrupt:  # a second Ctrl-C while the first was being reported
+        print(INTERRUPTED, file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+    finally:
+        if in_main_thread and argv is None:
+            # From here on (interpreter shutdown), Ctrl-C ends the process at once.
+            signal.signal(signal.SIGINT, _exit_at_once)
