@@ -20,6 +20,11 @@ under DIR/raw with a manifest; the tables go to DIR/tables. Failed requests are
 retried with backoff. If OpenAlex answers 429 (daily budget spent) the command
 stops with exit code 1 and keeps everything fetched: run it again later and it
 resumes where it stopped. The API key comes from OPENALEX_API_KEY.
+
+The new tables replace the old in one step. If they would hold fewer works
+than the tables already in DIR (a narrower --years, say), the old tables are
+kept and the command exits 1, unless --replace is given. An institution with
+no works is exit 1, with no tables written.
 """
 EXAMPLE = (
     "Example:\n  python -m copub fetch --institution I204778367 --years 2012-2025 --data-dir ./ntnu"
@@ -49,11 +54,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--api-url", help="OpenAlex base URL or a mirror (default: COPUB_OPENALEX_URL or OpenAlex)"
     )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the tables in DIR even if the new ones hold fewer works",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Fetch, build the tables, print the summary on stderr."""
     settings = settings_from_args(args)
-    fetch_works(args.institution, args.years, settings=settings, progress=Progress())
+    fetch_works(
+        args.institution,
+        args.years,
+        settings=settings,
+        progress=Progress(),
+        replace=args.replace,
+    )
     return 0

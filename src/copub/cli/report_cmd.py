@@ -17,11 +17,10 @@ from copub.cli._common import (
     settings_from_args,
     years_arg,
 )
-from copub.errors import UsageError
 from copub.indicators.presets import PRESETS
 from copub.progress import Progress
 from copub.report.build import build_report
-from copub.report.files import write_report
+from copub.report.files import check_out_dir, write_report
 from copub.report.formats import render_csv, render_json, render_markdown
 from copub.report.options import DEFAULT_BASELINE, DEFAULT_PLAN, ReportOptions
 from copub.report.terminal import render_terminal
@@ -107,8 +106,8 @@ def _supports_unicode(stream: TextIO) -> bool:
 def options_from_args(args: argparse.Namespace) -> ReportOptions:
     """The report options of the parsed arguments (the register from Settings too)."""
     settings = settings_from_args(args)
-    if args.out is not None and args.out.exists() and not args.out.is_dir():
-        raise UsageError(f"--out {args.out} exists and is not a directory")
+    if args.out is not None:
+        check_out_dir(args.out)  # before anything is computed or printed
     return ReportOptions(
         institution=args.institution,
         years=args.years,

@@ -56,9 +56,25 @@ def _kind_of(raw: bytes) -> FileKind:
 
 
 def _lines_as_page(raw: bytes) -> bytes:
+    if _is_one_document(raw):
+        # One work spread over several lines (a pretty-printed /works/W… answer).
+        return b'{"results":[' + raw + b"]}"
     # JSON Lines cannot hold a raw newline inside a record, so splitting is safe.
     records = [line for line in raw.split(b"\n") if line.strip()]
     return b'{"results":[' + b",".join(records) + b"]}"
+
+
+def _is_one_document(raw: bytes) -> bool:
+    """True when the first line is not a whole record but the file is one JSON object."""
+    first = next((line for line in raw.split(b"\n", 50) if line.strip()), b"")
+    try:
+        orjson.loads(first)
+    except orjson.JSONDecodeError:
+        try:
+            return isinstance(orjson.loads(raw), dict)
+        except orjson.JSONDecodeError:
+            return False
+    return False
 
 
 def _locate_problem(path: Path, raw: bytes, kind: FileKind) -> str:
@@ -72,6 +88,9 @@ def _locate_problem(path: Path, raw: bytes, kind: FileKind) -> str:
             return "an OpenAlex list response needs a 'results' list"
         numbered = list(enumerate(records, start=1))
         where = "result"
+    elif _is_one_document(raw):
+        numbered = [(1, orjson.loads(raw))]
+        where = "work"
     else:
         numbered = []
         for line_no, line in enumerate(raw.splitlines(), start=1):
