@@ -159,7 +159,8 @@ def test_a_manifest_line_of_the_wrong_type_is_skipped_and_named(tmp_path: Path) 
     second = json.loads(lines[1])
     second["page"] = "2"
     lines[1] = json.dumps(second).encode()
-    manifest.write_bytes(b"\n".join([*lines, b"[1, 2]", b'{"kind": "page", "path": "../x"}']) + b"\n")
+    junk = [b"[1, 2]", b'{"kind": "page", "path": "../x"}']
+    manifest.write_bytes(b"\n".join([*lines, *junk]) + b"\n")
     with _open(tmp_path) as store:
         assert [e.page for e in store.chain(2020)] == [1]
         assert any("3 line(s) are not valid entries" in n and "line 2, 3, 4" in n

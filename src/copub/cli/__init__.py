@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except CopubError as exc:
             if debug:
                 _print_traceback()
-            print(redact(f"copub: error: {exc}"), file=sys.stderr)
+            print(redact(f"copub: error: {' '.join(str(exc).split())}"), file=sys.stderr)
             return exc.exit_code
         except BrokenPipeError:
             return 0

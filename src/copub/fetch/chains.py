@@ -36,7 +36,7 @@ _MAX_PAGES_UNCOUNTED = 10_000
 
 def _record_limit(count: int) -> int:
     """Records a chain may deliver for ``meta.count``: the count plus slack for late additions."""
-    return count + max(400, count // 10)
+    return count + max(200, count // 10)
 
 
 class _StoppedError(Exception):
@@ -53,6 +53,10 @@ def _check_page(data: Any) -> None:
     results, meta = data.get("results"), data.get("meta")
     if not isinstance(results, list) or not isinstance(meta, dict):
         raise ValueError("a list response needs 'meta' and 'results'")
+    count = meta.get("count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        # Without it nothing bounds the chain, and nothing checks what arrived.
+        raise ValueError("a list response needs a whole-number 'meta.count'")
     if not all(isinstance(w, dict) and isinstance(w.get("id"), str) for w in results):
         raise ValueError("a result has no work id")
 

@@ -98,13 +98,13 @@ def fetch_works(
     first, last = parse_year_range(years)
     settings = settings if settings is not None else Settings.from_env()
     progress = progress if progress is not None else Progress()
+    data_dir = writable_dir(settings.data_dir, "--data-dir")
     year_list = list(range(first, last + 1))
     queries = {year: year_query(institution, year, settings.api_url) for year in year_list}
     progress.note(
         f"fetching {institution} {first}-{last} from {settings.api_url}: one cursor chain per "
         f"year, {min(settings.concurrency, len(year_list))} at a time"
     )
-    data_dir = writable_dir(settings.data_dir, "--data-dir")
     # One lock from the first page to the switch of the new tables.
     with directory_lock(data_dir):
         with RawStore.open(data_dir, institution, queries) as store:

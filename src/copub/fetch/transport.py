@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import http.client
+import re
 import socket
 import threading
 import time
@@ -264,12 +265,13 @@ def _message_of(body: bytes) -> str:
     except orjson.JSONDecodeError:
         text = body[:200].decode("utf-8", "replace").strip() or "no message"
         return redact(" ".join(text.split()))
+    text = str(data)
     if isinstance(data, dict):
-        return redact(str(data.get("message") or data.get("error") or data)[:300])
-    return redact(str(data)[:300])
+        text = str(data.get("message") or data.get("error") or data)
+    return redact(" ".join(text.split())[:300])
 
 
-def _classify(exc: BaseException) -> _TransientError:
+def _classify(exc: BaseException, timeout: float) -> _TransientError:
     """Turn a urllib3 failure into a retry kind; the detail never holds the keyed URL."""
     while isinstance(exc, MaxRetryError) and exc.reason is not None:
         exc = exc.reason
@@ -282,7 +284,9 @@ def _classify(exc: BaseException) -> _TransientError:
         # urllib3 makes it a ConnectTimeoutError subclass; a refusal is no timeout.
         return _TransientError("connection", f"connection failed ({_reason(exc)})")
     if isinstance(exc, Urllib3Timeout):
-        return _TransientError("timeout", "timed out")
+        return _TransientError(
+            "timeout", f"timed out: no answer within {timeout:g} s (COPUB_TIMEOUT)"
+        )
     incomplete = (IncompleteRead, http.client.IncompleteRead)
     cut = isinstance(exc, (*incomplete, DecodeError)) or (
         isinstance(exc, ProtocolError) and any(isinstance(a, incomplete) for a in exc.args)
@@ -418,7 +422,7 @@ class Transport:
                     "timeout",
                     f"no complete answer within {self.settings.timeout:g} s (COPUB_TIMEOUT)",
                 ) from None
-            raise _classify(failure) from None
+            raise _classify(failure, self.settings.timeout) from None
         status = response.status
         body = response.data
         headers = response.headers
@@ -448,7 +452,8 @@ class Transport:
             raise _TransientError(str(status), f"HTTP {status}: {_message_of(body)}", wait)
         message = _message_of(body)
         if status == 400:
-            if "per-page" in message.lower() or "per_page" in message.lower():
+            # "per-page parameter must be …", not an echo of "per-page=200" in the URL.
+            if re.search(r"per[-_]page(?!=)", message, re.IGNORECASE):
                 raise PerPageRefusedError(f"{shown}: per-page refused: {message}")
             raise UsageError(f"OpenAlex refused the query {shown}: {message}")
         if status == 401:

@@ -293,9 +293,13 @@ def check_out_dir(out_dir: str | os.PathLike[str]) -> Path:
                 f"--out {out} holds files that are not a copub report; the report replaces "
                 "its directory as a whole, so choose a new or empty directory"
             )
-    parent = out.parent
+    for above in out.parents:
+        if above.exists():
+            if not above.is_dir():
+                raise UsageError(f"--out {out}: {above} is a file, not a directory")
+            break
     try:
-        writable_dir(parent, "--out")
-    except UsageError as exc:
-        raise UsageError(f"--out {out}: {str(exc).split(': ', 1)[-1]}") from None
+        writable_dir(out.parent, "--out")
+    except UsageError:
+        raise UsageError(f"--out {out}: cannot create or write its directory") from None
     return out
