@@ -8,6 +8,7 @@ code (2 for usage errors, 1 for data and network errors).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
 import signal
@@ -68,6 +69,22 @@ def _os_error_line(exc: OSError) -> tuple[str, int]:
     return f"copub: error: {reason}{where}", (2 if exc.errno in usage else 1)
 
 
+def _interrupted(*, quick: bool) -> int:
+    """Print the one line; as the real command line, end now (exit 130).
+
+    Everything copub wrote is already complete on disk (atomic files, fsynced
+    manifest), so the process skips the interpreter's slow teardown of polars,
+    matplotlib and the rest, which can take seconds on a busy machine.
+    """
+    print(INTERRUPTED, file=sys.stderr)
+    if quick:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(130)
+    return 130
+
+
 def _print_traceback() -> None:
     sys.stderr.write(redact("".join(traceback.format_exc())))
 
@@ -106,11 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             if in_main_thread:
                 signal.signal(signal.SIGINT, _exit_at_once)
-            print(INTERRUPTED, file=sys.stderr)
-            return 130
+            return _interrupted(quick=argv is None)
     except KeyboardInterrupt:  # a second Ctrl-C while the first was being reported
-        print(INTERRUPTED, file=sys.stderr)
-        return 130
+        return _interrupted(quick=argv is None)
     finally:
         if in_main_thread and argv is None:
             # From here on (interpreter shutdown), Ctrl-C ends the process at once.
