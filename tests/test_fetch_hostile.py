@@ -165,3 +165,19 @@ def test_settings_repr_hides_the_key() -> None:
     shown = repr(settings)
     assert "sk-repr-secret-42" not in shown and "pw99" not in shown
     assert "api_key='***'" in shown and "http://***@h.example" in shown
+
+
+def test_an_unforeseen_error_shows_a_masked_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import copub.cli.fetch_cmd as fetch_cmd
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"bug near http://h/works?api_key={KEY}")
+
+    monkeypatch.setenv("OPENALEX_API_KEY", KEY)
+    monkeypatch.setattr(fetch_cmd, "fetch_works", broken)
+    assert main(["fetch", "--years", "2020"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and KEY not in err
+    assert err.rstrip().splitlines()[-1].startswith("copub: internal error: RuntimeError")

@@ -124,6 +124,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             if in_main_thread:
                 signal.signal(signal.SIGINT, _exit_at_once)
             return _interrupted(quick=argv is None)
+        except Exception as exc:
+            # A bug, not a foreseen error: the traceback helps, but masked like everything else.
+            _print_traceback()
+            print(
+                redact(f"copub: internal error: {type(exc).__name__}: {exc} (please report it)"),
+                file=sys.stderr,
+            )
+            return 1
     except KeyboardInterrupt:  # a second Ctrl-C while the first was being reported
         return _interrupted(quick=argv is None)
     finally:
