@@ -45,7 +45,7 @@ def writable_dir(path: str | os.PathLike[str], what: str) -> Path:
     >>> import tempfile
     >>> file = Path(tempfile.mkdtemp()) / "f"
     >>> _ = file.write_text("x")
-    >>> writable_dir(file, "--data-dir")
+    >>> writable_dir(file, "--data-dir")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     copub.errors.UsageError: --data-dir ... exists and is not a directory

@@ -164,10 +164,10 @@ def write_generation(
     >>> folder = tempfile.mkdtemp()
     >>> works = pl.DataFrame({"work_id": ["W1", "W2"]})
     >>> path = write_generation({"works": works}, {}, folder)
-    >>> write_generation({"works": works.head(1)}, {}, folder)
+    >>> write_generation({"works": works.head(1)}, {}, folder)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    copub.normalize.generations.ShrinkRefusedError: kept the existing tables in ... (2 works) ...
+    copub.normalize.generations.ShrinkRefusedError: kept the existing tables in ... (2 works): the new ones would hold 1; ...
     >>> _ = write_generation({"works": works.head(1)}, {}, folder, replace=True)
     >>> pl.read_parquet(path / "works.parquet").height
     1
