@@ -25,7 +25,7 @@ CASES = [
     ("no_count", 1, "meta.count", 3, 5),
     ("count_changes", 0, None, 4, 10),
     ("html", 1, "HTML page, not JSON", 3, 5),
-    ("redirect_loop", 1, "redirect loop", 12, 5),
+    ("redirect_loop", 1, "redirected more than 5 times", 12, 5),
     ("retry_after", 1, "Retry-After", 1, 5),
     ("trickle", 1, "no complete answer within 1 s", 3, 6),
     ("hold", 1, "1 s", 3, 6),

@@ -277,7 +277,7 @@ def _classify(exc: BaseException, timeout: float) -> _TransientError:
         exc = exc.reason
     if isinstance(exc, ResponseError):
         # urllib3 gave up following redirects: no retry can help.
-        raise NetworkError(f"too many redirects, probably a redirect loop ({exc})")
+        raise NetworkError("the server redirected more than 5 times (a redirect loop?)")
     if isinstance(exc, LocationValueError):
         raise UsageError(f"not a URL copub can request: {redact(exc)}")
     if isinstance(exc, NewConnectionError):
@@ -422,7 +422,10 @@ class Transport:
                     "timeout",
                     f"no complete answer within {self.settings.timeout:g} s (COPUB_TIMEOUT)",
                 ) from None
-            raise _classify(failure, self.settings.timeout) from None
+            try:
+                raise _classify(failure, self.settings.timeout) from None
+            except (NetworkError, UsageError) as exc:
+                raise type(exc)(f"{shown}: {exc}") from None
         status = response.status
         body = response.data
         headers = response.headers
