@@ -225,3 +225,18 @@ def test_any_crash_leaves_a_verified_prefix(
         assert path.read_bytes() == _page(int(path.stem))
     damaged_paths = {store.root / written[n - 1].path for n in damaged if n <= n_pages}
     assert not damaged_paths & on_disk
+
+
+def test_a_lost_manifest_moves_the_pages_aside_and_deletes_none(tmp_path: Path) -> None:
+    with _open(tmp_path) as store:
+        for n in (1, 2, 3):
+            _add(store, n)
+        root = store.root
+    before = {p.name: p.read_bytes() for p in (root / "pages").rglob("*.json")}
+    (root / "manifest.jsonl").write_bytes(b"\x00garbage\n")
+    with _open(tmp_path) as store:
+        assert store.chain(2020) == ()
+        assert len(store.quarantined) == 3 and store.removed_files == 0
+        assert sum("no manifest entry vouches for it" in n for n in store.recovery_notes) == 3
+    moved = {p.name: p.read_bytes() for p in (root / "quarantine").rglob("*.json")}
+    assert moved == before
