@@ -201,15 +201,16 @@ def write_report(
     """
     progress = progress or Progress()
     out = check_out_dir(out_dir)
+    target = Path(os.path.abspath(out))
     # Everything is written into a fresh directory beside ``out`` and switched in
     # at the end, so ``out`` is always one whole report: the old or the new.
-    _remove_stale_builds(out)
-    building = out.parent / f".{out.name}{_BUILDING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    _remove_stale_builds(target)
+    building = target.parent / f".{target.name}{_BUILDING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     building.mkdir()
     try:
         written = _write_report_into(data, building, progress)
         progress.note(f"switching the new report into {out}")
-        old = swap_in_dir(building, out)
+        old = swap_in_dir(building, target)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
