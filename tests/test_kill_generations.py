@@ -31,7 +31,7 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs PO
 REPO = Path(__file__).resolve().parents[1]
 SIGNALS = st.sampled_from([signal.SIGKILL, signal.SIGINT])
 _SETTINGS = settings(
-    max_examples=4,
+    max_examples=5,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
@@ -52,13 +52,25 @@ def _run(args: list[str], cache: Path) -> float:
     return time.monotonic() - start
 
 
-def _kill_at(args: list[str], cache: Path, after: float, signum: int) -> int:
+def _kill_at(
+    args: list[str], cache: Path, after: float, signum: int, *, once: Path | None = None
+) -> int:
+    """Signal the command ``after`` seconds after it starts (or after ``once`` glob-matches).
+
+    ``once`` is a directory whose ``.*building-*`` entry marks the write phase,
+    so that a kill can be aimed at the moments that matter most.
+    """
     process = subprocess.Popen(
         [sys.executable, "-m", "copub", *args],
         env=_env(cache),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    if once is not None:
+        deadline = time.monotonic() + 120
+        while not list(once.glob(".*building-*")) and process.poll() is None:
+            assert time.monotonic() < deadline, "the write phase never began"
+            time.sleep(0.005)
     time.sleep(after)
     process.send_signal(signum)
     _, err = process.communicate(timeout=60)
@@ -84,14 +96,16 @@ def import_case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {"pages": pages, "old": old, "new": new, "seconds": seconds, "cache": cache}
 
 
-@given(fraction=st.floats(0.0, 1.0), signum=SIGNALS)
+@given(fraction=st.floats(0.0, 1.0), signum=SIGNALS, aim=st.booleans())
 @_SETTINGS
 def test_import_killed_at_any_moment_leaves_old_or_new_tables(
     import_case: dict[str, object],
     tmp_path_factory: pytest.TempPathFactory,
     fraction: float,
     signum: int,
+    aim: bool,
 ) -> None:
+    """``aim``: the moment is counted from the start of the table write (0-50 ms after)."""
     old, new = import_case["old"], import_case["new"]
     assert isinstance(old, copub.Tables) and isinstance(new, copub.Tables)
     data_dir = tmp_path_factory.mktemp("import-kill")
@@ -101,8 +115,9 @@ def test_import_killed_at_any_moment_leaves_old_or_new_tables(
     code = _kill_at(
         ["import", *pages, "--data-dir", str(data_dir)],
         import_case["cache"],  # type: ignore[arg-type]
-        fraction * seconds,
+        fraction * (0.05 if aim else seconds),
         signum,
+        once=data_dir / GENERATIONS_DIR if aim else None,
     )
     assert code in (0, 130, -signal.SIGKILL, -signal.SIGINT)
     tables = copub.load_tables(data_dir)
@@ -204,22 +219,30 @@ def report_case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {"old": old, "new": new, "seconds": seconds, "cache": cache, "base": base}
 
 
-@given(fraction=st.floats(0.5, 1.05), signum=SIGNALS)
+@given(fraction=st.floats(0.0, 1.0), signum=SIGNALS, aim=st.booleans())
 @settings(
-    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 def test_report_out_killed_at_any_moment_is_old_or_new(
     report_case: dict[str, object],
     tmp_path_factory: pytest.TempPathFactory,
     fraction: float,
     signum: int,
+    aim: bool,
 ) -> None:
+    """``aim``: the moment is counted from the start of the write phase, not of the run."""
     old, new = Path(str(report_case["old"])), Path(str(report_case["new"]))
     out = tmp_path_factory.mktemp("report-kill") / "report"
     shutil.copytree(old, out)
     base = list(report_case["base"])  # type: ignore[call-overload]
     seconds = float(report_case["seconds"])  # type: ignore[arg-type]
-    code = _kill_at([*base, str(out)], report_case["cache"], fraction * seconds, signum)  # type: ignore[arg-type]
+    code = _kill_at(
+        [*base, str(out)],
+        report_case["cache"],  # type: ignore[arg-type]
+        fraction * seconds,  # the write phase is shorter than the whole run
+        signum,
+        once=out.parent if aim else None,
+    )
     assert code in (0, 130, -signal.SIGKILL, -signal.SIGINT)
     got, before, after = _snapshot(out), _snapshot(old), _snapshot(new)
     assert before != after
