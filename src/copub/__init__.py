@@ -21,7 +21,7 @@ True
 from __future__ import annotations
 
 # First: Ctrl-C during the imports below is one line and exit 130 (command line only).
-import copub._startup  # noqa: F401
+from copub import _startup  # noqa: F401
 from copub.classify import load_groups, load_register
 from copub.errors import CopubError
 from copub.fetch import FetchResult, fetch_works
