@@ -17,7 +17,7 @@ import sys
 import threading
 from types import FrameType
 
-__all__ = ["guard_cli_start"]
+__all__ = ["guard_cli_start", "quit_now"]
 
 _LINE = b"copub: interrupted (Ctrl-C) while starting; nothing was written\n"
 
@@ -32,7 +32,8 @@ def _running_as_cli() -> bool:
     return name in ("copub", "copub.exe")
 
 
-def _quit(signum: int, frame: FrameType | None) -> None:
+def quit_now(signum: int, frame: FrameType | None) -> None:
+    """The start-up SIGINT handler: one line on stderr, exit 130."""
     try:
         os.write(2, _LINE)
     finally:
@@ -44,7 +45,7 @@ def guard_cli_start() -> None:
     if threading.current_thread() is not threading.main_thread() or not _running_as_cli():
         return
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, _quit)
+        signal.signal(signal.SIGINT, quit_now)
 
 
 guard_cli_start()

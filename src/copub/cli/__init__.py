@@ -69,6 +69,12 @@ def _os_error_line(exc: OSError) -> tuple[str, int]:
     return f"copub: error: {reason}{where}", (2 if exc.errno in usage else 1)
 
 
+def _startup_handler() -> object:
+    from copub import _startup
+
+    return _startup.quit_now
+
+
 def _interrupted(*, quick: bool) -> int:
     """Print the one line; as the real command line, end now (exit 130).
 
@@ -98,8 +104,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
-    in_main_thread = threading.current_thread() is threading.main_thread()
-    if in_main_thread:
+    # Only where Ctrl-C is not ignored (a background job in a script ignores it).
+    manage_sigint = threading.current_thread() is threading.main_thread() and (
+        signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _startup_handler())
+    )
+    if manage_sigint:
         # Ctrl-C raises KeyboardInterrupt again (the start-up guard exits at once).
         signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
@@ -121,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(redact(line), file=sys.stderr)
             return code
         except KeyboardInterrupt:
-            if in_main_thread:
+            if manage_sigint:
                 signal.signal(signal.SIGINT, _exit_at_once)
             return _interrupted(quick=argv is None)
         except Exception as exc:
@@ -135,6 +144,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # a second Ctrl-C while the first was being reported
         return _interrupted(quick=argv is None)
     finally:
-        if in_main_thread and argv is None:
+        if manage_sigint and argv is None:
             # From here on (interpreter shutdown), Ctrl-C ends the process at once.
             signal.signal(signal.SIGINT, _exit_at_once)
