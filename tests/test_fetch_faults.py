@@ -198,12 +198,15 @@ def test_api_key_is_sent_but_never_stored(server: ReplayServer, tmp_path: Path) 
             assert b"s3cret-key" not in path.read_bytes(), path
 
 
-def test_unknown_institution_gets_a_note(server: ReplayServer, tmp_path: Path) -> None:
-    progress, stream = captured()
+def test_an_institution_with_no_works_is_an_error_and_writes_no_tables(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    progress, _ = captured()
     settings = fast_settings(server, tmp_path)
-    result = copub.fetch_works("I1", "2007", settings=settings, progress=progress)
-    assert result.works == 0 and result.expected == 0
-    assert "check the institution id" in stream.getvalue()
+    with pytest.raises(copub.errors.DataError, match="check the institution id") as caught:
+        copub.fetch_works("I1", "2007", settings=settings, progress=progress)
+    assert caught.value.exit_code == 1 and "no tables were written" in str(caught.value)
+    assert not (tmp_path / "tables").exists()
 
 
 @pytest.mark.parametrize(

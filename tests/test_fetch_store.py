@@ -112,7 +112,9 @@ def test_store_resumes_from_the_last_next_cursor(tmp_path: Path) -> None:
     assert [f.name for f in files] == ["00001.json", "00002.json", "00003.json"] and n_works == 0
 
 
-def test_unvouched_files_are_removed_and_never_listed(tmp_path: Path) -> None:
+def test_recovery_quarantines_what_it_cannot_vouch_for_and_keeps_the_rest(
+    tmp_path: Path,
+) -> None:
     with _open(tmp_path) as store:
         _add(store, 1)
         _add(store, 2)
@@ -123,13 +125,46 @@ def test_unvouched_files_are_removed_and_never_listed(tmp_path: Path) -> None:
     (chain_dir / "00004.json").write_bytes(_page(4))
     # A page altered on disk: the chain is cut there and resumes from its cursor.
     (chain_dir / "00002.json").write_bytes(_page(2)[:-5])
+    # A file the user left there: not copub's, never touched, never read.
+    (chain_dir / "notes.txt").write_text("mine")
     with _open(tmp_path) as store:
         assert [e.page for e in store.chain(2020)] == [1]
         assert store.chain(2020)[-1].next_cursor == "c2"
-        assert store.removed_files == 4
-        assert sorted(p.name for p in chain_dir.iterdir()) == ["00001.json"]
+        assert store.removed_files == 1  # only copub's own tmp file is deleted
+        rel = chain_dir.relative_to(store.root).as_posix()
+        assert sorted(store.quarantined) == [f"{rel}/00002.json", f"{rel}/00004.json"]
+        notes = "\n".join(store.recovery_notes)
+        assert f"page 2 ({rel}/00002.json) was altered" in notes
+        assert "no manifest entry vouches for it" in notes and "quarantine/" in notes
+        # Page 3 still matches its entry: it stays until its replacement is written.
+        assert sorted(p.name for p in chain_dir.iterdir()) == [
+            "00001.json", "00003.json", "notes.txt"
+        ]  # fmt: skip
+        moved = sorted(p.name for p in (store.root / "quarantine").rglob("*.json"))
+        assert moved == ["00002.json", "00004.json"]
         files, _ = store.files([2020])
-    assert [f.name for f in files] == ["00001.json"]
+        assert [f.name for f in files] == ["00001.json"]
+        _add(store, 2)
+        _add(store, 3)
+    assert (chain_dir / "00003.json").read_bytes() == _page(3)
+    assert (chain_dir / "notes.txt").read_text() == "mine"
+
+
+def test_a_manifest_line_of_the_wrong_type_is_skipped_and_named(tmp_path: Path) -> None:
+    with _open(tmp_path) as store:
+        _add(store, 1)
+        _add(store, 2)
+    manifest = raw_dir(tmp_path, "I1") / "manifest.jsonl"
+    lines = manifest.read_bytes().splitlines()
+    second = json.loads(lines[1])
+    second["page"] = "2"
+    lines[1] = json.dumps(second).encode()
+    junk = [b"[1, 2]", b'{"kind": "page", "path": "../x"}']
+    manifest.write_bytes(b"\n".join([*lines, *junk]) + b"\n")
+    with _open(tmp_path) as store:
+        assert [e.page for e in store.chain(2020)] == [1]
+        assert any("3 line(s) are not valid entries" in n and "line 2, 3, 4" in n
+                   for n in store.recovery_notes)  # fmt: skip
 
 
 def test_a_second_fetch_on_the_same_store_is_refused(tmp_path: Path) -> None:
@@ -184,4 +219,24 @@ def test_any_crash_leaves_a_verified_prefix(
     for path, entry in zip(files, chain, strict=True):
         assert path.read_bytes() == _page(entry.page)
     on_disk = {p for p in (store.root / "pages").rglob("*") if p.is_file()}
-    assert on_disk == set(files)
+    assert set(files) <= on_disk
+    # Whatever else is still there is a good page, kept until its replacement is written.
+    for path in on_disk - set(files):
+        assert path.read_bytes() == _page(int(path.stem))
+    damaged_paths = {store.root / written[n - 1].path for n in damaged if n <= n_pages}
+    assert not damaged_paths & on_disk
+
+
+def test_a_lost_manifest_moves_the_pages_aside_and_deletes_none(tmp_path: Path) -> None:
+    with _open(tmp_path) as store:
+        for n in (1, 2, 3):
+            _add(store, n)
+        root = store.root
+    before = {p.name: p.read_bytes() for p in (root / "pages").rglob("*.json")}
+    (root / "manifest.jsonl").write_bytes(b"\x00garbage\n")
+    with _open(tmp_path) as store:
+        assert store.chain(2020) == ()
+        assert len(store.quarantined) == 3 and store.removed_files == 0
+        assert sum("no manifest entry vouches for it" in n for n in store.recovery_notes) == 3
+    moved = {p.name: p.read_bytes() for p in (root / "quarantine").rglob("*.json")}
+    assert moved == before

@@ -28,6 +28,8 @@ True
 
 from __future__ import annotations
 
+# First: Ctrl-C during the imports below is one line and exit 130 (command line only).
+from copub import _startup  # noqa: F401
 from copub.classify import load_groups, load_register
 from copub.classify.definitions import Definitions
 from copub.errors import CopubError

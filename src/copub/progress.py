@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from copub.secrets import redact
+
 __all__ = ["Progress"]
 
 
@@ -33,9 +35,9 @@ class Progress:
         return self.stream if self.stream is not None else sys.stderr
 
     def note(self, message: str) -> None:
-        """Print one line."""
+        """Print one line (API keys and URL credentials masked)."""
         if self.enabled:
-            print(f"copub: {message}", file=self._out(), flush=True)
+            print(redact(f"copub: {message}"), file=self._out(), flush=True)
 
     def tick(self, message: str, *, force: bool = False) -> None:
         """Print a progress line, at most every ``min_interval`` seconds."""

@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from urllib.parse import urlparse
 import platformdirs
 
 from copub.errors import UsageError
+from copub.secrets import redact, register_secret
 
 __all__ = ["DEFAULT_API_URL", "DEFAULT_INSTITUTION", "Settings"]
 
@@ -68,7 +70,11 @@ class Settings:
     backoff_max : float
         Longest single wait, also the cap on ``Retry-After`` (``COPUB_BACKOFF_MAX``).
     timeout : float
-        Read timeout per request in seconds (``COPUB_TIMEOUT``).
+        Deadline of one whole request in seconds, from connecting to the last
+        byte of the body, however slowly it trickles (``COPUB_TIMEOUT``).
+    max_run_time : float or None
+        Deadline of one whole fetch in seconds; None for no limit
+        (``COPUB_MAX_RUN_TIME``). Pages fetched before it are kept.
     concurrency : int
         Year chains fetched at once (``COPUB_CONCURRENCY``).
     per_page : int
@@ -87,14 +93,21 @@ class Settings:
     backoff: float = 0.5
     backoff_max: float = 60.0
     timeout: float = 60.0
+    max_run_time: float | None = None
     concurrency: int = 4
     per_page: int = 200
     register: Path | None = None
 
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={'***' if f.name == 'api_key' and self.api_key else getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)
+        )
+        return redact(f"Settings({shown})")
+
     def __post_init__(self) -> None:
-        parsed = urlparse(self.api_url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise UsageError(f"API URL {self.api_url!r} is not an http(s) URL")
+        register_secret(self.api_key)
+        _check_url(self.api_url)
         object.__setattr__(self, "api_url", self.api_url.rstrip("/"))
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         object.__setattr__(self, "cache_dir", Path(self.cache_dir))
@@ -106,6 +119,11 @@ class Settings:
             raise UsageError(f"concurrency must be at least 1, not {self.concurrency}")
         if self.max_retries < 0:
             raise UsageError(f"max_retries must be 0 or more, not {self.max_retries}")
+        _check_seconds("timeout (COPUB_TIMEOUT)", self.timeout, zero=False)
+        _check_seconds("backoff (COPUB_BACKOFF)", self.backoff, zero=True)
+        _check_seconds("backoff_max (COPUB_BACKOFF_MAX)", self.backoff_max, zero=True)
+        if self.max_run_time is not None:
+            _check_seconds("max_run_time (COPUB_MAX_RUN_TIME)", self.max_run_time, zero=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -129,6 +147,7 @@ class Settings:
             "backoff": ("COPUB_BACKOFF", float),
             "backoff_max": ("COPUB_BACKOFF_MAX", float),
             "timeout": ("COPUB_TIMEOUT", float),
+            "max_run_time": ("COPUB_MAX_RUN_TIME", float),
             "concurrency": ("COPUB_CONCURRENCY", int),
             "per_page": ("COPUB_PER_PAGE", int),
         }
@@ -140,10 +159,34 @@ class Settings:
                 try:
                     values[field] = kind(env[var])
                 except ValueError:
-                    raise UsageError(f"{var}={env[var]!r} is not a valid {kind.__name__}") from None
+                    shown = redact(env[var])
+                    raise UsageError(f"{var}={shown!r} is not a valid {kind.__name__}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
     def with_(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied."""
         return dataclasses.replace(self, **changes)
+
+
+def _check_url(url: str) -> None:
+    """An http(s) URL with a host and a valid port, or :class:`UsageError` (key masked)."""
+    shown = redact(url)
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018  (raises ValueError for a port out of range)
+    except ValueError as exc:
+        raise UsageError(f"API URL {shown!r} is not a valid URL ({redact(exc)})") from None
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise UsageError(f"API URL {shown!r} is not an http(s) URL")
+
+
+def _check_seconds(name: str, value: float, *, zero: bool) -> None:
+    """A finite number of seconds, above 0 (or at least 0 when ``zero``)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not math.isfinite(number) or number < 0 or (number == 0 and not zero):
+        bound = "0 or more" if zero else "more than 0"
+        raise UsageError(f"{name} must be a finite number of seconds, {bound}; not {value!r}")

@@ -9,7 +9,8 @@ from copub.errors import UsageError
 
 __all__ = ["parse_institution_id", "parse_year_range"]
 
-_INSTITUTION = re.compile(r"^(?:https?://openalex\.org/)?([Ii]\d+)$")
+#: OpenAlex ids have at most a dozen digits; 15 leaves room and keeps file names short.
+_INSTITUTION = re.compile(r"^(?:https?://openalex\.org/)?([Ii]\d{1,15})$")
 _FIRST_YEAR = 1900
 
 
@@ -23,8 +24,9 @@ def parse_institution_id(text: str) -> str:
     """
     match = _INSTITUTION.match(text.strip())
     if not match:
+        shown = text if len(text) <= 40 else text[:40] + "…"
         raise UsageError(
-            f"institution {text!r} is not an OpenAlex institution id such as I204778367"
+            f"institution {shown!r} is not an OpenAlex institution id such as I204778367"
         )
     return "I" + match.group(1)[1:]
 

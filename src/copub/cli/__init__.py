@@ -8,12 +8,19 @@ code (2 for usage errors, 1 for data and network errors).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
+from types import FrameType
 
 from copub.cli._common import CopubArgumentParser
 from copub.errors import CopubError
+from copub.secrets import redact
 
 __all__ = ["build_parser", "main"]
 
@@ -50,21 +57,102 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+INTERRUPTED = "copub: interrupted (Ctrl-C); completed pages and files are kept, none half-written"
+
+
+def _exit_at_once(signum: int, frame: FrameType | None) -> None:
+    """A second Ctrl-C, or one after the work is done: one line, exit 130, no traceback."""
+    try:
+        sys.stderr.write(INTERRUPTED + "\n")
+        sys.stderr.flush()
+    finally:
+        os._exit(130)
+
+
+def _os_error_line(exc: OSError) -> tuple[str, int]:
+    """One line for a file-system failure the checks did not foresee, and its exit code."""
+    where = f": {exc.filename}" if exc.filename else ""
+    reason = exc.strerror or exc.__class__.__name__
+    usage = {errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG}
+    usage.add(errno.EROFS)
+    return f"copub: error: {reason}{where}", (2 if exc.errno in usage else 1)
+
+
+def _startup_handler() -> object:
+    from copub import _startup
+
+    return _startup.quit_now
+
+
+def _interrupted(*, quick: bool) -> int:
+    """Print the one line; as the real command line, end now (exit 130).
+
+    Everything copub wrote is already complete on disk (atomic files, fsynced
+    manifest), so the process skips the interpreter's slow teardown of polars,
+    matplotlib and the rest, which can take seconds on a busy machine.
+    """
+    print(INTERRUPTED, file=sys.stderr)
+    if quick:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(130)
+    return 130
+
+
+def _print_traceback() -> None:
+    sys.stderr.write(redact("".join(traceback.format_exc())))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    Every error copub foresees is one line on stderr (key and credentials
+    masked) with exit code 2 or 1; Ctrl-C is one line and exit 130. ``--debug``
+    adds the traceback, masked too.
+    """
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
+    # Only where Ctrl-C is not ignored (a background job in a script ignores it).
+    manage_sigint = threading.current_thread() is threading.main_thread() and (
+        signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _startup_handler())
+    )
+    if manage_sigint:
+        # Ctrl-C raises KeyboardInterrupt again (the start-up guard exits at once).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        args = build_parser().parse_args(args_list)
-        result: int = args.run(args)
-        return result
-    except CopubError as exc:
-        if debug:
-            traceback.print_exc()
-        print(f"copub: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("copub: interrupted; everything fetched so far is kept", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+        try:
+            args = build_parser().parse_args(args_list)
+            result: int = args.run(args)
+            return result
+        except CopubError as exc:
+            if debug:
+                _print_traceback()
+            print(redact(f"copub: error: {' '.join(str(exc).split())}"), file=sys.stderr)
+            return exc.exit_code
+        except BrokenPipeError:
+            return 0
+        except OSError as exc:
+            if debug:
+                _print_traceback()
+            line, code = _os_error_line(exc)
+            print(redact(line), file=sys.stderr)
+            return code
+        except KeyboardInterrupt:
+            if manage_sigint:
+                signal.signal(signal.SIGINT, _exit_at_once)
+            return _interrupted(quick=argv is None)
+        except Exception as exc:
+            # A bug, not a foreseen error: the traceback helps, but masked like everything else.
+            _print_traceback()
+            print(
+                redact(f"copub: internal error: {type(exc).__name__}: {exc} (please report it)"),
+                file=sys.stderr,
+            )
+            return 1
+    except KeyboardInterrupt:  # a second Ctrl-C while the first was being reported
+        return _interrupted(quick=argv is None)
+    finally:
+        if manage_sigint and argv is None:
+            # From here on (interpreter shutdown), Ctrl-C ends the process at once.
+            signal.signal(signal.SIGINT, _exit_at_once)

@@ -24,9 +24,14 @@ retried with backoff. If OpenAlex answers 429 (daily budget spent) the command
 stops with exit code 1 and keeps everything fetched: run it again later and it
 resumes where it stopped. The API key comes from OPENALEX_API_KEY.
 
+The new tables replace the old in one step. If they would hold fewer works
+than the tables already in DIR (a narrower --years, say), the old tables are
+kept and the command exits 1, unless --replace is given. An institution with
+no works is exit 1, with no tables written.
+
 With --authors it then fetches the /authors record (the affiliation history) of
 every author who appears with the institution in the works, 50 ids a request,
-resumable the same way, into DIR/tables/authors.parquet (for `copub mobility`).
+resumable the same way, into the authors table (for `copub mobility`).
 """
 EXAMPLE = (
     "Example:\n  python -m copub fetch --institution I204778367 --years 2012-2025 --data-dir ./ntnu"
@@ -62,6 +67,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="also fetch the /authors records of the institution's authors (for `mobility`)",
     )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the tables in DIR even if the new ones hold fewer works",
+    )
     parser.set_defaults(run=run)
 
 
@@ -76,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
     """Fetch, build the tables, print the summary on stderr."""
     settings = settings_from_args(args)
     progress = Progress()
-    fetch_works(args.institution, args.years, settings=settings, progress=progress)
+    fetch_works(
+        args.institution, args.years, settings=settings, progress=progress, replace=args.replace
+    )
     if getattr(args, "authors", False):
         ids = _home_author_ids(load_tables(settings.data_dir), args.institution)
         fetch_authors(ids, args.institution, settings=settings, progress=progress)

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 
 from copub.cli._common import settings_from_args
+from copub.errors import DataError
+from copub.locking import directory_lock, writable_dir
 from copub.normalize import expand_inputs, read_works
 from copub.normalize.authors import read_authors, record_kind, write_authors
 from copub.progress import Progress
@@ -13,17 +15,19 @@ from copub.progress import Progress
 HELP = """Build tables from OpenAlex JSON you already have.
 
 Takes list-response pages ({"meta": …, "results": […]}) or JSON Lines with one
-work per line (the OpenAlex snapshot's format); gzip is allowed. A folder stands
-for the works files under it, including the snapshot's layout
-(data/works/updated_date=…/part_*.gz). XPAC works (is_xpac: true) are dropped
-and counted, as the API leaves them out by default; --include-xpac keeps them.
-The tables are written as parquet under DIR/tables.
+work per line (the OpenAlex snapshot's format), or a single work; gzip is
+allowed. A folder stands for the works files under it, including the snapshot's
+layout (data/works/updated_date=…/part_*.gz). XPAC works (is_xpac: true) are
+dropped and counted, as the API leaves them out by default; --include-xpac keeps
+them. The tables are written as parquet under DIR/tables, replacing the old ones
+in one step. Files with no works are an error (exit 1); tables with fewer works
+than those already in DIR need --replace.
 
 OpenAlex /authors list pages and single author records (/authors/A…) are
-accepted too: they build the authors table (DIR/tables/authors.parquet, one row
-per author x institution x year) that `copub mobility` reads. By default each
-file's kind is told from its first record's id (W… or A…); --kind works or
---kind authors insists, and a file of the other kind is refused, naming it.
+accepted too: they build the authors table (one row per author x institution x
+year) that `copub mobility` reads. By default each file's kind is told from its
+first record's id (W… or A…); --kind works or --kind authors insists, and a file
+of the other kind is refused, naming it.
 """
 EXAMPLE = (
     "Examples:\n  python -m copub import works_*.json snapshot.jsonl.gz --data-dir ./ntnu\n"
@@ -49,6 +53,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default="auto",
         help="what the files hold (default auto: told from each file's first record)",
     )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the tables in DIR even if the new ones hold fewer works",
+    )
     parser.set_defaults(run=run)
 
 
@@ -68,11 +77,20 @@ def _split(files: list[Path], kind: str) -> tuple[list[Path], list[Path]]:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     progress = Progress()
+    data_dir = writable_dir(settings.data_dir, "--data-dir")
     work_files, author_files = _split(expand_inputs(args.files), getattr(args, "kind", "auto"))
     progress.note(f"reading {len(work_files)} works file(s), {len(author_files)} authors file(s)")
     if work_files:
-        tables = read_works(work_files, include_xpac=args.include_xpac)
-        out = tables.write(settings.data_dir)
+        # The same lock as fetch: no other copub writes these tables meanwhile.
+        with directory_lock(data_dir):
+            tables = read_works(work_files, include_xpac=args.include_xpac)
+            if tables.works.height == 0:
+                raise DataError(
+                    f"no works in {', '.join(str(f) for f in work_files[:3])}"
+                    f"{' …' if len(work_files) > 3 else ''}: nothing to import, "
+                    "the tables in the data directory are unchanged"
+                )
+            out = tables.write(data_dir, replace=args.replace)
         counts = tables.provenance.counts
         progress.note(
             f"{counts['works']} works, {counts['authorships']} authorships from "
@@ -86,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
             )
     if author_files:
         authors = read_authors(author_files)
-        path = write_authors(authors, settings.data_dir)
+        path = write_authors(authors, data_dir)
         progress.note(
             f"{authors['author_id'].n_unique()} authors with affiliations, {authors.height} rows "
             f"(author x institution x year); authors table in {path}"

@@ -21,7 +21,7 @@ from copub.indicators.mobility import MobilityResult, mobility_indicators
 from copub.normalize.authors import authors_path, load_authors
 from copub.progress import Progress
 from copub.report.build import build_report
-from copub.report.files import write_report
+from copub.report.files import check_out_dir, write_report
 from copub.report.formats import comment_line, render_csv, render_json, render_markdown
 from copub.report.mobility_section import mobility_terminal
 from copub.report.options import ReportOptions
@@ -105,8 +105,8 @@ def _register_path(args: argparse.Namespace) -> tuple[Path | None, bool]:
 
 def options_from_args(args: argparse.Namespace, progress: Progress | None = None) -> ReportOptions:
     """The report options of the parsed arguments: one :class:`Definitions`, built once."""
-    if args.out is not None and args.out.exists() and not args.out.is_dir():
-        raise UsageError(f"--out {args.out} exists and is not a directory")
+    if args.out is not None:
+        check_out_dir(args.out)  # before anything is computed or printed
     register_path, own = _register_path(args)
     definitions = definitions_from_args(
         args,

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from copub.errors import UsageError
+from copub.locking import writable_dir
 from copub.progress import Progress
 from copub.sample import write_sample
 from copub.sample.writer import MAX_SCALE, check_sample_args
@@ -67,6 +68,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the files and say, on stderr, that they are synthetic."""
+    writable_dir(args.out, "--out")
     progress = Progress()
     progress.note("writing SYNTHETIC sample data: invented works, not real publications")
     files = write_sample(

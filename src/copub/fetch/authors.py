@@ -65,7 +65,7 @@ class AuthorFetchResult:
     rows : int
         Rows of the authors table (author × institution × year).
     table : Path
-        Where the authors table is (``tables/authors.parquet``).
+        Where the authors table is (``authors/authors.parquet``).
     raw_dir : Path
         Where the raw author pages are.
     """
@@ -154,7 +154,7 @@ def fetch_authors(
     -------
     AuthorFetchResult
         Requested against received ids, pages, retries and the table's path
-        (``data_dir/tables/authors.parquet``).
+        (``data_dir/authors/authors.parquet``).
 
     Raises
     ------

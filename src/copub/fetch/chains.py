@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from copub.errors import BudgetExhaustedError, NetworkError
+from copub.fetch.manifest import PageEntry
 from copub.fetch.query import page_url, strip_secrets, work_url
 from copub.fetch.store import RawStore
 from copub.fetch.transport import (
@@ -29,6 +30,13 @@ from copub.settings import Settings
 __all__ = ["ChainRunner"]
 
 _FALLBACK_PER_PAGE = 100
+#: With no ``meta.count`` to go by, a chain stops after this many pages (2 million works).
+_MAX_PAGES_UNCOUNTED = 10_000
+
+
+def _record_limit(count: int) -> int:
+    """Records a chain may deliver for ``meta.count``: the count plus slack for late additions."""
+    return count + max(200, count // 10)
 
 
 class _StoppedError(Exception):
@@ -45,6 +53,10 @@ def _check_page(data: Any) -> None:
     results, meta = data.get("results"), data.get("meta")
     if not isinstance(results, list) or not isinstance(meta, dict):
         raise ValueError("a list response needs 'meta' and 'results'")
+    count = meta.get("count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        # Without it nothing bounds the chain, and nothing checks what arrived.
+        raise ValueError("a list response needs a whole-number 'meta.count'")
     if not all(isinstance(w, dict) and isinstance(w.get("id"), str) for w in results):
         raise ValueError("a result has no work id")
 
@@ -105,16 +117,16 @@ class ChainRunner:
                         errors.append(exc)
                         self._halt()
             except BaseException:
-                self._halt()
+                self._halt(now=True)
                 raise
         if errors:
             budget = [e for e in errors if isinstance(e, BudgetExhaustedError)]
             raise (budget or errors)[0]
 
-    def _halt(self) -> None:
-        """Stop the other years: no new page, and no more waiting in a backoff."""
+    def _halt(self, *, now: bool = False) -> None:
+        """Stop the other years: no new page, no more waiting (``now``: no request either)."""
         self._stop.set()
-        self.transport.cancel()
+        self.transport.cancel(now=now)
 
     def _year(self, year: int) -> None:
         self._chain(year)
@@ -147,6 +159,9 @@ class ChainRunner:
         cursor = chain[-1].next_cursor if chain else "*"
         if chain:
             self.progress.note(f"{year}: resuming after page {len(chain)}")
+        # Every cursor of the chain so far, stored ones too: a loop is caught on resume.
+        seen = {"*", *(entry.cursor for entry in chain)}
+        self._check_bounds(year, chain, cursor, seen_before=bool(chain) and cursor in seen)
         query = self.store.queries[year]
         while True:
             if self._stop.is_set():
@@ -167,25 +182,70 @@ class ChainRunner:
                 if work.get("is_authors_truncated")
             )
             next_cursor = meta.get("next_cursor") or None
-            if results and next_cursor == cursor:
-                raise NetworkError(f"{strip_secrets(url)}: the server handed back the same cursor")
+            if next_cursor is not None and not isinstance(next_cursor, str):
+                raise NetworkError(
+                    f"{year}: page {len(chain) + 1} has a next_cursor that is not text "
+                    f"({type(next_cursor).__name__}): not an OpenAlex answer"
+                )
             count = meta.get("count")
+            count = count if isinstance(count, int) and not isinstance(count, bool) else None
             entry = self.store.add_page(
                 year,
                 strip_secrets(url),
                 str(cursor),
                 body,
                 next_cursor=next_cursor,
-                count=count if isinstance(count, int) else None,
+                count=count,
                 ids=ids,
                 truncated=truncated,
             )
+            chain = (*chain, entry)
             with self._lock:
                 self.pages_fetched[year] = self.pages_fetched.get(year, 0) + 1
             self.progress.tick(f"{year}: page {entry.page}, meta.count {entry.count}")
             if entry.last:
                 return
+            self._check_bounds(year, chain, next_cursor, seen_before=next_cursor in seen)
+            seen.add(str(next_cursor))
             cursor = next_cursor
+
+    def _check_bounds(
+        self, year: int, chain: tuple[PageEntry, ...], cursor: str | None, *, seen_before: bool
+    ) -> None:
+        """End a chain that loops, or that goes on past what ``meta.count`` allows.
+
+        The pages stored so far stay; the error names the year and what went wrong.
+        """
+        if not chain:
+            return
+        pages = len(chain)
+        if seen_before:
+            raise NetworkError(
+                f"{year}: the server handed back a cursor it had already given "
+                f"(a cursor loop after page {pages}); stopped, the {pages} pages are kept"
+            )
+        counts = [entry.count for entry in chain if entry.count is not None]
+        records = sum(entry.results for entry in chain)
+        if counts:
+            first = counts[0]
+            if pages > 1 and None not in (chain[-1].count, chain[-2].count):
+                before, after = chain[-2].count, chain[-1].count
+                if before != after:
+                    self.progress.note(
+                        f"{year}: meta.count changed from {before} to {after} on page {pages}"
+                    )
+            limit = _record_limit(first)
+            if records > limit:
+                raise NetworkError(
+                    f"{year}: the server keeps handing on new cursors: {records} records on "
+                    f"{pages} pages, more than meta.count {first} allows (at most {limit}); "
+                    f"stopped, the {pages} pages are kept"
+                )
+        elif pages >= _MAX_PAGES_UNCOUNTED:
+            raise NetworkError(
+                f"{year}: {pages} pages without meta.count and the chain has not ended; "
+                "stopped, the pages are kept"
+            )
 
     def _refetch(self, year: int) -> None:
         wanted = [w for entry in self.store.chain(year) for w in entry.truncated]

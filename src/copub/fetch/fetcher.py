@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from copub.errors import DataError
 from copub.fetch.chains import ChainRunner
 from copub.fetch.manifest import PageEntry
 from copub.fetch.query import institution_filter, year_query
 from copub.fetch.result import FetchResult, YearResult
 from copub.fetch.store import RawStore
 from copub.fetch.transport import Transport
+from copub.locking import directory_lock, writable_dir
 from copub.normalize import read_works
 from copub.progress import Progress
 from copub.provenance import Provenance
+from copub.secrets import redact
 from copub.settings import Settings
 from copub.validate import parse_institution_id, parse_year_range
 
@@ -37,6 +38,7 @@ def fetch_works(
     settings: Settings | None = None,
     progress: Progress | None = None,
     refetch_truncated: bool = True,
+    replace: bool = False,
 ) -> FetchResult:
     """Download an institution's works from OpenAlex and build the tables.
 
@@ -60,6 +62,10 @@ def fetch_works(
         Progress on stderr; ``Progress.silent()`` for none.
     refetch_truncated : bool
         Re-fetch works with ``is_authors_truncated`` one by one (default True).
+    replace : bool
+        Replace existing tables even if the new ones hold fewer works (a
+        narrower year range, say); without it such tables are kept and
+        :class:`~copub.normalize.generations.ShrinkRefusedError` says why.
 
     Returns
     -------
@@ -70,7 +76,11 @@ def fetch_works(
     Raises
     ------
     UsageError
-        For a malformed institution id or year range, or a query OpenAlex refuses.
+        For a malformed institution id or year range, a query OpenAlex refuses,
+        a data directory that cannot be written, or another copub writing there.
+    DataError
+        When OpenAlex has no works for the institution in those years (no
+        tables are written), or the new tables would shrink the old ones.
     BudgetExhaustedError
         On 429 (daily budget spent). Everything fetched so far is kept; call
         again later to resume.
@@ -88,72 +98,73 @@ def fetch_works(
     first, last = parse_year_range(years)
     settings = settings if settings is not None else Settings.from_env()
     progress = progress if progress is not None else Progress()
+    data_dir = writable_dir(settings.data_dir, "--data-dir")
     year_list = list(range(first, last + 1))
     queries = {year: year_query(institution, year, settings.api_url) for year in year_list}
     progress.note(
         f"fetching {institution} {first}-{last} from {settings.api_url}: one cursor chain per "
         f"year, {min(settings.concurrency, len(year_list))} at a time"
     )
-    with RawStore.open(Path(settings.data_dir), institution, queries) as store:
-        if store.removed_files:
-            progress.note(f"removed {store.removed_files} raw files no manifest entry vouches for")
+    # One lock from the first page to the switch of the new tables.
+    with directory_lock(data_dir):
+        with RawStore.open(data_dir, institution, queries) as store:
+            for line in store.recovery_notes:
+                progress.note(line)
 
-        def on_retry(kind: str, url: str, wait: float) -> None:
-            progress.note(f"retrying after {kind} in {wait:.1f} s: {url}")
+            def on_retry(kind: str, url: str, wait: float) -> None:
+                progress.note(f"retrying after {kind} in {wait:.1f} s: {url}")
 
-        with Transport(settings, on_retry=on_retry) as transport:
-            runner = ChainRunner(store, transport, settings, progress, refetch_truncated)
-            runner.run(year_list)
-            retries = transport.retries.snapshot()
-        files, n_refetched = store.files(year_list)
-        per_year = tuple(
-            _year_result(year, store.chain(year), runner.pages_fetched.get(year, 0))
-            for year in year_list
+            with Transport(settings, on_retry=on_retry) as transport:
+                runner = ChainRunner(store, transport, settings, progress, refetch_truncated)
+                runner.run(year_list)
+                retries = transport.retries.snapshot()
+            files, n_refetched = store.files(year_list)
+            per_year = tuple(
+                _year_result(year, store.chain(year), runner.pages_fetched.get(year, 0))
+                for year in year_list
+            )
+            manifest = store.root / "manifest.jsonl"
+        expected = sum(y.expected or 0 for y in per_year)
+        provenance = Provenance(
+            source="openalex",
+            institution=institution,
+            years=(first, last),
+            query=f"{institution_filter(institution)},publication_year:{first}-{last}",
+            api_url=redact(settings.api_url),
+            counts={
+                "expected_works": expected,
+                "received_works": sum(y.received for y in per_year),
+                "pages": sum(y.pages for y in per_year),
+                "refetched": n_refetched,
+                "retries": sum(retries.values()),
+            },
+            inputs=(str(manifest),),
         )
-        manifest = store.root / "manifest.jsonl"
-    expected = sum(y.expected or 0 for y in per_year)
-    provenance = Provenance(
-        source="openalex",
-        institution=institution,
-        years=(first, last),
-        query=f"{institution_filter(institution)},publication_year:{first}-{last}",
-        api_url=settings.api_url,
-        counts={
-            "expected_works": expected,
-            "received_works": sum(y.received for y in per_year),
-            "pages": sum(y.pages for y in per_year),
-            "refetched": n_refetched,
-            "retries": sum(retries.values()),
-        },
-        inputs=(str(manifest),),
-    )
-    progress.note(f"building tables from {len(files)} files")
-    tables = read_works(files, provenance=provenance)
-    tables_dir = tables.write(settings.data_dir)
-    counts = tables.provenance.counts
-    notes: tuple[str, ...] = ()
-    if expected == 0:
-        notes = (
-            f"OpenAlex has no works for {institution} in {first}-{last}: "
-            "check the institution id (https://openalex.org/institutions)",
+        if expected == 0 and provenance.counts["received_works"] == 0:
+            raise DataError(
+                f"OpenAlex has no works for {institution} in {first}-{last}: check the "
+                "institution id (https://openalex.org/institutions); no tables were written"
+            )
+        progress.note(f"building tables from {len(files)} files")
+        tables = read_works(files, provenance=provenance)
+        tables_dir = tables.write(data_dir, replace=replace)
+        counts = tables.provenance.counts
+        result = FetchResult(
+            institution=institution,
+            years=(first, last),
+            per_year=per_year,
+            retries=retries,
+            refetched=n_refetched,
+            refetched_now=runner.refetched_now,
+            refetch_failed=tuple(runner.refetch_failed),
+            # Each re-fetched record displaces its truncated twin: not a duplicate page.
+            duplicates_removed=counts["duplicates_removed"],
+            works=counts["works"],
+            authorships=counts["authorships"],
+            per_page=runner.per_page,
+            tables_dir=tables_dir,
+            raw_dir=store.root,
         )
-    result = FetchResult(
-        institution=institution,
-        years=(first, last),
-        per_year=per_year,
-        retries=retries,
-        refetched=n_refetched,
-        refetched_now=runner.refetched_now,
-        refetch_failed=tuple(runner.refetch_failed),
-        # Each re-fetched record displaces its truncated twin: not a duplicate page.
-        duplicates_removed=counts["duplicates_removed"],
-        works=counts["works"],
-        authorships=counts["authorships"],
-        per_page=runner.per_page,
-        tables_dir=tables_dir,
-        raw_dir=store.root,
-        notes=notes,
-    )
     for line in result.summary().splitlines():
         progress.note(line)
     return result

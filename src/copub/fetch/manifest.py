@@ -31,7 +31,15 @@ import orjson
 
 from copub.fetch.atomic import fsync_dir
 
-__all__ = ["Entry", "ManifestWriter", "PageEntry", "WorkEntry", "now", "read_manifest"]
+__all__ = [
+    "Entry",
+    "ManifestWriter",
+    "PageEntry",
+    "WorkEntry",
+    "now",
+    "read_manifest",
+    "read_manifest_lines",
+]
 
 
 def now() -> str:
@@ -104,26 +112,74 @@ def _encode(entry: Entry) -> bytes:
     return orjson.dumps({"kind": kind, **dataclasses.asdict(entry)}) + b"\n"
 
 
+_TEXT = (str,)
+_PAGE_TYPES: dict[str, tuple[type, ...]] = {
+    "year": (int,),
+    "page": (int,),
+    "query": _TEXT,
+    "url": _TEXT,
+    "cursor": _TEXT,
+    "next_cursor": (str, type(None)),
+    "count": (int, type(None)),
+    "results": (int,),
+    "ids": (list,),
+    "truncated": (list,),
+    "path": _TEXT,
+    "sha256": _TEXT,
+    "time": _TEXT,
+}
+_WORK_TYPES: dict[str, tuple[type, ...]] = {
+    "work_id": _TEXT,
+    "url": _TEXT,
+    "path": _TEXT,
+    "sha256": _TEXT,
+    "time": _TEXT,
+}
+
+
+def _well_typed(data: dict[str, Any], types: dict[str, tuple[type, ...]]) -> bool:
+    if set(data) != set(types):
+        return False
+    for name, allowed in types.items():
+        value = data[name]
+        if isinstance(value, bool) or not isinstance(value, allowed):
+            return False
+    path = data["path"]
+    # Only a plain relative path inside the store: a manifest never points elsewhere.
+    return bool(path) and not path.startswith("/") and ".." not in path.split("/")
+
+
 def _decode(line: bytes) -> Entry | None:
-    """An entry, or None for a line that is not one (written by a newer copub, say)."""
+    """An entry, or None for a line that is not one (damaged, or written by a newer copub)."""
     try:
         data: Any = orjson.loads(line)
-        kind = data.pop("kind")
-        if kind == "page":
-            data["ids"] = tuple(data["ids"])
-            data["truncated"] = tuple(data["truncated"])
-            return PageEntry(**data)
-        if kind == "work":
-            return WorkEntry(**data)
-    except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError):
+    except orjson.JSONDecodeError:
         return None
+    if not isinstance(data, dict):
+        return None
+    kind = data.pop("kind", None)
+    if kind == "page" and _well_typed(data, _PAGE_TYPES):
+        ids, truncated = data["ids"], data["truncated"]
+        if data["page"] < 1 or not all(isinstance(i, str) for i in [*ids, *truncated]):
+            return None
+        return PageEntry(**{**data, "ids": tuple(ids), "truncated": tuple(truncated)})
+    if kind == "work" and _well_typed(data, _WORK_TYPES):
+        return WorkEntry(**data)
     return None
 
 
 def read_manifest(path: Path) -> list[Entry]:
     """All entries in order; a partial last line (a killed append) is cut off the file."""
-    if not path.exists():
-        return []
+    return read_manifest_lines(path)[0]
+
+
+def read_manifest_lines(path: Path) -> tuple[list[Entry], list[int]]:
+    """All valid entries in order, and the numbers of the lines that are not valid entries.
+
+    A partial last line (a killed append) is cut off the file and not counted.
+    """
+    if not path.is_file():
+        return [], []
     raw = path.read_bytes()
     end = raw.rfind(b"\n") + 1
     if end < len(raw):
@@ -131,12 +187,17 @@ def read_manifest(path: Path) -> list[Entry]:
             handle.truncate(end)
             handle.flush()
             os.fsync(handle.fileno())
-    entries = []
-    for line in raw[:end].splitlines():
+    entries: list[Entry] = []
+    bad: list[int] = []
+    for number, line in enumerate(raw[:end].split(b"\n")[:-1], start=1):
+        if not line.strip():
+            continue
         entry = _decode(line)
-        if entry is not None:
+        if entry is None:
+            bad.append(number)
+        else:
             entries.append(entry)
-    return entries
+    return entries, bad
 
 
 class ManifestWriter:

@@ -6,19 +6,30 @@ Layout under ``data_dir/raw/openalex/<institution>/``::
     pages/<year>-<query hash>/00001.json
                                    list responses, byte for byte as received
     works/W….json                  works re-fetched in full, one JSON line each
+    quarantine/<time>/…            files the manifest could not vouch for, moved aside
     .lock                          held while a fetch runs
 
 The manifest is the only source of truth. On opening, each chain is replayed
 from the log and checked file by file (sha256); it is cut at the first page
 that is missing or altered, and fetching resumes from the cursor of that page.
-Files the manifest does not vouch for (temporary files, a page renamed just
-before a kill, altered files) are deleted, so they can never be read as data.
+Recovery never loses what it cannot replace:
+
+- a page whose checksum still matches its entry stays where it is until its
+  replacement is written over it (atomically), even after a cut before it;
+- a file with copub's page or work name that no entry vouches for (a page
+  renamed just before a kill, an edited page, pages of a lost manifest) is
+  moved to ``quarantine/<time>/`` and named in :attr:`RawStore.recovery_notes`;
+- copub's own temporary files (``.NAME.….tmp``) are deleted: they are never data;
+- any other file is never touched, and never read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
+import os
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -26,18 +37,23 @@ from types import TracebackType
 from typing import IO
 
 from copub.errors import UsageError
-from copub.fetch.atomic import TMP_SUFFIX, atomic_write
+from copub.fetch.atomic import TMP_SUFFIX, atomic_write, fsync_dir
 from copub.fetch.manifest import (
     ManifestWriter,
     PageEntry,
     WorkEntry,
     now,
-    read_manifest,
+    read_manifest_lines,
 )
 
 __all__ = ["RawStore", "raw_dir"]
 
 _MANIFEST = "manifest.jsonl"
+_QUARANTINE = "quarantine"
+#: The names copub gives its raw files; nothing else under pages/ and works/ is touched.
+_PAGE_NAME = re.compile(r"^pages/\d{4}-[0-9a-f]{10}/\d{5}\.json$")
+_WORK_NAME = re.compile(r"^works/W\d+\.json$")
+_TMP_NAME = re.compile(r"^\.(\d{5}|W\d+)\.json\..*" + re.escape(TMP_SUFFIX) + "$")
 
 
 def raw_dir(data_dir: Path, institution: str) -> Path:
@@ -106,7 +122,12 @@ class RawStore:
         self._lock = threading.Lock()
         self._lock_file: IO[bytes] | None = None
         self._log: ManifestWriter | None = None
+        #: copub's temporary files deleted on opening.
         self.removed_files = 0
+        #: Files moved to quarantine on opening (relative to the store).
+        self.quarantined: list[str] = []
+        #: One line per thing recovery did or found, for the user.
+        self.recovery_notes: list[str] = []
 
     @classmethod
     def open(cls, data_dir: Path, institution: str, queries: Mapping[int, str]) -> RawStore:
@@ -134,8 +155,17 @@ class RawStore:
         return store
 
     def _load(self) -> None:
+        entries, bad_lines = read_manifest_lines(self.root / _MANIFEST)
+        if bad_lines:
+            shown = ", ".join(str(n) for n in bad_lines[:5]) + (" …" if len(bad_lines) > 5 else "")
+            self.recovery_notes.append(
+                f"{_MANIFEST}: {len(bad_lines)} line(s) are not valid entries and were "
+                f"skipped (line {shown})"
+            )
         chains: dict[tuple[int, str], list[PageEntry]] = {}
-        for entry in read_manifest(self.root / _MANIFEST):
+        vouched: dict[str, str] = {}  # path -> sha256 of its latest entry
+        for entry in entries:
+            vouched[entry.path] = entry.sha256
             if isinstance(entry, WorkEntry):
                 self._works[entry.work_id] = entry
                 continue
@@ -144,35 +174,65 @@ class RawStore:
             if entry.page <= len(chain) + 1:
                 del chain[entry.page - 1 :]
                 chain.append(entry)
-        keep: set[str] = set()
         for (year, query), chain in chains.items():
             if self.queries.get(year) == query:
-                chain = self._verified(chain)
-                self._chains[year] = chain
-            keep.update(entry.path for entry in chain)
+                self._chains[year] = self._verified(year, chain)
         for work_id, work in list(self._works.items()):
-            if _file_ok(self.root, work.path, work.sha256):
-                keep.add(work.path)
-            else:
+            if not _file_ok(self.root, work.path, work.sha256):
                 del self._works[work_id]
-        self._remove_unlisted(keep)
+        keep = {path for path, sha in vouched.items() if _file_ok(self.root, path, sha)}
+        self._tidy(keep, set(vouched))
 
-    def _verified(self, chain: list[PageEntry]) -> list[PageEntry]:
+    def _verified(self, year: int, chain: list[PageEntry]) -> list[PageEntry]:
         for position, entry in enumerate(chain):
             if not _file_ok(self.root, entry.path, entry.sha256):
+                state = "is missing" if not (self.root / entry.path).exists() else "was altered"
+                self.recovery_notes.append(
+                    f"{year}: page {entry.page} ({entry.path}) {state}; the chain resumes "
+                    f"from page {entry.page}, later pages stay until their replacement is written"
+                )
                 return chain[:position]
         return chain
 
-    def _remove_unlisted(self, keep: set[str]) -> None:
+    def _tidy(self, keep: set[str], listed: set[str]) -> None:
+        """Delete copub's temporary files; quarantine its raw files no entry vouches for."""
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        quarantine = self.root / _QUARANTINE / stamp
         for folder in (self.root / "pages", self.root / "works"):
             if not folder.is_dir():
                 continue
-            for path in folder.rglob("*"):
+            for path in sorted(folder.rglob("*")):
+                if not path.is_file() or path.is_symlink():
+                    continue
                 relative = path.relative_to(self.root).as_posix()
-                if path.is_file() and (relative not in keep or path.name.endswith(TMP_SUFFIX)):
+                if _TMP_NAME.match(path.name):
                     with contextlib.suppress(OSError):
                         path.unlink()
                         self.removed_files += 1
+                    continue
+                ours = _PAGE_NAME.match(relative) or _WORK_NAME.match(relative)
+                if not ours or relative in keep:
+                    continue  # vouched for, or not copub's: never touched
+                why = "its checksum differs from the manifest" if relative in listed else (
+                    "no manifest entry vouches for it"
+                )
+                target = quarantine / relative
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(path, target)
+                except OSError as exc:
+                    self.recovery_notes.append(f"{relative}: {why}; cannot move it aside ({exc})")
+                    continue
+                self.quarantined.append(relative)
+                self.recovery_notes.append(
+                    f"{relative}: {why}; moved to {target.relative_to(self.root).as_posix()}"
+                )
+        if self.quarantined:
+            fsync_dir(quarantine)
+        if self.removed_files:
+            self.recovery_notes.append(
+                f"deleted {self.removed_files} temporary file(s) of an interrupted write"
+            )
 
     def close(self) -> None:
         """Close the manifest and release the lock."""
@@ -226,6 +286,7 @@ class RawStore:
             number = len(self._chains[year]) + 1
         query = self.queries[year]
         relative = f"{_chain_dir(year, query)}/{number:05d}.json"
+        # Written over the page it replaces (if any) in one rename: kept until now.
         atomic_write(self.root / relative, body)
         entry = PageEntry(
             year=year,

@@ -6,13 +6,24 @@ or unparsable bodies) and which stop the run (429: the daily budget is spent).
 
 The key goes in the ``api_key`` query parameter, the way the OpenAlex
 documentation (developers.openalex.org, "Authentication") asks for it. It is
-stripped from every URL that is logged, stored or shown.
+stripped from every URL that is logged, stored or shown, and every message goes
+through :func:`copub.secrets.redact`, so an error body that echoes the request
+cannot show it either.
+
+Every request has one deadline (``Settings.timeout``) from the first byte sent
+to the last byte received, however slowly a server trickles: a watchdog thread
+shuts the socket of a request that passes it. :meth:`Transport.cancel` (another
+year failed, or Ctrl-C) shuts every socket in flight at once, so no thread waits
+on the network after a stop. ``Settings.max_run_time`` bounds the whole run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import http.client
+import re
+import socket
 import threading
 import time
 from collections import Counter
@@ -31,17 +42,23 @@ from tenacity import (
     stop_after_attempt,
     wait_random_exponential,
 )
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
     DecodeError,
     IncompleteRead,
+    LocationValueError,
     MaxRetryError,
+    NewConnectionError,
     ProtocolError,
+    ResponseError,
 )
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from copub.errors import BudgetExhaustedError, NetworkError, UsageError
 from copub.fetch.query import strip_secrets
+from copub.secrets import redact
 from copub.settings import Settings
 
 __all__ = [
@@ -49,6 +66,7 @@ __all__ = [
     "HTTPStatusError",
     "PerPageRefusedError",
     "RetryCounter",
+    "RunDeadlineError",
     "Transport",
 ]
 
@@ -80,6 +98,104 @@ class CancelledError(NetworkError):
 
 class PerPageRefusedError(NetworkError):
     """The server answered 400 to the ``per-page`` asked for."""
+
+
+class RunDeadlineError(NetworkError):
+    """The run reached ``Settings.max_run_time``; everything stored so far is kept."""
+
+
+_WATCH_TICK = 0.05
+
+
+class _Watch:
+    """Requests in flight: their connection and deadline, per thread.
+
+    A daemon thread shuts the socket of a request past its deadline; the
+    blocked read then fails at once and :meth:`expired` tells why.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active: dict[int, tuple[float, HTTPConnection | None]] = {}
+        self._expired: set[int] = set()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def begin(self, deadline: float) -> None:
+        with self._lock:
+            self._active[threading.get_ident()] = (deadline, None)
+            self._expired.discard(threading.get_ident())
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="copub-deadline", daemon=True
+                )
+                self._thread.start()
+
+    def bind(self, conn: HTTPConnection) -> None:
+        ident = threading.get_ident()
+        with self._lock:
+            if ident in self._active:
+                self._active[ident] = (self._active[ident][0], conn)
+
+    def end(self) -> bool:
+        """Forget this thread's request; True if its deadline had passed."""
+        ident = threading.get_ident()
+        with self._lock:
+            self._active.pop(ident, None)
+            expired = ident in self._expired
+            self._expired.discard(ident)
+        return expired
+
+    def shut_all(self) -> None:
+        with self._lock:
+            conns = [conn for _, conn in self._active.values() if conn is not None]
+        for conn in conns:
+            _shut(conn)
+
+    def close(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(_WATCH_TICK):
+            now = time.monotonic()
+            late = []
+            with self._lock:
+                for ident, (deadline, conn) in self._active.items():
+                    if now >= deadline and ident not in self._expired:
+                        self._expired.add(ident)
+                        late.append(conn)
+            for conn in late:
+                if conn is not None:
+                    _shut(conn)
+
+
+def _shut(conn: HTTPConnection) -> None:
+    sock = getattr(conn, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _pool_classes(watch: _Watch) -> dict[str, type[HTTPConnectionPool]]:
+    """urllib3 pools whose connections tell the watch which thread uses them."""
+
+    class _Conn(HTTPConnection):
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            watch.bind(self)
+            super().request(*args, **kwargs)
+
+    class _SConn(HTTPSConnection):
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            watch.bind(self)
+            super().request(*args, **kwargs)
+
+    class _Pool(HTTPConnectionPool):
+        ConnectionCls = _Conn
+
+    class _SPool(HTTPSConnectionPool):
+        ConnectionCls = _SConn
+
+    return {"http": _Pool, "https": _SPool}
 
 
 class _TransientError(Exception):
@@ -125,35 +241,70 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def _patience(settings: Settings) -> float:
+    """The longest ``Retry-After`` worth waiting out (capped) rather than stopping."""
+    return max(10 * settings.backoff_max, 60.0)
+
+
 def _rate_info(headers: Mapping[str, str]) -> str:
     found = [f"{name}={headers[name]}" for name in _RATE_HEADERS if headers.get(name)]
     return ", ".join(found) if found else "no rate-limit headers"
 
 
+def _looks_html(body: bytes) -> bool:
+    start = body[:512].lstrip().lower()
+    return start.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml"))
+
+
 def _message_of(body: bytes) -> str:
-    """The ``message`` (or ``error``) of an OpenAlex error body, else its start."""
+    """The ``message`` (or ``error``) of an OpenAlex error body, else its start; masked."""
+    if _looks_html(body):
+        return "an HTML page, not an OpenAlex JSON answer (is the API URL right?)"
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
-        return body[:200].decode("utf-8", "replace").strip() or "no message"
+        text = body[:200].decode("utf-8", "replace").strip() or "no message"
+        return redact(" ".join(text.split()))
+    text = str(data)
     if isinstance(data, dict):
-        return str(data.get("message") or data.get("error") or data)[:300]
-    return str(data)[:300]
+        text = str(data.get("message") or data.get("error") or data)
+    return redact(" ".join(text.split())[:300])
 
 
-def _classify(exc: BaseException) -> _TransientError:
-    """Turn a urllib3 failure into a retry kind."""
+def _classify(exc: BaseException, timeout: float) -> _TransientError:
+    """Turn a urllib3 failure into a retry kind; the detail never holds the keyed URL."""
     while isinstance(exc, MaxRetryError) and exc.reason is not None:
         exc = exc.reason
+    if isinstance(exc, ResponseError):
+        # urllib3 gave up following redirects: no retry can help.
+        raise NetworkError("the server redirected more than 5 times (a redirect loop?)")
+    if isinstance(exc, LocationValueError):
+        raise UsageError(f"not a URL copub can request: {redact(exc)}")
+    if isinstance(exc, NewConnectionError):
+        # urllib3 makes it a ConnectTimeoutError subclass; a refusal is no timeout.
+        return _TransientError("connection", f"connection failed ({_reason(exc)})")
     if isinstance(exc, Urllib3Timeout):
-        return _TransientError("timeout", f"timed out ({exc})")
+        return _TransientError(
+            "timeout", f"timed out: no answer within {timeout:g} s (COPUB_TIMEOUT)"
+        )
     incomplete = (IncompleteRead, http.client.IncompleteRead)
     cut = isinstance(exc, (*incomplete, DecodeError)) or (
         isinstance(exc, ProtocolError) and any(isinstance(a, incomplete) for a in exc.args)
     )
     if cut:
-        return _TransientError("cut_body", f"body cut off ({exc})")
-    return _TransientError("connection", f"connection failed ({exc})")
+        return _TransientError("cut_body", "body cut off")
+    return _TransientError("connection", f"connection failed ({_reason(exc)})")
+
+
+def _reason(exc: BaseException) -> str:
+    """The OS's words for a failed connection (urllib3's own text carries the URL)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror
+        seen = seen.__cause__ or seen.__context__
+    text = str(exc)
+    return redact(text.split(": ", 1)[-1] if ": " in text else text)[:200]
 
 
 class Transport:
@@ -185,6 +336,10 @@ class Transport:
             agent += f" mailto:{settings.email}"
             self._headers["From"] = settings.email
         self._headers["User-Agent"] = agent
+        self._watch = _Watch()
+        self._run_deadline = (
+            time.monotonic() + settings.max_run_time if settings.max_run_time else None
+        )
         self._pool = urllib3.PoolManager(
             num_pools=4,
             maxsize=max(2, settings.concurrency),
@@ -193,6 +348,7 @@ class Transport:
             # (merged works answer 301 to their new id).
             retries=urllib3.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=5),
         )
+        self._pool.pool_classes_by_scheme = _pool_classes(self._watch)
 
     def __enter__(self) -> Transport:
         return self
@@ -205,16 +361,32 @@ class Transport:
     ) -> None:
         self.close()
 
-    def cancel(self) -> None:
-        """Wake every backoff wait and refuse further requests, so threads end promptly."""
+    def cancel(self, *, now: bool = False) -> None:
+        """Wake every backoff wait and refuse further requests, so threads end promptly.
+
+        With ``now`` (Ctrl-C) the sockets in flight are shut too; without it a
+        request already sent may finish (and its page be kept), within its deadline.
+        """
         self._cancelled.set()
+        if now:
+            self._watch.shut_all()
+
+    def _check_run_deadline(self, wait: float = 0.0) -> None:
+        if self._run_deadline is not None and time.monotonic() + wait >= self._run_deadline:
+            raise RunDeadlineError(
+                f"the fetch reached its time limit (COPUB_MAX_RUN_TIME="
+                f"{self.settings.max_run_time:g} s); every page fetched so far is kept, "
+                "run the same command again to resume"
+            )
 
     def _sleep(self, seconds: float) -> None:
+        self._check_run_deadline(seconds)
         if self._cancelled.wait(seconds):
             raise CancelledError("fetch cancelled")
 
     def close(self) -> None:
-        """Close the pooled connections."""
+        """Close the pooled connections and stop the deadline watch."""
+        self._watch.close()
         self._pool.clear()
 
     def _with_key(self, url: str) -> str:
@@ -224,15 +396,36 @@ class Transport:
         return f"{url}{joiner}{urlencode({'api_key': self.settings.api_key})}"
 
     def _attempt(self, url: str, shape: ShapeCheck | None) -> tuple[bytes, Any]:
-        shown = strip_secrets(url)
+        shown = redact(strip_secrets(url))
         if self._cancelled.is_set():
             raise CancelledError("fetch cancelled")
+        self._check_run_deadline()
+        deadline = time.monotonic() + self.settings.timeout
+        if self._run_deadline is not None:
+            deadline = min(deadline, self._run_deadline)
+        self._watch.begin(deadline)
+        failure: BaseException | None = None
         try:
             response = self._pool.request(
                 "GET", self._with_key(url), headers=self._headers, preload_content=True
             )
         except (Urllib3Error, OSError) as exc:
-            raise _classify(exc) from exc
+            failure = exc
+        finally:
+            expired = self._watch.end()
+        if failure is not None:
+            if self._cancelled.is_set():
+                raise CancelledError("fetch cancelled") from None
+            if expired:
+                self._check_run_deadline()
+                raise _TransientError(
+                    "timeout",
+                    f"no complete answer within {self.settings.timeout:g} s (COPUB_TIMEOUT)",
+                ) from None
+            try:
+                raise _classify(failure, self.settings.timeout) from None
+            except (NetworkError, UsageError) as exc:
+                raise type(exc)(f"{shown}: {exc}") from None
         status = response.status
         body = response.data
         headers = response.headers
@@ -242,7 +435,8 @@ class Transport:
                 if shape is not None:
                     shape(data)
             except (orjson.JSONDecodeError, ValueError) as exc:
-                raise _TransientError("invalid_json", f"unusable JSON body ({exc})") from exc
+                what = "an HTML page, not JSON" if _looks_html(body) else f"unusable JSON ({exc})"
+                raise _TransientError("invalid_json", f"the body is {what}") from None
             return body, data
         if status == 429:
             raise BudgetExhaustedError(
@@ -251,12 +445,18 @@ class Transport:
                 "run the same command again later to resume"
             )
         if status == 403 or status >= 500:
-            raise _TransientError(
-                str(status), f"HTTP {status}: {_message_of(body)}", _retry_after(headers)
-            )
+            wait = _retry_after(headers)
+            if wait is not None and wait > _patience(self.settings):
+                raise NetworkError(
+                    f"{shown}: HTTP {status} asking to wait {wait:.0f} s (Retry-After), far "
+                    f"longer than COPUB_BACKOFF_MAX ({self.settings.backoff_max:g} s); "
+                    "everything fetched so far is kept, run the same command again later"
+                )
+            raise _TransientError(str(status), f"HTTP {status}: {_message_of(body)}", wait)
         message = _message_of(body)
         if status == 400:
-            if "per-page" in message.lower() or "per_page" in message.lower():
+            # "per-page parameter must be …", not an echo of "per-page=200" in the URL.
+            if re.search(r"per[-_]page(?!=)", message, re.IGNORECASE):
                 raise PerPageRefusedError(f"{shown}: per-page refused: {message}")
             raise UsageError(f"OpenAlex refused the query {shown}: {message}")
         if status == 401:
@@ -318,7 +518,8 @@ class Transport:
             result: tuple[bytes, Any] = retrying(self._attempt, url, shape)
         except _TransientError as exc:
             raise NetworkError(
-                f"{strip_secrets(url)}: still failing after {self.settings.max_retries + 1} "
-                f"attempts ({exc}); run the same command again to resume"
-            ) from exc
+                f"{redact(strip_secrets(url))}: still failing after "
+                f"{self.settings.max_retries + 1} attempts ({redact(exc)}); "
+                "run the same command again to resume"
+            ) from None
         return result

@@ -5,7 +5,7 @@ each entry names an institution and the ``years`` in which the author published
 with it. A year without a paper is invisible, so the table is a proxy for a
 career, not a CV. OpenAlex lists at most the ten most recent affiliations.
 
-The table is kept beside the six work tables (``tables/authors.parquet``), not
+The table is kept beside the six work tables (``authors/authors.parquet``, outside the generation of ``tables/`` that fetch and import switch), not
 inside :class:`~copub.normalize.Tables`, so a data directory without authors
 stays valid.
 
@@ -297,12 +297,16 @@ def read_authors(
 def authors_path(data_dir: str | os.PathLike[str]) -> Path:
     """Where the ``authors`` table of a data directory lives.
 
+    Beside the works tables, not in them: ``tables/`` is one generation that
+    ``fetch`` and ``import`` switch as a whole, and the authors' histories are
+    fetched and replaced on their own.
+
     Examples
     --------
     >>> authors_path("/d").as_posix()
-    '/d/tables/authors.parquet'
+    '/d/authors/authors.parquet'
     """
-    return Path(data_dir) / "tables" / "authors.parquet"
+    return Path(data_dir) / "authors" / "authors.parquet"
 
 
 def write_authors(authors: pl.DataFrame, data_dir: str | os.PathLike[str]) -> Path:

@@ -69,6 +69,19 @@ def _kind_of(raw: bytes) -> FileKind:
     return "lines"
 
 
+def _is_one_document(raw: bytes) -> bool:
+    """True when the first line is not a whole record but the file is one JSON object."""
+    first = next((line for line in raw.split(b"\n", 50) if line.strip()), b"")
+    try:
+        orjson.loads(first)
+    except orjson.JSONDecodeError:
+        try:
+            return isinstance(orjson.loads(raw), dict)
+        except orjson.JSONDecodeError:
+            return False
+    return False
+
+
 def _locate_problem(path: Path, raw: bytes, kind: FileKind) -> str:
     """Find the first record polars could not read, for the error message."""
     if kind == "page":
@@ -80,6 +93,9 @@ def _locate_problem(path: Path, raw: bytes, kind: FileKind) -> str:
             return "an OpenAlex list response needs a 'results' list"
         numbered = list(enumerate(records, start=1))
         where = "result"
+    elif _is_one_document(raw):
+        numbered = [(1, orjson.loads(raw))]
+        where = "work"
     else:
         numbered = []
         for line_no, line in enumerate(raw.splitlines(), start=1):
@@ -173,12 +189,18 @@ def _read_file(path: Path) -> pl.DataFrame:
         try:
             works = _read_lines_duckdb(path)
         except (duckdb.Error, pl.exceptions.PolarsError):
-            # Only now is the whole file read again, to name the first bad line.
-            problem = _locate_problem(path, _read_bytes(path), "lines")
-            raise DataError(f"{path}: {problem}") from None
+            # Only now is the whole file read again: to name the first bad line, unless
+            # it is one work spread over several lines (a pretty-printed /works/W… answer).
+            raw = _read_bytes(path)
+            if not _is_one_document(raw):
+                raise DataError(f"{path}: {_locate_problem(path, raw, 'lines')}") from None
+            return _read_page(path, b'{"results":[' + raw + b"]}")
         return works.with_row_index("_record", offset=1)
-    raw = _read_bytes(path)
-    kind: FileKind = "page"
+    return _read_page(path, _read_bytes(path))
+
+
+def _read_page(path: Path, raw: bytes) -> pl.DataFrame:
+    """One JSON document with a ``results`` list, through polars."""
     try:
         page = pl.read_json(io.BytesIO(raw), schema=_PAGE_SCHEMA)
         if page.height != 1 or page["results"].null_count():
@@ -188,7 +210,7 @@ def _read_file(path: Path) -> pl.DataFrame:
         else:
             works = page.select(pl.col("results").explode()).unnest("results")
     except pl.exceptions.PolarsError:
-        raise DataError(f"{path}: {_locate_problem(path, raw, kind)}") from None
+        raise DataError(f"{path}: {_locate_problem(path, raw, 'page')}") from None
     return works.with_row_index("_record", offset=1)
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import polars as pl
 
-from copub.errors import DataError
+from copub.errors import DataError, UsageError
+from copub.normalize.generations import current_tables, write_generation
 from copub.normalize.schemas import KEYS, SCHEMAS
 from copub.provenance import Provenance
 
@@ -76,18 +77,33 @@ class Tables:
             if dupes:
                 raise DataError(f"table {name!r} has {dupes} rows with a repeated key {key}")
 
-    def write(self, data_dir: str | os.PathLike[str]) -> Path:
-        """Write every table as parquet under ``data_dir/tables``, atomically per file."""
-        out = Path(data_dir) / _TABLES_SUBDIR
-        out.mkdir(parents=True, exist_ok=True)
-        for name, frame in self.frames().items():
-            tmp = out / f".{name}.parquet.tmp"
-            frame.write_parquet(tmp)
-            os.replace(tmp, out / f"{name}.parquet")
-        tmp = out / ".provenance.json.tmp"
-        tmp.write_text(json.dumps(self.provenance.to_dict(), indent=2), encoding="utf-8")
-        os.replace(tmp, out / "provenance.json")
-        return out
+    def write(
+        self, data_dir: str | os.PathLike[str], *, replace: bool = False, wait: bool = False
+    ) -> Path:
+        """Write every table as parquet under ``data_dir/tables``, as one generation.
+
+        The tables are built beside the current ones and switched in with one
+        rename, under the directory's write lock (see
+        :mod:`copub.normalize.generations`): a reader, or a process killed at
+        any moment, sees the complete old tables or the complete new ones.
+
+        Parameters
+        ----------
+        data_dir : path
+            The data directory.
+        replace : bool
+            Allow replacing tables that hold more works with these (fewer or none).
+        wait : bool
+            Wait for another writer instead of failing at once.
+
+        Raises
+        ------
+        ShrinkRefusedError
+            When these hold fewer works than the current tables and ``replace`` is False.
+        """
+        return write_generation(
+            self.frames(), self.provenance.to_dict(), data_dir, replace=replace, wait=wait
+        )
 
 
 def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
@@ -103,7 +119,10 @@ def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
     DataError
         If the directory holds no tables, or a table does not follow its schema.
     """
-    tables_dir = Path(data_dir) / _TABLES_SUBDIR
+    if Path(data_dir).exists() and not Path(data_dir).is_dir():
+        raise UsageError(f"--data-dir {data_dir} is not a directory")
+    # Resolved once: every file comes from one generation, even if a writer switches now.
+    tables_dir = current_tables(data_dir) or Path(data_dir) / _TABLES_SUBDIR
     if not (tables_dir / "works.parquet").is_file():
         raise DataError(
             f"no copub tables in {data_dir}: run `copub fetch` or `copub import` "
@@ -112,10 +131,15 @@ def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
     frames = {}
     for name in TABLE_NAMES:
         path = tables_dir / f"{name}.parquet"
+        if not path.is_file():
+            raise DataError(
+                f"{tables_dir} has no {path.name}: the tables are incomplete; "
+                "run `copub fetch` or `copub import` again"
+            )
         try:
             frames[name] = pl.read_parquet(path)
         except (OSError, pl.exceptions.PolarsError) as exc:
-            raise DataError(f"cannot read {path}: {exc}") from exc
+            raise DataError(f"cannot read {path}: {exc}") from None
         missing = [c for c in SCHEMAS[name] if c not in frames[name].columns]
         if missing:
             raise DataError(
@@ -123,10 +147,17 @@ def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
                 f"older copub (tables version {TABLES_VERSION} is needed); build the tables "
                 f"again from the raw pages with `copub import` or `copub fetch`"
             )
-    prov_path = tables_dir / "provenance.json"
-    provenance = (
-        Provenance.from_dict(json.loads(prov_path.read_text(encoding="utf-8")))
-        if prov_path.is_file()
-        else Provenance()
-    )
-    return Tables(**frames, provenance=provenance)
+    return Tables(**frames, provenance=_read_provenance(tables_dir / "provenance.json"))
+
+
+def _read_provenance(path: Path) -> Provenance:
+    """The provenance written beside the tables, or :class:`DataError` naming the file."""
+    if not path.is_file():
+        return Provenance()
+    try:
+        values = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(values, dict):
+            raise TypeError(f"a JSON object is needed, not {type(values).__name__}")
+        return Provenance.from_dict(values)
+    except (OSError, UnicodeDecodeError, ValueError, TypeError) as exc:
+        raise DataError(f"{path}: not a copub provenance file ({exc})") from None

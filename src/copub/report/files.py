@@ -17,16 +17,26 @@ Every file states where its numbers came from, and that the sample is synthetic.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import glob
 import json
 import os
+import shutil
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
 from matplotlib.figure import Figure
 
+from copub.atomic import swap_in_dir
+from copub.errors import UsageError
 from copub.indicators.mobility import MobilityResult
+from copub.locking import writable_dir
 from copub.networks.plot import plot_country_network, plot_top_partners
+from copub.normalize.generations import GENERATIONS_DIR, TABLES_LINK
 from copub.progress import Progress
 from copub.report.data import ReportData
 from copub.report.formats import csv_frame, write_csv_text
@@ -38,6 +48,7 @@ from copub.report.workbook import write_workbook
 __all__ = [
     "FigureFile",
     "WrittenReport",
+    "check_out_dir",
     "tables_readme",
     "write_figures",
     "write_report",
@@ -207,7 +218,10 @@ def write_report(
     data : ReportData
         From :func:`copub.report.build_report` with ``scope="files"``.
     out_dir : path
-        Created if missing; files of an earlier report are replaced.
+        Created if missing. An earlier report there is replaced as a whole, in
+        one step (a reader, or a kill at any moment, leaves the complete old
+        report or the complete new one). A directory that is neither empty nor
+        a copub report, or a data directory's tables, is refused.
     progress : Progress, optional
     mobility : MobilityResult, optional
         Adds the researcher-mobility section (tables, figure, HTML section).
@@ -215,6 +229,11 @@ def write_report(
     Returns
     -------
     WrittenReport
+
+    Raises
+    ------
+    UsageError
+        For an ``out_dir`` that cannot hold a report (see :func:`check_out_dir`).
 
     Examples
     --------
@@ -228,8 +247,30 @@ def write_report(
     ('report.html', True)
     """
     progress = progress or Progress()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_out_dir(out_dir)
+    target = Path(os.path.abspath(out))
+    # Everything is written into a fresh directory beside ``out`` and switched in
+    # at the end, so ``out`` is always one whole report: the old or the new.
+    _remove_stale_builds(target)
+    building = target.parent / f".{target.name}{_BUILDING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    building.mkdir()
+    try:
+        written = _write_report_into(data, building, progress, mobility)
+        progress.note(f"switching the new report into {out}")
+        old = swap_in_dir(building, target)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    progress.note(f"report written: {out / written.html.name}")
+    return _moved(written, building, out)
+
+
+def _write_report_into(
+    data: ReportData, out: Path, progress: Progress, mobility: MobilityResult | None
+) -> WrittenReport:
+    """Write every file of the report into the (new, empty) directory ``out``."""
     progress.note(f"writing tables to {out / 'tables'}")
     tables = write_tables(data, out)
     progress.note(f"drawing figures in {out / 'figures'}")
@@ -247,5 +288,75 @@ def write_report(
     write_workbook(data, out / "report.xlsx")
     html = out / "report.html"
     _atomic_write(html, render_html(data, figures, extra_sections=extra))
-    progress.note(f"report written: {html}")
     return WrittenReport(out, html, tuple(tables), tuple(figures))
+
+
+_BUILDING = ".building-"
+_STALE_SECONDS = 3600
+#: A directory with both is a copub report, and may be replaced by a new one.
+_REPORT_MARKERS = ("report.html", "provenance.json")
+
+
+def _moved(written: WrittenReport, old: Path, new: Path) -> WrittenReport:
+    def move(path: Path) -> Path:
+        return new / path.relative_to(old)
+
+    figures = tuple(
+        dataclasses.replace(f, png=move(f.png), svg=move(f.svg)) for f in written.figures
+    )
+    return WrittenReport(new, move(written.html), tuple(map(move, written.tables)), figures)
+
+
+def _remove_stale_builds(out: Path) -> None:
+    """Remove what a killed ``write_report`` left beside ``out`` (over an hour old)."""
+    now = time.time()
+    for path in out.parent.glob(f".{glob.escape(out.name)}{_BUILDING}*"):
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > _STALE_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def check_out_dir(out_dir: str | os.PathLike[str]) -> Path:
+    """The report directory ``out_dir``, checked before anything is computed or printed.
+
+    Raises
+    ------
+    UsageError
+        When ``out_dir`` is a file, lies below a file, cannot be created or
+        written, is a data directory's ``tables`` (or inside it), or is a
+        non-empty directory that is not a copub report.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> check_out_dir(Path(tempfile.mkdtemp()) / "report").name
+    'report'
+    """
+    out = Path(out_dir)
+    resolved = Path(os.path.realpath(out))
+    if GENERATIONS_DIR in resolved.parts or (resolved / "works.parquet").exists():
+        raise UsageError(
+            f"--out {out} is a data directory's tables: the report would overwrite them; "
+            "choose another directory"
+        )
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a directory")
+    if out.is_dir():
+        entries = {p.name for p in out.iterdir()}
+        if GENERATIONS_DIR in entries or (TABLES_LINK in entries and (out / "raw").is_dir()):
+            raise UsageError(f"--out {out} is a copub data directory; choose another directory")
+        if entries and not all(marker in entries for marker in _REPORT_MARKERS):
+            raise UsageError(
+                f"--out {out} holds files that are not a copub report; the report replaces "
+                "its directory as a whole, so choose a new or empty directory"
+            )
+    for above in out.parents:
+        if above.exists():
+            if not above.is_dir():
+                raise UsageError(f"--out {out}: {above} is a file, not a directory")
+            break
+    try:
+        writable_dir(out.parent, "--out")
+    except UsageError:
+        raise UsageError(f"--out {out}: cannot create or write its directory") from None
+    return out

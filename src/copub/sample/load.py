@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from copub.atomic import atomic_write
+from copub.locking import directory_lock
 from copub.normalize import Tables, load_tables, read_works
 from copub.normalize.tables import TABLES_VERSION
 from copub.progress import Progress
@@ -85,9 +87,7 @@ def _remove_stale_builds(cache: Path) -> None:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, text.encode("utf-8"))
 
 
 def load_sample(
@@ -135,28 +135,28 @@ def load_sample(
     cache = sample_cache_dir(seed, scale, settings=settings)
     if (cache / _COMPLETE).is_file():
         return load_tables(cache)
-    cache.mkdir(parents=True, exist_ok=True)
-    _remove_stale_builds(cache)
-    progress.note(
-        f"generating the SYNTHETIC sample (seed={seed}, scale={scale:g}); cached in {cache}"
-    )
-    with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as build:
-        files = write_sample(Path(build) / "raw", seed=seed, scale=scale, progress=progress)
-        provenance = _provenance(seed, scale, files.calibration)
-        # The world keeps its XPAC works, so the Leiden universe's XPAC rule has
-        # something to exclude; `copub import` of its pages drops them as for any import.
-        tables = read_works(files.work_files, provenance=provenance, include_xpac=True)
-        # Stage privately, then move file by file: two processes building the
-        # same world at once never see each other's half-written files.
-        staged = tables.write(Path(build) / "staged")
-        (cache / "tables").mkdir(exist_ok=True)
-        for path in staged.iterdir():
-            os.replace(path, cache / "tables" / path.name)
-        os.replace(files.register, cache / REGISTER_FILE)
-    # Written last: its presence says every table above is complete.
-    _write_atomic(
-        cache / _COMPLETE, json.dumps({"counts": {str(k): v for k, v in files.counts.items()}})
-    )
+    # One builder per world: a second process waits, then reads what the first built.
+    with directory_lock(cache, wait=True):
+        if (cache / _COMPLETE).is_file():
+            return load_tables(cache)
+        _remove_stale_builds(cache)
+        progress.note(
+            f"generating the SYNTHETIC sample (seed={seed}, scale={scale:g}); cached in {cache}"
+        )
+        with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as build:
+            files = write_sample(Path(build) / "raw", seed=seed, scale=scale, progress=progress)
+            provenance = _provenance(seed, scale, files.calibration)
+            # The world keeps its XPAC works, so the Leiden universe's XPAC rule has
+            # something to exclude; `copub import` of its pages drops them as for any import.
+            tables = read_works(files.work_files, provenance=provenance, include_xpac=True)
+            # One generation, switched in with one rename (as fetch and import do).
+            tables.write(cache, replace=True)
+            os.replace(files.register, cache / REGISTER_FILE)
+        # Written last: its presence says every table above is complete.
+        _write_atomic(
+            cache / _COMPLETE,
+            json.dumps({"counts": {str(k): v for k, v in files.counts.items()}}),
+        )
     return tables
 
 
@@ -182,7 +182,7 @@ def sample_register_path(
     path = cache / REGISTER_FILE
     if not path.is_file():
         cache.mkdir(parents=True, exist_ok=True)
-        tmp = cache / f".{REGISTER_FILE}.{os.getpid()}.tmp"
+        tmp = cache / f".{REGISTER_FILE}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
         register_frame(build_sources(seed, scale), seed, YEARS).write_csv(tmp)
         os.replace(tmp, path)
     return path
