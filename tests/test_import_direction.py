@@ -13,7 +13,9 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "copub"
 STAGES = ("fetch", "normalize", "classify", "indicators", "networks", "report")
-SHARED = frozenset({"settings", "errors", "provenance", "progress", "validate"})
+SHARED = frozenset(
+    {"settings", "errors", "provenance", "progress", "validate", "secrets", "atomic", "locking"}
+)
 #: Modules that may import anything: the wiring and the public face.
 WIRING = frozenset({"cli", "__init__", "__main__"})
 #: The synthetic world sits beside the pipeline and hands its pages to the normalizer;

@@ -5,7 +5,8 @@ each entry names an institution and the ``years`` in which the author published
 with it. A year without a paper is invisible, so the table is a proxy for a
 career, not a CV. OpenAlex lists at most the ten most recent affiliations.
 
-The table is kept beside the six work tables (``authors/authors.parquet``, outside the generation of ``tables/`` that fetch and import switch), not
+The table is kept beside the six work tables (``authors/authors.parquet``,
+outside the generation of ``tables/`` that fetch and import switch), not
 inside :class:`~copub.normalize.Tables`, so a data directory without authors
 stays valid.
 
