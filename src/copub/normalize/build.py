@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from copub.normalize.impact import impact_columns
 from copub.normalize.schemas import (
     AFFILIATIONS,
     AUTHORSHIPS,
@@ -80,6 +81,8 @@ def _works(raw: pl.DataFrame) -> pl.DataFrame:
         issns=issns,
         n_authors=pl.col("authorships").list.len().fill_null(0).cast(pl.Int32),
         is_authors_truncated=pl.col("is_authors_truncated").fill_null(False),
+        # --- citation impact (issue 15): see copub.normalize.impact ---
+        **impact_columns(),
     ).cast(WORKS)
 
 
