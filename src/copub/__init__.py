@@ -24,6 +24,12 @@ from copub.classify import load_groups, load_register
 from copub.errors import CopubError
 from copub.fetch import FetchResult, fetch_works
 from copub.indicators import compare_periods, window_indicators, yearly_indicators
+from copub.indicators.impact import (
+    IMPACT_DEFINITIONS,
+    impact_difference,
+    impact_indicators,
+    impact_per_work,
+)
 from copub.networks import build_network, partner_table, works_between
 from copub.normalize import Tables, load_tables, read_works
 from copub.provenance import Provenance
@@ -31,6 +37,7 @@ from copub.sample import load_sample
 from copub.settings import Settings
 
 __all__ = [
+    "IMPACT_DEFINITIONS",
     "CopubError",
     "FetchResult",
     "Provenance",
@@ -39,6 +46,9 @@ __all__ = [
     "build_network",
     "compare_periods",
     "fetch_works",
+    "impact_difference",
+    "impact_indicators",
+    "impact_per_work",
     "load_groups",
     "load_register",
     "load_sample",

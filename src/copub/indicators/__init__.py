@@ -2,6 +2,7 @@
 
 from copub.indicators.counting import fractional_weights
 from copub.indicators.definitions import ShareSpec, share_column
+from copub.indicators.impact import impact_difference, impact_indicators, impact_per_work
 from copub.indicators.intervals import bootstrap_ratios, wilson_interval
 from copub.indicators.presets import PRESETS
 from copub.indicators.trends import TrendTest, cochran_armitage, compare_periods
@@ -17,6 +18,9 @@ __all__ = [
     "cochran_armitage",
     "compare_periods",
     "fractional_weights",
+    "impact_difference",
+    "impact_indicators",
+    "impact_per_work",
     "indicator_specs",
     "institution_works",
     "share_column",

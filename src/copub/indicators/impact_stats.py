@@ -112,21 +112,21 @@ def _ratio_parts(
     names: list[str] = []
     nums: list[FloatArray] = []
     dens: list[FloatArray] = []
-    for stem, num, den in SHARES:
+    for stem, hit, has in SHARES:
         names.append(f"{stem}_share_frac")
-        nums.append(w * flag(num) * flag(den))
-        dens.append(w * flag(den))
+        nums.append(w * flag(hit) * flag(has))
+        dens.append(w * flag(has))
         if full_shares:
             names.append(f"{stem}_share")
-            nums.append(flag(num) * flag(den))
-            dens.append(flag(den))
-    for stem, value, den in MEANS:
+            nums.append(flag(hit) * flag(has))
+            dens.append(flag(has))
+    for stem, value, has in MEANS:
         names += [f"{stem}_mean_frac", f"{stem}_mean"]
-        nums += [w * flag(value) * flag(den), flag(value) * flag(den)]
-        dens += [w * flag(den), flag(den)]
-    num = np.hstack([masks * x[:, None] for x in nums])
-    den = np.hstack([masks * x[:, None] for x in dens])
-    return names, num, den
+        nums += [w * flag(value) * flag(has), flag(value) * flag(has)]
+        dens += [w * flag(has), flag(has)]
+    numerators = np.hstack([masks * x[:, None] for x in nums])
+    denominators = np.hstack([masks * x[:, None] for x in dens])
+    return names, numerators, denominators
 
 
 def _masks(period: pl.DataFrame, keys: Sequence[str]) -> FloatArray:
@@ -151,9 +151,10 @@ def _bootstrap(
     names = [f"{s}_share_frac" for s, _, _ in SHARES] + [
         n for s, _, _ in MEANS for n in (f"{s}_mean_frac", f"{s}_mean")
     ]
-    schema = {"_period": impact_works.schema["_period"], "collaboration": pl.String} | {
-        f"{n}_{end}": pl.Float64 for n in names for end in ("low", "high")
-    }
+    schema: dict[str, pl.DataType] = {
+        "_period": impact_works.schema["_period"],
+        "collaboration": pl.String(),
+    } | {f"{n}_{end}": pl.Float64() for n in names for end in ("low", "high")}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -246,7 +247,8 @@ def _bootstrap_p(d: FloatArray) -> float:
     finite = d[np.isfinite(d)]
     if finite.size == 0:
         return float("nan")
-    return float(min(1.0, 2 * min(np.mean(finite <= 0), np.mean(finite >= 0))))
+    below, above = float(np.mean(finite <= 0)), float(np.mean(finite >= 0))
+    return min(1.0, 2 * min(below, above))
 
 
 def _clean(x: float) -> float | None:

@@ -117,9 +117,9 @@ def _work_factors(world: World, chunk: Chunk, n: int) -> FloatArray:
         .agg(best=pl.col("f").fill_null(_OTHER_PARTNER).max(), n=pl.col("code").n_unique())
     )
     best = np.full(n, _DOMESTIC)
-    rows = per_work["work"].to_numpy()
+    foreign_rows = per_work["work"].to_numpy()
     n_countries = per_work["n"].to_numpy() + 1
-    best[rows] = per_work["best"].to_numpy() * (1 + 0.04 * np.minimum(n_countries - 2, 10))
+    best[foreign_rows] = per_work["best"].to_numpy() * (1 + 0.04 * np.minimum(n_countries - 2, 10))
     return best
 
 
