@@ -21,6 +21,7 @@ FIGURES = (
     "priority_countries",
     "group_shares",
     "level2_share",
+    "impact_top10",
     "partner_network",
     "top_partners",
 )
@@ -95,7 +96,9 @@ def test_provenance_json(out: Path) -> None:
 def test_html_sections_in_order(page: str) -> None:
     ids = re.findall(r'<section id="([a-z]+)">', page)
     assert ids == [key for key, _ in SECTIONS]
-    assert ids == ["goals", "figures", "partners", "quality", "definitions", "provenance"]
+    assert ids == [
+        "goals", "figures", "partners", "impact", "quality", "definitions", "provenance"
+    ]  # fmt: skip
 
 
 def test_html_is_self_contained_and_needs_no_javascript(page: str) -> None:

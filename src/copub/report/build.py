@@ -21,6 +21,7 @@ from copub.normalize import Tables
 from copub.progress import Progress
 from copub.report.data import ReportData, definitions_table, groups_table
 from copub.report.goals import goal_summary
+from copub.report.impact_section import build_impact_section
 from copub.report.options import ReportOptions
 from copub.report.quality import quality_table
 
@@ -111,7 +112,19 @@ def build_report(
     notes: list[str] = []
     if register is None:
         notes.append("Level-2 and channel indicators are unavailable: no register was given.")
+    progress.note("computing citation impact by collaboration type")
+    impact = build_impact_section(
+        tables,
+        institution=options.institution,
+        years=options.years,
+        register=register,
+        groups=groups,
+        types=types,
+        bootstrap=options.bootstrap,
+        seed=options.seed,
+    )
     data = ReportData(
+        impact=impact,
         options=options,
         provenance=tables.provenance,
         institution_name=institution_name(tables, options.institution),

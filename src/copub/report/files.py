@@ -27,6 +27,7 @@ from copub.progress import Progress
 from copub.report.data import ReportData
 from copub.report.formats import comment_line
 from copub.report.html import render_html
+from copub.report.impact_plot import impact_figure
 from copub.report.plots import FigureFile, trend_figures
 
 __all__ = ["FigureFile", "WrittenReport", "write_figures", "write_report", "write_tables"]
@@ -110,6 +111,10 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
     for trend in trend_figures(data):
         png, svg = _save(trend.figure, folder / trend.name, data, trend.title)
         written.append(FigureFile(trend.name, trend.title, trend.caption, png, svg))
+    impact = impact_figure(data)
+    if impact is not None:
+        png, svg = _save(impact.figure, folder / impact.name, data, impact.title)
+        written.append(FigureFile(impact.name, impact.title, impact.caption, png, svg))
     synthetic = " (SYNTHETIC sample data)" if data.synthetic else ""
     if data.network is not None and data.network.number_of_nodes():
         paths = plot_country_network(data.network, folder / "partner_network", top=40)

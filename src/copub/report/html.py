@@ -20,6 +20,7 @@ from copub.report.data import ReportData
 from copub.report.goals import GOALS, SHORT_LABELS, SIGNIFICANCE
 from copub.report.html_parts import Cell, esc, img_tag, status_mark, table
 from copub.report.html_style import CSS
+from copub.report.impact_html import impact_html
 from copub.report.plots import FigureFile
 
 __all__ = ["GROUP_NAMES", "SECTIONS", "render_html"]
@@ -29,6 +30,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("goals", "Development goals and status"),
     ("figures", "Figures"),
     ("partners", "Partner review"),
+    ("impact", "Citation impact by collaboration type"),
     ("quality", "Data quality"),
     ("definitions", "Definitions used"),
     ("provenance", "Provenance"),
@@ -425,6 +427,7 @@ def render_html(
         "goals": _goals(data),
         "figures": _figures(figures),
         "partners": _partners(data),
+        "impact": impact_html(data, figures),
         "quality": _quality(data),
         "definitions": _definitions(data),
         "provenance": _provenance(data, generated),

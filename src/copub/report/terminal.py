@@ -18,6 +18,7 @@ from copub.indicators.presets import PRESETS
 from copub.report import fmt
 from copub.report.data import ReportData
 from copub.report.goals import SHORT_LABELS, SIGNIFICANCE
+from copub.report.impact_section import comparison_lines, definitions_lines
 from copub.report.quality import quality_line
 
 __all__ = ["WIDTH", "YEARLY_COLUMNS", "render_terminal"]
@@ -141,6 +142,11 @@ def render_terminal(data: ReportData, *, unicode: bool = True) -> str:
     lines.append("")
     lines += _comparison_lines(data, unicode)
     lines.append("")
+    if data.impact is not None and data.impact.available:
+        impact = comparison_lines(data.impact, fractional=data.options.fractional, width=WIDTH - 2)
+        impact.append(definitions_lines(data.impact.window)[0])
+        lines += [f"  {line}" for line in impact]  # indented: not a yearly-table row
+        lines.append("")
     lines += textwrap.wrap(quality_line(data.quality), WIDTH, subsequent_indent="  ")
     for note in data.notes:
         lines += textwrap.wrap(f"Note: {note}", WIDTH, subsequent_indent="  ")
