@@ -113,7 +113,8 @@ def build_impact_section(
         "bootstrap": bootstrap,
         "seed": seed,
     }
-    wanted = None if collaborations is None else list(dict.fromkeys([*collaborations]))
+    # The compared types are always in the table, so the comparison can be read from it.
+    wanted = None if collaborations is None else list(dict.fromkeys([*collaborations, *compare]))
     table = impact_indicators(tables, periods=periods, collaborations=wanted, **common)  # type: ignore[arg-type]
     difference = impact_difference(tables, compare=compare, periods=periods, **common)  # type: ignore[arg-type]
     overall = impact_difference(tables, compare=compare, periods="all", **common)  # type: ignore[arg-type]
@@ -167,16 +168,17 @@ def impact_lines(section: ImpactSection, *, fractional: bool = False) -> list[st
     """Every period and collaboration type: PP(top 10%), PP(top 1%), FWCI, cites, coverage."""
     suffix = "_frac" if fractional else ""
     column = section.period_column
-    width = 10 if column == "period" else 6
+    width = 11 if column == "period" else 6
+    kind = 15 - (width - 6)  # the type column gives way to a long period column
     header = (
-        f"{column.capitalize():<{width}}{'Type':<16}{'Works':>7} {'PP(top10%) [95% CI]':<20}"
+        f"{column.capitalize():<{width}}{'Type':<{kind}}{'Works':>7} {'PP(top10%) [95% CI]':<20}"
         f"{'PP(1%)':>7} {'FWCI [95% CI]':<18}{'≥1':>5}{f'C{section.window + 1}y':>6}"
-        f"{'NoPct':>7}{'NoFWCI':>6}"
+        f"{'NoPct':>7}{'NoFWCI':>7}"
     )
     lines = [header, "-" * len(header)]
     for row in section.table.iter_rows(named=True):
         label = str(row["label"])
-        label = label if len(label) <= 15 else label[:14] + "…"
+        label = label if len(label) < kind else label[: kind - 2] + "…"
         works = fmt.count(row["works_frac"], 1) if fractional else fmt.count(row["works"])
         cites = row.get(f"cites_window_mean{suffix}")
         fwci = _mean(
@@ -185,17 +187,17 @@ def impact_lines(section: ImpactSection, *, fractional: bool = False) -> list[st
             row.get(f"fwci_mean{suffix}_high"),
         )
         lines.append(
-            f"{_period_text(row, column):<{width}}{label:<16}{works:>7} "
+            f"{_period_text(row, column):<{width}}{label:<{kind}}{works:>7} "
             f"{_share(row, 'top10', suffix):<20}{fmt.percent(row.get(f'top1_share{suffix}')):>7} "
             f"{fwci:<18}{fmt.percent(row.get(f'fwci_ge1_share{suffix}'), 0):>5}"
             f"{'n/a' if fmt.is_missing(cites) else f'{cites:.1f}':>6}"
             f"{fmt.percent(row.get(f'percentile_missing_share{suffix}'), 0):>7}"
-            f"{fmt.percent(row.get(f'fwci_missing_share{suffix}'), 0):>6}"
+            f"{fmt.percent(row.get(f'fwci_missing_share{suffix}'), 0):>7}"
         )
     lines += textwrap.wrap(
         f"PP(1%): PP(top 1%); ≥1: share with FWCI ≥ 1; C{section.window + 1}y: mean citations "
         f"in the publication year and {section.window} after; NoPct/NoFWCI: share of works "
-        "without a percentile/FWCI (coverage); * citation window still open",
+        "without a percentile/FWCI (coverage); a year marked * has its citation window still open.",
         _WIDTH,
     )
     return lines
@@ -252,8 +254,8 @@ def comparison_lines(
     lines += textwrap.wrap(
         f"NoPct: share of {b} and of {a} works without a citation percentile (coverage)."
         + (
-            f" * citation window still open (publication year + {section.window} years "
-            "reaches the year the tables were built)."
+            f" A year marked * has its citation window still open (publication year + "
+            f"{section.window} years reaches the year the tables were built)."
             if bool(section.difference["partial"].any())
             else ""
         ),
