@@ -247,7 +247,8 @@ def comparison_lines(
         )
     for row in section.overall.filter(pl.col("indicator") == "top10").iter_rows(named=True):
         lines.append(
-            f"{'all':<{first}}{fmt.percent(row[f'value_b{suffix}']):<21}"
+            f"{'all' + ('*' if row['partial'] else ''):<{first}}"
+            f"{fmt.percent(row[f'value_b{suffix}']):<21}"
             f"{fmt.percent(row[f'value_a{suffix}']):<21}{_difference_text(row, suffix):<24}"
             f"{fmt.p_value(row[f'p_value{suffix}']) or 'n/a':>7}"
         )
