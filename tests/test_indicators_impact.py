@@ -317,3 +317,10 @@ def test_difference_matches_its_parts_and_tests(sample: copub.Tables) -> None:
     )["fwci"].to_numpy()
     assert math.isclose(fwci["p_value"], float(stats.ttest_ind(xa, xb, equal_var=False).pvalue))
     assert math.isclose(fwci["value_a"], float(xa.mean()))
+
+
+def test_a_given_per_work_frame_gives_the_same_figures(sample: copub.Tables) -> None:
+    per_work = copub.impact_per_work(sample)
+    computed = impact_indicators(sample, bootstrap=30)
+    reused = impact_indicators(sample, bootstrap=30, per_work=per_work)
+    assert_frame_equal(computed, reused, rel_tol=1e-9)

@@ -202,6 +202,7 @@ def _prepare(
     window: int,
     counts_from: int,
     bootstrap: int,
+    per_work: pl.DataFrame | None,
 ) -> tuple[pl.DataFrame, list[Collaboration]]:
     if periods not in _PERIODS:
         raise UsageError(f"periods must be one of {', '.join(_PERIODS)}, not {periods!r}")
@@ -210,17 +211,21 @@ def _prepare(
     if bootstrap < 0:
         raise UsageError(f"bootstrap resamples must be 0 or more, not {bootstrap}")
     partner_groups = groups if groups is not None else load_groups()
-    per_work = impact_per_work(
-        tables,
-        institution=institution,
-        groups=partner_groups,
-        years=years,
-        register=register,
-        types=types,
-        membership=membership,
-        merge_hk_mo=merge_hk_mo,
-        window=window,
-        counts_from=counts_from,
+    per_work = (
+        per_work
+        if per_work is not None
+        else impact_per_work(
+            tables,
+            institution=institution,
+            groups=partner_groups,
+            years=years,
+            register=register,
+            types=types,
+            membership=membership,
+            merge_hk_mo=merge_hk_mo,
+            window=window,
+            counts_from=counts_from,
+        )
     )
     known = collaboration_types(
         partner_groups, register_available=register is not None, columns=tuple(per_work.columns)
@@ -276,6 +281,7 @@ def impact_indicators(
     bootstrap: int = 1000,
     seed: int = 0,
     as_of: dt.date | None = None,
+    per_work: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Citation impact per period and collaboration type, in both counting methods.
 
@@ -300,6 +306,9 @@ def impact_indicators(
     as_of : date, optional
         Years whose citation window reaches this date's year are ``partial``;
         default the date the tables were built.
+    per_work : pl.DataFrame, optional
+        :func:`impact_per_work` of these tables, made with the same options, to
+        reuse (it is computed otherwise).
 
     Returns
     -------
@@ -342,6 +351,7 @@ def impact_indicators(
         window=window,
         counts_from=counts_from,
         bootstrap=bootstrap,
+        per_work=per_work,
     )
     keys = [c.key for c in chosen]
     table = aggregate_impact(framed, keys, bootstrap=bootstrap, seed=seed)
@@ -379,6 +389,7 @@ def impact_difference(
     bootstrap: int = 1000,
     seed: int = 0,
     as_of: dt.date | None = None,
+    per_work: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One collaboration type minus another, for every impact figure, per period.
 
@@ -420,6 +431,7 @@ def impact_difference(
         window=window,
         counts_from=counts_from,
         bootstrap=bootstrap,
+        per_work=per_work,
     )
     table = impact_differences(framed, compare[0], compare[1], bootstrap=bootstrap, seed=seed)
     table = table.with_columns(a=pl.lit(compare[0]), b=pl.lit(compare[1]))

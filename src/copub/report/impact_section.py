@@ -22,6 +22,7 @@ from copub.indicators.impact import (
     ImpactPeriods,
     impact_difference,
     impact_indicators,
+    impact_per_work,
 )
 from copub.indicators.universe import TypesChoice
 from copub.normalize import Tables
@@ -103,6 +104,15 @@ def build_impact_section(
     >>> section.available, section.compare
     (True, ('international', 'domestic'))
     """
+    per_work = impact_per_work(
+        tables,
+        institution=institution,
+        groups=groups,
+        years=years,
+        register=register,
+        types=types,
+        window=window,
+    )
     common = {
         "institution": institution,
         "years": years,
@@ -112,6 +122,7 @@ def build_impact_section(
         "window": window,
         "bootstrap": bootstrap,
         "seed": seed,
+        "per_work": per_work,  # computed once for the three tables
     }
     # The compared types are always in the table, so the comparison can be read from it.
     wanted = None if collaborations is None else list(dict.fromkeys([*collaborations, *compare]))
@@ -273,7 +284,7 @@ def impact_markdown(section: ImpactSection, *, synthetic: bool) -> str:
     out += [" ".join(definitions_lines(section.window)), ""]
     if not section.available:
         out += ["Impact is unavailable: no work has a citation percentile or an FWCI.", ""]
-    from copub.report.formats import markdown_table
+    from copub.report.formats import markdown_table  # formats imports this module
 
     out += ["### Difference " + " − ".join(section.compare), ""]
     out += [markdown_table(section.difference), "", "### Over the whole range", ""]
