@@ -52,8 +52,8 @@ def _work_issns(tables: Tables) -> pl.LazyFrame:
         .unique()
     )
     # Normalise each distinct ISSN string once, not once per work.
-    normalised = (
-        stated.select("issn").unique().with_columns(valid=normalize_issn_expr(pl.col("issn")))
+    normalised = stated.select("issn").unique().with_columns(
+        valid=normalize_issn_expr(pl.col("issn"))
     )
     return (
         stated.join(normalised, on="issn")

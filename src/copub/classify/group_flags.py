@@ -98,7 +98,9 @@ def work_group_flags(
         raise UsageError(f"membership must be 'current' or 'historical', not {membership!r}")
     partner_groups = [g for g in groups if g.key != "home"]
     priority_codes = (
-        sorted({m.code for m in groups.get("priority").members}) if "priority" in groups else []
+        sorted({m.code for m in groups.get("priority").members})
+        if "priority" in groups
+        else []
     )
     members = member_keys(partner_groups, membership).lazy()
     works = tables.works.lazy().select("work_id", "year")
