@@ -135,7 +135,9 @@ def run(args: argparse.Namespace) -> int:
         # level-2 indicators without a download. A real register still wins.
         options = dataclasses.replace(
             options,
-            register=sample_register_path(args.seed, args.scale, settings=settings_from_args(args)),
+            register=sample_register_path(
+                args.seed, args.scale, settings=settings_from_args(args)
+            ),
         )
         progress.note("using the synthetic world's channel register (--register to override)")
     if tables.provenance.synthetic:
