@@ -21,7 +21,7 @@ from copub.cli._common import (
 )
 from copub.errors import UsageError
 from copub.fetch.atomic import atomic_write
-from copub.indicators.impact import IMPACT_DEFINITIONS
+from copub.indicators.impact import IMPACT_DEFINITIONS, IMPACT_NOT_LEIDEN
 from copub.normalize import Tables
 from copub.progress import Progress
 from copub.report.impact_section import (
@@ -143,7 +143,7 @@ def _comment(tables: Tables) -> str:
     parts = ["# copub citation impact"]
     if tables.provenance.synthetic:
         parts.append(_SYNTHETIC)
-    parts.append(IMPACT_DEFINITIONS)
+    parts.append(f"{IMPACT_DEFINITIONS}, {IMPACT_NOT_LEIDEN}")
     parts.append(tables.provenance.describe().replace("\n", " "))
     return "; ".join(parts)
 
@@ -182,7 +182,7 @@ def _parquet_bytes(frame: pl.DataFrame, tables: Tables) -> bytes:
         metadata={
             "copub.provenance": json.dumps(tables.provenance.to_dict(), ensure_ascii=False),
             "copub.synthetic": "true" if tables.provenance.synthetic else "false",
-            "copub.definitions": IMPACT_DEFINITIONS,
+            "copub.definitions": f"{IMPACT_DEFINITIONS}, {IMPACT_NOT_LEIDEN}",
         },
     )
     return buffer.getvalue()

@@ -41,6 +41,7 @@ from copub.validate import parse_institution_id
 __all__ = [
     "IMPACT_DEFINITIONS",
     "IMPACT_LEIDEN_DIFFERENCE",
+    "IMPACT_NOT_LEIDEN",
     "ImpactPeriods",
     "impact_collaborations",
     "impact_difference",
@@ -52,6 +53,12 @@ ImpactPeriods = Literal["year", "window", "all"]
 
 #: The one-line name of the definitions, printed with every impact output.
 IMPACT_DEFINITIONS = "OpenAlex field-normalised percentiles; self-citations included"
+
+#: The difference from Leiden's, in a few words, for one-line outputs (CSV, figures).
+IMPACT_NOT_LEIDEN = (
+    "not the Leiden Ranking's (which uses its own micro-fields, excludes self-citations "
+    "and counts ties at the threshold fractionally)"
+)
 
 #: How these figures differ from the Leiden Ranking's, printed beside them.
 IMPACT_LEIDEN_DIFFERENCE = (

@@ -8,14 +8,16 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from copub.indicators.impact import IMPACT_DEFINITIONS
+from copub.indicators.impact import IMPACT_DEFINITIONS, IMPACT_NOT_LEIDEN
 from copub.report.data import ReportData
 from copub.report.plots import PALETTE, TrendFigure
 
 __all__ = ["FIGURE_TYPES", "impact_figure"]
 
 #: Collaboration types drawn, in legend order (those present in the table).
-FIGURE_TYPES = ("domestic", "international", "priority", "lmic", "eu", "nordic", "enhance")
+FIGURE_TYPES = ("domestic", "international", "priority", "lmic", "enhance")
+#: Types drawn with their interval band (the others as lines, to stay readable).
+_BANDS = ("domestic", "international")
 _SYNTHETIC = "SYNTHETIC SAMPLE DATA: not real publications"
 
 
@@ -35,7 +37,7 @@ def impact_figure(data: ReportData) -> TrendFigure | None:
         return None
     suffix = "_frac" if data.options.fractional else ""
     column = f"top10_share{suffix}"
-    figure = Figure(figsize=(9.0, 4.6), layout=ConstrainedLayoutEngine(rect=(0.0, 0.07, 1.0, 0.93)))
+    figure = Figure(figsize=(9.0, 4.6), layout=ConstrainedLayoutEngine(rect=(0.0, 0.09, 1.0, 0.93)))
     figure.suptitle(
         "PP(top 10%) by collaboration type", fontsize=13, fontweight="bold", x=0.01, ha="left"
     )
@@ -44,7 +46,8 @@ def impact_figure(data: ReportData) -> TrendFigure | None:
     figure.text(
         0.01, 0.01,
         f"{data.institution_name} ({data.options.institution}), {data.options.counting} "
-        f"counting; {IMPACT_DEFINITIONS}. Source: {origin}, built {prov.created[:10]}",
+        f"counting; {IMPACT_DEFINITIONS};\n{IMPACT_NOT_LEIDEN}. Source: {origin}, "
+        f"built {prov.created[:10]}",
         fontsize=7, color="#666666", ha="left", va="bottom",
     )  # fmt: skip
     if data.synthetic:
@@ -64,8 +67,8 @@ def impact_figure(data: ReportData) -> TrendFigure | None:
             continue
         years = [int(r["year"]) for r in rows]  # type: ignore[call-overload]
         lows, highs = _values(rows, f"{column}_low"), _values(rows, f"{column}_high")
-        if not all(math.isnan(v) for v in lows):
-            ax.fill_between(years, lows, highs, color=color, alpha=0.13, linewidth=0)
+        if key in _BANDS and not all(math.isnan(v) for v in lows):
+            ax.fill_between(years, lows, highs, color=color, alpha=0.15, linewidth=0)
         partial = [bool(r["partial"]) for r in rows]
         closed = [v if not p else math.nan for v, p in zip(values, partial, strict=True)]
         ax.plot(years, values, color=color, linewidth=1.2, linestyle=":")
@@ -78,8 +81,7 @@ def impact_figure(data: ReportData) -> TrendFigure | None:
         drawn += 1
     if not drawn:
         return None
-    ax.axhline(0.10, color="#888888", linewidth=1, linestyle="--")
-    ax.text(ax.get_xlim()[0], 0.10, " world: 10%", va="bottom", fontsize=8, color="#666666")
+    ax.axhline(0.10, color="#888888", linewidth=1, linestyle="--", label="10% (all OpenAlex)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.spines[["top", "right"]].set_visible(False)
@@ -89,8 +91,8 @@ def impact_figure(data: ReportData) -> TrendFigure | None:
     caption = (
         "Share of works among OpenAlex's top 10% most cited of their year, type and subfield "
         f"(self-citations included; not Leiden's PP(top 10%)), by collaboration type, with "
-        f"95% intervals. Dotted, hollow: the citation window (publication year + "
-        f"{section.window} years) is still open. Works without a percentile are left out "
-        "and counted in the coverage columns of tables/impact.csv."
+        "95% intervals (bands for domestic and international). Dotted, hollow: the citation "
+        f"window (publication year + {section.window} years) is still open. Works without a "
+        "percentile are left out and counted in the coverage columns of tables/impact.csv."
     )
     return TrendFigure("impact_top10", "PP(top 10%) by collaboration type", caption, figure)

@@ -19,6 +19,7 @@ from copub.indicators.citation_window import DEFAULT_WINDOW
 from copub.indicators.impact import (
     IMPACT_DEFINITIONS,
     IMPACT_LEIDEN_DIFFERENCE,
+    IMPACT_NOT_LEIDEN,
     ImpactPeriods,
     impact_difference,
     impact_indicators,
@@ -135,7 +136,7 @@ def build_impact_section(
 def definitions_lines(window: int = DEFAULT_WINDOW) -> list[str]:
     """The definitions every impact output names, as sentences."""
     return [
-        f"Definitions: {IMPACT_DEFINITIONS}.",
+        f"Definitions: {IMPACT_DEFINITIONS}; {IMPACT_NOT_LEIDEN}.",
         IMPACT_LEIDEN_DIFFERENCE,
         f"Windowed citations: the publication year and the {window} years after it "
         "(counts_by_year, from 2012). Coverage columns give the share of works without "

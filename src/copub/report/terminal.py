@@ -144,7 +144,7 @@ def render_terminal(data: ReportData, *, unicode: bool = True) -> str:
     lines.append("")
     if data.impact is not None and data.impact.available:
         impact = comparison_lines(data.impact, fractional=data.options.fractional, width=WIDTH - 2)
-        impact.append(definitions_lines(data.impact.window)[0])
+        impact += textwrap.wrap(definitions_lines(data.impact.window)[0], WIDTH - 2)
         lines += [f"  {line}" for line in impact]  # indented: not a yearly-table row
         lines.append("")
     lines += textwrap.wrap(quality_line(data.quality), WIDTH, subsequent_indent="  ")
