@@ -4,7 +4,9 @@ The public API follows the pipeline: ``fetch_works`` / ``read_works`` /
 ``load_tables`` / ``load_sample`` give :class:`Tables`; ``load_register`` and
 ``load_groups`` give the classification's inputs; ``yearly_indicators``,
 ``window_indicators`` and ``compare_periods`` give the figures;
-``build_network``, ``partner_table`` and ``works_between`` the partner review.
+``build_network``, ``partner_table`` and ``works_between`` the partner review;
+``impact_indicators`` and ``impact_difference`` the citation impact by
+collaboration type (OpenAlex field-normalised percentiles, FWCI).
 Every error copub raises on purpose is a :class:`CopubError`.
 
 Examples

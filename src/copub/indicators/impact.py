@@ -99,6 +99,14 @@ def impact_per_work(
         the flags ``has_percentile, top10, top1, has_fwci, fwci_ge1,
         has_cites_window`` with ``fwci_value, cites_value`` (0 where missing;
         every figure reads them only where its ``has_*`` flag holds).
+
+    Examples
+    --------
+    >>> import copub
+    >>> per_work = copub.impact_per_work(copub.load_sample(scale=0.01))
+    >>> missing = per_work.filter(~pl.col("has_fwci"))
+    >>> missing["fwci"].null_count() == missing.height  # never a 0 in disguise
+    True
     """
     per_work = per_work_frame(
         tables,
