@@ -247,8 +247,10 @@ def _bootstrap_p(d: FloatArray) -> float:
     finite = d[np.isfinite(d)]
     if finite.size == 0:
         return float("nan")
-    below, above = float(np.mean(finite <= 0)), float(np.mean(finite >= 0))
-    return min(1.0, 2 * min(below, above))
+    # (k + 1) / (R + 1): a resampling p-value is never 0 (Davison & Hinkley 1997).
+    size = finite.size + 1
+    below, above = (np.sum(finite <= 0) + 1) / size, (np.sum(finite >= 0) + 1) / size
+    return float(min(1.0, 2 * min(below, above)))
 
 
 def _clean(x: float) -> float | None:
@@ -290,7 +292,8 @@ def impact_differences(
     ``bootstrap`` is 0. ``p_value`` (full counting) is the two-proportion
     z-test for shares and Welch's t-test for means; ``p_value_frac`` is the
     bootstrap's two-sided p (twice the smaller share of resampled differences
-    on either side of 0; null without resamples).
+    on either side of 0, counted as (k + 1) / (R + 1) so it is never 0; null
+    without resamples).
     """
     impact_works = impact_works.sort("_period", "work_id")
     rng = np.random.default_rng(seed)
