@@ -45,7 +45,7 @@ def test_report_html_renders_in_headless_chromium(
     assert all(r == url or r.startswith(inline) for r in page.requests), [
         r[:80] for r in page.requests
     ]
-    assert len(page.images) == 7  # six report figures + the mobility section's
+    assert len(page.images) == 8  # six trend/network figures, the impact and mobility figures
     for image in page.images:
         assert image["complete"] and image["naturalWidth"] > 0, image
     assert page.headings == [title for _, title in SECTIONS] + ["Researcher mobility"]

@@ -21,6 +21,7 @@ FIGURES = (
     "priority_countries",
     "group_shares",
     "level2_share",
+    "impact_top10",
     "partner_network",
     "top_partners",
 )
@@ -104,6 +105,7 @@ def test_html_sections_in_order(page: str) -> None:
         "yearly",
         "figures",
         "partners",
+        "impact",
         "quality",
         "definitions",
         "provenance",

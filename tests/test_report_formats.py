@@ -28,6 +28,7 @@ CONTRACT = [
 JSON_KEYS = {
     "synthetic", "warning", "institution", "institution_name", "provenance", "options",
     "notes", "yearly", "period_comparison", "goals", "data_quality",
+    "impact",
 }  # fmt: skip
 OPTION_KEYS = {
     "institution", "years", "baseline", "plan", "types", "counting", "preset", "bootstrap",

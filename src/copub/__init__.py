@@ -6,7 +6,9 @@ The public API follows the pipeline: ``fetch_works`` / ``read_works`` /
 what every figure means, and ``label_works`` labels the universe once with
 it; ``yearly_indicators``,
 ``window_indicators`` and ``compare_periods`` give the figures;
-``build_network``, ``partner_table`` and ``works_between`` the partner review.
+``build_network``, ``partner_table`` and ``works_between`` the partner review;
+``impact_indicators`` and ``impact_difference`` the citation impact by
+collaboration type (OpenAlex field-normalised percentiles, FWCI).
 ``fetch_authors`` / ``read_authors`` / ``load_authors`` / ``load_sample_authors``
 give the authors table (author affiliation histories) and ``mobility_indicators``
 the researcher-mobility figures (a publication-based proxy).
@@ -42,6 +44,12 @@ from copub.indicators import (
     window_indicators,
     yearly_indicators,
 )
+from copub.indicators.impact import (
+    IMPACT_DEFINITIONS,
+    impact_difference,
+    impact_indicators,
+    impact_per_work,
+)
 from copub.indicators.mobility import MobilityDefinitions, MobilityResult, mobility_indicators
 from copub.networks import build_network, partner_table, works_between
 from copub.normalize import Tables, load_tables, read_works
@@ -52,6 +60,7 @@ from copub.sample.author_histories import load_sample_authors
 from copub.settings import Settings
 
 __all__ = [
+    "IMPACT_DEFINITIONS",
     "AuthorFetchResult",
     "CopubError",
     "Definitions",
@@ -66,6 +75,9 @@ __all__ = [
     "compare_periods",
     "fetch_authors",
     "fetch_works",
+    "impact_difference",
+    "impact_indicators",
+    "impact_per_work",
     "label_works",
     "load_authors",
     "load_groups",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from copub.cli import (
     fetch_cmd,
+    impact_cmd,
     import_cmd,
     mobility_cmd,
     network_cmd,
@@ -25,4 +26,5 @@ REGISTRARS: list[Registrar] = [
     network_cmd.register,
     partners_cmd.register,
     mobility_cmd.register,
+    impact_cmd.register,
 ]

@@ -4,6 +4,7 @@ from copub.classify.definitions import Definitions
 from copub.indicators.catalogue import GOALS, Goal, catalogue, goals, indicator_specs
 from copub.indicators.counting import fractional_weights
 from copub.indicators.definitions import Indicator, ShareSpec, share_column
+from copub.indicators.impact import impact_difference, impact_indicators, impact_per_work
 from copub.indicators.intervals import bootstrap_ratios, wilson_interval
 from copub.indicators.labels import LabelledWorks, label_works
 from copub.indicators.presets import PRESETS
@@ -39,6 +40,9 @@ __all__ = [
     "compare_periods",
     "fractional_weights",
     "goals",
+    "impact_difference",
+    "impact_indicators",
+    "impact_per_work",
     "indicator_specs",
     "institution_works",
     "label_works",

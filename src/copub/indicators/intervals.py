@@ -7,7 +7,7 @@ import numpy.typing as npt
 import polars as pl
 from scipy import stats
 
-__all__ = ["Z95", "bootstrap_ratios", "wilson_exprs", "wilson_interval"]
+__all__ = ["Z95", "bootstrap_estimates", "bootstrap_ratios", "wilson_exprs", "wilson_interval"]
 
 #: The two-sided 95% normal quantile, from scipy so the constant is not hand-typed.
 Z95: float = float(stats.norm.ppf(0.975))
@@ -68,6 +68,54 @@ def _distinct_columns(
     return index, matrix[:, firsts]
 
 
+def bootstrap_estimates(
+    numerators: npt.NDArray[np.float64],
+    denominators: npt.NDArray[np.float64],
+    *,
+    resamples: int = 1000,
+    rng: np.random.Generator,
+    batch: int = 250,
+) -> npt.NDArray[np.float64]:
+    """The ratios ``Σ num / Σ den`` in each resample of works: a ``(resamples, m)`` array.
+
+    The resampling behind :func:`bootstrap_ratios`, for callers that need the
+    resampled values themselves (e.g. the difference of two ratios in each
+    resample). NaN where a ratio is undefined in a resample.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> num = np.array([[1.0], [0.0], [1.0]])
+    >>> den = np.ones((3, 1))
+    >>> est = bootstrap_estimates(num, den, resamples=4, rng=np.random.default_rng(0))
+    >>> est.shape, bool(((est >= 0) & (est <= 1)).all())
+    ((4, 1), True)
+    """
+    n, m = numerators.shape
+    # Many shares share one base (all works): multiply each distinct
+    # denominator column once. Single precision halves the matrix products'
+    # cost; its rounding (~1e-7 relative) is far below an interval's width.
+    den_index, unique_den = _distinct_columns(denominators)
+    num32 = np.ascontiguousarray(numerators, dtype=np.float32)
+    den32 = np.ascontiguousarray(unique_den, dtype=np.float32)
+    estimates = np.empty((resamples, m), dtype=np.float64)
+    if n == 0:
+        estimates.fill(np.nan)
+    done = 0
+    while n and done < resamples:
+        size = min(batch, resamples - done)
+        # Counts of each work in each resample, built with one bincount.
+        picks = rng.integers(0, n, size=(size, n))
+        picks += (np.arange(size) * n)[:, None]
+        counts = np.bincount(picks.ravel(), minlength=size * n).reshape(size, n)
+        counts32 = counts.astype(np.float32)
+        totals = (counts32 @ den32)[:, den_index]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            estimates[done : done + size] = counts32 @ num32 / totals
+        done += size
+    return estimates
+
+
 def bootstrap_ratios(
     numerators: npt.NDArray[np.float64],
     denominators: npt.NDArray[np.float64],
@@ -98,28 +146,10 @@ def bootstrap_ratios(
     low, high : (m,) arrays
         The percentile interval of each ratio; NaN where undefined.
     """
+    estimates = bootstrap_estimates(
+        numerators, denominators, resamples=resamples, rng=rng, batch=batch
+    )
     n, m = numerators.shape
-    # Many shares share one base (all works): multiply each distinct
-    # denominator column once. Single precision halves the matrix products'
-    # cost; its rounding (~1e-7 relative) is far below an interval's width.
-    den_index, unique_den = _distinct_columns(denominators)
-    num32 = np.ascontiguousarray(numerators, dtype=np.float32)
-    den32 = np.ascontiguousarray(unique_den, dtype=np.float32)
-    estimates = np.empty((resamples, m), dtype=np.float64)
-    if n == 0:
-        estimates.fill(np.nan)
-    done = 0
-    while n and done < resamples:
-        size = min(batch, resamples - done)
-        # Counts of each work in each resample, built with one bincount.
-        picks = rng.integers(0, n, size=(size, n))
-        picks += (np.arange(size) * n)[:, None]
-        counts = np.bincount(picks.ravel(), minlength=size * n).reshape(size, n)
-        counts32 = counts.astype(np.float32)
-        totals = (counts32 @ den32)[:, den_index]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            estimates[done : done + size] = counts32 @ num32 / totals
-        done += size
     alpha = (1 - level) / 2
     if not n:
         return np.full(m, np.nan), np.full(m, np.nan)

@@ -22,6 +22,7 @@ from copub.progress import Progress
 from copub.report.checks import home_country_warning, register_warnings
 from copub.report.data import ReportData, definitions_table, groups_table
 from copub.report.goals import goal_summary
+from copub.report.impact_section import build_impact_section
 from copub.report.options import ReportOptions
 from copub.report.quality import quality_table
 
@@ -107,7 +108,10 @@ def build_report(
     for warning in warnings:
         progress.note(f"warning: {warning}")
     notes += warnings
+    progress.note("computing citation impact by collaboration type")
+    impact = build_impact_section(labelled, definitions)
     data = ReportData(
+        impact=impact,
         options=options,
         provenance=tables.provenance,
         institution_name=institution_name(tables, options.institution),

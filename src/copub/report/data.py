@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import polars as pl
@@ -13,6 +13,9 @@ from copub.classify import PartnerGroups
 from copub.indicators.definitions import ShareSpec, share_column
 from copub.provenance import Provenance
 from copub.report.options import ReportOptions
+
+if TYPE_CHECKING:
+    from copub.report.impact_section import ImpactSection
 
 __all__ = ["ReportData", "definitions_table", "groups_table"]
 
@@ -97,6 +100,8 @@ class ReportData:
         The country co-authorship network, for the picture.
     notes : tuple of str
         Sections left out and why, stated in the report.
+    impact : ImpactSection, optional
+        Citation impact by collaboration type (``copub.report.impact_section``).
     """
 
     options: ReportOptions
@@ -113,6 +118,7 @@ class ReportData:
     institution_partners: pl.DataFrame | None = None
     network: nx.Graph | None = None
     notes: tuple[str, ...] = field(default=())
+    impact: ImpactSection | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -137,6 +143,8 @@ class ReportData:
             "data_quality": self.quality,
             "definitions": self.definitions,
             "partner_groups": self.group_sources,
+            "impact": self.impact.table if self.impact else None,
+            "impact_difference": self.impact.difference if self.impact else None,
         }
         return {name: frame for name, frame in out.items() if frame is not None}
 

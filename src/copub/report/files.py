@@ -41,6 +41,7 @@ from copub.progress import Progress
 from copub.report.data import ReportData
 from copub.report.formats import csv_frame, write_csv_text
 from copub.report.html import render_html
+from copub.report.impact_plot import impact_figure
 from copub.report.mobility_section import mobility_html, write_mobility
 from copub.report.plots import FigureFile, figure_footer, trend_figures
 from copub.report.workbook import write_workbook
@@ -159,6 +160,10 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
     for trend in trend_figures(data):
         png, svg = _save(trend.figure, folder / trend.name, data, trend.title)
         written.append(FigureFile(trend.name, trend.title, trend.caption, png, svg))
+    impact = impact_figure(data)
+    if impact is not None:
+        png, svg = _save(impact.figure, folder / impact.name, data, impact.title)
+        written.append(FigureFile(impact.name, impact.title, impact.caption, png, svg))
     synthetic = " (SYNTHETIC sample data)" if data.synthetic else ""
     if data.network is not None and data.network.number_of_nodes():
         paths = plot_country_network(

@@ -21,6 +21,7 @@ import polars as pl
 from copub.indicators.definitions import share_column, share_columns
 from copub.indicators.trends import share_names
 from copub.report.data import ReportData
+from copub.report.impact_section import impact_json, impact_markdown
 from copub.report.scope import UNMEASURED_GOALS
 
 __all__ = [
@@ -141,6 +142,7 @@ def render_json(data: ReportData) -> str:
         "period_comparison": to_records(data.comparison),
         "goals": to_records(data.goals),
         "data_quality": to_records(data.quality),
+        **({"impact": impact_json(data.impact)} if data.impact is not None else {}),
     }
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
@@ -202,6 +204,8 @@ def render_markdown(data: ReportData) -> str:
         columns = [c for c in share_columns(stem) if c in yearly.columns]
         out += [f"## {labels.get(stem, stem)} (`{share_column(stem)}`)", ""]
         out += [markdown_table(yearly.select("year", *columns)), ""]
+    if data.impact is not None:
+        out += [impact_markdown(data.impact, synthetic=data.synthetic)]
     (b0, b1), (p0, p1) = options.baseline, options.plan
     out += [f"## Plan {p0}-{p1} against baseline {b0}-{b1}", ""]
     out += [markdown_table(data.comparison), ""]

@@ -21,6 +21,7 @@ from copub.report.html_goals import goals_section
 from copub.report.html_parts import Cell, esc, img_tag, table
 from copub.report.html_style import CSS, print_mark_css
 from copub.report.html_yearly import yearly_section
+from copub.report.impact_html import impact_html
 from copub.report.options import UNIVERSE_LABELS
 from copub.report.plots import FigureFile
 from copub.report.scope import scope_section
@@ -34,6 +35,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("yearly", "Yearly figures"),
     ("figures", "Figures"),
     ("partners", "Partner review"),
+    ("impact", "Citation impact by collaboration type"),
     ("quality", "Data quality"),
     ("definitions", "Definitions used"),
     ("provenance", "Provenance"),
@@ -351,6 +353,7 @@ def render_html(
         "yearly": yearly_section(data),
         "figures": _figures(figures),
         "partners": _partners(data),
+        "impact": impact_html(data, figures),
         "quality": _quality(data),
         "definitions": _definitions(data),
         "provenance": _provenance(data, generated),

@@ -19,6 +19,7 @@ from copub.report import fmt
 from copub.report.checks import unavailable_reason
 from copub.report.data import ReportData
 from copub.report.goals import DEFAULT_MIN_CHANGE, SHORT_LABELS, SIGNIFICANCE
+from copub.report.impact_section import comparison_lines, definitions_lines
 from copub.report.quality import quality_line
 from copub.report.scope import scope_text
 
@@ -148,6 +149,11 @@ def render_terminal(data: ReportData, *, unicode: bool = True) -> str:
     lines.append("")
     lines += _comparison_lines(data, unicode)
     lines.append("")
+    if data.impact is not None and data.impact.available:
+        impact = comparison_lines(data.impact, fractional=data.options.fractional, width=WIDTH - 2)
+        impact += textwrap.wrap(definitions_lines(data.impact.window)[0], WIDTH - 2)
+        lines += [f"  {line}" for line in impact]  # indented: not a yearly-table row
+        lines.append("")
     lines += textwrap.wrap(quality_line(data.quality), WIDTH, subsequent_indent="  ")
     for line in scope_text():
         lines += textwrap.wrap(line, WIDTH, subsequent_indent="  ")

@@ -35,7 +35,7 @@ from copub.settings import Settings
 __all__ = ["GENERATOR_VERSION", "load_sample", "sample_cache_dir", "sample_register_path"]
 
 #: Bump when the generator's output changes, so cached worlds are rebuilt.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 9  # 4: affiliation strings, XPAC (issue 12); 5: citation impact (15); 9: peers (14), merged
 _COMPLETE = "complete.json"
 _STALE_SECONDS = 3600
 

@@ -1,0 +1,93 @@
+"""The HTML report's citation-impact section."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from copub.report import fmt
+from copub.report.data import ReportData
+from copub.report.html_parts import Cell, esc, table
+from copub.report.impact_section import definitions_lines
+from copub.report.plots import FigureFile
+
+__all__ = ["impact_html"]
+
+
+def _share(value: object, low: object = None, high: object = None) -> str:
+    text = fmt.percent(value)  # type: ignore[arg-type]
+    interval = fmt.interval(low, high)  # type: ignore[arg-type]
+    return esc(f"{text} {interval}".strip())
+
+
+def _difference(row: dict[str, object], suffix: str) -> str:
+    text = fmt.change(row[f"difference{suffix}"])  # type: ignore[arg-type]
+    low, high = row[f"difference{suffix}_low"], row[f"difference{suffix}_high"]
+    if not (fmt.is_missing(low) or fmt.is_missing(high)):
+        text += f" [{100 * low:+.1f}, {100 * high:+.1f}]"  # type: ignore[operator]
+    return esc(text)
+
+
+def impact_html(data: ReportData, figures: Sequence[FigureFile]) -> str:
+    """Definitions, PP(top 10%) of the compared types per year with the difference, and
+    a pointer to the figure and the full table."""
+    section = data.impact
+    parts = [f"<p>{esc(' '.join(definitions_lines(section.window if section else 3)))}</p>"]
+    if section is None:
+        return parts[0] + "<p class=note>Citation impact was not computed.</p>"
+    if not section.available:
+        return parts[0] + (
+            "<p class=note>Citation impact is unavailable: no work in these tables has a "
+            "citation percentile or an FWCI (fetch with the current OpenAlex schema).</p>"
+        )
+    suffix = "_frac" if data.options.fractional else ""
+    a, b = section.compare
+    column = section.period_column
+    by_period = {(r[column], r["collaboration"]): r for r in section.table.iter_rows(named=True)}
+    labels = dict(section.table.select("collaboration", "label").unique().iter_rows())
+    rows: list[Sequence[Cell] | str] = []
+    for row in section.difference.filter(pl.col("indicator") == "top10").iter_rows(named=True):
+        ra, rb = by_period.get((row[column], a), {}), by_period.get((row[column], b), {})
+        stem = f"top10_share{suffix}"
+        rows.append(
+            [
+                (esc(f"{row[column]}{'*' if row['partial'] else ''}"), False),
+                (_share(rb.get(stem), rb.get(f"{stem}_low"), rb.get(f"{stem}_high")), True),
+                (_share(ra.get(stem), ra.get(f"{stem}_low"), ra.get(f"{stem}_high")), True),
+                (_difference(row, suffix), True),
+                (esc(fmt.p_value(row[f"p_value{suffix}"]) or "n/a"), True),
+                (esc(fmt.percent(rb.get(f"percentile_missing_share{suffix}"), 0)), True),
+                (esc(fmt.percent(ra.get(f"percentile_missing_share{suffix}"), 0)), True),
+            ]
+        )
+    headers = [
+        (esc(column.capitalize()), False),
+        (esc(f"{labels.get(b, b)}: PP(top 10%)"), True),
+        (esc(f"{labels.get(a, a)}: PP(top 10%)"), True),
+        (esc(f"Difference {a} − {b} [95% CI]"), True),
+        ("p", True),
+        (esc(f"No percentile ({b})"), True),
+        (esc(f"No percentile ({a})"), True),
+    ]
+    parts.append(
+        table(
+            headers,
+            rows,
+            caption=esc(
+                f"PP(top 10%), {data.options.counting} counting, with 95% intervals; * the "
+                f"citation window (publication year + {section.window} years) is still open."
+            ),
+        )
+    )
+    if any(f.name == "impact_top10" for f in figures):
+        parts.append(
+            '<p>The figure <a href="#fig-impact_top10">PP(top 10%) by collaboration type</a> '
+            "shows every type over time.</p>"
+        )
+    parts.append(
+        "<p>Every type and figure (PP(top 1%), mean FWCI, FWCI ≥ 1, windowed citations, "
+        "coverage, both counting methods) is in <code>tables/impact.csv</code>; the "
+        "differences and their tests in <code>tables/impact_difference.csv</code>.</p>"
+    )
+    return "".join(parts)
