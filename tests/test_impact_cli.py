@@ -99,7 +99,9 @@ def test_without_impact_fields_says_unavailable(
     page = tmp_path / "page.json"
     page.write_bytes(orjson.dumps({"meta": {"count": 5}, "results": works}))
     copub.read_works([page]).write(tmp_path / "data")
-    code, out, _ = _run(capsys, "--data-dir", str(tmp_path / "data"), "--bootstrap", "0", "--universe", "all")
+    # Bare works have no source: only the "all" universe keeps them.
+    args = ("--data-dir", str(tmp_path / "data"), "--bootstrap", "0", "--universe", "all")
+    code, out, _ = _run(capsys, *args)
     assert code == 0
     assert "unavailable" in out
     row = next(line for line in out.splitlines() if line.startswith("2019  All works"))

@@ -34,8 +34,9 @@ from copub.settings import Settings
 
 __all__ = ["GENERATOR_VERSION", "load_sample", "sample_cache_dir", "sample_register_path"]
 
-#: Bump when the generator's output changes, so cached worlds are rebuilt.
-GENERATOR_VERSION = 9  # 4: affiliation strings, XPAC (issue 12); 5: citation impact (15); 9: peers (14), merged
+#: Bump when the generator's output changes, so cached worlds are rebuilt
+#: (4: affiliation strings, XPAC; 5: citation impact; 9: peers, after the merge).
+GENERATOR_VERSION = 9
 _COMPLETE = "complete.json"
 _STALE_SECONDS = 3600
 
