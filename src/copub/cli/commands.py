@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from copub.cli import fetch_cmd, import_cmd, network_cmd, partners_cmd, report_cmd, sample_cmd
+from copub.cli import eu_cmd, fetch_cmd, import_cmd, network_cmd, partners_cmd, report_cmd, sample_cmd
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -16,4 +16,5 @@ REGISTRARS: list[Registrar] = [
     report_cmd.register,
     network_cmd.register,
     partners_cmd.register,
+    eu_cmd.register,
 ]
