@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 import polars as pl
@@ -78,9 +80,16 @@ def eu_from_args(
     if sample and not cordis and args.norway_grants is None:
         from copub.sample.cordis import SAMPLE_FOLDERS, write_cordis_sample
 
-        folder = Path(tempfile.mkdtemp(prefix="copub-cordis-"))
-        write_cordis_sample(folder, seed=seed, tables=tables)
-        cordis = tuple(folder / name for name in SAMPLE_FOLDERS.values())
+        with tempfile.TemporaryDirectory(prefix="copub-cordis-") as name:
+            folder = write_cordis_sample(name, seed=seed, tables=tables)
+            inputs = EuInputs(
+                cordis=tuple(folder / sub for sub in SAMPLE_FOLDERS.values()),
+                organisations=args.organisations,
+                organisation=tuple(args.organisation) or ("ntnu",),
+            )
+            result = eu_participation(inputs)
+        label = f"synthetic CORDIS world (seed {seed}), H2020 and Horizon Europe: SYNTHETIC"
+        return dataclasses.replace(result, sources=(label,))
     if not cordis and args.norway_grants is None:
         return None
     if args.organisations is not None and not args.organisations.is_file():
@@ -193,10 +202,12 @@ def run(args: argparse.Namespace) -> int:
         lines = eu_lines(result, unicode=unicode)
         if links is not None:
             linked = links.filter(pl.col("home"))
-            lines.append(
+            lines += textwrap.wrap(
                 f"Publications: {linked['work_id'].n_unique()} works acknowledge "
                 f"{linked['project_id'].n_unique()} of the home organisation's EU projects "
-                "(EC-family funder, award id = CORDIS project id)"
+                "(EC-family funder, award id = CORDIS project id)",
+                100,
+                subsequent_indent="  ",
             )
         print("\n".join(lines))
     if args.out is not None:

@@ -113,6 +113,8 @@ class ReportData:
     institution_partners: pl.DataFrame | None = None
     network: nx.Graph | None = None
     notes: tuple[str, ...] = field(default=())
+    #: EU programme participation (:class:`copub.eu.EuParticipation`), when asked for.
+    eu: Any = None
 
     @property
     def synthetic(self) -> bool:
@@ -138,6 +140,8 @@ class ReportData:
             "definitions": self.definitions,
             "partner_groups": self.group_sources,
         }
+        if self.eu is not None:
+            out.update(self.eu.tables())
         return {name: frame for name, frame in out.items() if frame is not None}
 
     def with_(self, **changes: Any) -> ReportData:

@@ -435,6 +435,10 @@ def render_html(
         f"{esc(name)}</h2>{bodies[key]}</section>"
         for key, name in SECTIONS
     )
+    if data.eu is not None:
+        from copub.report.eu_section import eu_html
+
+        sections += eu_html(data.eu)
     banner = f'<div class="banner" role="note">{esc(_SYNTHETIC)}</div>' if data.synthetic else ""
     origin = "synthetic sample" if data.synthetic else data.provenance.source
     subtitle = (

@@ -138,7 +138,7 @@ def _linked_awards(tables: Tables | None) -> list[tuple[str, str]]:
         .sort("award_id")
         .filter(pl.col("award_id").str.slice(-1).is_in(["3", "7"]))
     )
-    return [(str(a), str(p)) for a, p in awards.head(120).iter_rows()]
+    return [(str(a), str(p)) for a, p in awards.head(40).iter_rows()]
 
 
 def _framework(award: str) -> str:
@@ -165,8 +165,10 @@ def _write(out: Path, framework: str, orgs: pl.DataFrame, linked: list[tuple[str
         for i in range(_PROJECTS[framework])
     ]
     if framework == "HORIZON":
-        plan = [(a, "msca" if p == "societal_challenges" else p, n) for a, p, n in plan]
-        plan = [(a, "cluster_5" if p == "societal_challenges" else p, n) for a, p, n in plan]
+        plan = [
+            (a, f"cluster_{int(a) % 6 + 1}" if p == "societal_challenges" else p, n)
+            for a, p, n in plan
+        ]
     for number, (project_id, part, with_ntnu) in enumerate(plan):
         lb = _PARTS[part][0 if framework == "H2020" else 2]
         stem = _PARTS[part][1 if framework == "H2020" else 3]
