@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from tests.conftest import REPO, shared_path
 
 from copub.errors import DataError, UsageError
 from copub.eu.analysis import EuInputs, eu_participation
@@ -21,7 +22,6 @@ from copub.eu.norway import read_norway_grants
 from copub.eu.schema import PARTICIPATIONS
 from copub.eu.summaries import read_participation_summary
 from copub.sample.cordis import write_cordis_sample
-from tests.conftest import REPO, shared_path
 
 NTNU = "974767880"
 
@@ -46,7 +46,9 @@ def _plain_norway_part(row: dict[str, str]) -> str:
 def test_norway_ntnu_per_part_equals_plain_count() -> None:
     path = shared_path("eu-grants-norway", "h2020_grants_norway.csv")
     with path.open(encoding="utf-8", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle, delimiter=";") if r["Organisasjonsnummer"] == NTNU]
+        rows = [
+            r for r in csv.DictReader(handle, delimiter=";") if r["Organisasjonsnummer"] == NTNU
+        ]
     assert len(rows) == 241
     plain = Counter(_plain_norway_part(r) for r in rows)
     plain_projects = {p: len({r["Prosjektnr"] for r in rows if _plain_norway_part(r) == p})
@@ -90,7 +92,9 @@ def test_participation_summary_counts_equal_plain_count(country: str) -> None:
     got = table.group_by("framework_programme", "organisation_id").agg(
         n=pl.len(), projects=pl.col("project_id").n_unique()
     )
-    got_map = {(r["framework_programme"], r["organisation_id"]): r for r in got.iter_rows(named=True)}
+    got_map = {
+        (r["framework_programme"], r["organisation_id"]): r for r in got.iter_rows(named=True)
+    }
     assert set(got_map) == set(plain)
     for key, n in plain.items():
         assert got_map[key]["n"] == n
@@ -161,7 +165,7 @@ def test_cordis_file_of_the_wrong_programme(tmp_path: Path) -> None:
         "projectID;legalBasis;title;uniqueProgrammePart\n1;FP7-IDEAS-ERC;ERC;true\n",
         encoding="utf-8",
     )
-    with pytest.raises(DataError, match="legalBasis.csv.*another programme"):
+    with pytest.raises(DataError, match=r"legalBasis.csv.*another programme"):
         read_cordis(fp7)
 
 
@@ -170,7 +174,7 @@ def test_norway_file_of_the_wrong_programme(tmp_path: Path) -> None:
     text = source.read_text(encoding="utf-8").replace("\nH2020;", "\nHORIZON;", 3)
     bad = tmp_path / "grants.csv"
     bad.write_text(text, encoding="utf-8")
-    with pytest.raises(DataError, match="grants.csv: Rammeprogram is HORIZON"):
+    with pytest.raises(DataError, match=r"grants.csv: Rammeprogram is HORIZON"):
         read_norway_grants(bad)
 
 
@@ -178,18 +182,18 @@ def test_zip_without_the_expected_members(tmp_path: Path) -> None:
     empty = tmp_path / "other.zip"
     with zipfile.ZipFile(empty, "w") as archive:
         archive.writestr("euroSciVoc.csv", "a;b\n")
-    with pytest.raises(DataError, match="other.zip holds none of project.csv"):
+    with pytest.raises(DataError, match=r"other.zip holds none of project.csv"):
         read_cordis(empty)
     partial = tmp_path / "partial.zip"
     folder = _cordis_folder(tmp_path)
     with zipfile.ZipFile(partial, "w") as archive:
         archive.write(folder / "project.csv", "csv/project.csv")
         archive.write(folder / "legalBasis.csv", "csv/legalBasis.csv")
-    with pytest.raises(DataError, match="partial.zip lacks organization.csv, topics.csv"):
+    with pytest.raises(DataError, match=r"partial.zip lacks organization.csv, topics.csv"):
         read_cordis(partial)
     not_zip = tmp_path / "fake.zip"
     not_zip.write_text("hello", encoding="utf-8")
-    with pytest.raises(DataError, match="fake.zip: not a zip file"):
+    with pytest.raises(DataError, match=r"fake.zip: not a zip file"):
         read_cordis(not_zip)
 
 
@@ -208,9 +212,9 @@ def test_zip_and_folder_read_the_same(tmp_path: Path) -> None:
 def test_organisation_that_matches_nothing_lists_closest() -> None:
     path = shared_path("eu-grants-norway", "h2020_grants_norway.csv")
     table = read_norway_grants(path)
-    with pytest.raises(UsageError, match="closest: UNIVERSITETET I BERGEN"):
+    with pytest.raises(UsageError, match=r"closest: UNIVERSITETET I BERGEN"):
         resolve_organisation("UNIVERSITETET I BERGN", load_organisations(), table)
-    with pytest.raises(UsageError, match="matches nothing"):
+    with pytest.raises(UsageError, match=r"matches nothing"):
         resolve_organisation("000000000", load_organisations(), table)
 
 
@@ -247,8 +251,12 @@ def test_sample_links_works_to_projects_and_says_synthetic() -> None:
 
 
 def test_cli_csv_columns(tmp_path: Path) -> None:
-    env = {"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin",
-           "COPUB_CACHE_DIR": str(tmp_path / "cache"), "COPUB_DATA_DIR": str(tmp_path / "d")}
+    env = {
+        "PYTHONPATH": str(REPO / "src"),
+        "PATH": "/usr/bin:/bin",
+        "COPUB_CACHE_DIR": str(tmp_path / "cache"),
+        "COPUB_DATA_DIR": str(tmp_path / "d"),
+    }
     done = subprocess.run(
         [sys.executable, "-m", "copub", "eu", "--sample", "--scale", "0.01", "--format", "csv"],
         capture_output=True, text=True, env=env, check=True,

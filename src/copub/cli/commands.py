@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from copub.cli import eu_cmd, fetch_cmd, import_cmd, network_cmd, partners_cmd, report_cmd, sample_cmd
+from copub.cli import (
+    eu_cmd,
+    fetch_cmd,
+    import_cmd,
+    network_cmd,
+    partners_cmd,
+    report_cmd,
+    sample_cmd,
+)
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 

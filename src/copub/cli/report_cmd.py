@@ -147,7 +147,8 @@ def run(args: argparse.Namespace) -> int:
     data = build_report(
         tables, options, scope="files" if args.out is not None else "table", progress=progress
     )
-    data = data.with_(eu=eu_cmd.eu_from_args(args, sample=args.sample, seed=args.seed, tables=tables))
+    eu = eu_cmd.eu_from_args(args, sample=args.sample, seed=args.seed, tables=tables)
+    data = data.with_(eu=eu)
     renderers = {"csv": render_csv, "json": render_json, "markdown": render_markdown}
     if args.format == "table":
         text = render_terminal(data, unicode=_supports_unicode(sys.stdout))

@@ -26,8 +26,8 @@ from copub.eu.home import Organisation, load_organisations, match_expr, resolve_
 from copub.eu.norway import read_norway_grants
 from copub.eu.ranking import pillar2_ranking
 from copub.eu.schema import PARTICIPATIONS, empty_participations
-from copub.eu.summary import programme_goals, programme_summary
 from copub.eu.summaries import read_participation_summary
+from copub.eu.summary import programme_goals, programme_summary
 
 __all__ = ["EuInputs", "EuParticipation", "eu_participation", "read_participations"]
 
@@ -110,9 +110,7 @@ class EuParticipation:
             "eu_pillar2_ranking": self.ranking,
             "eu_pillar2_standing": self.standing,
             "eu_matches": self.matches,
-            "eu_participations": self.participations.filter(
-                pl.col("organisation").is_not_null()
-            ),
+            "eu_participations": self.participations.filter(pl.col("organisation").is_not_null()),
         }
 
 
@@ -201,14 +199,18 @@ def eu_participation(inputs: EuInputs) -> EuParticipation:
     summaries = []
     for org in organisations:
         rows = participations.filter(pl.col("organisation") == org.key)
-        summaries.append(programme_summary(rows).select(pl.lit(org.key).alias("organisation"), pl.all()))
+        summaries.append(
+            programme_summary(rows).select(pl.lit(org.key).alias("organisation"), pl.all())
+        )
     summary = pl.concat(summaries)
     home_rows = participations.filter(pl.col("organisation") == home.key)
     goals = programme_goals(summary.filter(pl.col("organisation") == home.key), home_rows)
     ranking = pillar2_ranking(participations)
-    ids = participations.select("framework_programme", "organisation_id", "organisation").unique(
-        ["framework_programme", "organisation_id", "organisation"]
-    ).filter(pl.col("organisation").is_not_null())
+    ids = (
+        participations.select("framework_programme", "organisation_id", "organisation")
+        .unique(["framework_programme", "organisation_id", "organisation"])
+        .filter(pl.col("organisation").is_not_null())
+    )
     standing = ranking.join(ids, on=["framework_programme", "organisation_id"], how="inner")
     matches = (
         participations.filter(pl.col("organisation").is_not_null())
@@ -218,11 +220,15 @@ def eu_participation(inputs: EuInputs) -> EuParticipation:
         .sort("organisation", "source", "how")
         .rename({"how": "matched_on"})
     )
-    projects = participations.group_by("project_id", "framework_programme").agg(
-        pl.col("programme_part").first(),
-        pl.col("acronym").drop_nulls().first(),
-        home=(pl.col("organisation") == home.key).any(),
-    ).sort("project_id")
+    projects = (
+        participations.group_by("project_id", "framework_programme")
+        .agg(
+            pl.col("programme_part").first(),
+            pl.col("acronym").drop_nulls().first(),
+            home=(pl.col("organisation") == home.key).any(),
+        )
+        .sort("project_id")
+    )
     notes: list[str] = []
     if home_rows.is_empty():
         notes.append(f"{home.label} has no participation in the data given.")

@@ -15,6 +15,7 @@ Traceback (most recent call last):
 copub.errors.DataError: ... holds none of project.csv, organization.csv, legalBasis.csv, topics.csv: not a CORDIS download
 """
 
+# ruff: noqa: E501  (doctest output lines cannot be wrapped)
 from __future__ import annotations
 
 import zipfile
@@ -251,8 +252,9 @@ def read_cordis(path: str | Path) -> CordisSource:
     frames = {
         name: read_text_csv(data, label, MEMBERS[name]) for name, (data, label) in found.items()
     }
-    topics = frames.get("topics.csv", pl.DataFrame(schema={"projectID": pl.String,
-                                                          "topic": pl.String}))
+    topics = frames.get(
+        "topics.csv", pl.DataFrame(schema={"projectID": pl.String, "topic": pl.String})
+    )
     projects = classify_projects(frames["legalBasis.csv"], topics, where["legalBasis.csv"])
     framework = str(projects["framework_programme"][0]) if projects.height else "HORIZON"
     participations = empty_participations()

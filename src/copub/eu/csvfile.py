@@ -71,7 +71,6 @@ def money(frame: pl.DataFrame, column: str, where: str) -> pl.Series:
     bad = text.filter(values.is_null() & text.is_not_null() & (text != ""))
     if bad.len():
         raise DataError(
-            f"{where}: column {column} has {bad.len()} values that are not amounts, "
-            f"e.g. {bad[0]!r}"
+            f"{where}: column {column} has {bad.len()} values that are not amounts, e.g. {bad[0]!r}"
         )
     return values.alias(column)

@@ -16,6 +16,7 @@ Examples
 ['orgnr', 'vat']
 """
 
+# ruff: noqa: E501  (doctest output lines cannot be wrapped)
 from __future__ import annotations
 
 import difflib
@@ -147,8 +148,12 @@ def load_organisations(
 ) -> dict[str, Organisation]:
     """The organisation mapping: the default, extended (or replaced) by ``path``."""
     folder = resources.files("copub.eu") / "data"
-    mapping = {} if replace and path is not None else _parse(
-        (folder / "organisations.toml").read_text(encoding="utf-8"), "organisations.toml"
+    mapping = (
+        {}
+        if replace and path is not None
+        else _parse(
+            (folder / "organisations.toml").read_text(encoding="utf-8"), "organisations.toml"
+        )
     )
     if path is not None:
         file = Path(path)
@@ -168,7 +173,9 @@ def _from_data(query: str, participations: pl.DataFrame) -> Organisation | None:
         return Organisation(
             key=query.strip(),
             label=name,
-            country=by_id["country"].drop_nulls().head(1).to_list()[0] if by_id["country"].drop_nulls().len() else None,
+            country=by_id["country"].drop_nulls().head(1).to_list()[0]
+            if by_id["country"].drop_nulls().len()
+            else None,
             pic=(query.strip(),) if "pic" in kinds else (),
             orgnr=(query.strip(),) if "orgnr" in kinds else (),
             source="the participation data (an id given with --organisation)",
@@ -178,7 +185,9 @@ def _from_data(query: str, participations: pl.DataFrame) -> Organisation | None:
         return Organisation(
             key=query,
             label=str(by_name["organisation_name"][0]),
-            country=by_name["country"].drop_nulls().head(1).to_list()[0] if by_name["country"].drop_nulls().len() else None,
+            country=by_name["country"].drop_nulls().head(1).to_list()[0]
+            if by_name["country"].drop_nulls().len()
+            else None,
             names=(query,),
             source="the participation data (a name given with --organisation)",
         )

@@ -101,9 +101,9 @@ def read_norway_grants(path: str | Path) -> pl.DataFrame:
             vat=pl.lit(None, pl.String),
             organisation_name=pl.col("Organisasjonsnavn").str.strip_chars(),
             short_name=pl.col("Kortnavn").str.strip_chars(),
-            activity_type=pl.col("FoU sektorkode").str.strip_chars().replace_strict(
-                _SECTORS, default=None, return_dtype=pl.String
-            ),
+            activity_type=pl.col("FoU sektorkode")
+            .str.strip_chars()
+            .replace_strict(_SECTORS, default=None, return_dtype=pl.String),
             country=pl.lit("NO"),
             role=pl.col("Organisasjon rolle").str.strip_chars().str.to_lowercase(),
             ec_contribution_eur=pl.col("Innvilget beløp organisasjon EUR"),

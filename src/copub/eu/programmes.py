@@ -32,6 +32,7 @@ Examples
 'erc'
 """
 
+# ruff: noqa: E501  (doctest output lines cannot be wrapped)
 from __future__ import annotations
 
 import polars as pl
@@ -123,6 +124,7 @@ def call_programme_part(call: pl.Expr) -> pl.Expr:
 
 def part_of_legal_basis(code: str, topic: str | None = None) -> str:
     """:func:`programme_part` for one code."""
-    frame = pl.DataFrame({"code": [code], "topic": [topic]}, schema={"code": pl.String,
-                                                                    "topic": pl.String})
+    frame = pl.DataFrame(
+        {"code": [code], "topic": [topic]}, schema={"code": pl.String, "topic": pl.String}
+    )
     return str(frame.select(programme_part(pl.col("code"), pl.col("topic"))).item())

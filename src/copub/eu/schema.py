@@ -8,6 +8,7 @@ Examples
 'EIC Pathfinder'
 """
 
+# ruff: noqa: E501  (doctest output lines cannot be wrapped)
 from __future__ import annotations
 
 from typing import Final, Literal, get_args

@@ -31,8 +31,8 @@ from copub.eu.schema import BENEFICIARY_ROLES, PART_LABELS
 __all__ = [
     "FRAMEWORK_YEARS",
     "GOALS",
-    "Goal",
     "PARTS_OF",
+    "Goal",
     "horizon_years",
     "programme_goals",
     "programme_summary",

@@ -21,6 +21,7 @@ Examples
 (True, True)
 """
 
+# ruff: noqa: E501  (doctest output lines cannot be wrapped)
 from __future__ import annotations
 
 import textwrap
@@ -120,8 +121,7 @@ def eu_lines(result: EuParticipation, *, unicode: bool = True) -> list[str]:
         f"EU programme participation: {result.home.describe()}", _WIDTH, subsequent_indent="  "
     )
     header = (
-        f"{'Programme part':<40}{'H2020':>8}{'coord':>7}{'M€':>8}"
-        f"{'HE':>10}{'coord':>7}{'M€':>8}"
+        f"{'Programme part':<40}{'H2020':>8}{'coord':>7}{'M€':>8}{'HE':>10}{'coord':>7}{'M€':>8}"
     )
     lines += [header, "-" * len(header)]
     for label, *cells in _summary_rows(result):
@@ -130,7 +130,9 @@ def eu_lines(result: EuParticipation, *, unicode: bool = True) -> list[str]:
             f"{label:<40}{cells[0]:>8}{cells[1]:>7}{cells[2]:>8}"
             f"{cells[3]:>10}{cells[4]:>7}{cells[5]:>8}"
         )
-    lines.append("projects = distinct projects as coordinator or participant; M€ = its EC contribution")
+    lines.append(
+        "projects = distinct projects as coordinator or participant; M€ = its EC contribution"
+    )
     lines.append("")
     lines.append("Goals (Horizon Europe against Horizon 2020; ranks among HES participants)")
     for row in eu_goal_status(result).iter_rows(named=True):

@@ -23,6 +23,7 @@ Examples
 True
 """
 
+# ruff: noqa: E501  (doctest output lines cannot be wrapped)
 from __future__ import annotations
 
 import io
@@ -93,17 +94,37 @@ _SOLO = ("erc", "eic_other")
 
 
 def _organisations(rng: np.random.Generator) -> pl.DataFrame:
-    rows = [(k, name, short, c, vat, "HES", pull) for k, name, short, c, vat, pull in _NORWEGIAN]
+    rows: list[tuple[str, str, str, str, str | None, str, float]] = [
+        (k, name, short, c, vat, "HES", pull) for k, name, short, c, vat, pull in _NORWEGIAN
+    ]
     number = 0
     for country in _COUNTRIES:
         for i in range(4):
             number += 1
-            rows.append((f"u{number}", f"SYNTHETIC UNIVERSITY {country}-{i + 1}", f"SU{number}",
-                         country, None, "HES", float(rng.lognormal(0.6, 0.6))))  # type: ignore[arg-type]
+            rows.append(
+                (
+                    f"u{number}",
+                    f"SYNTHETIC UNIVERSITY {country}-{i + 1}",
+                    f"SU{number}",
+                    country,
+                    None,
+                    "HES",
+                    float(rng.lognormal(0.6, 0.6)),
+                )
+            )  # type: ignore[arg-type]
         for kind in ("REC", "PRC", "PUB"):
             number += 1
-            rows.append((f"o{number}", f"SYNTHETIC {kind} ORGANISATION {country}", f"S{kind}{number}",
-                         country, None, kind, float(rng.lognormal(0.0, 0.5))))  # type: ignore[arg-type]
+            rows.append(
+                (
+                    f"o{number}",
+                    f"SYNTHETIC {kind} ORGANISATION {country}",
+                    f"S{kind}{number}",
+                    country,
+                    None,
+                    kind,
+                    float(rng.lognormal(0.0, 0.5)),
+                )
+            )  # type: ignore[arg-type]
     frame = pl.DataFrame(
         rows, schema=["key", "name", "shortName", "country", "vatNumber", "activityType", "pull"],
         orient="row",
@@ -174,8 +195,10 @@ def _write(out: Path, framework: str, orgs: pl.DataFrame, linked: list[tuple[str
         stem = _PARTS[part][1 if framework == "H2020" else 3]
         if lb is None or stem is None:
             part = "msca"
-            lb, stem = _PARTS[part][0 if framework == "H2020" else 2], _PARTS[part][
-                1 if framework == "H2020" else 3]
+            lb, stem = (
+                _PARTS[part][0 if framework == "H2020" else 2],
+                _PARTS[part][1 if framework == "H2020" else 3],
+            )
         assert lb is not None and stem is not None
         year = int(rng.integers(first, last + 1))
         topic = stem.format(y=year)
