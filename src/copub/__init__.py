@@ -5,6 +5,8 @@ The public API follows the pipeline: ``fetch_works`` / ``read_works`` /
 ``load_groups`` give the classification's inputs; ``yearly_indicators``,
 ``window_indicators`` and ``compare_periods`` give the figures;
 ``build_network``, ``partner_table`` and ``works_between`` the partner review.
+``eu_participation`` gives the EU projects won (CORDIS, the Norwegian grants
+file) and ``eu_project_links`` the works behind them.
 Every error copub raises on purpose is a :class:`CopubError`.
 
 Examples
@@ -16,12 +18,24 @@ Examples
 True
 >>> tables.provenance.synthetic
 True
+>>> import tempfile
+>>> from copub.sample.cordis import write_cordis_sample
+>>> cordis = write_cordis_sample(tempfile.mkdtemp(), tables=tables)
+>>> inputs = copub.EuInputs(cordis=(cordis / "h2020", cordis / "horizon-europe"))
+>>> eu = copub.eu_participation(inputs)
+>>> eu.synthetic, eu.home.key
+(True, 'ntnu')
+>>> links = copub.eu_project_links(tables, eu.projects)
+>>> set(links.columns) >= {"work_id", "project_id", "programme_part"}
+True
 """
 
 from __future__ import annotations
 
 from copub.classify import load_groups, load_register
 from copub.errors import CopubError
+from copub.eu import EuInputs, EuParticipation, eu_participation
+from copub.eu import project_links as eu_project_links
 from copub.fetch import FetchResult, fetch_works
 from copub.indicators import compare_periods, window_indicators, yearly_indicators
 from copub.networks import build_network, partner_table, works_between
@@ -32,12 +46,16 @@ from copub.settings import Settings
 
 __all__ = [
     "CopubError",
+    "EuInputs",
+    "EuParticipation",
     "FetchResult",
     "Provenance",
     "Settings",
     "Tables",
     "build_network",
     "compare_periods",
+    "eu_participation",
+    "eu_project_links",
     "fetch_works",
     "load_groups",
     "load_register",
