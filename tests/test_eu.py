@@ -243,7 +243,17 @@ def test_sample_links_works_to_projects_and_says_synthetic() -> None:
     result = eu_participation(EuInputs(cordis=(out / "h2020", out / "horizon-europe")))
     assert result.synthetic
     links = project_links(tables, result.projects)
-    assert int(links["home"].sum()) >= 30  # the awards made into NTNU projects
+    assert links.height >= 30 and bool(links["home"].all())  # awards made into NTNU projects
+    # the same funder mapping as the yearly fund_ec share
+    from copub.classify import funding_flags
+
+    flags = funding_flags(tables).filter(pl.col("work_id").is_in(links["work_id"].to_list()))
+    assert flags.height == links["work_id"].n_unique() and bool(flags["funded_ec"].all())
+    # no work thanks a project signed after it appeared
+    signed = result.participations.select("project_id", "signature_year").unique()
+    dated = links.join(signed, on="project_id")
+    assert dated.height == links.height
+    assert bool((dated["signature_year"] < dated["year"]).all())
     # every link names an EC-family funding row whose award id is the project id
     funding = tables.funding.join(links.select("work_id", "award_id"), on=["work_id", "award_id"])
     assert funding.height >= links.height

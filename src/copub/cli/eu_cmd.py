@@ -7,14 +7,12 @@ import dataclasses
 import json
 import sys
 import tempfile
-import textwrap
 from pathlib import Path
 
 import polars as pl
 
 from copub.errors import UsageError
 from copub.eu.analysis import EuInputs, EuParticipation, eu_participation
-from copub.eu.links import project_links
 from copub.fetch.atomic import atomic_write
 from copub.normalize import Tables, load_tables
 from copub.progress import Progress
@@ -89,7 +87,8 @@ def eu_from_args(
             )
             result = eu_participation(inputs)
         label = f"synthetic CORDIS world (seed {seed}), H2020 and Horizon Europe: SYNTHETIC"
-        return dataclasses.replace(result, sources=(label,))
+        result = dataclasses.replace(result, sources=(label,))
+        return result.with_links(tables) if tables is not None else result
     if not cordis and args.norway_grants is None:
         return None
     if args.organisations is not None and not args.organisations.is_file():
@@ -100,7 +99,8 @@ def eu_from_args(
         organisations=args.organisations,
         organisation=tuple(args.organisation) or ("ntnu",),
     )
-    return eu_participation(inputs)
+    result = eu_participation(inputs)
+    return result.with_links(tables) if tables is not None else result
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -127,13 +127,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(run=run)
 
 
-def _write_out(result: EuParticipation, links: pl.DataFrame | None, out: Path) -> list[Path]:
+def _write_out(result: EuParticipation, out: Path) -> list[Path]:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} exists and is not a directory")
     tables = dict(result.tables())
     tables["eu_goal_status"] = eu_goal_status(result)
-    if links is not None:
-        tables["eu_publication_links"] = links
     mark = "# SYNTHETIC EU DATA: not real projects\n" if result.synthetic else ""
     written = []
     for name, frame in tables.items():
@@ -168,7 +166,6 @@ def run(args: argparse.Namespace) -> int:
     result = eu_from_args(args, sample=args.sample, seed=args.seed, tables=tables)
     if result is None:
         raise UsageError("eu: give --sample, --cordis PATH or --norway-grants FILE (see --help)")
-    links = project_links(tables, result.projects) if tables is not None else None
     summary = result.summary.select(_CSV_COLUMNS)
     if args.format == "csv":
         mark = "# SYNTHETIC EU DATA: not real projects\n" if result.synthetic else ""
@@ -199,19 +196,9 @@ def run(args: argparse.Namespace) -> int:
             "€…≤×".encode(sys.stdout.encoding or "ascii")
         except (UnicodeEncodeError, LookupError):
             unicode = False
-        lines = eu_lines(result, unicode=unicode)
-        if links is not None:
-            linked = links.filter(pl.col("home"))
-            lines += textwrap.wrap(
-                f"Publications: {linked['work_id'].n_unique()} works acknowledge "
-                f"{linked['project_id'].n_unique()} of the home organisation's EU projects "
-                "(EC-family funder, award id = CORDIS project id)",
-                100,
-                subsequent_indent="  ",
-            )
-        print("\n".join(lines))
+        print("\n".join(eu_lines(result, unicode=unicode)))
     if args.out is not None:
-        written = _write_out(result, links, args.out)
+        written = _write_out(result, args.out)
         progress.note(f"wrote {len(written)} files to {args.out}")
     if result.synthetic:
         progress.note("reminder: these EU figures come from SYNTHETIC data")

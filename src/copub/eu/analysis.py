@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,11 +24,13 @@ from copub.errors import DataError
 from copub.eu.cordis import read_cordis
 from copub.eu.csvfile import header_of
 from copub.eu.home import Organisation, load_organisations, match_expr, resolve_organisation
+from copub.eu.links import project_links
 from copub.eu.norway import read_norway_grants
 from copub.eu.ranking import pillar2_ranking
 from copub.eu.schema import PARTICIPATIONS, empty_participations
 from copub.eu.summaries import read_participation_summary
 from copub.eu.summary import programme_goals, programme_summary
+from copub.normalize import Tables
 
 __all__ = ["EuInputs", "EuParticipation", "eu_participation", "read_participations"]
 
@@ -87,6 +90,9 @@ class EuParticipation:
     synthetic : bool
         True when every input says it is synthetic.
     notes : tuple of str
+    links : pl.DataFrame, optional
+        :func:`copub.eu.links.project_links`: the works that acknowledge a
+        project of the table (set by :meth:`with_links`).
     """
 
     home: Organisation
@@ -101,10 +107,15 @@ class EuParticipation:
     sources: tuple[str, ...]
     synthetic: bool
     notes: tuple[str, ...] = field(default=())
+    links: pl.DataFrame | None = None
+
+    def with_links(self, tables: Tables) -> EuParticipation:
+        """A copy with :attr:`links` from the works of ``tables``."""
+        return dataclasses.replace(self, links=project_links(tables, self.projects))
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """Every table written to files, by file stem."""
-        return {
+        out = {
             "eu_summary": self.summary,
             "eu_goals": self.goals,
             "eu_pillar2_ranking": self.ranking,
@@ -112,6 +123,9 @@ class EuParticipation:
             "eu_matches": self.matches,
             "eu_participations": self.participations.filter(pl.col("organisation").is_not_null()),
         }
+        if self.links is not None:
+            out["eu_publication_links"] = self.links
+        return out
 
 
 def _is_synthetic(path: Path) -> bool:

@@ -112,6 +112,37 @@ def _summary_rows(result: EuParticipation) -> list[tuple[str, str, str, str, str
     return rows  # type: ignore[return-value]
 
 
+def _linked_projects(result: EuParticipation) -> pl.DataFrame:
+    """The home organisation's projects that works acknowledge, most works first."""
+    if result.links is None:
+        return pl.DataFrame()
+    return (
+        result.links.filter(pl.col("home"))
+        .group_by("project_id", "framework_programme", "programme_part", "acronym")
+        .agg(works=pl.col("work_id").n_unique().cast(pl.Int64))
+        .sort(["works", "project_id"], descending=[True, False])
+    )
+
+
+def _links_lines(result: EuParticipation) -> list[str]:
+    if result.links is None:
+        return []
+    home = result.links.filter(pl.col("home"))
+    projects = _linked_projects(result)
+    text = (
+        f"Publications: {home['work_id'].n_unique()} works acknowledge "
+        f"{projects.height} of the home organisation's EU projects (EC-family funder as in "
+        "fund_ec; award id = CORDIS project id)"
+    )
+    if projects.height and int(projects["works"].max()) > 1:  # type: ignore[arg-type]
+        top = ", ".join(
+            f"{r['acronym'] or r['project_id']} ({r['works']})"
+            for r in projects.head(5).iter_rows(named=True)
+        )
+        text += f"; most: {top}"
+    return textwrap.wrap(text, _WIDTH, subsequent_indent="  ")
+
+
 def eu_lines(result: EuParticipation, *, unicode: bool = True) -> list[str]:
     """The EU section for the terminal, every line at most 100 characters."""
     lines: list[str] = []
@@ -154,6 +185,7 @@ def eu_lines(result: EuParticipation, *, unicode: bool = True) -> list[str]:
                 f"{r['participations']:>4} participations  "
                 f"{r['ec_contribution_eur'] / 1e6:>7.1f} M€"
             )
+    lines += _links_lines(result)
     matched = ", ".join(
         f"{r['rows']} {r['source']} rows on {r['matched_on']}"
         for r in result.matches.filter(pl.col("organisation") == result.home.key).iter_rows(
@@ -202,6 +234,21 @@ def eu_html(result: EuParticipation) -> str:
             for r in result.standing.sort("framework_programme", "rank_ec").iter_rows(named=True)
         ],
     )  # fmt: skip
+    papers = ""
+    if result.links is not None:
+        linked = _linked_projects(result)
+        papers = "<h3>Publications from EU projects</h3>" + "".join(
+            f"<p>{esc(line)}</p>" for line in [" ".join(_links_lines(result))]
+        ) + table(
+            [("Project", False), ("Programme", False), ("Part", False), ("Works", True)],
+            [
+                [(esc(r["acronym"] or r["project_id"]), False),
+                 (esc(r["framework_programme"]), False),
+                 (esc(PART_LABELS.get(str(r["programme_part"]), r["programme_part"])), False),
+                 (str(r["works"]), True)]
+                for r in linked.head(20).iter_rows(named=True)
+            ],
+        )  # fmt: skip
     banner = f'<p class="banner" role="note">{esc(_SYNTHETIC)}</p>' if result.synthetic else ""
     notes = "".join(f"<p class=note>{esc(n)}</p>" for n in result.notes)
     sources = "".join(f"<li>{esc(s)}</li>" for s in result.sources)
@@ -210,5 +257,5 @@ def eu_html(result: EuParticipation) -> str:
         f"<p>{esc(result.home.describe())}. Projects are distinct projects in which the "
         "organisation is coordinator or participant; M€ is its EC contribution.</p>"
         f"<h3>Goals</h3>{goals}<h3>Projects by programme part</h3>{summary}"
-        f"<h3>Pillar 2 standing</h3>{standing}{notes}<ul>{sources}</ul></section>"
+        f"<h3>Pillar 2 standing</h3>{standing}{papers}{notes}<ul>{sources}</ul></section>"
     )

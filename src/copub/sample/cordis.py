@@ -140,10 +140,11 @@ def _csv(frame: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def _linked_awards(tables: Tables | None) -> list[tuple[str, str]]:
-    """(award id, part) from the sample's EC funding rows, a deterministic subset."""
+def _ec_awards(tables: Tables | None) -> pl.DataFrame:
+    """``award_id, part, year`` of the sample's EC funding rows (year: the first work's)."""
+    schema = {"award_id": pl.String, "part": pl.String, "year": pl.Int64}
     if tables is None:
-        return []
+        return pl.DataFrame(schema=schema)
     ids = {g.column: g.openalex_ids for g in FUNDER_GROUPS}
     funding = tables.funding.with_columns(
         funder=pl.col("funder_id").str.strip_prefix("https://openalex.org/")
@@ -153,21 +154,40 @@ def _linked_awards(tables: Tables | None) -> list[tuple[str, str]]:
         .when(pl.col("funder").is_in(ids["funded_msca"])).then(pl.lit("msca"))
         .otherwise(pl.lit("societal_challenges"))
     )  # fmt: skip
-    awards = (
-        funding.select("award_id", part.alias("part"))
+    return (
+        funding.join(tables.works.select("work_id", "year"), on="work_id", how="left")
+        .select("award_id", part.alias("part"), pl.col("year").cast(pl.Int64))
+        .sort("award_id", "year")
         .unique("award_id", keep="first")
         .sort("award_id")
-        .filter(pl.col("award_id").str.slice(-1).is_in(["3", "7"]))
+        .cast(schema)  # type: ignore[arg-type]
     )
-    return [(str(a), str(p)) for a, p in awards.head(40).iter_rows()]
+
+
+def _linked_awards(awards: pl.DataFrame) -> list[tuple[str, str, int]]:
+    """A deterministic subset of the awards, 20 per framework programme, that become projects.
+
+    Only awards whose first acknowledging work appeared after the programme's
+    first year qualify, so no work thanks a project signed after it was published.
+    """
+    chosen: list[tuple[str, str, int]] = []
+    for framework in SAMPLE_FOLDERS:
+        first = _YEARS[framework][0]
+        rows = awards.filter(
+            pl.col("award_id").map_elements(_framework, return_dtype=pl.String) == framework,
+            pl.col("year") > first,
+            pl.col("award_id").str.slice(-1).is_in(["3", "7"]),
+        )
+        chosen += [(str(a), str(p), int(y)) for a, p, y in rows.head(20).iter_rows()]
+    return chosen
 
 
 def _framework(award: str) -> str:
     return "HORIZON" if len(award) >= 9 and award.startswith("101") else "H2020"
 
 
-def _write(out: Path, framework: str, orgs: pl.DataFrame, linked: list[tuple[str, str]],
-           rng: np.random.Generator) -> None:  # fmt: skip
+def _write(out: Path, framework: str, orgs: pl.DataFrame, linked: list[tuple[str, str, int]],
+           taken: set[str], rng: np.random.Generator) -> None:  # fmt: skip
     first, last = _YEARS[framework]
     mix = _H2020_MIX if framework == "H2020" else _HE_MIX
     parts = list(mix)
@@ -180,10 +200,13 @@ def _write(out: Path, framework: str, orgs: pl.DataFrame, linked: list[tuple[str
     bases: list[tuple[str, str, str, str | None]] = []
     topics: list[tuple[str, str, str]] = []
     start_id = 640_000 if framework == "H2020" else 101_200_000
-    mine = [(a, p) for a, p in linked if _framework(a) == framework]
-    plan = [(a, p, True) for a, p in mine] + [
-        (str(start_id + 11 * i), parts[int(rng.choice(len(parts), p=weights))], False)
-        for i in range(_PROJECTS[framework])
+    mine = [(a, p, y) for a, p, y in linked if _framework(a) == framework]
+    # Random projects never take an id a synthetic work acknowledges by chance.
+    free = (str(start_id + 11 * i) for i in range(10 * _PROJECTS[framework]))
+    free_ids = [i for i in free if i not in taken][: _PROJECTS[framework]]
+    latest = {a: y for a, _, y in mine}
+    plan = [(a, p, True) for a, p, _ in mine] + [
+        (i, parts[int(rng.choice(len(parts), p=weights))], False) for i in free_ids
     ]
     if framework == "HORIZON":
         plan = [
@@ -201,6 +224,8 @@ def _write(out: Path, framework: str, orgs: pl.DataFrame, linked: list[tuple[str
             )
         assert lb is not None and stem is not None
         year = int(rng.integers(first, last + 1))
+        if project_id in latest:  # signed before its first acknowledging work
+            year = max(first, min(year, latest[project_id] - 1))
         topic = stem.format(y=year)
         size = 1 if part in _SOLO else int(rng.integers(3, 12))
         p = pull / pull.sum()
@@ -274,8 +299,10 @@ def write_cordis_sample(
     out = Path(out_dir)
     rng = np.random.default_rng([seed, 20_14])
     orgs = _organisations(rng)
-    linked = _linked_awards(tables)
+    awards = _ec_awards(tables)
+    linked = _linked_awards(awards)
+    taken = set(awards["award_id"].to_list())
     for framework, folder in SAMPLE_FOLDERS.items():
-        _write(out / folder, framework, orgs, linked, rng)
+        _write(out / folder, framework, orgs, linked, taken, rng)
     atomic_write(out / "SYNTHETIC.txt", _NOTE.encode("utf-8"))
     return out
