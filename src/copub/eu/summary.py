@@ -89,7 +89,9 @@ def programme_summary(home_rows: pl.DataFrame) -> pl.DataFrame:
     project ids, ``coordinated`` those it coordinates, ``participations`` its
     rows, ``ec_contribution_eur`` its EC contribution.
 
-    Every part of each framework programme present is listed, with zeros.
+    Every part of each framework programme present is listed, with zeros; a
+    part the programme does not have (data that say so) is listed after them,
+    so the rows always add up to every beneficiary row.
     """
     rows = home_rows.filter(pl.col("role").is_in(BENEFICIARY_ROLES))
     counted = rows.group_by("framework_programme", "programme_part").agg(
@@ -101,9 +103,19 @@ def programme_summary(home_rows: pl.DataFrame) -> pl.DataFrame:
         participations=pl.len().cast(pl.Int64),
         ec_contribution_eur=pl.col("ec_contribution_eur").sum(),
     )
-    frameworks = sorted(set(home_rows["framework_programme"].unique().to_list()) & set(PARTS_OF))
+    frameworks = sorted(
+        set(home_rows["framework_programme"].unique().to_list())
+        | set(counted["framework_programme"].to_list())
+    )
+    cells: list[tuple[str, int, str]] = []
+    for fp in frameworks:
+        parts = list(PARTS_OF.get(fp, ()))
+        # A part the programme does not have still shows, rather than vanish from the sums.
+        seen = counted.filter(pl.col("framework_programme") == fp)["programme_part"].to_list()
+        parts += sorted(set(seen) - set(parts))
+        cells += [(fp, i, part) for i, part in enumerate(parts)]
     grid = pl.DataFrame(
-        [(fp, i, part) for fp in frameworks for i, part in enumerate(PARTS_OF[fp])],
+        cells,
         schema={"framework_programme": pl.String, "_order": pl.Int64, "programme_part": pl.String},
         orient="row",
     )
@@ -112,7 +124,9 @@ def programme_summary(home_rows: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             pl.col("projects", "coordinated", "participations").fill_null(0),
             pl.col("ec_contribution_eur").fill_null(0.0),
-            label=pl.col("programme_part").replace_strict(PART_LABELS, return_dtype=pl.String),
+            label=pl.col("programme_part").replace_strict(
+                PART_LABELS, default=pl.col("programme_part"), return_dtype=pl.String
+            ),
         )
         .sort("framework_programme", "_order")
         .select(
