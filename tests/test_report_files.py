@@ -95,7 +95,7 @@ def test_provenance_json(out: Path) -> None:
 def test_html_sections_in_order(page: str) -> None:
     ids = re.findall(r'<section id="([a-z]+)">', page)
     assert ids == [key for key, _ in SECTIONS]
-    assert ids == ["goals", "figures", "partners", "quality", "definitions", "provenance"]
+    assert ids == ["goals", "figures", "partners", "eu", "quality", "definitions", "provenance"]
 
 
 def test_html_is_self_contained_and_needs_no_javascript(page: str) -> None:

@@ -145,7 +145,7 @@ def _write_out(result: EuParticipation, out: Path) -> list[Path]:
     title = "EU programme participation" + (" (SYNTHETIC)" if result.synthetic else "")
     page = (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        f"</head><body>{eu_html(result)}</body></html>\n"
+        f"</head><body><h1>{title}</h1>{eu_html(result)}</body></html>\n"
     )
     atomic_write(out / "eu.html", page.encode("utf-8"))
     return [*written, out / "eu.html"]

@@ -207,7 +207,7 @@ def eu_lines(result: EuParticipation, *, unicode: bool = True) -> list[str]:
 
 
 def eu_html(result: EuParticipation) -> str:
-    """The EU section as an HTML ``<section>``."""
+    """The EU section's HTML body (the report puts it in its ``<section id="eu">``)."""
     goals = table(
         [("Goal", False), ("Value", True), ("Target", True), ("Status", False), ("Detail", False)],
         [
@@ -253,9 +253,9 @@ def eu_html(result: EuParticipation) -> str:
     notes = "".join(f"<p class=note>{esc(n)}</p>" for n in result.notes)
     sources = "".join(f"<li>{esc(s)}</li>" for s in result.sources)
     return (
-        f'<section id="eu"><h2>EU programme participation</h2>{banner}'
+        f"{banner}"
         f"<p>{esc(result.home.describe())}. Projects are distinct projects in which the "
         "organisation is coordinator or participant; M€ is its EC contribution.</p>"
         f"<h3>Goals</h3>{goals}<h3>Projects by programme part</h3>{summary}"
-        f"<h3>Pillar 2 standing</h3>{standing}{papers}{notes}<ul>{sources}</ul></section>"
+        f"<h3>Pillar 2 standing</h3>{standing}{papers}{notes}<ul>{sources}</ul>"
     )

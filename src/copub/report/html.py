@@ -29,11 +29,23 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("goals", "Development goals and status"),
     ("figures", "Figures"),
     ("partners", "Partner review"),
+    ("eu", "EU programme participation"),
     ("quality", "Data quality"),
     ("definitions", "Definitions used"),
     ("provenance", "Provenance"),
 )
 _SYNTHETIC = "SYNTHETIC SAMPLE: these numbers come from generated data, not from real publications"
+
+
+def _eu(data: ReportData) -> str:
+    if data.eu is None:
+        return (
+            "<p>Not computed: EU participation needs CORDIS data (<code>--cordis PATH</code>) "
+            "or the Norwegian grants file (<code>--norway-grants FILE</code>).</p>"
+        )
+    from copub.report.eu_section import eu_html
+
+    return eu_html(data.eu)
 
 
 def _period(period: tuple[int, int]) -> str:
@@ -425,6 +437,7 @@ def render_html(
         "goals": _goals(data),
         "figures": _figures(figures),
         "partners": _partners(data),
+        "eu": _eu(data),
         "quality": _quality(data),
         "definitions": _definitions(data),
         "provenance": _provenance(data, generated),
@@ -435,10 +448,6 @@ def render_html(
         f"{esc(name)}</h2>{bodies[key]}</section>"
         for key, name in SECTIONS
     )
-    if data.eu is not None:
-        from copub.report.eu_section import eu_html
-
-        sections += eu_html(data.eu)
     banner = f'<div class="banner" role="note">{esc(_SYNTHETIC)}</div>' if data.synthetic else ""
     origin = "synthetic sample" if data.synthetic else data.provenance.source
     subtitle = (
