@@ -197,6 +197,12 @@ def test_zip_without_the_expected_members(tmp_path: Path) -> None:
         read_cordis(not_zip)
 
 
+def test_folder_with_two_downloads_is_refused(tmp_path: Path) -> None:
+    out = write_cordis_sample(tmp_path / "both")
+    with pytest.raises(DataError, match=r"holds 2 files named \w+\.csv.*own --cordis"):
+        read_cordis(out)
+
+
 def test_zip_and_folder_read_the_same(tmp_path: Path) -> None:
     folder = _cordis_folder(tmp_path)
     archive_path = tmp_path / "cordis-HORIZONprojects-csv.zip"

@@ -82,24 +82,44 @@ class CordisSource:
 
 
 def _members(path: Path) -> dict[str, tuple[bytes, str]]:
-    """The wanted members by base name: their bytes and a name for messages."""
-    found: dict[str, tuple[bytes, str]] = {}
+    """The wanted members by base name: their bytes and a name for messages.
+
+    A folder or zip holding one of them twice (two downloads side by side) is
+    refused: which one is meant cannot be guessed.
+    """
     wanted = {name.lower(): name for name in MEMBERS}
+    places: dict[str, list[str]] = {}
     if path.is_dir():
         for child in sorted(path.rglob("*.csv")):
             name = wanted.get(child.name.lower())
-            if name is not None and name not in found:
-                found[name] = (child.read_bytes(), str(child))
-        return found
+            if name is not None:
+                places.setdefault(name, []).append(str(child))
+        _no_duplicates(path, places)
+        return {name: (Path(where[0]).read_bytes(), where[0]) for name, where in places.items()}
     try:
         with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+            for info in infos:
                 name = wanted.get(Path(info.filename).name.lower())
-                if name is not None and name not in found and not info.is_dir():
-                    found[name] = (archive.read(info), f"{path}:{info.filename}")
+                if name is not None:
+                    places.setdefault(name, []).append(info.filename)
+            _no_duplicates(path, places)
+            return {
+                name: (archive.read(where[0]), f"{path}:{where[0]}")
+                for name, where in places.items()
+            }
     except zipfile.BadZipFile:
         raise DataError(f"{path}: not a zip file and not a folder: not a CORDIS download") from None
-    return found
+
+
+def _no_duplicates(path: Path, places: dict[str, list[str]]) -> None:
+    for name, where in places.items():
+        if len(where) > 1:
+            shown = ", ".join(where[:3])
+            raise DataError(
+                f"{path} holds {len(where)} files named {name} ({shown}): "
+                "pass each CORDIS download with its own --cordis"
+            )
 
 
 def _framework_of_codes(codes: pl.Series, where: str) -> str:
