@@ -29,7 +29,7 @@ from copub.eu.norway import read_norway_grants
 from copub.eu.ranking import pillar2_ranking
 from copub.eu.schema import PARTICIPATIONS, empty_participations
 from copub.eu.summaries import read_participation_summary
-from copub.eu.summary import programme_goals, programme_summary
+from copub.eu.summary import horizon_years, programme_goals, programme_summary
 from copub.normalize import Tables
 
 __all__ = ["EuInputs", "EuParticipation", "eu_participation", "read_participations"]
@@ -218,7 +218,11 @@ def eu_participation(inputs: EuInputs) -> EuParticipation:
         )
     summary = pl.concat(summaries)
     home_rows = participations.filter(pl.col("organisation") == home.key)
-    goals = programme_goals(summary.filter(pl.col("organisation") == home.key), home_rows)
+    goals = programme_goals(
+        summary.filter(pl.col("organisation") == home.key),
+        home_rows,
+        horizon_years(participations),
+    )
     ranking = pillar2_ranking(participations)
     ids = (
         participations.select("framework_programme", "organisation_id", "organisation")

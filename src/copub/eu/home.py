@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,6 @@ class Organisation:
     names: tuple[str, ...] = ()
     peers: tuple[str, ...] = ()
     source: str = ""
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def describe(self) -> str:
         """One line: the identifiers used."""
@@ -163,32 +162,42 @@ def load_organisations(
     return mapping
 
 
+def _first(values: pl.Series) -> str | None:
+    values = values.drop_nulls()
+    return str(values[0]) if values.len() else None
+
+
 def _from_data(query: str, participations: pl.DataFrame) -> Organisation | None:
     """An organisation the mapping does not know, found in the data by id, VAT or exact name."""
-    ident = pl.col("organisation_id").str.strip_chars()
-    by_id = participations.filter(ident == query.strip())
+    text = query.strip()
+    by_id = participations.filter(pl.col("organisation_id").str.strip_chars() == text)
     if by_id.height:
-        kinds = by_id["id_kind"].unique().to_list()
-        name = str(by_id["organisation_name"].drop_nulls().mode().sort()[0])
+        kinds = set(by_id["id_kind"].to_list())
         return Organisation(
-            key=query.strip(),
-            label=name,
-            country=by_id["country"].drop_nulls().head(1).to_list()[0]
-            if by_id["country"].drop_nulls().len()
-            else None,
-            pic=(query.strip(),) if "pic" in kinds else (),
-            orgnr=(query.strip(),) if "orgnr" in kinds else (),
+            key=text,
+            label=_first(by_id["organisation_name"].mode().sort()) or text,
+            country=_first(by_id["country"]),
+            pic=(text,) if "pic" in kinds else (),
+            orgnr=(text,) if "orgnr" in kinds else (),
             source="the participation data (an id given with --organisation)",
         )
-    by_name = participations.filter(normalise_name(pl.col("organisation_name")) == _norm(query))
+    vat = pl.col("vat").str.replace_all(r"\s+", "").str.to_uppercase()
+    by_vat = participations.filter(vat == _vat(text))
+    if by_vat.height:
+        return Organisation(
+            key=text,
+            label=_first(by_vat["organisation_name"]) or text,
+            country=_first(by_vat["country"]),
+            vat=(text,),
+            source="the participation data (a VAT number given with --organisation)",
+        )
+    by_name = participations.filter(normalise_name(pl.col("organisation_name")) == _norm(text))
     if by_name.height:
         return Organisation(
-            key=query,
-            label=str(by_name["organisation_name"][0]),
-            country=by_name["country"].drop_nulls().head(1).to_list()[0]
-            if by_name["country"].drop_nulls().len()
-            else None,
-            names=(query,),
+            key=text,
+            label=_first(by_name["organisation_name"]) or text,
+            country=_first(by_name["country"]),
+            names=(text,),
             source="the participation data (a name given with --organisation)",
         )
     return None

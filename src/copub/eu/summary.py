@@ -154,18 +154,25 @@ def _projects(rows: pl.DataFrame, framework: str, part: str) -> int:
     return int(chosen["project_id"].n_unique())
 
 
-def programme_goals(summary: pl.DataFrame, home_rows: pl.DataFrame) -> pl.DataFrame:
+def programme_goals(
+    summary: pl.DataFrame, home_rows: pl.DataFrame, years_so_far: int | None = None
+) -> pl.DataFrame:
     """Each "Horizon Europe against Horizon 2020" goal: counts, raw and pro-rated ratios, status.
 
     ``ratio_raw`` = HE projects ÷ H2020 projects; ``ratio_pro_rated`` = (HE
     projects per year so far) ÷ (H2020 projects per year over its 7 years),
     with the years so far from 2021 to the latest HE signature year in the
-    data. ``status``: ``met`` (raw ratio at the target), ``on track``
-    (pro-rated ratio at the target), ``behind``, or ``no data`` when either
-    programme is missing or H2020 has no project in that part.
+    data (``years_so_far``: pass :func:`horizon_years` of *all* rows, so an
+    organisation without a project in the latest year is not pro-rated over
+    fewer years than the data covers; default: of ``home_rows``).
+
+    ``status``: ``met`` (raw ratio at the target), ``on track`` (pro-rated
+    ratio at the target), ``behind``; ``no baseline`` when H2020 has no
+    project in that part (no ratio exists); ``no data`` when either programme
+    is missing from the data.
     """
     frameworks = set(summary["framework_programme"].to_list())
-    he_years = horizon_years(home_rows)
+    he_years = years_so_far if years_so_far is not None else horizon_years(home_rows)
     h0, h1 = FRAMEWORK_YEARS["H2020"]
     rows = []
     for goal in GOALS:
@@ -174,6 +181,8 @@ def programme_goals(summary: pl.DataFrame, home_rows: pl.DataFrame) -> pl.DataFr
         h2020 = _projects(home_rows, "H2020", goal.h2020_part) if have else None
         raw = pro = None
         status = "no data"
+        if he is not None and h2020 == 0:
+            status = "no baseline"
         if he is not None and h2020 and he_years:
             raw = he / h2020
             pro = (he / he_years) / (h2020 / (h1 - h0 + 1))

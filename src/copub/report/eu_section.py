@@ -53,7 +53,10 @@ def eu_goal_status(result: EuParticipation) -> pl.DataFrame:
             f"Horizon Europe {g['horizon_projects']} projects in {g['horizon_years']} years "
             f"against H2020 {g['h2020_projects']} in 7; raw ratio {_ratio(g['ratio_raw'])}, "
             f"pro-rated {_ratio(g['ratio_pro_rated'])}"
-            if g["status"] != "no data"
+            if g["status"] not in ("no data", "no baseline")
+            else f"no H2020 project in {PART_LABELS.get(str(g['h2020_part']), 'Pillar 2')} to "
+            f"compare with; Horizon Europe {g['horizon_projects']} projects"
+            if g["status"] == "no baseline"
             else "needs Horizon Europe and H2020 participations of the home organisation"
         )
         rows.append((key, str(g["label"]), _ratio(g["ratio_pro_rated"]), f"{g['target']:g}×",
@@ -179,8 +182,9 @@ def eu_lines(result: EuParticipation, *, unicode: bool = True) -> list[str]:
         lines.append("Pillar 2 standing (H2020: LEIT + societal challenges), by EC contribution")
         for r in standing.iter_rows(named=True):
             name = str(r["organisation"])
+            name = name if len(name) <= 12 else name[:11] + "…"
             lines.append(
-                f"  {r['framework_programme']:<8} {name:<6} #{r['rank_ec']:<4} of "
+                f"  {r['framework_programme']:<8} {name:<12} #{r['rank_ec']:<4} of "
                 f"{r['organisations']:<5} #{r['country_rank_ec']} in {r['country']}  "
                 f"{r['participations']:>4} participations  "
                 f"{r['ec_contribution_eur'] / 1e6:>7.1f} M€"
