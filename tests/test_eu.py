@@ -282,3 +282,47 @@ def test_cli_csv_columns(tmp_path: Path) -> None:
                    "ec_contribution_eur"):  # fmt: skip
         assert column in frame.columns
     assert done.stdout.startswith("# SYNTHETIC")
+
+
+def test_pro_rating_uses_the_years_the_data_covers(tmp_path: Path) -> None:
+    out = write_cordis_sample(tmp_path / "c")
+    result = eu_participation(EuInputs(cordis=(out / "h2020", out / "horizon-europe")))
+    latest = int(
+        result.participations.filter(pl.col("framework_programme") == "HORIZON")[
+            "signature_year"
+        ].max()  # type: ignore[arg-type]
+    )
+    years = {r["goal"]: r["horizon_years"] for r in result.goals.iter_rows(named=True)}
+    assert set(years.values()) == {latest - 2021 + 1}
+    erc = result.goals.filter(goal="double_erc").row(0, named=True)
+    assert erc["ratio_pro_rated"] == pytest.approx(
+        (erc["horizon_projects"] / erc["horizon_years"]) / (erc["h2020_projects"] / 7)
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        ([], 2, "give --sample, --cordis PATH or --norway-grants FILE"),
+        (["--organisation", "NOWHERE UNIVERSITY", "--sample", "--scale", "0.01"], 2,
+         "matches nothing"),
+        (["--organisations", "/no/such.toml", "--sample", "--scale", "0.01"], 2, "does not exist"),
+    ],
+)  # fmt: skip
+def test_cli_usage_errors(tmp_path: Path, args: list[str], code: int, words: str) -> None:
+    env = {"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin",
+           "COPUB_CACHE_DIR": str(tmp_path / "cache"), "COPUB_DATA_DIR": str(tmp_path / "d")}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "copub", "eu", *args],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == code, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("copub: error:")]
+    assert len(errors) == 1 and words in errors[0], done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_norway_file_given_as_cordis_points_to_the_right_option() -> None:
+    path = shared_path("eu-grants-norway", "h2020_grants_norway.csv")
+    with pytest.raises(DataError, match=r"pass it with --norway-grants"):
+        eu_participation(EuInputs(cordis=(path,)))
