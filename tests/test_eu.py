@@ -310,8 +310,12 @@ def test_pro_rating_uses_the_years_the_data_covers(tmp_path: Path) -> None:
     ],
 )  # fmt: skip
 def test_cli_usage_errors(tmp_path: Path, args: list[str], code: int, words: str) -> None:
-    env = {"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin",
-           "COPUB_CACHE_DIR": str(tmp_path / "cache"), "COPUB_DATA_DIR": str(tmp_path / "d")}  # fmt: skip
+    env = {
+        "PYTHONPATH": str(REPO / "src"),
+        "PATH": "/usr/bin:/bin",
+        "COPUB_CACHE_DIR": str(tmp_path / "cache"),
+        "COPUB_DATA_DIR": str(tmp_path / "d"),
+    }
     done = subprocess.run(
         [sys.executable, "-m", "copub", "eu", *args],
         capture_output=True, text=True, env=env, check=False,
