@@ -330,3 +330,31 @@ def test_norway_file_given_as_cordis_points_to_the_right_option() -> None:
     path = shared_path("eu-grants-norway", "h2020_grants_norway.csv")
     with pytest.raises(DataError, match=r"pass it with --norway-grants"):
         eu_participation(EuInputs(cordis=(path,)))
+
+
+def test_a_participation_given_by_two_sources_counts_once() -> None:
+    from copub.eu.analysis import _one_source_per_project, _ranking_rows
+
+    rows = pl.DataFrame(
+        {
+            "framework_programme": ["H2020", "H2020", "H2020", "H2020"],
+            "project_id": ["1", "1", "2", "1"],
+            "organisation": ["ntnu", "ntnu", "ntnu", None],
+            "source": ["cordis:H2020", "norway-grants", "norway-grants", "norway-grants"],
+        }
+    )
+    kept, dropped = _one_source_per_project(rows)
+    assert dropped == 1
+    assert kept.filter(organisation="ntnu").sort("project_id")["source"].to_list() == [
+        "cordis:H2020",
+        "norway-grants",
+    ]
+    # the ranking of a programme uses its best source only
+    assert set(_ranking_rows(rows)["source"]) == {"cordis:H2020"}
+
+
+def test_real_and_synthetic_together_say_synthetic(tmp_path: Path) -> None:
+    out = write_cordis_sample(tmp_path / "c")
+    grants = shared_path("eu-grants-norway", "h2020_grants_norway.csv")
+    result = eu_participation(EuInputs(cordis=(out / "horizon-europe",), norway_grants=grants))
+    assert result.synthetic

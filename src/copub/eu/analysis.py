@@ -88,7 +88,7 @@ class EuParticipation:
         programme_part, acronym, home``.
     sources : tuple of str
     synthetic : bool
-        True when every input says it is synthetic.
+        True when any input says it is synthetic (a ``SYNTHETIC.txt`` beside it).
     notes : tuple of str
     links : pl.DataFrame, optional
         :func:`copub.eu.links.project_links`: the works that acknowledge a
@@ -147,7 +147,7 @@ def _read_csv_input(path: Path) -> str:
 
 
 def read_participations(inputs: EuInputs) -> tuple[pl.DataFrame, tuple[str, ...], bool]:
-    """Every participation row of ``inputs``, the sources read, and whether all are synthetic."""
+    """Every participation row of ``inputs``, the sources read, and whether any is synthetic."""
     frames: list[pl.DataFrame] = []
     classified: list[pl.DataFrame] = []
     summaries: list[Path] = []
@@ -174,7 +174,8 @@ def read_participations(inputs: EuInputs) -> tuple[pl.DataFrame, tuple[str, ...]
         sources.append(f"Research Council of Norway H2020 grants: {inputs.norway_grants}")
         synthetic.append(_is_synthetic(Path(inputs.norway_grants)))
     table = pl.concat([empty_participations(), *frames]).cast(dict(PARTICIPATIONS))  # type: ignore[arg-type]
-    return table, tuple(sources), bool(synthetic) and all(synthetic)
+    # One synthetic input makes the whole output synthetic: it must say so.
+    return table, tuple(sources), any(synthetic)
 
 
 def eu_participation(inputs: EuInputs) -> EuParticipation:
@@ -210,6 +211,7 @@ def eu_participation(inputs: EuInputs) -> EuParticipation:
     participations = participations.with_columns(
         home_match=how.alias("home_match"), organisation=key.alias("organisation")
     )
+    participations, dropped = _one_source_per_project(participations)
     summaries = []
     for org in organisations:
         rows = participations.filter(pl.col("organisation") == org.key)
@@ -223,7 +225,7 @@ def eu_participation(inputs: EuInputs) -> EuParticipation:
         home_rows,
         horizon_years(participations),
     )
-    ranking = pillar2_ranking(participations)
+    ranking = pillar2_ranking(_ranking_rows(participations))
     ids = (
         participations.select("framework_programme", "organisation_id", "organisation")
         .unique(["framework_programme", "organisation_id", "organisation"])
@@ -248,6 +250,12 @@ def eu_participation(inputs: EuInputs) -> EuParticipation:
         .sort("project_id")
     )
     notes: list[str] = []
+    if dropped:
+        notes.append(
+            f"{dropped} participation rows of the compared organisations were given by two "
+            "sources (e.g. CORDIS and the Norwegian file); each project counts once, from "
+            "CORDIS where it has it."
+        )
     if home_rows.is_empty():
         notes.append(f"{home.label} has no participation in the data given.")
     if "HORIZON" not in set(participations["framework_programme"].to_list()):
@@ -268,6 +276,38 @@ def eu_participation(inputs: EuInputs) -> EuParticipation:
         ranking=ranking, standing=standing, matches=matches, projects=projects,
         sources=sources, synthetic=synthetic, notes=tuple(notes),
     )  # fmt: skip
+
+
+def _priority() -> pl.Expr:
+    """Which source wins when several give the same participation: CORDIS, summary, Norway."""
+    source = pl.col("source")
+    return (
+        pl.when(source.str.starts_with("cordis:"))
+        .then(0)
+        .when(source == "participation-summary")
+        .then(1)
+        .otherwise(2)
+    )
+
+
+def _one_source_per_project(participations: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Drop a compared organisation's rows of a project that a better source also gives.
+
+    Returns the table and the number of rows dropped.
+    """
+    ranked = participations.with_columns(_priority=_priority())
+    best = pl.col("_priority").min().over("framework_programme", "project_id", "organisation")
+    keep = pl.col("organisation").is_null() | (pl.col("_priority") == best)
+    kept = ranked.filter(keep).drop("_priority")
+    return kept, participations.height - kept.height
+
+
+def _ranking_rows(participations: pl.DataFrame) -> pl.DataFrame:
+    """Per framework programme, the rows of its best source only (a full download beats a
+    country's file), so that no organisation is counted twice under two kinds of id."""
+    ranked = participations.with_columns(_priority=_priority())
+    best = pl.col("_priority").min().over("framework_programme")
+    return ranked.filter(pl.col("_priority") == best).drop("_priority")
 
 
 def match_expr_any(organisations: tuple[Organisation, ...]) -> pl.Expr:
