@@ -358,3 +358,15 @@ def test_real_and_synthetic_together_say_synthetic(tmp_path: Path) -> None:
     grants = shared_path("eu-grants-norway", "h2020_grants_norway.csv")
     result = eu_participation(EuInputs(cordis=(out / "horizon-europe",), norway_grants=grants))
     assert result.synthetic
+
+
+def test_norway_file_in_windows_1252_reads_the_same(tmp_path: Path) -> None:
+    source = shared_path("eu-grants-norway", "h2020_grants_norway.csv")
+    legacy = tmp_path / "grants_cp1252.csv"
+    legacy.write_bytes(source.read_text(encoding="utf-8").encode("cp1252", errors="replace"))
+    utf = read_norway_grants(source)
+    old = read_norway_grants(legacy)
+    assert old.height == utf.height
+    assert old.filter(organisation_id=NTNU)["programme_part"].to_list() == (
+        utf.filter(organisation_id=NTNU)["programme_part"].to_list()
+    )

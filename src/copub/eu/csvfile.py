@@ -23,20 +23,37 @@ import polars as pl
 
 from copub.errors import DataError
 
-__all__ = ["header_of", "money", "read_text_csv"]
+__all__ = ["header_of", "money", "read_text_csv", "utf8"]
 
 _BOM = b"\xef\xbb\xbf"
 
 
+def utf8(data: bytes) -> bytes:
+    """``data`` as UTF-8 without a byte-order mark; Windows-1252 (older exports) is converted.
+
+    Examples
+    --------
+    >>> utf8("Programområde".encode("cp1252")).decode()
+    'Programområde'
+    """
+    data = data.removeprefix(_BOM)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace").encode("utf-8")
+    return data
+
+
 def header_of(data: bytes) -> list[str]:
     """The column names on the first line of ``data`` (``;``-separated, quotes removed)."""
-    first = data.removeprefix(_BOM).split(b"\n", 1)[0].rstrip(b"\r")
+    first = utf8(data.split(b"\n", 1)[0]).rstrip(b"\r")
     text = first.decode("utf-8", errors="replace")
     return [name.strip().strip('"') for name in text.split(";")]
 
 
 def read_text_csv(data: bytes, where: str, required: tuple[str, ...]) -> pl.DataFrame:
     """Read ``data`` as a ``;``-separated CSV of text columns; check the ``required`` columns."""
+    data = utf8(data)
     header = header_of(data)
     missing = [name for name in required if name not in header]
     if missing:
@@ -49,7 +66,7 @@ def read_text_csv(data: bytes, where: str, required: tuple[str, ...]) -> pl.Data
         )
     try:
         return pl.read_csv(
-            io.BytesIO(data.removeprefix(_BOM)),
+            io.BytesIO(data),
             separator=";",
             quote_char='"',
             infer_schema_length=0,
