@@ -154,6 +154,10 @@ def _write_out(result: EuParticipation, out: Path) -> list[Path]:
 def run(args: argparse.Namespace) -> int:
     if args.sample and args.data_dir is not None:
         raise UsageError("give --sample or --data-dir, not both")
+    if args.sample and (args.cordis or args.norway_grants is not None):
+        raise UsageError(
+            "--sample uses the synthetic CORDIS world: give --sample or --cordis/--norway-grants"
+        )
     if args.organisations is not None and not args.organisations.is_file():
         raise UsageError(f"--organisations {args.organisations} does not exist")
     progress = Progress()

@@ -110,8 +110,12 @@ class EuParticipation:
     links: pl.DataFrame | None = None
 
     def with_links(self, tables: Tables) -> EuParticipation:
-        """A copy with :attr:`links` from the works of ``tables``."""
-        return dataclasses.replace(self, links=project_links(tables, self.projects))
+        """A copy with :attr:`links` from the works of ``tables`` (synthetic works: synthetic)."""
+        return dataclasses.replace(
+            self,
+            links=project_links(tables, self.projects),
+            synthetic=self.synthetic or tables.provenance.synthetic,
+        )
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """Every table written to files, by file stem."""
