@@ -21,7 +21,6 @@ Examples
 (True, True)
 """
 
-# ruff: noqa: E501  (doctest output lines cannot be wrapped)
 from __future__ import annotations
 
 import textwrap
@@ -70,6 +69,18 @@ def eu_goal_status(result: EuParticipation) -> pl.DataFrame:
     if home.is_empty():
         value, status, detail = "n/a", "no data", "no Horizon Europe Pillar 2 participation"
         country_value, country_status = "n/a", "no data"
+        country_detail = "no Horizon Europe Pillar 2 participation"
+        before = result.standing.filter(
+            (pl.col("organisation") == result.home.key) & (pl.col("framework_programme") == "H2020")
+        )
+        if before.height:
+            b = before.row(0, named=True)
+            context = (
+                f"; H2020 counterpart (LEIT + societal challenges): #{b['rank_ec']} of "
+                f"{b['organisations']}, #{b['country_rank_ec']} in {b['country']}"
+            )
+            detail += context
+            country_detail += context
     else:
         r = home.row(0, named=True)
         value = f"#{r['rank_ec']} of {r['organisations']}"
@@ -81,10 +92,11 @@ def eu_goal_status(result: EuParticipation) -> pl.DataFrame:
         )
         country_value = f"#{r['country_rank_ec']} in {r['country']}"
         country_status = "met" if r["country_rank_ec"] == 1 else "not met"
+        country_detail = "by EC contribution, HES participants"
     rows.append(("top20_pillar2", "Top 20 universities in Pillar 2", value, f"≤ {_TOP}", status,
                  detail))  # fmt: skip
     rows.append(("best_in_country_pillar2", "Best university of its country in Pillar 2",
-                 country_value, "#1", country_status, "by EC contribution, HES participants"))  # fmt: skip
+                 country_value, "#1", country_status, country_detail))  # fmt: skip
     return pl.DataFrame(
         rows, schema=["goal", "label", "value", "target", "status", "detail"], orient="row"
     )
