@@ -75,7 +75,12 @@ def test_report_carries_the_section(tables: copub.Tables, eu: EuParticipation) -
     assert eu_html(eu) in page
     with tempfile.TemporaryDirectory() as folder:
         written = {p.name for p in write_tables(data, Path(folder))}
-    assert {"eu_summary.csv", "eu_goals.csv", "eu_publication_links.csv"} <= written
+    assert {
+        "eu_summary.csv",
+        "eu_goals.csv",
+        "eu_goal_status.csv",
+        "eu_publication_links.csv",
+    } <= written
 
 
 def test_report_without_eu_says_so(tables: copub.Tables) -> None:

@@ -141,7 +141,10 @@ class ReportData:
             "partner_groups": self.group_sources,
         }
         if self.eu is not None:
+            from copub.report.eu_section import eu_goal_status
+
             out.update(self.eu.tables())
+            out["eu_goal_status"] = eu_goal_status(self.eu)
         return {name: frame for name, frame in out.items() if frame is not None}
 
     def with_(self, **changes: Any) -> ReportData:
