@@ -203,6 +203,19 @@ def _from_data(query: str, participations: pl.DataFrame) -> Organisation | None:
     return None
 
 
+def _closest(query: str, candidates: dict[str, str]) -> list[str]:
+    """Up to five names: those sharing a word with ``query`` first, then difflib's closest."""
+    words = {w for w in query.replace("-", " ").split() if len(w) >= 3}
+    sharing = [
+        key for key in candidates if words & set(key.replace("-", " ").replace("(", " ")
+                                                 .replace(")", " ").split())
+    ]  # fmt: skip
+    sharing.sort(key=lambda key: -difflib.SequenceMatcher(None, query, key).ratio())
+    close = difflib.get_close_matches(query, list(candidates), n=5, cutoff=0.5)
+    ordered = list(dict.fromkeys([*close[:2], *sharing, *close]))
+    return [candidates[key] for key in ordered[:5]]
+
+
 def resolve_organisation(
     query: str, mapping: dict[str, Organisation], participations: pl.DataFrame
 ) -> Organisation:
@@ -243,14 +256,14 @@ def resolve_organisation(
     for org in mapping.values():
         for name in (org.label, *org.names):
             candidates.setdefault(_norm(name), name)
-    for name in participations["organisation_name"].drop_nulls().unique().sort().to_list():
-        candidates.setdefault(_norm(name), name)
-    close = difflib.get_close_matches(_norm(text), list(candidates), n=5, cutoff=0.5)
-    if not close and text.isdigit():
+    for column in ("organisation_name", "short_name"):
+        for name in participations[column].drop_nulls().unique().sort().to_list():
+            candidates.setdefault(_norm(name), name)
+    shown_list = _closest(_norm(text), candidates)
+    if not shown_list and text.isdigit():
         ids = participations["organisation_id"].drop_nulls().unique().sort().to_list()
-        close = difflib.get_close_matches(text, ids, n=5, cutoff=0.6)
-        candidates.update({i: i for i in close})
-    shown = ", ".join(candidates[c] for c in close) if close else "none"
+        shown_list = difflib.get_close_matches(text, ids, n=5, cutoff=0.6)
+    shown = ", ".join(shown_list) if shown_list else "none"
     raise UsageError(
         f"organisation {query!r} matches nothing in the mapping or the data; closest: {shown}"
     )

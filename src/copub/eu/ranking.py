@@ -44,7 +44,7 @@ def pillar2_ranking(participations: pl.DataFrame) -> pl.DataFrame:
         country=pl.col("country").drop_nulls().mode().sort().first(),
         participations=pl.len().cast(pl.Int64),
         projects=pl.col("project_id").n_unique().cast(pl.Int64),
-        ec_contribution_eur=pl.col("ec_contribution_eur").fill_null(0.0).sum(),
+        ec_contribution_eur=pl.col("ec_contribution_eur").fill_null(0.0).sum().round(2),
     )
     fp = ["framework_programme"]
     fp_country = ["framework_programme", "country"]

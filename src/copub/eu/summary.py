@@ -101,7 +101,7 @@ def programme_summary(home_rows: pl.DataFrame) -> pl.DataFrame:
         .n_unique()
         .cast(pl.Int64),
         participations=pl.len().cast(pl.Int64),
-        ec_contribution_eur=pl.col("ec_contribution_eur").sum(),
+        ec_contribution_eur=pl.col("ec_contribution_eur").sum().round(2),
     )
     frameworks = sorted(
         set(home_rows["framework_programme"].unique().to_list())
