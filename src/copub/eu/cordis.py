@@ -185,8 +185,9 @@ def _participations(
     where: dict[str, str],
 ) -> pl.DataFrame:
     programmes = set(project["frameworkProgramme"].drop_nulls().str.strip_chars().unique())
-    if programmes != {framework}:
-        others = ", ".join(sorted(programmes - {framework})) or "none"
+    # Euratom projects ride along in both downloads; they are classified as "other".
+    if programmes - {framework, "EURATOM"} or framework not in programmes:
+        others = ", ".join(sorted(programmes - {framework, "EURATOM"})) or "none"
         raise DataError(
             f"{where['project.csv']}: frameworkProgramme is {others}, but the legal bases "
             f"in {where['legalBasis.csv']} are {framework}: files of different programmes"
