@@ -10,6 +10,7 @@ import networkx as nx
 import polars as pl
 
 from copub.classify import PartnerGroups
+from copub.eu.analysis import EuParticipation
 from copub.indicators.definitions import ShareSpec, share_column
 from copub.provenance import Provenance
 from copub.report.options import ReportOptions
@@ -113,8 +114,8 @@ class ReportData:
     institution_partners: pl.DataFrame | None = None
     network: nx.Graph | None = None
     notes: tuple[str, ...] = field(default=())
-    #: EU programme participation (:class:`copub.eu.EuParticipation`), when asked for.
-    eu: Any = None
+    #: EU programme participation, when asked for (``--cordis``, ``--norway-grants``, ``--sample``).
+    eu: EuParticipation | None = None
 
     @property
     def synthetic(self) -> bool:
