@@ -106,6 +106,7 @@ def test_html_sections_in_order(page: str) -> None:
         "figures",
         "partners",
         "impact",
+        "eu",
         "quality",
         "definitions",
         "provenance",

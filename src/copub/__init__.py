@@ -12,6 +12,8 @@ collaboration type (OpenAlex field-normalised percentiles, FWCI).
 ``fetch_authors`` / ``read_authors`` / ``load_authors`` / ``load_sample_authors``
 give the authors table (author affiliation histories) and ``mobility_indicators``
 the researcher-mobility figures (a publication-based proxy).
+``eu_participation`` gives the EU projects won (CORDIS, the Norwegian grants
+file) and ``eu_project_links`` the works behind them.
 Every error copub raises on purpose is a :class:`CopubError`.
 
 Examples
@@ -26,6 +28,16 @@ True
 >>> labelled = copub.label_works(tables, copub.Definitions(years=(2020, 2024), bootstrap=0))
 >>> copub.yearly_indicators(labelled)["year"].to_list()
 [2020, 2021, 2022, 2023, 2024]
+>>> import tempfile
+>>> from copub.sample.cordis import write_cordis_sample
+>>> cordis = write_cordis_sample(tempfile.mkdtemp(), tables=tables)
+>>> inputs = copub.EuInputs(cordis=(cordis / "h2020", cordis / "horizon-europe"))
+>>> eu = copub.eu_participation(inputs)
+>>> eu.synthetic, eu.home.key
+(True, 'ntnu')
+>>> links = copub.eu_project_links(tables, eu.projects)
+>>> set(links.columns) >= {"work_id", "project_id", "programme_part"}
+True
 """
 
 from __future__ import annotations
@@ -35,6 +47,8 @@ from copub import _startup  # noqa: F401
 from copub.classify import load_groups, load_register
 from copub.classify.definitions import Definitions
 from copub.errors import CopubError
+from copub.eu import EuInputs, EuParticipation, eu_participation
+from copub.eu import project_links as eu_project_links
 from copub.fetch import FetchResult, fetch_works
 from copub.fetch.authors import AuthorFetchResult, fetch_authors
 from copub.indicators import (
@@ -64,6 +78,8 @@ __all__ = [
     "AuthorFetchResult",
     "CopubError",
     "Definitions",
+    "EuInputs",
+    "EuParticipation",
     "FetchResult",
     "LabelledWorks",
     "MobilityDefinitions",
@@ -73,6 +89,8 @@ __all__ = [
     "Tables",
     "build_network",
     "compare_periods",
+    "eu_participation",
+    "eu_project_links",
     "fetch_authors",
     "fetch_works",
     "impact_difference",

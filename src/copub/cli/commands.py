@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 
 from copub.cli import (
+    eu_cmd,
     fetch_cmd,
     impact_cmd,
     import_cmd,
@@ -27,4 +28,5 @@ REGISTRARS: list[Registrar] = [
     partners_cmd.register,
     mobility_cmd.register,
     impact_cmd.register,
+    eu_cmd.register,
 ]

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from copub.cli import eu_cmd
 from copub.cli._common import (
     add_definition_options,
     add_source_options,
@@ -77,6 +78,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--out", type=Path, metavar="DIR", help="write tables, figures and report.html here"
     )
+    eu_cmd.add_eu_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -163,6 +165,8 @@ def run(args: argparse.Namespace) -> int:
     data = build_report(
         tables, options, scope="files" if args.out is not None else "table", progress=progress
     )
+    eu = eu_cmd.eu_from_args(args, sample=args.sample, seed=args.seed, tables=tables)
+    data = data.with_(eu=eu)
     renderers = {"csv": render_csv, "json": render_json, "markdown": render_markdown}
     if args.format == "table":
         text = render_terminal(data, unicode=_supports_unicode(sys.stdout))

@@ -63,6 +63,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default="pages",
         help="list-response pages (default) or gzipped JSON Lines",
     )
+    parser.add_argument(
+        "--cordis",
+        action="store_true",
+        help="also write the synthetic CORDIS world (H2020, Horizon Europe) to DIR/cordis",
+    )
     parser.set_defaults(run=run)
 
 
@@ -79,6 +84,15 @@ def run(args: argparse.Namespace) -> int:
         f"register {files.register.name}; see {files.readme}"
     )
     _write_authors(args, progress)
+    if args.cordis:
+        from copub.normalize import read_works
+        from copub.sample.cordis import write_cordis_sample
+
+        progress.note("reading the works back to link their EC awards to synthetic projects")
+        cordis = write_cordis_sample(
+            files.out_dir / "cordis", seed=args.seed, tables=read_works(files.work_files)
+        )
+        progress.note(f"wrote the SYNTHETIC CORDIS world to {cordis} (h2020/, horizon-europe/)")
     return 0
 
 

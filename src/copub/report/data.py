@@ -10,6 +10,7 @@ import networkx as nx
 import polars as pl
 
 from copub.classify import PartnerGroups
+from copub.eu.analysis import EuParticipation
 from copub.indicators.definitions import ShareSpec, share_column
 from copub.provenance import Provenance
 from copub.report.options import ReportOptions
@@ -119,6 +120,8 @@ class ReportData:
     network: nx.Graph | None = None
     notes: tuple[str, ...] = field(default=())
     impact: ImpactSection | None = None
+    #: EU programme participation, when asked for (``--cordis``, ``--norway-grants``, ``--sample``).
+    eu: EuParticipation | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -146,6 +149,11 @@ class ReportData:
             "impact": self.impact.table if self.impact else None,
             "impact_difference": self.impact.difference if self.impact else None,
         }
+        if self.eu is not None:
+            from copub.report.eu_section import eu_goal_status
+
+            out.update(self.eu.tables())
+            out["eu_goal_status"] = eu_goal_status(self.eu)
         return {name: frame for name, frame in out.items() if frame is not None}
 
     def with_(self, **changes: Any) -> ReportData:

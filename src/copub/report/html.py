@@ -36,11 +36,23 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("figures", "Figures"),
     ("partners", "Partner review"),
     ("impact", "Citation impact by collaboration type"),
+    ("eu", "EU programme participation"),
     ("quality", "Data quality"),
     ("definitions", "Definitions used"),
     ("provenance", "Provenance"),
 )
 _SYNTHETIC = "SYNTHETIC SAMPLE: these numbers come from generated data, not from real publications"
+
+
+def _eu(data: ReportData) -> str:
+    if data.eu is None:
+        return (
+            "<p>Not computed: EU participation needs CORDIS data (<code>--cordis PATH</code>) "
+            "or the Norwegian grants file (<code>--norway-grants FILE</code>).</p>"
+        )
+    from copub.report.eu_section import eu_html
+
+    return eu_html(data.eu)
 
 
 def _period(period: tuple[int, int]) -> str:
@@ -354,6 +366,7 @@ def render_html(
         "figures": _figures(figures),
         "partners": _partners(data),
         "impact": impact_html(data, figures),
+        "eu": _eu(data),
         "quality": _quality(data),
         "definitions": _definitions(data),
         "provenance": _provenance(data, generated),

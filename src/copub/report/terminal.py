@@ -160,6 +160,10 @@ def render_terminal(data: ReportData, *, unicode: bool = True) -> str:
     for note in data.notes:
         lines += textwrap.wrap(f"Note: {note}", WIDTH, subsequent_indent="  ")
     lines += textwrap.wrap(f"Source: {data.provenance.describe()}", WIDTH, subsequent_indent="  ")
+    if data.eu is not None:
+        from copub.report.eu_section import eu_lines
+
+        lines += ["", *eu_lines(data.eu, unicode=unicode)]
     text = "\n".join(lines) + "\n"
     if not unicode:
         text = text.replace("–", "-").replace("…", "...")
