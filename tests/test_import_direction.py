@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "copub"
-STAGES = ("fetch", "normalize", "classify", "indicators", "networks", "report")
+#: ``eu`` reads its own inputs (CORDIS) and classifies them beside the indicators.
+STAGES = ("fetch", "normalize", "classify", "indicators", "eu", "networks", "report")
 SHARED = frozenset(
     {"settings", "errors", "provenance", "progress", "validate", "secrets", "atomic", "locking"}
 )

@@ -32,6 +32,8 @@ TABLES = (
     "data_quality",
     "definitions",
     "partner_groups",
+    "impact",
+    "impact_difference",
 )
 
 

@@ -15,18 +15,20 @@ from copub.report.plots import FigureFile
 __all__ = ["impact_html"]
 
 
+# Intervals go on their own line (class ``ci``, as in the yearly tables), so the
+# table fits a printed page.
 def _share(value: object, low: object = None, high: object = None) -> str:
-    text = fmt.percent(value)  # type: ignore[arg-type]
+    text = esc(fmt.percent(value))  # type: ignore[arg-type]
     interval = fmt.interval(low, high)  # type: ignore[arg-type]
-    return esc(f"{text} {interval}".strip())
+    return f"{text}<span class=ci>{esc(interval)}</span>" if interval else text
 
 
 def _difference(row: dict[str, object], suffix: str) -> str:
-    text = fmt.change(row[f"difference{suffix}"])  # type: ignore[arg-type]
+    text = esc(fmt.change(row[f"difference{suffix}"]))  # type: ignore[arg-type]
     low, high = row[f"difference{suffix}_low"], row[f"difference{suffix}_high"]
     if not (fmt.is_missing(low) or fmt.is_missing(high)):
-        text += f" [{100 * low:+.1f}, {100 * high:+.1f}]"  # type: ignore[operator]
-    return esc(text)
+        text += f"<span class=ci>[{100 * low:+.1f}, {100 * high:+.1f}]</span>"  # type: ignore[operator]
+    return text
 
 
 def impact_html(data: ReportData, figures: Sequence[FigureFile]) -> str:
@@ -74,6 +76,7 @@ def impact_html(data: ReportData, figures: Sequence[FigureFile]) -> str:
         table(
             headers,
             rows,
+            css_class="yearly",
             caption=esc(
                 f"PP(top 10%), {data.options.counting} counting, with 95% intervals; * the "
                 f"citation window (publication year + {section.window} years) is still open."

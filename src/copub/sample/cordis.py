@@ -34,7 +34,7 @@ import numpy as np
 import polars as pl
 
 from copub.classify.funding import FUNDER_GROUPS
-from copub.fetch.atomic import atomic_write
+from copub.atomic import atomic_write
 from copub.normalize import Tables
 
 __all__ = ["SAMPLE_FOLDERS", "write_cordis_sample"]
