@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from copub.normalize.impact import impact_columns
 from copub.normalize.schemas import (
     AFFILIATIONS,
     AUTHORSHIPS,
@@ -82,6 +83,8 @@ def _works(raw: pl.DataFrame) -> pl.DataFrame:
         is_authors_truncated=pl.col("is_authors_truncated").fill_null(False),
         n_references=pl.col("referenced_works_count"),
         is_xpac=pl.col("is_xpac").fill_null(False),
+        # --- citation impact (issue 15): see copub.normalize.impact ---
+        **impact_columns(),
     ).cast(WORKS)
 
 

@@ -24,6 +24,9 @@ __all__ = [
 ]
 
 _STR_LIST = pl.List(pl.String())
+#: Citations received per calendar year (OpenAlex ``counts_by_year``).
+_COUNTS_BY_YEAR = pl.List(pl.Struct({"year": pl.Int32(), "cited_by_count": pl.Int64()}))
+_ID_NAME = pl.Struct({"id": pl.String(), "display_name": pl.String()})
 
 #: ``authorships.affiliation_strings``: ``string_id`` numbers the distinct
 #: (trimmed, non-empty) raw affiliation strings of a work, so the same string
@@ -52,6 +55,21 @@ WORKS: Final = pl.Schema(
         # What the Leiden universe reads (issue 12): references, XPAC.
         "n_references": pl.Int32(),
         "is_xpac": pl.Boolean(),
+        # --- citation impact (issue 15): null means "unavailable", never 0 ---
+        "cited_by_count": pl.Int64(),
+        "fwci": pl.Float64(),
+        "citation_percentile": pl.Float64(),
+        "is_top_1_percent": pl.Boolean(),
+        "is_top_10_percent": pl.Boolean(),
+        "counts_by_year": _COUNTS_BY_YEAR,
+        "topic_id": pl.String(),
+        "topic_name": pl.String(),
+        "subfield_id": pl.String(),
+        "subfield_name": pl.String(),
+        "field_id": pl.String(),
+        "field_name": pl.String(),
+        "domain_id": pl.String(),
+        "domain_name": pl.String(),
     }
 )
 
@@ -211,6 +229,26 @@ RAW_WORK: Final = pl.Schema(
         ),
         "funders": pl.List(
             pl.Struct({"id": pl.String(), "display_name": pl.String(), "ror": pl.String()})
+        ),
+        # --- citation impact (issue 15) ---
+        "cited_by_count": pl.Int64(),
+        "fwci": pl.Float64(),
+        "citation_normalized_percentile": pl.Struct(
+            {
+                "value": pl.Float64(),
+                "is_in_top_1_percent": pl.Boolean(),
+                "is_in_top_10_percent": pl.Boolean(),
+            }
+        ),
+        "counts_by_year": _COUNTS_BY_YEAR,
+        "primary_topic": pl.Struct(
+            {
+                "id": pl.String(),
+                "display_name": pl.String(),
+                "subfield": _ID_NAME,
+                "field": _ID_NAME,
+                "domain": _ID_NAME,
+            }
         ),
     }
 )
