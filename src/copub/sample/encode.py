@@ -13,6 +13,7 @@ import polars as pl
 
 from copub.sample.fat import FatPools, fat_columns
 from copub.sample.ids import OPENALEX
+from copub.sample.impact import impact_fields
 from copub.sample.institutions import country_name
 from copub.sample.works import TRUNCATE_AT, Chunk
 from copub.sample.world import World
@@ -250,6 +251,8 @@ def encode_chunk(
         )
     )
     works = works.join(per_work, on="work", how="left", maintain_order="left")
+    # Citation impact (issue 15): replaces cited_by_count, adds the other fields.
+    works = works.with_columns(impact_fields(world, chunk, attributes))
     wid = pl.format("W9{}", pl.col("number").cast(pl.String).str.zfill(11))
     doi = (
         pl.when(pl.col("doi").is_not_null())
@@ -318,6 +321,7 @@ def encode_chunk(
             pl.col("corr_insts").fill_null(""),
             pl.lit('],"cited_by_count":'),
             pl.col("cited_by_count").cast(pl.String),
+            pl.col("impact"),
             pl.lit(',"biblio":{"volume":"'),
             pl.col("volume").cast(pl.String),
             pl.lit('","issue":null,"first_page":"'),

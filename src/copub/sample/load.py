@@ -33,7 +33,7 @@ from copub.settings import Settings
 __all__ = ["GENERATOR_VERSION", "load_sample", "sample_cache_dir", "sample_register_path"]
 
 #: Bump when the generator's output changes, so cached worlds are rebuilt.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5  # 4: issue 12 (affiliations, XPAC); 5: citation impact fields (issue 15)
 _COMPLETE = "complete.json"
 _STALE_SECONDS = 3600
 
