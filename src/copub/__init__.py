@@ -30,9 +30,14 @@ from copub.classify.definitions import Definitions
 from copub.errors import CopubError
 from copub.fetch import FetchResult, fetch_works
 from copub.indicators import (
+    Breakdown,
     LabelledWorks,
+    PeerIndicators,
+    breakdown_indicators,
     compare_periods,
     label_works,
+    peer_indicators,
+    where_we_stand,
     window_indicators,
     yearly_indicators,
 )
@@ -43,13 +48,16 @@ from copub.sample import load_sample
 from copub.settings import Settings
 
 __all__ = [
+    "Breakdown",
     "CopubError",
     "Definitions",
     "FetchResult",
     "LabelledWorks",
+    "PeerIndicators",
     "Provenance",
     "Settings",
     "Tables",
+    "breakdown_indicators",
     "build_network",
     "compare_periods",
     "fetch_works",
@@ -59,7 +67,9 @@ __all__ = [
     "load_sample",
     "load_tables",
     "partner_table",
+    "peer_indicators",
     "read_works",
+    "where_we_stand",
     "window_indicators",
     "works_between",
     "yearly_indicators",
