@@ -33,7 +33,9 @@ from copub.settings import Settings
 __all__ = ["GENERATOR_VERSION", "load_sample", "sample_cache_dir", "sample_register_path"]
 
 #: Bump when the generator's output changes, so cached worlds are rebuilt.
-GENERATOR_VERSION = 5  # 4: issue 12 (affiliations, XPAC); 5: citation impact fields (issue 15)
+GENERATOR_VERSION = 6
+# 4: issue 12 (affiliations, XPAC); 5: citation impact fields (issue 15);
+# 6: the N5T peers' own works (issue 14)
 _COMPLETE = "complete.json"
 _STALE_SECONDS = 3600
 
@@ -99,6 +101,10 @@ def load_sample(
 ) -> Tables:
     """The synthetic NTNU world as tables: generated once, then read from the cache.
 
+    The tables also hold the Nordic Five Tech peers' own works
+    (:mod:`copub.sample.peers`), so ``copub peers --sample --group n5t`` has
+    something to compare; NTNU's figures do not depend on them.
+
     Parameters
     ----------
     seed : int
@@ -141,7 +147,9 @@ def load_sample(
         f"generating the SYNTHETIC sample (seed={seed}, scale={scale:g}); cached in {cache}"
     )
     with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as build:
-        files = write_sample(Path(build) / "raw", seed=seed, scale=scale, progress=progress)
+        files = write_sample(
+            Path(build) / "raw", seed=seed, scale=scale, progress=progress, peers=True
+        )
         provenance = _provenance(seed, scale, files.calibration)
         tables = read_works(files.work_files, provenance=provenance)
         # Stage privately, then move file by file: two processes building the
