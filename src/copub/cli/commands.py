@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from copub.cli import fetch_cmd, import_cmd, network_cmd, partners_cmd, report_cmd, sample_cmd
+from copub.cli import (
+    breakdown_cmd,
+    fetch_cmd,
+    import_cmd,
+    network_cmd,
+    partners_cmd,
+    peers_cmd,
+    report_cmd,
+    sample_cmd,
+)
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -16,4 +25,6 @@ REGISTRARS: list[Registrar] = [
     report_cmd.register,
     network_cmd.register,
     partners_cmd.register,
+    peers_cmd.register,
+    breakdown_cmd.register,
 ]
