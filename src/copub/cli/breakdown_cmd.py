@@ -18,17 +18,17 @@ from copub.cli._common import (
     load_tables_from_args,
     positive_arg,
 )
-from copub.cli._text import clip, percent, text_table
 from copub.cli.peers_cmd import SYNTHETIC, register_path
 from copub.errors import UsageError
 from copub.fetch.atomic import atomic_write
-from copub.indicators.breakdown import Breakdown, breakdown_indicators, where_we_stand
+from copub.indicators.breakdown import breakdown_indicators, where_we_stand
 from copub.indicators.catalogue import indicator_specs
 from copub.indicators.definitions import share_column
 from copub.progress import Progress
 from copub.report.formats import markdown_table
+from copub.report.peers_section import breakdown_text
 
-__all__ = ["register", "render_table", "run"]
+__all__ = ["register", "run"]
 
 HELP = """Break the institution's figures down by OpenAlex field, domain or subfield
 (from each work's primary topic; works without one are the 'unknown' group)
@@ -90,51 +90,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(run=run)
 
 
-def render_table(result: Breakdown, indicator: str, top: int) -> str:
-    """The pooled groups and the "where we stand" table, within 100 columns."""
-    share = share_column(indicator)
-    pooled = result.pooled.sort(pl.col(share).fill_null(-1.0), descending=True)
-    period = pooled["period"][0] if pooled.height else ""
-    rows = [
-        [
-            clip(str(r["group_id"]), 14),
-            clip(r["group_name"], 38),
-            f"{r['works']:,}",
-            percent(r[share], r[f"{share}_low"], r[f"{share}_high"]),
-            percent(r[f"{share}_frac"]),
-            "small" if r["small"] else "",
-        ]
-        for r in pooled.iter_rows(named=True)
-    ]
-    headers = [result.by.capitalize(), "Name", "Works", f"{indicator} full [95%]", "frac", ""]
-    parts = [
-        f"{indicator} share by {result.by}, {period}:",
-        text_table(headers, rows, [False, False, True, True, True, False]),
-        f"small: fewer than {result.min_works} works (shown, not hidden)",
-    ]
-    stand = where_we_stand(result, indicator, top)
-    lines = [
-        [
-            r["end"],
-            str(r["rank"]),
-            clip(r["group_name"], 38),
-            f"{r['works']:,}",
-            percent(r["share"], r["share_low"], r["share_high"]),
-            "small" if r["small"] else "",
-        ]
-        for r in stand.iter_rows(named=True)
-    ]
-    parts.append("\nWhere we stand:")
-    parts.append(
-        text_table(
-            ["End", "#", "Name", "Works", f"{indicator} full [95%]", ""],
-            lines,
-            [False, True, False, True, True, False],
-        )
-    )
-    return "\n".join(parts) + "\n"
-
-
 def run(args: argparse.Namespace) -> int:
     if args.unit and args.by != "unit":
         raise UsageError("--unit needs --by unit")
@@ -176,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         if synthetic:
             print(f"\n_{SYNTHETIC}_")
     else:
-        sys.stdout.write(render_table(result, args.indicator, args.top))
+        sys.stdout.write(breakdown_text(result, args.indicator, args.top))
         if synthetic:
             print(SYNTHETIC)
     if args.out is not None:

@@ -19,18 +19,18 @@ from copub.cli._common import (
     load_tables_from_args,
     settings_from_args,
 )
-from copub.cli._text import clip, percent, text_table
 from copub.errors import UsageError
 from copub.fetch.atomic import atomic_write
 from copub.indicators.catalogue import indicator_specs
 from copub.indicators.definitions import share_column
-from copub.indicators.peers import PeerIndicators, peer_group, peer_indicators
+from copub.indicators.peers import peer_group, peer_indicators
 from copub.progress import Progress
 from copub.report.formats import markdown_table
+from copub.report.peers_section import peers_text
 from copub.sample import sample_register_path
 from copub.settings import DEFAULT_INSTITUTION
 
-__all__ = ["register", "register_path", "run"]
+__all__ = ["SYNTHETIC", "register", "register_path", "run"]
 
 HELP = """Compare the home institution with its peers: one row per institution and
 year (--period window: per rolling window), with the same shares and
@@ -109,64 +109,6 @@ def _definitions(args: argparse.Namespace) -> Definitions:
     )
 
 
-def _codes(result: PeerIndicators) -> dict[str, str]:
-    """Short labels for the matrix: the group's member codes, else the id."""
-    codes: dict[str, str] = {}
-    for key in ("n5t", "enhance", "norway_universities"):
-        for member in peer_group(key, result.definitions).members:
-            if member.openalex_id:
-                codes.setdefault(member.openalex_id, member.code)
-    names = result.table.select("institution_id", "institution_name").unique()
-    for institution, name in names.iter_rows():
-        if institution not in codes:
-            # Match by name for members found through their ROR (synthetic ids).
-            for key in ("n5t", "enhance", "norway_universities"):
-                for member in peer_group(key, result.definitions).members:
-                    if member.name == name:
-                        codes.setdefault(institution, member.code)
-    return {i: codes.get(i, i) for i in result.institutions}
-
-
-def render_table(result: PeerIndicators, indicator: str, by: str) -> str:
-    """The terminal table of one share, then the shared-works matrix."""
-    share = share_column(indicator)
-    rows = []
-    for row in result.table.iter_rows(named=True):
-        name = clip(row["institution_name"], 34) + (" (home)" if row["is_home"] else "")
-        mark = "" if row["is_home"] else ("*" if row[f"{share}_differs"] else "")
-        rank = row[f"{share}_rank"]
-        rows.append(
-            [
-                str(row[by]),
-                name,
-                f"{row['works']:,}",
-                percent(row[share], row[f"{share}_low"], row[f"{share}_high"]) + f" {mark:1}",
-                percent(row[f"{share}_frac"]),
-                "-" if rank is None else str(rank),
-            ]
-        )
-    headers = [by.capitalize(), "Institution", "Works", f"{indicator} full [95%]", "frac", "Rank"]
-    parts = [text_table(headers, rows, [False, False, True, True, True, True])]
-    parts.append("* differs from the home institution (two-proportion z-test, p < 0.05)")
-    codes = _codes(result)
-    matrix = result.shared
-    order = list(result.institutions)
-    lines = []
-    for first in order:
-        cells = [codes[first]]
-        for second in order:
-            value = matrix.filter(
-                (pl.col("institution_id") == first) & (pl.col("partner_id") == second)
-            )["share"].item()
-            cells.append("-" if first == second else percent(value))
-        lines.append(cells)
-    parts.append(
-        "\nShare of the row institution's works that the column institution is also on:\n"
-        + text_table(["", *(codes[i] for i in order)], lines, [False] + [True] * len(order))
-    )
-    return "\n".join(parts) + "\n"
-
-
 def run(args: argparse.Namespace) -> int:
     definitions = _definitions(args)
     if args.group is None and not args.institution:
@@ -208,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
         if synthetic:
             print(f"\n_{SYNTHETIC}_")
     else:
-        sys.stdout.write(render_table(result, args.indicator, by))
+        sys.stdout.write(peers_text(result, args.indicator))
         if synthetic:
             print(SYNTHETIC)
     if args.out is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,7 +148,11 @@ def _png_svg(paths: list[Path]) -> tuple[Path, Path]:
 
 
 def write_report(
-    data: ReportData, out_dir: str | os.PathLike[str], *, progress: Progress | None = None
+    data: ReportData,
+    out_dir: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    extra_sections: Sequence[tuple[str, str, str]] = (),
 ) -> WrittenReport:
     """Write the tables, figures, provenance and ``report.html`` into ``out_dir``.
 
@@ -158,6 +163,8 @@ def write_report(
     out_dir : path
         Created if missing; files of an earlier report are replaced.
     progress : Progress, optional
+    extra_sections : sequence of (key, title, html)
+        Added HTML sections (:mod:`copub.report.peers_section`).
 
     Returns
     -------
@@ -186,6 +193,6 @@ def write_report(
         json.dumps(data.header(), indent=2, ensure_ascii=False) + "\n",
     )
     html = out / "report.html"
-    _atomic_write(html, render_html(data, figures))
+    _atomic_write(html, render_html(data, figures, extra_sections=extra_sections))
     progress.note(f"report written: {html}")
     return WrittenReport(out, html, tuple(tables), tuple(figures))

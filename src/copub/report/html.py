@@ -396,7 +396,11 @@ def _options_text(options: dict[str, object]) -> str:
 
 
 def render_html(
-    data: ReportData, figures: Sequence[FigureFile], *, generated: str | None = None
+    data: ReportData,
+    figures: Sequence[FigureFile],
+    *,
+    generated: str | None = None,
+    extra_sections: Sequence[tuple[str, str, str]] = (),
 ) -> str:
     """The report as one self-contained HTML page.
 
@@ -407,6 +411,8 @@ def render_html(
         The PNGs are read and inlined.
     generated : str, optional
         Timestamp printed in the provenance (default now, UTC).
+    extra_sections : sequence of (key, title, html)
+        Added sections (``report --peers``, ``--by``), after the others.
 
     Returns
     -------
@@ -426,10 +432,14 @@ def render_html(
         "provenance": _provenance(data, generated),
     }
     toc = "".join(f'<li><a href="#{key}">{esc(name)}</a></li>' for key, name in SECTIONS)
+    toc += "".join(f'<li><a href="#{key}">{esc(name)}</a></li>' for key, name, _ in extra_sections)
     sections = "".join(
         f'<section id="{key}"><h2{" class=newpage" if key in ("figures", "definitions") else ""}>'
         f"{esc(name)}</h2>{bodies[key]}</section>"
         for key, name in SECTIONS
+    ) + "".join(
+        f'<section id="{esc(key)}"><h2>{esc(name)}</h2>{body}</section>'
+        for key, name, body in extra_sections
     )
     banner = f'<div class="banner" role="note">{esc(_SYNTHETIC)}</div>' if data.synthetic else ""
     origin = "synthetic sample" if data.synthetic else data.provenance.source
