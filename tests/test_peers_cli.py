@@ -117,3 +117,18 @@ def test_help_ends_with_an_example(capsys: pytest.CaptureFixture[str], command: 
         main([command, "--help"])
     out = capsys.readouterr().out
     assert out.rstrip().splitlines()[-1].strip().startswith(f"python -m copub {command}")
+
+
+def test_a_peers_rows_equal_report_institution_peer(capsys: pytest.CaptureFixture[str]) -> None:
+    years = ["--years", "2018-2021"]
+    code, out, _ = _run(capsys, "peers", *SAMPLE, "--group", "n5t", *years, "--format", "csv")
+    assert code == 0
+    peers = pl.read_csv(io.StringIO(out))
+    for institution in (KTH, "I66862912"):
+        code, out, _ = _run(
+            capsys, "report", *SAMPLE, "--institution", institution, *years, "--format", "csv"
+        )
+        assert code == 0
+        report = pl.read_csv(io.StringIO(out), comment_prefix="#")
+        own = peers.filter(pl.col("institution_id") == institution).select(report.columns)
+        assert_frame_equal(own, report)
