@@ -81,3 +81,17 @@ def test_load_sample_includes_the_peers() -> None:
     tables = copub.load_sample(scale=0.01)
     assert tables.provenance.synthetic
     assert tables.works["work_id"].str.starts_with("W8").any()
+
+
+def test_sample_command_writes_the_peers_for_import(tmp_path: Path) -> None:
+    from copub.cli import main
+
+    raw, data = tmp_path / "raw", tmp_path / "data"
+    assert main(["sample", "--out", str(raw), "--scale", "0.01", "--peers"]) == 0
+    files = sorted(str(p) for p in raw.rglob("*.json"))
+    assert any("peer_pages" in f for f in files)
+    assert main(["import", *files, "--data-dir", str(data)]) == 0
+    tables = copub.load_tables(data)
+    tables.check_keys()
+    result = copub.peer_indicators(tables, copub.Definitions(bootstrap=0), peers=[KTH])
+    assert set(result.table["institution_id"]) == {NTNU, KTH}
