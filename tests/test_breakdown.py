@@ -20,13 +20,17 @@ from copub.indicators.breakdown import (
     where_we_stand,
     work_groups,
 )
+from copub.settings import Settings
 
 HOME = "I204778367"
 
 
 @pytest.fixture(scope="module")
-def tables() -> copub.Tables:
-    return copub.load_sample(scale=0.02)
+def tables(tmp_path_factory: pytest.TempPathFactory) -> copub.Tables:
+    # Module scope runs before the root conftest's per-test cache isolation: use
+    # the session's cache directory explicitly, never the user's.
+    cache = tmp_path_factory.getbasetemp() / "copub-cache"
+    return copub.load_sample(scale=0.02, settings=Settings(cache_dir=cache))
 
 
 @pytest.fixture(scope="module")

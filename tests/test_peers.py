@@ -22,6 +22,7 @@ from copub.indicators.peers import (
     peer_schema,
     resolve_peers,
 )
+from copub.settings import Settings
 
 HOME = "I204778367"
 KTH = "I86987016"
@@ -29,8 +30,11 @@ N5T_IDS = {"I66862912", "I96673099", KTH}
 
 
 @pytest.fixture(scope="module")
-def tables() -> copub.Tables:
-    return copub.load_sample(scale=0.02)
+def tables(tmp_path_factory: pytest.TempPathFactory) -> copub.Tables:
+    # Module scope runs before the root conftest's per-test cache isolation: use
+    # the session's cache directory explicitly, never the user's.
+    cache = tmp_path_factory.getbasetemp() / "copub-cache"
+    return copub.load_sample(scale=0.02, settings=Settings(cache_dir=cache))
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +172,17 @@ def test_real_pages_three_institutions_equal_three_single_runs(
         alone = copub.yearly_indicators(tables, d.with_(institutions=(institution,)))
         assert_frame_equal(_own_rows(result, institution), alone)
         assert not np.isnan(alone["works"].sum())
+
+
+def test_a_peer_with_only_co_publications_is_not_compared(tables: copub.Tables) -> None:
+    # In the sample, ENHANCE members other than Chalmers appear only on NTNU's works:
+    # their "shares" would be those of their co-publications with NTNU.
+    d = Definitions(years=(2019, 2020), bootstrap=0)
+    eth = "I35440088"
+    with pytest.raises(UsageError, match="every one of its works in these tables is shared"):
+        peer_indicators(tables, d, peers=[eth])
+    result = peer_indicators(tables, d, group="enhance")
+    assert eth not in result.institutions
+    assert "I66862912" in result.institutions  # Chalmers has works of its own
+    assert any(m.startswith("ETH Zurich (I35440088: every one") for m in result.unresolved)
+    assert set(result.table["institution_id"]) == set(result.institutions)

@@ -17,7 +17,11 @@ ARGS = ["report", "--sample", "--scale", "0.02", "--bootstrap", "0", "--years", 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report") / "out"
-    assert main([*ARGS, "--peers", "n5t", "--by", "field", "--out", str(out)]) == 0
+    # Module scope runs before the root conftest's per-test isolation: set it here.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COPUB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "copub-cache"))
+        patch.delenv("COPUB_REGISTER", raising=False)
+        assert main([*ARGS, "--peers", "n5t", "--by", "field", "--out", str(out)]) == 0
     return out
 
 

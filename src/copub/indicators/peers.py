@@ -345,10 +345,17 @@ def peer_indicators(
     period : {"year", "window"}
         Yearly rows or rolling windows (``definitions.window`` years).
 
+    A peer whose every work in the tables is shared with another compared
+    institution (the data holds only their co-publications, as when only the
+    home's works were fetched) would show the shares of those, not its own:
+    an explicit peer is then an error, a group member is listed in
+    ``unresolved`` and left out.
+
     Raises
     ------
     UsageError
-        An unknown group, no peers at all, or an institution with no works.
+        An unknown group, no peers at all, an institution with no works, or an
+        explicit peer with only co-publications with the home in the tables.
 
     Examples
     --------
@@ -379,14 +386,37 @@ def peer_indicators(
     names = _names(tables, ids)
     labelled: list[LabelledWorks] = []
     frames: list[pl.DataFrame] = []
+    explicit = {home, *(parse_institution_id(p) for p in peers)}
+    every: dict[str, LabelledWorks] = {}
+    skipped: list[str] = []
     for institution in ids:
         own = chosen if institution == home else chosen.with_(institutions=(institution,))
         works = label_works(tables, own)
         if works.works.is_empty():
-            raise UsageError(
-                f"peers: institution {institution} ({names[institution]}) has no works in the "
+            reason = (
+                f"institution {institution} ({names[institution]}) has no works in the "
                 "universe for these definitions; fetch or import its works, or drop it"
             )
+            if institution in explicit:
+                raise UsageError(f"peers: {reason}")
+            skipped.append(f"{names[institution]} ({institution}: no works in the universe)")
+            continue
+        every[institution] = works
+    sets = {i: set(w.works["work_id"].to_list()) for i, w in every.items()}
+    for institution, works in every.items():
+        others = set().union(*(v for k, v in sets.items() if k != institution))
+        if institution != home and sets[institution] <= others:
+            # Only its co-publications with the others are in the data (e.g. only the
+            # home's works were fetched): its shares would describe those, not it.
+            reason = (
+                f"{names[institution]} ({institution}: every one of its works in these tables "
+                "is shared with another institution compared here, so the data holds only "
+                "those co-publications; fetch or import its own works)"
+            )
+            if institution in explicit:
+                raise UsageError(f"peers: {reason}")
+            skipped.append(reason)
+            continue
         labelled.append(works)
         figures = yearly_indicators(works) if period == "year" else window_indicators(works)
         frames.append(
@@ -397,6 +427,10 @@ def peer_indicators(
                 pl.all(),
             )
         )
+    if len(labelled) < 2:
+        raise UsageError(
+            f"peers: no peer of {home} has its own works in these tables: " + "; ".join(skipped)
+        )
     by = "year" if period == "year" else "period"
     table = _ranks_and_tests(pl.concat(frames, how="vertical"), chosen, by, home)
     table = table.sort(by, "is_home", "institution_id", descending=[False, True, False])
@@ -406,7 +440,7 @@ def peer_indicators(
         table=table,
         shared=shared_works_matrix(labelled, names),
         home=home,
-        institutions=tuple(ids),
-        unresolved=unresolved,
+        institutions=tuple(w.definitions.institution for w in labelled),
+        unresolved=unresolved + tuple(skipped),
         definitions=chosen,
     )

@@ -33,9 +33,9 @@ from copub.settings import Settings
 __all__ = ["GENERATOR_VERSION", "load_sample", "sample_cache_dir", "sample_register_path"]
 
 #: Bump when the generator's output changes, so cached worlds are rebuilt.
-GENERATOR_VERSION = 6
+GENERATOR_VERSION = 8
 # 4: issue 12 (affiliations, XPAC); 5: citation impact fields (issue 15);
-# 6: the N5T peers' own works (issue 14)
+# 6-8: the N5T peers' own works (issue 14)
 _COMPLETE = "complete.json"
 _STALE_SECONDS = 3600
 

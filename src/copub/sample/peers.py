@@ -27,6 +27,7 @@ import orjson
 
 from copub.sample.ids import OPENALEX, rng_for
 from copub.sample.impact import _topic_json
+from copub.sample.institutions import HOME_POOL
 from copub.sample.world import World
 
 __all__ = ["PEER_PROFILES", "PeerProfile", "write_peer_pages"]
@@ -86,14 +87,18 @@ def write_peer_pages(world: World, folder: Path) -> tuple[tuple[Path, ...], dict
     frags = [orjson.loads(f) for f in frame["frag"].to_list()]
     raws = [orjson.loads(r) for r in frame["raw"].to_list()]
     countries = frame["country_code"].to_list()
+    rors = frame["ror"].to_list()
+    pools = frame["pool"].to_list()
     peers = [names.index(p.name) for p in PEER_PROFILES if p.name in names]
     profiles = [p for p in PEER_PROFILES if p.name in names]
-    home = names.index(names[0])
     abroad = {
         row: [
             i
             for i, code in enumerate(countries)
-            if code != countries[row] and i != home and "Norwegian University" not in names[i]
+            # Synthetic institutions only: a real alliance member here would get
+            # co-publications without works of its own, and peers would misread them.
+            # Nor NTNU's units (pool 0): the peers' own works are without NTNU.
+            if code != countries[row] and rors[i] is None and pools[i] != HOME_POOL
         ]
         for row in peers
     }
