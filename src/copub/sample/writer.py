@@ -368,5 +368,6 @@ def write_sample(
     files.readme.write_text(_readme(files), encoding="utf-8")
     progress.note(
         f"wrote SYNTHETIC sample: {sum(counts.values()):,} works, {len(pages)} files in {out}"
+        + (f" (and {sum(peer_counts.values()):,} N5T peer works)" if peer_counts else "")
     )
     return files
