@@ -23,6 +23,7 @@ EXPECTED = (
     "02_priority_partners.ipynb",
     "03_partner_networks.ipynb",
     "04_channels_and_quality.ipynb",
+    "05_peers_and_units.ipynb",
 )
 MAX_BYTES = 40_000
 
@@ -62,7 +63,7 @@ def _copub_names(tree: ast.Module) -> set[tuple[str, str]]:
     return used
 
 
-def test_the_four_notebooks_are_there() -> None:
+def test_the_notebooks_are_there() -> None:
     assert tuple(sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))) == EXPECTED
 
 

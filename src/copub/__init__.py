@@ -52,9 +52,14 @@ from copub.eu import project_links as eu_project_links
 from copub.fetch import FetchResult, fetch_works
 from copub.fetch.authors import AuthorFetchResult, fetch_authors
 from copub.indicators import (
+    Breakdown,
     LabelledWorks,
+    PeerIndicators,
+    breakdown_indicators,
     compare_periods,
     label_works,
+    peer_indicators,
+    where_we_stand,
     window_indicators,
     yearly_indicators,
 )
@@ -76,6 +81,7 @@ from copub.settings import Settings
 __all__ = [
     "IMPACT_DEFINITIONS",
     "AuthorFetchResult",
+    "Breakdown",
     "CopubError",
     "Definitions",
     "EuInputs",
@@ -84,9 +90,11 @@ __all__ = [
     "LabelledWorks",
     "MobilityDefinitions",
     "MobilityResult",
+    "PeerIndicators",
     "Provenance",
     "Settings",
     "Tables",
+    "breakdown_indicators",
     "build_network",
     "compare_periods",
     "eu_participation",
@@ -105,8 +113,10 @@ __all__ = [
     "load_tables",
     "mobility_indicators",
     "partner_table",
+    "peer_indicators",
     "read_authors",
     "read_works",
+    "where_we_stand",
     "window_indicators",
     "works_between",
     "yearly_indicators",

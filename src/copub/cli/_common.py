@@ -91,8 +91,12 @@ def positive_arg(text: str) -> int:
     return value
 
 
-def add_source_options(parser: argparse.ArgumentParser) -> None:
-    """``--sample`` or ``--data-dir``, with the sample's seed and scale."""
+def add_source_options(parser: argparse.ArgumentParser, *, institution: bool = True) -> None:
+    """``--sample`` or ``--data-dir``, with the sample's seed and scale.
+
+    ``institution=False`` leaves ``--institution`` to the command (``peers``
+    takes several).
+    """
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
         "--sample", action="store_true", help="use the embedded synthetic world (no network)"
@@ -106,6 +110,8 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="sample size, 1.0 = NTNU-sized (with --sample)"
     )
+    if not institution:
+        return
     parser.add_argument(
         "--institution",
         type=institution_arg,

@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 
 from copub.cli import (
+    breakdown_cmd,
     eu_cmd,
     fetch_cmd,
     impact_cmd,
@@ -13,6 +14,7 @@ from copub.cli import (
     mobility_cmd,
     network_cmd,
     partners_cmd,
+    peers_cmd,
     report_cmd,
     sample_cmd,
 )
@@ -29,4 +31,6 @@ REGISTRARS: list[Registrar] = [
     mobility_cmd.register,
     impact_cmd.register,
     eu_cmd.register,
+    peers_cmd.register,
+    breakdown_cmd.register,
 ]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import polars as pl
 
+from copub.atomic import atomic_write
 from copub.errors import UsageError
 from copub.eu.analysis import EuInputs, EuParticipation, eu_participation
-from copub.atomic import atomic_write
 from copub.normalize import Tables, load_tables
 from copub.progress import Progress
 from copub.report.eu_section import eu_goal_status, eu_html, eu_lines

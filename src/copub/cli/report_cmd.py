@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from copub.classify.definitions import Definitions
 from copub.cli import eu_cmd
 from copub.cli._common import (
     add_definition_options,
@@ -18,7 +19,10 @@ from copub.cli._common import (
     settings_from_args,
 )
 from copub.errors import DataError, UsageError
+from copub.indicators.breakdown import breakdown_indicators
 from copub.indicators.mobility import MobilityResult, mobility_indicators
+from copub.indicators.peers import peer_group, peer_indicators
+from copub.normalize import Tables
 from copub.normalize.authors import authors_path, load_authors
 from copub.progress import Progress
 from copub.report.build import build_report
@@ -26,6 +30,11 @@ from copub.report.files import check_out_dir, write_report
 from copub.report.formats import comment_line, render_csv, render_json, render_markdown
 from copub.report.mobility_section import mobility_terminal
 from copub.report.options import ReportOptions
+from copub.report.peers_section import (
+    ExtraSection,
+    breakdown_section,
+    peers_section,
+)
 from copub.report.terminal import render_terminal
 from copub.sample import sample_register_path
 
@@ -79,6 +88,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--out", type=Path, metavar="DIR", help="write tables, figures and report.html here"
     )
     eu_cmd.add_eu_options(parser)
+    parser.add_argument(
+        "--peers", metavar="GROUP",
+        help="add a section beside the members of an institution group, e.g. n5t",
+    )  # fmt: skip
+    parser.add_argument(
+        "--by", choices=("field", "domain", "subfield", "unit"),
+        help="add a section broken down by OpenAlex field, domain, subfield or unit",
+    )  # fmt: skip
     parser.set_defaults(run=run)
 
 
@@ -154,9 +171,30 @@ def _mobility(
         return None
 
 
+def _extra_sections(
+    args: argparse.Namespace, tables: Tables, definitions: Definitions, progress: Progress
+) -> list[ExtraSection]:
+    """The ``--peers`` and ``--by`` sections (none without those options)."""
+    sections = []
+    synthetic = tables.provenance.synthetic
+    if args.peers is not None:
+        progress.note(f"computing the figures beside the members of {args.peers}")
+        result = peer_indicators(tables, definitions, group=args.peers)
+        for missing in result.unresolved:
+            progress.note(f"not in the data: {missing}")
+        sections.append(peers_section(result, synthetic=synthetic))
+    if args.by is not None:
+        progress.note(f"breaking the figures down by {args.by}")
+        breakdown = breakdown_indicators(tables, definitions, by=args.by)
+        sections.append(breakdown_section(breakdown, synthetic=synthetic))
+    return sections
+
+
 def run(args: argparse.Namespace) -> int:
     progress = Progress()
     options = options_from_args(args, progress)
+    if args.peers is not None:
+        peer_group(args.peers, options.defs)  # an unknown group fails before loading
     if args.sample:
         progress.note(f"loading the synthetic sample (seed {args.seed}, scale {args.scale:g})")
     tables = load_tables_from_args(args, progress)
@@ -167,6 +205,7 @@ def run(args: argparse.Namespace) -> int:
     )
     eu = eu_cmd.eu_from_args(args, sample=args.sample, seed=args.seed, tables=tables)
     data = data.with_(eu=eu)
+    sections = _extra_sections(args, tables, options.defs, progress)
     renderers = {"csv": render_csv, "json": render_json, "markdown": render_markdown}
     if args.format == "table":
         text = render_terminal(data, unicode=_supports_unicode(sys.stdout))
@@ -176,12 +215,15 @@ def run(args: argparse.Namespace) -> int:
     if mobility is not None and args.format == "table":
         text += mobility_terminal(mobility, synthetic=data.synthetic)
     sys.stdout.write(text)
+    if args.format == "table":
+        for section in sections:
+            sys.stdout.write(f"\n{section.title}\n{section.text}")
     sys.stdout.flush()
     if args.format == "csv":
         # The CSV itself is plain (one header row): its provenance goes to stderr.
         progress.note(comment_line(data).removeprefix("# "))
     if args.out is not None:
-        write_report(data, args.out, progress=progress, mobility=mobility)
+        write_report(data, args.out, progress=progress, mobility=mobility, sections=sections)
     if data.synthetic:
         progress.note("reminder: the numbers above come from SYNTHETIC sample data")
     return 0

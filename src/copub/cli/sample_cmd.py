@@ -57,6 +57,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("--fat", action="store_true", help="add the heavy fields of real records")
     parser.add_argument(
+        "--peers", action="store_true",
+        help="also write the N5T peers' own works (peer_pages/), as load_sample holds them",
+    )  # fmt: skip
+    parser.add_argument(
         "--format",
         dest="fmt",
         choices=("pages", "jsonl"),
@@ -77,7 +81,13 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress()
     progress.note("writing SYNTHETIC sample data: invented works, not real publications")
     files = write_sample(
-        args.out, seed=args.seed, scale=args.scale, fat=args.fat, fmt=args.fmt, progress=progress
+        args.out,
+        seed=args.seed,
+        scale=args.scale,
+        fat=args.fat,
+        fmt=args.fmt,
+        progress=progress,
+        peers=args.peers,
     )
     progress.note(
         f"{sum(files.counts.values()):,} synthetic works in {len(files.work_files)} files; "

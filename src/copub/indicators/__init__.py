@@ -1,12 +1,14 @@
 """Stage 4: labelled works, yearly shares, intervals, trend tests and period comparisons."""
 
 from copub.classify.definitions import Definitions
+from copub.indicators.breakdown import Breakdown, breakdown_indicators, where_we_stand
 from copub.indicators.catalogue import GOALS, Goal, catalogue, goals, indicator_specs
 from copub.indicators.counting import fractional_weights
 from copub.indicators.definitions import Indicator, ShareSpec, share_column
 from copub.indicators.impact import impact_difference, impact_indicators, impact_per_work
 from copub.indicators.intervals import bootstrap_ratios, wilson_interval
 from copub.indicators.labels import LabelledWorks, label_works
+from copub.indicators.peers import PeerIndicators, peer_indicators, shared_works_matrix
 from copub.indicators.presets import PRESETS
 from copub.indicators.schemas import (
     COMPARISON,
@@ -28,13 +30,16 @@ __all__ = [
     "SHARE_COLUMNS",
     "WINDOW_LEAD",
     "YEARLY_LEAD",
+    "Breakdown",
     "Definitions",
     "Goal",
     "Indicator",
     "LabelledWorks",
+    "PeerIndicators",
     "ShareSpec",
     "TrendTest",
     "bootstrap_ratios",
+    "breakdown_indicators",
     "catalogue",
     "cochran_armitage",
     "compare_periods",
@@ -46,9 +51,12 @@ __all__ = [
     "indicator_specs",
     "institution_works",
     "label_works",
+    "peer_indicators",
     "resolve_definitions",
     "share_column",
+    "shared_works_matrix",
     "universe_works",
+    "where_we_stand",
     "wilson_interval",
     "window_indicators",
     "window_schema",

@@ -25,6 +25,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from copub.report.formats import csv_frame, write_csv_text
 from copub.report.html import render_html
 from copub.report.impact_plot import impact_figure
 from copub.report.mobility_section import mobility_html, write_mobility
+from copub.report.peers_section import ExtraSection, write_section
 from copub.report.plots import FigureFile, figure_footer, trend_figures
 from copub.report.workbook import write_workbook
 
@@ -215,6 +217,7 @@ def write_report(
     *,
     progress: Progress | None = None,
     mobility: MobilityResult | None = None,
+    sections: Sequence[ExtraSection] = (),
 ) -> WrittenReport:
     """Write the tables, figures, provenance and ``report.html`` into ``out_dir``.
 
@@ -230,6 +233,9 @@ def write_report(
     progress : Progress, optional
     mobility : MobilityResult, optional
         Adds the researcher-mobility section (tables, figure, HTML section).
+    sections : sequence of ExtraSection
+        Added sections (``report --peers``, ``--by``; :mod:`copub.report.peers_section`),
+        with their tables and figures.
 
     Returns
     -------
@@ -260,7 +266,7 @@ def write_report(
     building = target.parent / f".{target.name}{_BUILDING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     building.mkdir()
     try:
-        written = _write_report_into(data, building, progress, mobility)
+        written = _write_report_into(data, building, progress, mobility, sections)
         progress.note(f"switching the new report into {out}")
         old = swap_in_dir(building, target)
     except BaseException:
@@ -273,7 +279,11 @@ def write_report(
 
 
 def _write_report_into(
-    data: ReportData, out: Path, progress: Progress, mobility: MobilityResult | None
+    data: ReportData,
+    out: Path,
+    progress: Progress,
+    mobility: MobilityResult | None,
+    sections: Sequence[ExtraSection],
 ) -> WrittenReport:
     """Write every file of the report into the (new, empty) directory ``out``."""
     progress.note(f"writing tables to {out / 'tables'}")
@@ -289,6 +299,7 @@ def _write_report_into(
         write_mobility(mobility, out, synthetic=data.synthetic)
         body = mobility_html(mobility, out, synthetic=data.synthetic)
         extra.append(("mobility", "Researcher mobility", body))
+    extra += [(s.key, s.title, write_section(s, out)) for s in sections]
     progress.note(f"writing the workbook {out / 'report.xlsx'}")
     write_workbook(data, out / "report.xlsx")
     html = out / "report.html"

@@ -348,7 +348,8 @@ def render_html(
     generated : str, optional
         Timestamp printed in the provenance (default now, UTC).
     extra_sections : sequence of (id, heading, html)
-        Sections appended after the standard ones (e.g. researcher mobility).
+        Sections appended after the standard ones (researcher mobility,
+        ``report --peers``, ``--by``).
 
     Returns
     -------
@@ -378,7 +379,7 @@ def render_html(
         f"{esc(name)}</h2>{bodies[key]}</section>"
         for key, name in SECTIONS
     ) + "".join(
-        f'<section id="{key}"><h2 class=newpage>{esc(name)}</h2>{body}</section>'
+        f'<section id="{esc(key)}"><h2 class=newpage>{esc(name)}</h2>{body}</section>'
         for key, name, body in extra_sections
     )
     banner = f'<div class="banner" role="note">{esc(_SYNTHETIC)}</div>' if data.synthetic else ""

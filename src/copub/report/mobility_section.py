@@ -27,6 +27,7 @@ import polars as pl
 from matplotlib.figure import Figure
 
 from copub.indicators.mobility import MobilityResult
+from copub.report.formats import csv_frame, write_csv_text
 from copub.report.html_parts import esc, img_tag, table
 
 __all__ = [
@@ -136,9 +137,11 @@ def mobility_figure(result: MobilityResult, *, synthetic: bool = False) -> Figur
     return figure
 
 
-def _write_csv(frame: pl.DataFrame, path: Path, comment: str) -> None:
+def _write_csv(frame: pl.DataFrame, path: Path, synthetic: bool) -> None:
+    # Plain RFC 4180 CSV like every report table (the caveat is in the parquet metadata,
+    # the definitions table and the page); the synthetic column marks sample data.
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(f"# {comment}\n" + frame.write_csv(), encoding="utf-8")
+    tmp.write_text(write_csv_text(csv_frame(frame, synthetic=synthetic)), encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -147,14 +150,13 @@ def write_mobility(
 ) -> list[Path]:
     """Write ``tables/mobility_*.csv|parquet`` and ``figures/mobility_flows.png|svg``.
 
-    Each CSV starts with one ``#`` line holding the note (and SYNTHETIC);
-    read it with ``pl.read_csv(path, comment_prefix="#")``. Each parquet file
-    carries them as key-value metadata (``copub.note``, ``copub.synthetic``).
+    Each CSV is plain RFC 4180 with one header row (and, for the sample, the
+    ``synthetic`` column on every row). Each parquet file carries the note and
+    the mark as key-value metadata (``copub.note``, ``copub.synthetic``).
     """
     out = Path(out_dir)
     (out / "tables").mkdir(parents=True, exist_ok=True)
     (out / "figures").mkdir(parents=True, exist_ok=True)
-    comment = ("SYNTHETIC; " if synthetic else "") + result.note
     frames = {
         "mobility_yearly": result.yearly,
         "mobility_flows": result.flows,
@@ -170,7 +172,7 @@ def write_mobility(
     written = []
     for name, frame in frames.items():
         csv = out / "tables" / f"{name}.csv"
-        _write_csv(frame, csv, comment)
+        _write_csv(frame, csv, synthetic)
         parquet = out / "tables" / f"{name}.parquet"
         tmp = parquet.with_name(f".{parquet.name}.tmp")
         frame.write_parquet(tmp, metadata=metadata)

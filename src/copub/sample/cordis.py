@@ -33,8 +33,8 @@ from typing import Final
 import numpy as np
 import polars as pl
 
-from copub.classify.funding import FUNDER_GROUPS
 from copub.atomic import atomic_write
+from copub.classify.funding import FUNDER_GROUPS
 from copub.normalize import Tables
 
 __all__ = ["SAMPLE_FOLDERS", "write_cordis_sample"]

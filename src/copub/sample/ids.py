@@ -26,6 +26,7 @@ STREAMS: Final = {
     "works": 6,
     "fat": 7,
     "leiden": 12,  # issue 12: references and XPAC flags
+    "peers": 14,  # issue 14: the N5T peers' own works
 }
 
 

@@ -100,6 +100,10 @@ def load_sample(
 ) -> Tables:
     """The synthetic NTNU world as tables: generated once, then read from the cache.
 
+    The tables also hold the Nordic Five Tech peers' own works
+    (:mod:`copub.sample.peers`), so ``copub peers --sample --group n5t`` has
+    something to compare; NTNU's figures do not depend on them.
+
     Parameters
     ----------
     seed : int
@@ -145,7 +149,9 @@ def load_sample(
             f"generating the SYNTHETIC sample (seed={seed}, scale={scale:g}); cached in {cache}"
         )
         with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as build:
-            files = write_sample(Path(build) / "raw", seed=seed, scale=scale, progress=progress)
+            files = write_sample(
+                Path(build) / "raw", seed=seed, scale=scale, progress=progress, peers=True
+            )
             provenance = _provenance(seed, scale, files.calibration)
             # The world keeps its XPAC works, so the Leiden universe's XPAC rule has
             # something to exclude; `copub import` of its pages drops them as for any import.

@@ -23,6 +23,7 @@ from copub.sample.calibration import CalibrationChoice
 from copub.sample.encode import encode_chunk
 from copub.sample.fat import build_fat_pools
 from copub.sample.ids import rng_for
+from copub.sample.peers import write_peer_pages
 from copub.sample.register import register_frame
 from copub.sample.works import generate_chunk
 from copub.sample.world import World, build_world, works_in_year
@@ -44,7 +45,7 @@ _CHUNK = 25_000
 _DUPLICATE_RATE = 0.004
 REGISTER_FILE = "channel_register.csv"
 README_FILE = "README.txt"
-_OWN_FILES = re.compile(r"^works_(full_)?\d{4}(_\d+)?\.(json|jsonl\.gz)$")
+_OWN_FILES = re.compile(r"^(peer_)?works_(full_)?\d{4}(_\d+)?\.(json|jsonl\.gz)$")
 #: Complete records of hyperauthored works are large: few per page.
 _FULL_PER_PAGE = 25
 
@@ -89,11 +90,14 @@ class SampleFiles:
     readme: Path
     counts: Mapping[int, int] = field(default_factory=dict)
     calibration: str = ""
+    #: With ``peers``: the N5T peers' own works (``peer_pages/``), per year.
+    peer_pages: tuple[Path, ...] = ()
+    peer_counts: Mapping[int, int] = field(default_factory=dict)
 
     @property
     def work_files(self) -> tuple[Path, ...]:
         """Every file with works, for :func:`copub.read_works`."""
-        return self.pages + self.full_records
+        return self.pages + self.full_records + self.peer_pages
 
 
 def check_sample_args(seed: object, scale: object) -> tuple[int, float]:
@@ -121,7 +125,7 @@ def check_sample_args(seed: object, scale: object) -> tuple[int, float]:
 
 def _clear_old(out_dir: Path) -> None:
     """Remove works files a previous run left, so a smaller world does not mix with them."""
-    for sub in ("pages", "works", "works_full"):
+    for sub in ("pages", "works", "works_full", "peer_pages"):
         folder = out_dir / sub
         if folder.is_dir():
             for path in folder.iterdir():
@@ -257,6 +261,7 @@ def write_sample(
     fmt: SampleFormat = "pages",
     progress: Progress | None = None,
     calibration: CalibrationChoice = "auto",
+    peers: bool = False,
 ) -> SampleFiles:
     """Write a deterministic synthetic world of OpenAlex works for NTNU.
 
@@ -280,6 +285,9 @@ def write_sample(
         The partner-country table: ``auto`` reads the shared
         ``norway_country_pairs_1990_2023.csv`` when it is beside the checkout
         and falls back to copub's built-in rounded extract.
+    peers : bool
+        Also write the Nordic Five Tech peers' own works (:mod:`copub.sample.peers`)
+        into ``peer_pages/``; NTNU's works are the same either way.
 
     Returns
     -------
@@ -337,6 +345,10 @@ def write_sample(
         full_records += _write_pages(
             full_dir, f"works_full_{year}", full, _FULL_PER_PAGE, first, None, True
         )
+    peer_pages: tuple[Path, ...] = ()
+    peer_counts: dict[int, int] = {}
+    if peers:
+        peer_pages, peer_counts = write_peer_pages(world, out / "peer_pages")
     register = out / REGISTER_FILE
     register_frame(world.sources, seed, world.years).write_csv(register)
     files = SampleFiles(
@@ -351,9 +363,12 @@ def write_sample(
         readme=out / README_FILE,
         counts=counts,
         calibration=world.mix.source,
+        peer_pages=peer_pages,
+        peer_counts=peer_counts,
     )
     files.readme.write_text(_readme(files), encoding="utf-8")
     progress.note(
         f"wrote SYNTHETIC sample: {sum(counts.values()):,} works, {len(pages)} files in {out}"
+        + (f" (and {sum(peer_counts.values()):,} N5T peer works)" if peer_counts else "")
     )
     return files

@@ -1,0 +1,58 @@
+"""Plain fixed-width text tables for the terminal (within 100 columns)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["clip", "percent", "text_table"]
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, with ``…`` when cut.
+
+    Examples
+    --------
+    >>> clip("Technical University of Denmark", 12)
+    'Technical U…'
+    """
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def percent(value: float | None, low: float | None = None, high: float | None = None) -> str:
+    """A share as ``58.8%``, with ``[55.1–62.3]`` when an interval is given; ``n/a`` when null.
+
+    Examples
+    --------
+    >>> percent(0.5882, 0.551, 0.6234)
+    '58.8% [55.1-62.3]'
+    >>> percent(None)
+    'n/a'
+    """
+    if value is None:
+        return "n/a"
+    text = f"{100 * value:.1f}%"
+    if low is not None and high is not None:
+        text += f" [{100 * low:.1f}-{100 * high:.1f}]"
+    return text
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> str:
+    """Columns padded to their widest cell, two spaces apart, a rule under the header.
+
+    Examples
+    --------
+    >>> print(text_table(["a", "n"], [["x", "1"], ["yy", "10"]], [False, True]))
+    a    n
+    --  --
+    x    1
+    yy  10
+    """
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        out = [
+            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)
+        ]
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
