@@ -318,7 +318,8 @@ def test_cli_mobility_import_and_errors(tmp_path: Path, capsys: pytest.CaptureFi
     assert "proxy" in payload["note"] and payload["home_country"] == "US"
     assert not payload["synthetic"] and len(payload["definitions"]) == 7
     assert (tmp_path / "out" / "figures" / "mobility_flows.png").stat().st_size > 1000
-    assert (tmp_path / "out" / "tables" / "mobility_yearly.csv").read_text().startswith("# ")
+    # Plain CSV with one header row, like every report table.
+    assert (tmp_path / "out" / "tables" / "mobility_yearly.csv").read_text().startswith("year,")
     assert main(["mobility", "--sample", "--scale", "0.002", "--format", "markdown"]) == 0
     out = capsys.readouterr().out
     assert "SYNTHETIC" in out and "proxy" in out

@@ -11,7 +11,7 @@ from polars.testing import assert_frame_equal
 
 import copub
 from copub.classify.definitions import Definitions
-from copub.errors import UsageError
+from copub.errors import DataError, UsageError
 from copub.indicators.catalogue import indicator_specs
 from copub.indicators.definitions import share_column
 from copub.indicators.peers import (
@@ -146,7 +146,7 @@ def test_bad_input(tables: copub.Tables) -> None:
         peer_indicators(tables, d, group="nowhere")
     with pytest.raises(UsageError, match="not institutions"):
         peer_indicators(tables, d, group="priority")
-    with pytest.raises(UsageError, match="I1234567 does not occur"):
+    with pytest.raises(DataError, match="I1234567 does not occur"):
         peer_indicators(tables, d, peers=["I1234567"])
     with pytest.raises(UsageError, match="at least one peer"):
         peer_indicators(tables, d, peers=[HOME])

@@ -38,8 +38,8 @@ def test_peers_csv_is_the_api_table(capsys: pytest.CaptureFixture[str], tmp_path
         "csv", "--out", str(tmp_path),
     )  # fmt: skip
     assert code == 0
-    table = pl.read_csv(io.StringIO(out))
-    assert table["synthetic"].all()
+    table = pl.read_csv(io.StringIO(out))  # plain CSV: one header row
+    assert set(table["synthetic"]) == {"SYNTHETIC SAMPLE DATA: not real publications"}
     d = copub.Definitions(years=(2019, 2020), bootstrap=0)
     tables = copub.load_sample(scale=0.02)
     # The CLI uses the sample's own register, so the level shares are present.
@@ -54,12 +54,16 @@ def test_peers_csv_is_the_api_table(capsys: pytest.CaptureFixture[str], tmp_path
     assert (tmp_path / "shared_works.csv").is_file()
 
 
+def test_a_peer_with_no_works_is_missing_data(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "peers", *SAMPLE, "--institution", "I1234567")
+    assert code == 1 and "I1234567" in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--group", "nowhere"], "no institution group 'nowhere'"),
         (["--group", "priority"], "not institutions"),
-        (["--institution", "I1234567"], "I1234567"),
         ([], "give --group KEY or at least one --institution"),
         (["--group", "n5t", "--indicator", "nope"], "--indicator 'nope'"),
     ],

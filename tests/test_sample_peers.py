@@ -24,7 +24,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> SampleFiles:
 
 @pytest.fixture(scope="module")
 def tables(files: SampleFiles) -> copub.Tables:
-    return copub.read_works(files.work_files)
+    return copub.read_works(files.work_files, include_xpac=True)  # the raw JSON has them too
 
 
 def _records(paths: tuple[Path, ...]) -> list[dict[str, object]]:
@@ -57,7 +57,9 @@ def test_each_shared_work_is_one_row(files: SampleFiles, tables: copub.Tables) -
 
 
 def test_ntnu_figures_do_not_depend_on_the_peers(tmp_path: Path, tables: copub.Tables) -> None:
-    alone = copub.read_works(write_sample(tmp_path, seed=0, scale=SCALE).work_files)
+    alone = copub.read_works(
+        write_sample(tmp_path, seed=0, scale=SCALE).work_files, include_xpac=True
+    )
     d = copub.Definitions(bootstrap=0)
     assert_frame_equal(copub.yearly_indicators(alone, d), copub.yearly_indicators(tables, d))
 

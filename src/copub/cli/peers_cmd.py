@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
+from copub.atomic import atomic_write
 from copub.classify.definitions import Definitions
 from copub.cli._common import (
     add_definition_options,
@@ -20,12 +21,11 @@ from copub.cli._common import (
     settings_from_args,
 )
 from copub.errors import UsageError
-from copub.fetch.atomic import atomic_write
 from copub.indicators.catalogue import indicator_specs
 from copub.indicators.definitions import share_column
 from copub.indicators.peers import peer_group, peer_indicators
 from copub.progress import Progress
-from copub.report.formats import markdown_table
+from copub.report.formats import csv_frame, markdown_table, write_csv_text
 from copub.report.peers_section import peers_text
 from copub.sample import sample_register_path
 from copub.settings import DEFAULT_INSTITUTION
@@ -134,10 +134,12 @@ def run(args: argparse.Namespace) -> int:
         progress.note(f"not in the data: {missing}")
     by = "year" if args.period == "year" else "period"
     table = result.table
+    # Plain RFC 4180 CSV like every copub table; the synthetic column marks sample data.
+    csv_text = write_csv_text(csv_frame(table, synthetic=synthetic))
     if synthetic:
         table = table.with_columns(synthetic=pl.lit(True))
     if args.format == "csv":
-        sys.stdout.write(table.write_csv())
+        sys.stdout.write(csv_text)
     elif args.format == "json":
         sys.stdout.write(table.write_json() + "\n")
     elif args.format == "markdown":
@@ -154,9 +156,9 @@ def run(args: argparse.Namespace) -> int:
         if synthetic:
             print(SYNTHETIC)
     if args.out is not None:
-        shared = result.shared.with_columns(synthetic=pl.lit(True)) if synthetic else result.shared
-        atomic_write(args.out / "peers.csv", table.write_csv().encode())
-        atomic_write(args.out / "shared_works.csv", shared.write_csv().encode())
+        shared = write_csv_text(csv_frame(result.shared, synthetic=synthetic))
+        atomic_write(args.out / "peers.csv", csv_text.encode())
+        atomic_write(args.out / "shared_works.csv", shared.encode())
         parquet = io.BytesIO()
         table.write_parquet(parquet)
         atomic_write(args.out / "peers.parquet", parquet.getvalue())
