@@ -281,7 +281,9 @@ def test_cli_csv_columns(tmp_path: Path) -> None:
     for column in ("framework_programme", "programme_part", "projects", "coordinated",
                    "ec_contribution_eur"):  # fmt: skip
         assert column in frame.columns
-    assert done.stdout.startswith("# SYNTHETIC")
+    # Plain CSV on stdout: the synthetic column on every row, the warning on stderr.
+    assert done.stdout.startswith("organisation,") and "SYNTHETIC" in done.stderr
+    assert set(frame["synthetic"]) == {"SYNTHETIC SAMPLE DATA: not real publications"}
 
 
 def test_pro_rating_uses_the_years_the_data_covers(tmp_path: Path) -> None:

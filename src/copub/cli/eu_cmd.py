@@ -17,7 +17,7 @@ from copub.eu.analysis import EuInputs, EuParticipation, eu_participation
 from copub.normalize import Tables, load_tables
 from copub.progress import Progress
 from copub.report.eu_section import eu_goal_status, eu_html, eu_lines
-from copub.report.formats import markdown_table, to_records
+from copub.report.formats import csv_frame, markdown_table, to_records, write_csv_text
 
 __all__ = ["add_eu_options", "eu_from_args", "register", "run"]
 
@@ -132,11 +132,12 @@ def _write_out(result: EuParticipation, out: Path) -> list[Path]:
         raise UsageError(f"--out {out} exists and is not a directory")
     tables = dict(result.tables())
     tables["eu_goal_status"] = eu_goal_status(result)
-    mark = "# SYNTHETIC EU DATA: not real projects\n" if result.synthetic else ""
     written = []
     for name, frame in tables.items():
         csv_path = out / f"{name}.csv"
-        atomic_write(csv_path, (mark + frame.write_csv()).encode("utf-8"))
+        # Plain RFC 4180 CSV like every copub table; the synthetic column marks sample data.
+        text = write_csv_text(csv_frame(frame, synthetic=result.synthetic))
+        atomic_write(csv_path, text.encode("utf-8"))
         parquet = out / f"{name}.parquet"
         tmp = out / f".{name}.parquet.tmp"
         frame.write_parquet(tmp)
@@ -174,8 +175,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("eu: give --sample, --cordis PATH or --norway-grants FILE (see --help)")
     summary = result.summary.select(_CSV_COLUMNS)
     if args.format == "csv":
-        mark = "# SYNTHETIC EU DATA: not real projects\n" if result.synthetic else ""
-        sys.stdout.write(mark + summary.write_csv())
+        if result.synthetic:
+            print("copub: SYNTHETIC EU DATA: not real projects", file=sys.stderr)
+        sys.stdout.write(write_csv_text(csv_frame(summary, synthetic=result.synthetic)))
     elif args.format == "json":
         payload = {
             "synthetic": result.synthetic,

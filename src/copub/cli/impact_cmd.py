@@ -24,6 +24,7 @@ from copub.errors import DataError, UsageError
 from copub.indicators.impact import IMPACT_DEFINITIONS, IMPACT_NOT_LEIDEN
 from copub.normalize import Tables
 from copub.progress import Progress
+from copub.report.formats import csv_frame, write_csv_text
 from copub.report.impact_section import (
     ImpactSection,
     build_impact_section,
@@ -139,28 +140,29 @@ def _comment(tables: Tables) -> str:
     return "; ".join(parts)
 
 
-def _flat_csv(frame: pl.DataFrame) -> str:
-    return frame.write_csv()
+def _flat_csv(frame: pl.DataFrame, tables: Tables) -> str:
+    # Plain RFC 4180 CSV like every copub table; the provenance line goes to stderr
+    # (or about.txt), the synthetic column marks sample data.
+    return write_csv_text(csv_frame(frame, synthetic=tables.provenance.synthetic))
 
 
 def _write(out: Path, tables: Tables, section: ImpactSection, progress: Progress) -> None:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} exists and is not a directory")
     out.mkdir(parents=True, exist_ok=True)
-    comment = _comment(tables) + "\n"
     for name, frame in (
         ("impact", section.table),
         ("impact_difference", section.difference),
         ("impact_overall", section.overall),
     ):
-        atomic_write(out / f"{name}.csv", (comment + _flat_csv(frame)).encode("utf-8"))
+        atomic_write(out / f"{name}.csv", _flat_csv(frame, tables).encode("utf-8"))
         if name != "impact_overall":
             buffer = _parquet_bytes(frame, tables)
             atomic_write(out / f"{name}.parquet", buffer)
     about = "\n".join(
         ([_SYNTHETIC, ""] if tables.provenance.synthetic else [])
         + definitions_lines(section.window)
-        + ["", f"Source: {tables.provenance.describe()}", ""]
+        + ["", f"Source: {tables.provenance.describe()}", _comment(tables).removeprefix("# "), ""]
     )
     atomic_write(out / "about.txt", about.encode("utf-8"))
     progress.note(f"impact tables written to {out}")
@@ -211,7 +213,8 @@ def run(args: argparse.Namespace) -> int:
         )
     fractional = args.counting == "fractional"
     if args.format == "csv":
-        text = _comment(tables) + "\n" + _flat_csv(section.table)
+        progress.note(_comment(tables).removeprefix("# "))
+        text = _flat_csv(section.table, tables)
     elif args.format == "json":
         document = _header(tables, section)
         text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
