@@ -22,7 +22,9 @@ from copub.validate import parse_institution_id, parse_year_range
 
 __all__ = [
     "CopubArgumentParser",
+    "add_bootstrap_option",
     "add_definition_options",
+    "add_format_option",
     "add_source_options",
     "count_arg",
     "definitions_from_args",
@@ -193,6 +195,22 @@ def add_definition_options(
             help="Norwegian channel register (its export, or issn,year,level); "
             "default COPUB_REGISTER",
         )  # fmt: skip
+
+
+def add_bootstrap_option(parser: argparse.ArgumentParser) -> None:
+    """``--bootstrap N``: resamples for the bootstrap intervals, one default everywhere."""
+    parser.add_argument(
+        "--bootstrap", type=count_arg, default=1000, metavar="N",
+        help="resamples for the bootstrap intervals (default 1000; 0: none)",
+    )  # fmt: skip
+
+
+def add_format_option(parser: argparse.ArgumentParser) -> None:
+    """``--format table|csv|json|markdown``: what goes to stdout (csv is plain RFC 4180)."""
+    parser.add_argument(
+        "--format", choices=("table", "csv", "json", "markdown"), default="table",
+        help="stdout format (default table; csv is plain CSV with one header row)",
+    )  # fmt: skip
 
 
 def definitions_from_args(

@@ -10,7 +10,9 @@ from pathlib import Path
 import polars as pl
 
 from copub.cli._common import (
+    add_bootstrap_option,
     add_definition_options,
+    add_format_option,
     add_source_options,
     count_arg,
     definitions_from_args,
@@ -76,14 +78,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--top", type=positive_arg, default=5, metavar="N",
         help="groups at each end of 'where we stand' (default 5)",
     )  # fmt: skip
-    parser.add_argument(
-        "--bootstrap", type=count_arg, default=1000, metavar="N",
-        help="resamples for the bootstrap intervals (default 1000; 0: none)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--format", choices=("table", "csv", "json", "markdown"), default="table",
-        help="stdout format (default table)",
-    )  # fmt: skip
+    add_bootstrap_option(parser)
+    add_format_option(parser)
     parser.add_argument(
         "--out", type=Path, metavar="DIR", help="write breakdown.csv, .parquet, standing.csv"
     )

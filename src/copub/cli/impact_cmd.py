@@ -13,7 +13,9 @@ import polars as pl
 
 from copub.atomic import atomic_write
 from copub.cli._common import (
+    add_bootstrap_option,
     add_definition_options,
+    add_format_option,
     add_source_options,
     count_arg,
     definitions_from_args,
@@ -100,14 +102,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--counting", choices=("full", "fractional"), default="full",
         help="counting shown in the table (files and csv/json carry both)",
     )  # fmt: skip
-    parser.add_argument(
-        "--bootstrap", type=count_arg, default=1000, metavar="N",
-        help="resamples for the bootstrap intervals (default 1000; 0: none)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--format", choices=("table", "csv", "json", "markdown"), default="table",
-        help="stdout format (default table)",
-    )  # fmt: skip
+    add_bootstrap_option(parser)
+    add_format_option(parser)
     parser.add_argument("--out", type=Path, metavar="DIR", help="write the tables here")
     parser.set_defaults(run=run)
 

@@ -12,7 +12,9 @@ import polars as pl
 from copub.atomic import atomic_write
 from copub.classify.definitions import Definitions
 from copub.cli._common import (
+    add_bootstrap_option,
     add_definition_options,
+    add_format_option,
     add_source_options,
     count_arg,
     definitions_from_args,
@@ -76,14 +78,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--indicator", default="intl", metavar="KEY",
         help="the share the terminal table shows (default intl)",
     )  # fmt: skip
-    parser.add_argument(
-        "--bootstrap", type=count_arg, default=1000, metavar="N",
-        help="resamples for the bootstrap intervals (default 1000; 0: none)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--format", choices=("table", "csv", "json", "markdown"), default="table",
-        help="stdout format (default table)",
-    )  # fmt: skip
+    add_bootstrap_option(parser)
+    add_format_option(parser)
     parser.add_argument(
         "--out", type=Path, metavar="DIR", help="write peers.csv, peers.parquet, shared_works.csv"
     )

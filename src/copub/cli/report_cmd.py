@@ -10,9 +10,10 @@ from typing import TextIO
 from copub.classify.definitions import Definitions
 from copub.cli import eu_cmd
 from copub.cli._common import (
+    add_bootstrap_option,
     add_definition_options,
+    add_format_option,
     add_source_options,
-    count_arg,
     definitions_from_args,
     load_tables_from_args,
     positive_arg,
@@ -68,10 +69,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--counting", choices=("full", "fractional"), default="full",
         help="counting shown in the table, goals and figures (files carry both)",
     )  # fmt: skip
-    parser.add_argument(
-        "--bootstrap", type=count_arg, default=1000, metavar="N",
-        help="resamples for the bootstrap intervals (default 1000; 0: none)",
-    )  # fmt: skip
+    add_bootstrap_option(parser)
     parser.add_argument(
         "--full-interval", choices=("wilson", "bootstrap"), default="wilson",
         help="interval of the full-counting shares: Wilson (default) or the Leiden bootstrap",
@@ -80,10 +78,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--top", type=positive_arg, default=15, metavar="N",
         help="partners listed in the report's partner review (default 15)",
     )  # fmt: skip
-    parser.add_argument(
-        "--format", choices=("table", "csv", "json", "markdown"), default="table",
-        help="stdout format (default table)",
-    )  # fmt: skip
+    add_format_option(parser)
     parser.add_argument(
         "--out", type=Path, metavar="DIR", help="write tables, figures and report.html here"
     )
