@@ -21,11 +21,11 @@ from conftest import shared_path
 from copub.classify import home_affiliations, work_countries
 from copub.classify.collaboration import work_institutions
 from copub.indicators import Definitions, fractional_weights, universe_works
-from reference_leiden import institutions_of, leiden_weight, reference_yearly
+from reference_leiden import institutions_of, leiden_weight, reference_yearly, short
 
 PRIORITY = {"BR", "CA", "CN", "IN", "JP", "RU", "ZA", "KR", "US"}
-# Institutions of the real pages with the most works, directly or through child units.
-REAL_HOMES = ["I25399158", "I40120149", "I94402716", "I1299022934", "I315704651"]
+#: How many of the pages' institutions with the most works each yearly test runs for.
+N_HOMES = 5
 TOL = 1e-9
 
 
@@ -92,7 +92,7 @@ def _top_homes(raw: list[dict[str, Any]], n: int) -> list[str]:
 
 
 @pytest.mark.parametrize("schema", ["2024", "2026"])
-@pytest.mark.parametrize("rank", range(len(REAL_HOMES)))
+@pytest.mark.parametrize("rank", range(N_HOMES))
 @pytest.mark.parametrize("universe", ["leiden", "core", "types", "all"])
 def test_yearly_figures_agree_with_the_leiden_reference(
     schema: str, rank: int, universe: str
@@ -100,7 +100,8 @@ def test_yearly_figures_agree_with_the_leiden_reference(
     pages = _page_sets()[schema]
     tables = copub.read_works(pages)
     raw = _raw(pages)
-    home = REAL_HOMES[rank] if schema == "2024" else _top_homes(raw, len(REAL_HOMES))[rank]
+    # Found in the pages themselves (most works, directly or through child units).
+    home = _top_homes(raw, N_HOMES)[rank]
     expected = reference_yearly(raw, home, universe=universe, group=PRIORITY)
     if universe in ("types", "all"):
         assert expected, f"{home} has no works in the {schema} pages: the check would be empty"
@@ -185,17 +186,53 @@ def test_sample_agrees_with_reference(tmp_path: Path) -> None:
         _agree(yearly, expected, "priority_share")
 
 
-def test_w2102727322_leiden_one_third_old_rule_two_thirds(real_tables: copub.Tables) -> None:
-    """Two FDA/CBER authors of three, each with a second, institution-less string."""
-    home = "I1318287680"  # Center for Biologics Evaluation and Research
-    leiden = fractional_weights(real_tables, home).filter(work_id="W2102727322")["weight"].item()
-    old = (
-        fractional_weights(real_tables, home, rule="institutions")
-        .filter(work_id="W2102727322")["weight"]
-        .item()
-    )
-    assert leiden == pytest.approx(1 / 3, abs=1e-12)
-    assert old == pytest.approx(2 / 3, abs=1e-12)
+def _string_ids(authorship: dict[str, Any]) -> list[set[str]] | None:
+    """The institution ids of each raw affiliation string (None: no ``affiliations``)."""
+    strings = authorship.get("affiliations")
+    if strings is None:
+        return None
+    return [{short(i) for i in (s.get("institution_ids") or [])} for s in strings]  # type: ignore[misc]
+
+
+def _weights(tables: copub.Tables, home: str, work_id: str) -> tuple[float, float]:
+    """(Leiden weight, old rule's weight) of ``home`` in ``work_id``."""
+    leiden = fractional_weights(tables, home).filter(work_id=work_id)["weight"]
+    old = fractional_weights(tables, home, rule="institutions").filter(work_id=work_id)["weight"]
+    return float(leiden.item()), float(old.item())
+
+
+def test_a_second_string_without_institution_halves_the_share(
+    real_tables: copub.Tables, openalex_pages: list[Path]
+) -> None:
+    """Works (found by their shape in the real pages, like the issue's example) whose
+    home authors each have the home string and a second, institution-less string.
+
+    Leiden: k of n authors give k/n x 1/2; the old split over institutions gave k/n.
+    """
+    found = 0
+    for work in _raw(openalex_pages):
+        authorships = work.get("authorships") or []
+        n = len(authorships)
+        homes = {short(i["id"]) for a in authorships for i in a["institutions"] if i.get("id")}
+        for home in homes:
+            at_home = [
+                a for a in authorships if home in {short(i["id"]) for i in a["institutions"]}
+            ]
+            shapes = [_string_ids(a) for a in at_home]
+            if not all(
+                ids is not None
+                and sorted(map(len, ids)) == [0, 1]
+                and {home} in ids
+                and len(a["institutions"]) == 1
+                for a, ids in zip(at_home, shapes, strict=True)
+            ) or any(short(p) != home for a in at_home for p in a["institutions"][0]["lineage"]):
+                continue  # a home author also counted through a parent unit
+            leiden, old = _weights(real_tables, home, short(work["id"]))  # type: ignore[arg-type]
+            k = len(at_home)
+            assert leiden == pytest.approx(k / n / 2, abs=1e-12)
+            assert old == pytest.approx(k / n, abs=1e-12)
+            found += 1
+    assert found > 0, "the real pages hold works of this shape"
 
 
 def test_work_level_weights_agree_on_every_real_work(openalex_pages: list[Path]) -> None:
@@ -222,36 +259,53 @@ def _tables_2026() -> copub.Tables:
     return copub.read_works([shared_path("openalex-2026", "works_page_2026.json")])
 
 
-def test_w1992106105_one_author_two_strings_one_naming_two_institutions() -> None:
-    """One author; string 1 names the World Bank and Cambridge, string 2 Cambridge only.
+def _raw_2026() -> list[dict[str, Any]]:
+    return _raw([shared_path("openalex-2026", "works_page_2026.json")])
 
-    Leiden: Cambridge 1/2 x 1/2 + 1/2 x 1 = 3/4, the World Bank 1/2 x 1/2 = 1/4;
-    the old split over the authorship's two institutions gave each 1/2.
+
+def test_a_string_naming_two_institutions_splits_its_share() -> None:
+    """Single-author works (found by their shape in the 2026 page) with two strings, one
+    naming institutions A and B, the other A only.
+
+    Leiden: A gets 1/2 x 1/2 + 1/2 x 1 = 3/4, B 1/2 x 1/2 = 1/4; the old split over
+    the authorship's two institutions gave each 1/2.
     """
     tables = _tables_2026()
-    cambridge, world_bank = "I241749", "I1334329717"
+    found = 0
+    for work in _raw_2026():
+        authorships = work.get("authorships") or []
+        if len(authorships) != 1:
+            continue
+        ids = _string_ids(authorships[0])
+        if ids is None or len(ids) != 2 or sorted(map(len, ids)) != [1, 2]:
+            continue
+        single, double = sorted(ids, key=len)
+        if not single < double or len(authorships[0]["institutions"]) != 2:
+            continue
+        (both,) = single
+        (other,) = double - single
+        work_id = short(work["id"])
+        assert work_id is not None
+        assert _weights(tables, both, work_id) == pytest.approx((3 / 4, 1 / 2), abs=1e-12)
+        assert _weights(tables, other, work_id) == pytest.approx((1 / 4, 1 / 2), abs=1e-12)
+        found += 1
+    assert found > 0, "the 2026 page holds a work of this shape"
 
-    def weight(home: str, rule: str = "affiliation_strings") -> float:
-        frame = fractional_weights(tables, home, rule=rule)  # type: ignore[arg-type]
-        return float(frame.filter(work_id="W1992106105")["weight"].item())
 
-    assert weight(cambridge) == pytest.approx(3 / 4, abs=1e-12)
-    assert weight(world_bank) == pytest.approx(1 / 4, abs=1e-12)
-    assert weight(cambridge, "institutions") == pytest.approx(1 / 2, abs=1e-12)
-
-
-def test_w2004242077_a_string_without_institution_and_no_references() -> None:
-    """Six authors; the third has a second string that names nothing.
-
-    Leiden: UAEM (I884181516) gets 1/6 x 1/2 x 1/2 = 1/24 (old rule 1/12). The
-    work lists no reference, so the Leiden universe leaves it out; ``types`` keeps it.
-    """
+def test_a_work_without_references_is_outside_the_leiden_universe() -> None:
+    """Works with ``referenced_works_count`` 0 (found in the 2026 page):
+    the Leiden universe leaves them out, the ``types`` universe keeps their articles."""
     tables = _tables_2026()
-    uaem = "I884181516"
-    leiden = fractional_weights(tables, uaem).filter(work_id="W2004242077")["weight"].item()
-    old = fractional_weights(tables, uaem, rule="institutions").filter(work_id="W2004242077")
-    assert leiden == pytest.approx(1 / 24, abs=1e-12)
-    assert old["weight"].item() == pytest.approx(1 / 12, abs=1e-12)
-    for universe, kept in (("leiden", False), ("types", True)):
-        works = universe_works(tables, Definitions(institutions=(uaem,), universe=universe))  # type: ignore[arg-type]
-        assert ("W2004242077" in works["work_id"].to_list()) is kept
+    found = 0
+    for work in _raw_2026():
+        homes = sorted(institutions_of(work))
+        if work.get("referenced_works_count") != 0 or work.get("type") != "article" or not homes:
+            continue
+        work_id, home = short(work["id"]), homes[0]
+        for universe, kept in (("leiden", False), ("types", True)):
+            works = universe_works(tables, Definitions(institutions=(home,), universe=universe))  # type: ignore[arg-type]
+            if universe == "types" and (work.get("is_retracted") or work.get("is_paratext")):
+                kept = False
+            assert (work_id in works["work_id"].to_list()) is kept
+        found += 1
+    assert found > 0
