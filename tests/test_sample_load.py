@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import time
@@ -96,10 +97,22 @@ def test_fat_works_are_about_16_kb_and_change_no_table(tmp_path: Path) -> None:
         "referenced_works",
         "locations",
     } <= set(records[0])
+
+    # No key twice in one object (DuckDB, which reads JSON Lines, refuses that).
+    def no_repeated_key(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+        return dict(pairs)
+
+    for page in fat.pages[:3]:
+        json.loads(page.read_bytes(), object_pairs_hook=no_repeated_key)
     lean = copub.read_works(write_sample(tmp_path / "lean", seed=0, scale=0.005).work_files)
     heavy = copub.read_works(fat.work_files)
+    fat_lines = write_sample(tmp_path / "fat_lines", seed=0, scale=0.005, fat=True, fmt="jsonl")
+    heavy_lines = copub.read_works(fat_lines.work_files)
     for name, frame in lean.frames().items():
         assert heavy.frames()[name].equals(frame), name
+        assert heavy_lines.frames()[name].equals(frame), name
 
 
 def test_rewriting_a_directory_replaces_the_old_world(tmp_path: Path) -> None:
