@@ -6,9 +6,8 @@ import argparse
 from pathlib import Path
 
 from copub.cli._common import settings_from_args
-from copub.errors import DataError
 from copub.locking import directory_lock, writable_dir
-from copub.normalize import expand_inputs, read_works
+from copub.normalize import build_tables, expand_inputs
 from copub.normalize.authors import read_authors, record_kind, write_authors
 from copub.progress import Progress
 
@@ -83,19 +82,18 @@ def run(args: argparse.Namespace) -> int:
     if work_files:
         # The same lock as fetch: no other copub writes these tables meanwhile.
         with directory_lock(data_dir):
-            tables = read_works(work_files, include_xpac=args.include_xpac)
-            if tables.works.height == 0:
-                raise DataError(
-                    f"no works in {', '.join(str(f) for f in work_files[:3])}"
-                    f"{' …' if len(work_files) > 3 else ''}: nothing to import, "
-                    "the tables in the data directory are unchanged"
-                )
-            out = tables.write(data_dir, replace=args.replace)
-        counts = tables.provenance.counts
+            built = build_tables(
+                work_files,
+                data_dir,
+                include_xpac=args.include_xpac,
+                replace=args.replace,
+                progress=progress,
+            )
+        counts = built.provenance.counts
         progress.note(
             f"{counts['works']} works, {counts['authorships']} authorships from "
             f"{counts['records']} records ({counts['duplicates_removed']} duplicates removed); "
-            f"tables in {out}"
+            f"tables in {built.path}"
         )
         if counts["xpac_dropped"]:
             progress.note(

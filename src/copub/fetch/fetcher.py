@@ -10,7 +10,7 @@ from copub.fetch.result import FetchResult, YearResult
 from copub.fetch.store import RawStore
 from copub.fetch.transport import Transport
 from copub.locking import directory_lock, writable_dir
-from copub.normalize import read_works
+from copub.normalize import build_tables
 from copub.progress import Progress
 from copub.provenance import Provenance
 from copub.secrets import redact
@@ -146,9 +146,9 @@ def fetch_works(
                 "institution id (https://openalex.org/institutions); no tables were written"
             )
         progress.note(f"building tables from {len(files)} files")
-        tables = read_works(files, provenance=provenance)
-        tables_dir = tables.write(data_dir, replace=replace)
-        counts = tables.provenance.counts
+        built = build_tables(files, data_dir, provenance=provenance, replace=replace)
+        tables_dir = built.path
+        counts = built.provenance.counts
         result = FetchResult(
             institution=institution,
             years=(first, last),

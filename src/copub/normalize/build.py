@@ -14,7 +14,14 @@ from copub.normalize.schemas import (
     WORKS,
 )
 
-__all__ = ["build_tables_frames", "deduplicate_raw"]
+__all__ = [
+    "PART_FRAMES",
+    "attach_funder_rors",
+    "choose_institutions",
+    "choose_sources",
+    "deduplicate_raw",
+    "part_frames",
+]
 
 _OPENALEX = "https://openalex.org/"
 _ROR = "https://ror.org/"
@@ -46,6 +53,8 @@ def deduplicate_raw(raw: pl.DataFrame) -> tuple[pl.DataFrame, int, int]:
         ["id", "_truncated", "_n", "updated_date"],
         descending=[False, False, True, True],
         nulls_last=True,
+        # Ties go to the record read first, so a repeated run chooses the same one.
+        maintain_order=True,
     )
     unique = ranked.unique(subset="id", keep="first", maintain_order=True)
     completed = int(
@@ -168,7 +177,7 @@ def _with_affiliation_strings(authorships: pl.DataFrame, strings: pl.DataFrame) 
     )
 
 
-def _institution_rows(exploded: pl.DataFrame) -> pl.DataFrame:
+def _affiliation_rows(exploded: pl.DataFrame) -> pl.DataFrame:
     return (
         exploded.select("work_id", "position", inst=pl.col("a").struct.field("institutions"))
         .filter(pl.col("inst").list.len() > 0)
@@ -180,36 +189,48 @@ def _institution_rows(exploded: pl.DataFrame) -> pl.DataFrame:
 
 
 def _affiliations(rows: pl.DataFrame) -> pl.DataFrame:
-    return (
-        rows.select("work_id", "position", "institution_id")
-        .unique()
-        .cast(AFFILIATIONS)
-        .sort("work_id", "position", "institution_id")
-    )
+    return rows.select("work_id", "position", "institution_id").unique().cast(AFFILIATIONS)
 
 
-def _institutions(rows: pl.DataFrame) -> pl.DataFrame:
+def institution_rows(rows: pl.DataFrame) -> pl.DataFrame:
+    """Each work's institution records: ``work_id`` and the institutions table's columns."""
+    return rows.select(
+        "work_id",
+        "institution_id",
+        name=pl.col("display_name"),
+        ror=pl.col("ror").str.strip_prefix(_ROR),
+        country_code=pl.col("country_code").str.to_uppercase(),
+        type=pl.col("type"),
+        lineage=pl.col("lineage").list.eval(_short(pl.element())).fill_null([]),
+    ).unique(maintain_order=True)
+
+
+def choose_institutions(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per institution of :func:`institution_rows`: first by name, ROR, country, type."""
     return (
-        rows.select(
+        rows.drop("work_id")
+        .sort(
             "institution_id",
-            name=pl.col("display_name"),
-            ror=pl.col("ror").str.strip_prefix(_ROR),
-            country_code=pl.col("country_code").str.to_uppercase(),
-            type=pl.col("type"),
-            lineage=pl.col("lineage").list.eval(_short(pl.element())).fill_null([]),
+            "name",
+            "ror",
+            "country_code",
+            "type",
+            nulls_last=True,
+            maintain_order=True,
         )
-        .sort("institution_id", "name", "ror", "country_code", "type", nulls_last=True)
         .unique(subset="institution_id", keep="first", maintain_order=True)
-        .cast(INSTITUTIONS)
+        .cast(INSTITUTIONS)  # type: ignore[arg-type]
     )
 
 
-def _sources(raw: pl.DataFrame) -> pl.DataFrame:
+def source_rows(raw: pl.DataFrame) -> pl.DataFrame:
+    """Each work's primary source: ``work_id`` and the sources table's columns."""
     source = pl.col("primary_location").struct.field("source")
     return (
-        raw.select(s=source)
+        raw.select(work_id=pl.col("id"), s=source)
         .filter(pl.col("s").struct.field("id").is_not_null())
         .select(
+            "work_id",
             source_id=_short(pl.col("s").struct.field("id")),
             name=pl.col("s").struct.field("display_name"),
             type=pl.col("s").struct.field("type"),
@@ -218,14 +239,25 @@ def _sources(raw: pl.DataFrame) -> pl.DataFrame:
             publisher=pl.col("s").struct.field("host_organization_name"),
             is_core=pl.col("s").struct.field("is_core"),
         )
-        .sort("source_id", "name", "issn_l", nulls_last=True)
-        .unique(subset="source_id", keep="first", maintain_order=True)
-        .cast(SOURCES)
     )
 
 
-def _funding(raw: pl.DataFrame) -> pl.DataFrame:
-    """Grants (older schema) and awards (newer), with funder RORs from ``funders``."""
+def choose_sources(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per source from :func:`source_rows`: the first by name, then ISSN-L."""
+    return (
+        rows.drop("work_id")
+        .sort("source_id", "name", "issn_l", nulls_last=True, maintain_order=True)
+        .unique(subset="source_id", keep="first", maintain_order=True)
+        .cast(SOURCES)  # type: ignore[arg-type]
+    )
+
+
+def _funding(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Grants (older schema) and awards (newer), and the funder RORs ``funders`` gives.
+
+    The RORs are attached at the merge (:func:`attach_funder_rors`): a funder's
+    ROR may come from another work than the grant.
+    """
     grants = (
         raw.select(work_id="id", g="grants")
         .filter(pl.col("g").list.len() > 0)
@@ -264,30 +296,59 @@ def _funding(raw: pl.DataFrame) -> pl.DataFrame:
     unawarded = funders.join(awarded, on=["work_id", "funder_id"], how="anti").select(
         "work_id", "funder_id", "funder_name", award_id=pl.lit(None, pl.String)
     )
-    rors = funders.select("funder_id", "funder_ror").drop_nulls().unique(subset="funder_id")
     return (
         pl.concat([awarded, unawarded])
         .filter(pl.col("funder_id").is_not_null())
-        .join(rors, on="funder_id", how="left")
-        .select(list(FUNDING))
         .sort("work_id", "funder_id", "award_id", "funder_name", nulls_last=True)
         .unique(subset=["work_id", "funder_id", "award_id"], keep="first", maintain_order=True)
-        .cast(FUNDING)
+    ), funders.select("work_id", "funder_id", "funder_ror").drop_nulls()
+
+
+def attach_funder_rors(funding: pl.LazyFrame, funder_rows: pl.LazyFrame) -> pl.LazyFrame:
+    """The funding table: each funder's ROR, as any kept work's ``funders`` gives it."""
+    rors = (
+        funder_rows.drop("work_id")
+        .sort("funder_id", "funder_ror")
+        .unique(subset="funder_id", keep="first", maintain_order=True)
+    )
+    return (
+        funding.join(rors, on="funder_id", how="left")
+        .select(list(FUNDING))
+        .sort("work_id", "funder_id", "award_id", "funder_name", nulls_last=True)
+        .cast(FUNDING)  # type: ignore[arg-type]
     )
 
 
-def build_tables_frames(raw: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Build the six tables from deduplicated raw works, each sorted by its key."""
-    raw = raw.sort("id")
+#: The frames one part of the files yields: the work-keyed tables as they are,
+#: and the rows the institutions and sources tables are chosen from at the merge.
+PART_FRAMES = (
+    "works",
+    "authorships",
+    "affiliations",
+    "funding",
+    "funder_rows",
+    "institution_rows",
+    "source_rows",
+)
+
+
+def part_frames(raw: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The :data:`PART_FRAMES` of deduplicated raw works, unsorted.
+
+    Every frame has a ``work_id``, so the merge can keep the rows of the
+    record that wins when a work occurs in several parts.
+    """
     exploded = _exploded_authorships(raw)
-    institution_rows = _institution_rows(exploded)
+    rows = _affiliation_rows(exploded)
+    funding, funder_rows = _funding(raw)
     return {
         "works": _works(raw),
         "authorships": _with_affiliation_strings(
             _authorships(exploded), _affiliation_strings(exploded)
-        ).sort("work_id", "position"),
-        "affiliations": _affiliations(institution_rows),
-        "institutions": _institutions(institution_rows),
-        "sources": _sources(raw),
-        "funding": _funding(raw),
+        ),
+        "affiliations": _affiliations(rows),
+        "funding": funding,
+        "funder_rows": funder_rows,
+        "institution_rows": institution_rows(rows),
+        "source_rows": source_rows(raw),
     }

@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,10 @@ __all__ = [
     "GENERATIONS_DIR",
     "TABLES_LINK",
     "ShrinkRefusedError",
+    "build_generation",
     "current_tables",
     "write_generation",
+    "write_provenance",
 ]
 
 TABLES_LINK = "tables"
@@ -92,11 +95,16 @@ def _stamp() -> str:
     return f"{now}-{uuid.uuid4().hex[:8]}"
 
 
+def write_provenance(folder: Path, provenance: dict[str, Any]) -> None:
+    """``provenance.json`` of a generation being built."""
+    text = json.dumps(provenance, indent=2)
+    (folder / "provenance.json").write_text(text, encoding="utf-8")
+
+
 def _write_files(folder: Path, frames: dict[str, pl.DataFrame], provenance: dict[str, Any]) -> None:
     for name, frame in frames.items():
         frame.write_parquet(folder / f"{name}.parquet")
-    text = json.dumps(provenance, indent=2)
-    (folder / "provenance.json").write_text(text, encoding="utf-8")
+    write_provenance(folder, provenance)
 
 
 def _switch(data_dir: Path, generation: Path) -> None:
@@ -178,23 +186,52 @@ def write_generation(
     >>> pl.read_parquet(path / "works.parquet").height
     1
     """
+
+    def fill(folder: Path) -> None:
+        _write_files(folder, frames, provenance)
+
+    return build_generation(fill, data_dir, replace=replace, wait=wait)
+
+
+def build_generation(
+    fill: Callable[[Path], None],
+    data_dir: str | os.PathLike[str],
+    *,
+    replace: bool = False,
+    wait: bool = False,
+) -> Path:
+    """Build the new generation of ``data_dir/tables`` with ``fill`` and switch it in.
+
+    ``fill(folder)`` writes every table (and ``provenance.json``) into an
+    empty folder; the tables can be streamed there, never held in memory.
+    What it wrote becomes the current generation only once it is complete
+    and does not shrink the tables (see :func:`write_generation`); if ``fill``
+    raises, nothing changes.
+
+    Raises
+    ------
+    ShrinkRefusedError
+        When the new works are fewer than the current ones and ``replace`` is False.
+    UsageError
+        When ``data_dir`` cannot be written, or another copub writes there.
+    """
     root = writable_dir(data_dir, "--data-dir")
     with directory_lock(root, wait=wait):
         current = current_tables(root)
         before = _works_in(current) if current is not None else None
-        after = frames["works"].height if "works" in frames else 0
-        if before is not None and after < before and not replace:
-            raise ShrinkRefusedError(
-                f"kept the existing tables in {root / TABLES_LINK} ({before:,} works): the new "
-                f"ones would hold {after:,}; pass --replace (replace=True) to replace them"
-            )
         generations = root / GENERATIONS_DIR
         generations.mkdir(exist_ok=True)
         stamp = _stamp()
         building = generations / f"{_BUILDING}{stamp}"
         building.mkdir()
         try:
-            _write_files(building, frames, provenance)
+            fill(building)
+            after = _works_in(building) or 0
+            if before is not None and after < before and not replace:
+                raise ShrinkRefusedError(
+                    f"kept the existing tables in {root / TABLES_LINK} ({before:,} works): the new "
+                    f"ones would hold {after:,}; pass --replace (replace=True) to replace them"
+                )
             fsync_tree(building)
             final = generations / f"{_PREFIX}{stamp}"
             os.rename(building, final)

@@ -22,10 +22,7 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
 import re
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
@@ -37,16 +34,13 @@ from polars._typing import PolarsDataType
 from copub.errors import DataError
 from copub.normalize.schemas import RAW_WORK
 
-__all__ = ["read_raw_works"]
+__all__ = ["read_raw_file"]
 
 FileKind = Literal["page", "lines"]
 _PAGE_SCHEMA = pl.Schema({"results": pl.List(pl.Struct(RAW_WORK))})
 _FIRST_KEY = re.compile(rb'^\s*\{\s*"([^"]*)"')
 _WORK_ID = re.compile(r"^W\d+$")
 _OPENALEX_PREFIX = "https://openalex.org/"
-#: Files read at once: polars' JSON reader is single-threaded per document and
-#: releases the GIL, so files read side by side use every core.
-_READERS = max(1, min(4, os.cpu_count() or 1))
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -163,6 +157,18 @@ def _read_lines_duckdb(path: Path) -> pl.DataFrame:
     return frame.cast(RAW_WORK)  # type: ignore[arg-type]
 
 
+def _read_lines_polars(path: Path, raw: bytes) -> pl.DataFrame:
+    """JSON Lines that DuckDB refused, through polars, or the error naming the first bad line.
+
+    DuckDB is stricter than JSON: it refuses a key that occurs twice in one
+    object, which polars (like orjson) reads with the last value winning.
+    """
+    try:
+        return pl.read_ndjson(io.BytesIO(raw), schema=RAW_WORK)
+    except pl.exceptions.PolarsError:
+        raise DataError(f"{path}: {_locate_problem(path, raw, 'lines')}") from None
+
+
 def _head(path: Path) -> bytes:
     """The first bytes of the file, decompressed: enough to tell its shape."""
     try:
@@ -189,12 +195,12 @@ def _read_file(path: Path) -> pl.DataFrame:
         try:
             works = _read_lines_duckdb(path)
         except (duckdb.Error, pl.exceptions.PolarsError):
-            # Only now is the whole file read again: to name the first bad line, unless
-            # it is one work spread over several lines (a pretty-printed /works/W… answer).
+            # Only now is the whole file read again: it may be one work spread over several
+            # lines (a pretty-printed /works/W… answer), or lines only DuckDB refuses.
             raw = _read_bytes(path)
-            if not _is_one_document(raw):
-                raise DataError(f"{path}: {_locate_problem(path, raw, 'lines')}") from None
-            return _read_page(path, b'{"results":[' + raw + b"]}")
+            if _is_one_document(raw):
+                return _read_page(path, b'{"results":[' + raw + b"]}")
+            works = _read_lines_polars(path, raw)
         return works.with_row_index("_record", offset=1)
     return _read_page(path, _read_bytes(path))
 
@@ -236,27 +242,14 @@ def _check_ids(works: pl.DataFrame, path: Path) -> pl.DataFrame:
     return works
 
 
-def read_raw_works(paths: Iterable[str | os.PathLike[str]]) -> tuple[pl.DataFrame, int]:
-    """Read raw works from files into one frame with the ``RAW_WORK`` schema.
-
-    Returns the frame (with a short ``id``) and the number of files read.
+def read_raw_file(path: Path) -> pl.DataFrame:
+    """One file's raw works with the ``RAW_WORK`` schema and a short ``id``.
 
     Raises
     ------
     DataError
-        Naming the file and the record when a file cannot be read.
+        Naming the file and the record when the file cannot be read.
     """
-    path_list = [Path(item) for item in paths]
-    for path in path_list:
-        if not path.is_file():
-            raise DataError(f"{path}: no such file")
-
-    def read_one(path: Path) -> pl.DataFrame:
-        return _check_ids(_read_file(path), path).drop("_record")
-
-    if not path_list:
-        return pl.DataFrame(schema=RAW_WORK), 0
-    # map keeps the files' order, and raises the first file's error.
-    with ThreadPoolExecutor(max_workers=_READERS) as pool:
-        frames = list(pool.map(read_one, path_list))
-    return pl.concat(frames, how="vertical"), len(path_list)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    return _check_ids(_read_file(path), path).drop("_record")

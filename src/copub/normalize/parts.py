@@ -1,0 +1,239 @@
+"""Normalising in parts: a batch of files at a time becomes table parts; one merge makes the tables.
+
+Holding the raw records of every file at once is what made 1M works need more
+than 20 GB. A :class:`Part` holds only what its files' works yield
+(:data:`~copub.normalize.build.PART_FRAMES`); the raw frame is dropped as soon
+as they are built. When a work occurs in several parts (two institutions'
+pages, a re-fetched complete record, two snapshot partitions), the merge keeps
+the rows of the one record that the deduplication rule chooses, which needs
+only one narrow row per work and part (``Part.ranks``).
+
+The merge is a set of lazy queries, so the same definitions serve both ends:
+:func:`merge_parts` over in-memory parts is collected by ``read_works``, and
+over parquet parts it is streamed to the table files by ``build_tables``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from copub.normalize.build import (
+    PART_FRAMES,
+    attach_funder_rors,
+    choose_institutions,
+    choose_sources,
+    part_frames,
+)
+from copub.normalize.reader import read_raw_file
+from copub.normalize.schemas import RAW_WORK, SCHEMAS
+
+__all__ = ["Merged", "Part", "batches", "merge_parts", "read_parts"]
+
+#: JSON (uncompressed, estimated) read into one part: large enough that the
+#: per-part cost vanishes, small enough that two parts in flight stay far below
+#: the memory a whole snapshot would need.
+BATCH_BYTES = 256 << 20
+#: How much larger a gzipped OpenAlex file is once decompressed (4-9x measured).
+_GZIP_RATIO = 8
+#: Parts built at once: each is mostly single-threaded parsing that releases the GIL.
+_WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+#: The deduplication rule: per work id, the complete record wins over a
+#: truncated one, then the one with more authorships, then the most recently
+#: updated; remaining ties go to the record read first.
+_RANK_BY = ("_truncated", "_n", "updated_date")
+_RANK_DESCENDING = (False, True, True)
+
+
+def _ranked(frame: pl.DataFrame, key: str, then: Sequence[str] = ()) -> pl.DataFrame:
+    return frame.sort(
+        [key, *_RANK_BY, *then],
+        descending=[False, *_RANK_DESCENDING, *(False for _ in then)],
+        nulls_last=True,
+        maintain_order=True,
+    )
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one batch of files yields.
+
+    Attributes
+    ----------
+    frames : dict of str to DataFrame
+        The :data:`~copub.normalize.build.PART_FRAMES` of the batch's works,
+        one record per work.
+    ranks : DataFrame
+        Per work: ``work_id`` and the kept record's ``_truncated, _n,
+        updated_date``, and ``_any_truncated`` (some record of it in the batch
+        was truncated).
+    records : int
+        Records read.
+    xpac_ids : Series
+        The id of every XPAC record dropped (a work read twice appears twice).
+    """
+
+    frames: dict[str, pl.DataFrame]
+    ranks: pl.DataFrame
+    records: int
+    xpac_ids: pl.Series
+
+
+def _estimated_bytes(path: Path) -> int:
+    try:
+        with path.open("rb") as handle:
+            gzipped = handle.read(2) == b"\x1f\x8b"
+        return path.stat().st_size * (_GZIP_RATIO if gzipped else 1)
+    except OSError:
+        return 0  # read_raw_file names the file
+
+
+def batches(paths: Sequence[Path], budget: int = BATCH_BYTES) -> list[list[Path]]:
+    """Consecutive files grouped until each group holds about ``budget`` bytes of JSON.
+
+    Examples
+    --------
+    >>> batches([Path("a"), Path("b")])
+    [[PosixPath('a'), PosixPath('b')]]
+    >>> batches([])
+    [[]]
+    """
+    if not paths:
+        return [[]]  # one empty part, so every table has its schema
+    groups: list[list[Path]] = []
+    size = budget
+    for path in paths:
+        if size >= budget:
+            groups.append([])
+            size = 0
+        groups[-1].append(path)
+        size += _estimated_bytes(path)
+    return groups
+
+
+def _read_part(files: Sequence[Path], include_xpac: bool) -> Part:
+    raws = [read_raw_file(path) for path in files]
+    raw = pl.concat(raws, how="vertical") if raws else pl.DataFrame(schema=RAW_WORK)
+    del raws
+    xpac = raw["is_xpac"].fill_null(False)
+    records = raw.height
+    xpac_ids = raw.filter(xpac)["id"] if not include_xpac else pl.Series("id", [], pl.String)
+    if not include_xpac:
+        raw = raw.filter(~xpac)
+    ranked = _ranked(
+        raw.with_columns(
+            _truncated=pl.col("is_authors_truncated").fill_null(False),
+            _n=pl.col("authorships").list.len().fill_null(0),
+        ),
+        "id",
+    )
+    kept = ranked.unique(subset="id", keep="first", maintain_order=True)
+    any_truncated = ranked.group_by("id").agg(_any_truncated=pl.col("_truncated").any())
+    ranks = kept.select("id", *_RANK_BY).join(any_truncated, on="id").rename({"id": "work_id"})
+    return Part(
+        frames=part_frames(kept.drop("_truncated", "_n")),
+        ranks=ranks,
+        records=records,
+        xpac_ids=xpac_ids,
+    )
+
+
+def read_parts(
+    paths: Sequence[Path],
+    *,
+    include_xpac: bool,
+    on_part: Callable[[int, Part], None] | None = None,
+    budget: int = BATCH_BYTES,
+) -> Iterator[Part]:
+    """Read ``paths`` batch by batch, two batches at a time, yielding parts in file order.
+
+    ``on_part(index, part)`` is called as each part is ready (to write it to
+    disk, say); the first file that cannot be read raises its
+    :class:`~copub.errors.DataError`.
+    """
+    groups = batches(paths, budget)
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        # At most _WORKERS parts are in flight, so memory stays bounded by the batch size.
+        pending = [pool.submit(_read_part, group, include_xpac) for group in groups[:_WORKERS]]
+        for index in range(len(groups)):
+            part = pending.pop(0).result()
+            following = index + _WORKERS
+            if following < len(groups):
+                pending.append(pool.submit(_read_part, groups[following], include_xpac))
+            if on_part is not None:
+                on_part(index, part)
+            yield part
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The merge's plan and counts.
+
+    Attributes
+    ----------
+    tables : dict of str to LazyFrame
+        The six tables (in :data:`~copub.normalize.schemas.SCHEMAS` order),
+        each sorted by its key, not yet collected.
+    winners : DataFrame
+        ``work_id, _part, _truncated``: the part whose record of each work is kept.
+    duplicates_removed : int
+        Records that repeat a kept work (a re-fetched complete record
+        replacing its truncated twin is not counted).
+    truncated_completed : int
+        Works whose truncated record a complete one replaced.
+    """
+
+    tables: dict[str, pl.LazyFrame]
+    winners: pl.DataFrame
+    duplicates_removed: int
+    truncated_completed: int
+
+
+def merge_parts(frames: dict[str, pl.LazyFrame], parts: Sequence[Part]) -> Merged:
+    """Plan the six tables from every part's frames (each with a ``_part`` column).
+
+    ``frames`` maps each name of :data:`~copub.normalize.build.PART_FRAMES`
+    to the union of the parts' frames, with ``_part`` the part's index in
+    ``parts``; only the parts' ``ranks`` and ``records`` are read here (their
+    ``frames`` may have been dropped once written to disk).
+    """
+    ranks = pl.concat(
+        [p.ranks.with_columns(_part=pl.lit(i, pl.UInt32)) for i, p in enumerate(parts)],
+        how="vertical",
+    )
+    ranked = _ranked(ranks, "work_id", ("_part",))
+    winners = ranked.unique(subset="work_id", keep="first", maintain_order=True).select(
+        "work_id", "_part", "_truncated"
+    )
+    any_truncated = ranked.group_by("work_id").agg(pl.col("_any_truncated").any())
+    completed = int(
+        winners.join(any_truncated, on="work_id")
+        .select((pl.col("_any_truncated") & ~pl.col("_truncated")).sum())
+        .item()
+    )
+    records = sum(p.records - p.xpac_ids.len() for p in parts)
+    keep = winners.lazy().select("work_id", "_part")
+    kept = {
+        name: frames[name].join(keep, on=["work_id", "_part"], how="semi").drop("_part")
+        for name in PART_FRAMES
+    }
+    tables = {
+        "works": kept["works"].sort("work_id"),
+        "authorships": kept["authorships"].sort("work_id", "position"),
+        "affiliations": kept["affiliations"].sort("work_id", "position", "institution_id"),
+        "institutions": choose_institutions(kept["institution_rows"]),
+        "sources": choose_sources(kept["source_rows"]),
+        "funding": attach_funder_rors(kept["funding"], kept["funder_rows"]),
+    }
+    return Merged(
+        tables={name: tables[name] for name in SCHEMAS},
+        winners=winners,
+        duplicates_removed=records - winners.height - completed,
+        truncated_completed=completed,
+    )

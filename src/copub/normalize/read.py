@@ -1,0 +1,235 @@
+"""OpenAlex JSON files to the six tables: in memory (:func:`read_works`) or straight to disk.
+
+Both read the files in parts (:mod:`copub.normalize.parts`) and run the same
+merge. :func:`build_tables` writes each part to parquet as soon as it is read
+and streams the merge into the table files, so its memory stays bounded by a
+couple of parts and the merge, whatever the number of works.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from copub.errors import DataError
+from copub.normalize.build import PART_FRAMES
+from copub.normalize.generations import build_generation, write_provenance
+from copub.normalize.parts import Merged, Part, merge_parts, read_parts
+from copub.normalize.snapshot import expand_inputs
+from copub.normalize.tables import Tables
+from copub.progress import Progress
+from copub.provenance import SYNTHETIC_WORK_ID, Provenance
+
+__all__ = ["BuiltTables", "build_tables", "read_works"]
+
+Paths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+_PARTS_DIR = ".parts"
+
+
+def _paths(paths: Paths) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    return expand_inputs(paths)
+
+
+def _tagged(frame: pl.DataFrame, index: int) -> pl.DataFrame:
+    return frame.with_columns(_part=pl.lit(index, pl.UInt32))
+
+
+def _provenance(
+    base: Provenance | None,
+    files: Sequence[Path],
+    parts: Sequence[Part],
+    merged: Merged,
+    authorships: int,
+) -> Provenance:
+    base = base or Provenance(source="import")
+    winners = merged.winners
+    n_synthetic = int(winners["work_id"].str.contains(SYNTHETIC_WORK_ID).sum())
+    if n_synthetic:
+        base = base.with_(synthetic=True)
+    xpac = pl.concat([p.xpac_ids for p in parts])
+    counts = {
+        **base.counts,
+        "files": len(files),
+        "records": sum(p.records for p in parts),
+        "xpac_dropped": xpac.n_unique(),
+        "duplicates_removed": merged.duplicates_removed,
+        "truncated_completed": merged.truncated_completed,
+        "works": winners.height,
+        "authorships": authorships,
+        "truncated_works": int(winners["_truncated"].sum()),
+    }
+    if n_synthetic:
+        counts["synthetic_works"] = n_synthetic
+    inputs = base.inputs or tuple(str(p) for p in files)
+    return base.with_(counts=counts, inputs=inputs)
+
+
+def read_works(
+    paths: Paths,
+    *,
+    provenance: Provenance | None = None,
+    include_xpac: bool = False,
+) -> Tables:
+    """Build the six tables from OpenAlex JSON files, in memory.
+
+    Parameters
+    ----------
+    paths : path or iterable of paths
+        OpenAlex list-response pages (``{"meta": …, "results": […]}``) or JSON
+        Lines with one work per line (the snapshot's format); gzip allowed. A
+        folder stands for the works files under it, the snapshot's
+        ``data/works/updated_date=…/part_*.gz`` layout included.
+    provenance : Provenance, optional
+        Where the files came from; counts are filled in here.
+    include_xpac : bool
+        Keep XPAC works (``is_xpac: true``, the records OpenAlex added from
+        outside its core sources in 2025). The API leaves them out unless asked,
+        so they are dropped by default, and counted (``xpac_dropped``), so
+        counts from a snapshot match the API's.
+
+    Returns
+    -------
+    Tables
+        Deduplicated by ``work_id``; ``provenance.counts`` says how many
+        records were read, how many XPAC works were dropped, how many
+        duplicates were removed, how many truncated works a complete record
+        replaced (``truncated_completed``) and how many are still truncated
+        (``truncated_works``). Works of copub's synthetic world
+        (``SYNTHETIC_WORK_ID``) are counted in ``synthetic_works`` and make
+        ``provenance.synthetic`` True, so the sample's pages stay SYNTHETIC
+        after ``import``.
+
+    Raises
+    ------
+    DataError
+        Naming the file and the record when a file is malformed.
+
+    See Also
+    --------
+    build_tables : the same tables written to a data directory in bounded memory.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> work = {"id": "https://openalex.org/W1", "publication_year": 2020,
+    ...         "authorships": [{"author": {"id": "https://openalex.org/A1"},
+    ...                          "institutions": [], "countries": ["NO"]}]}
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "w.jsonl"
+    >>> _ = path.write_text(json.dumps(work) + "\\n" + json.dumps(work) + "\\n")
+    >>> tables = read_works(path)
+    >>> tables.works["work_id"].to_list(), tables.provenance.counts["duplicates_removed"]
+    (['W1'], 1)
+    """
+    files = _paths(paths)
+    parts = list(read_parts(files, include_xpac=include_xpac))
+    frames = {
+        name: pl.concat([_tagged(p.frames[name], i).lazy() for i, p in enumerate(parts)])
+        for name in PART_FRAMES
+    }
+    merged = merge_parts(frames, parts)
+    tables = dict(zip(merged.tables, pl.collect_all(merged.tables.values()), strict=True))
+    authorships = tables["authorships"].height
+    return Tables(**tables, provenance=_provenance(provenance, files, parts, merged, authorships))
+
+
+@dataclass(frozen=True)
+class BuiltTables:
+    """Where :func:`build_tables` wrote the tables, and their provenance."""
+
+    path: Path
+    provenance: Provenance
+
+
+def build_tables(
+    paths: Paths,
+    data_dir: str | os.PathLike[str],
+    *,
+    provenance: Provenance | None = None,
+    include_xpac: bool = False,
+    replace: bool = False,
+    progress: Progress | None = None,
+) -> BuiltTables:
+    """Build the six tables from OpenAlex JSON files into ``data_dir/tables``, in bounded memory.
+
+    The same tables as :func:`read_works` (same arguments), never all in
+    memory: the files are read a few hundred megabytes at a time, each part
+    goes to parquet at once, and the merge streams into the table files of a
+    new generation, switched in when complete
+    (:func:`~copub.normalize.generations.build_generation`).
+
+    Parameters
+    ----------
+    paths, provenance, include_xpac
+        As for :func:`read_works`.
+    data_dir : path
+        The data directory.
+    replace : bool
+        Replace tables that hold more works than the new ones.
+    progress : Progress, optional
+        A line on stderr per part read, at most every half second.
+
+    Returns
+    -------
+    BuiltTables
+        ``path`` (``data_dir/tables``) and ``provenance`` with the counts.
+
+    Raises
+    ------
+    DataError
+        Naming the file and the record when a file is malformed, or when the
+        files hold no works (the tables in ``data_dir`` are then unchanged).
+    ShrinkRefusedError
+        When the new tables hold fewer works and ``replace`` is False.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> work = {"id": "https://openalex.org/W1", "publication_year": 2020, "authorships": []}
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "w.jsonl").write_text(json.dumps(work) + "\\n")
+    >>> built = build_tables(folder / "w.jsonl", folder / "data")
+    >>> from copub.normalize import load_tables
+    >>> built.provenance.counts["works"], load_tables(folder / "data").works.height
+    (1, 1)
+    """
+    files = _paths(paths)
+    progress = progress if progress is not None else Progress.silent()
+    built: list[Provenance] = []
+
+    def fill(folder: Path) -> None:
+        parts_dir = folder / _PARTS_DIR
+        for name in PART_FRAMES:
+            (parts_dir / name).mkdir(parents=True)
+        summaries: list[Part] = []
+        for index, part in enumerate(read_parts(files, include_xpac=include_xpac)):
+            for name, frame in part.frames.items():
+                _tagged(frame, index).write_parquet(parts_dir / name / f"{index:06d}.parquet")
+            summaries.append(dataclasses.replace(part, frames={}))
+            progress.tick(f"normalising: part {index + 1} read ({len(files)} files in all)")
+        frames = {name: pl.scan_parquet(parts_dir / name / "*.parquet") for name in PART_FRAMES}
+        merged = merge_parts(frames, summaries)
+        if merged.winners.is_empty():
+            shown = ", ".join(str(f) for f in files[:3]) + (" …" if len(files) > 3 else "")
+            raise DataError(
+                f"no works in {shown or 'no files'}: no tables were written, those in "
+                f"{data_dir} are unchanged"
+            )
+        progress.note(f"normalising: merging {len(summaries)} part(s) into the tables")
+        for name, table in merged.tables.items():
+            table.sink_parquet(folder / f"{name}.parquet")
+        authorships = pl.scan_parquet(folder / "authorships.parquet").select(pl.len()).collect()
+        result = _provenance(provenance, files, summaries, merged, int(authorships.item()))
+        write_provenance(folder, result.to_dict())
+        shutil.rmtree(parts_dir)
+        built.append(result)
+
+    path = build_generation(fill, data_dir, replace=replace)
+    return BuiltTables(path=path, provenance=built[0])
