@@ -16,7 +16,7 @@ over parquet parts it is streamed to the table files by ``build_tables``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +94,7 @@ def _estimated_bytes(path: Path) -> int:
         return 0  # read_raw_file names the file
 
 
-def batches(paths: Sequence[Path], budget: int = BATCH_BYTES) -> list[list[Path]]:
+def batches(paths: Sequence[Path], budget: int | None = None) -> list[list[Path]]:
     """Consecutive files grouped until each group holds about ``budget`` bytes of JSON.
 
     Examples
@@ -104,6 +104,7 @@ def batches(paths: Sequence[Path], budget: int = BATCH_BYTES) -> list[list[Path]
     >>> batches([])
     [[]]
     """
+    budget = BATCH_BYTES if budget is None else budget
     if not paths:
         return [[]]  # one empty part, so every table has its schema
     groups: list[list[Path]] = []
@@ -148,14 +149,12 @@ def read_parts(
     paths: Sequence[Path],
     *,
     include_xpac: bool,
-    on_part: Callable[[int, Part], None] | None = None,
-    budget: int = BATCH_BYTES,
+    budget: int | None = None,
 ) -> Iterator[Part]:
-    """Read ``paths`` batch by batch, two batches at a time, yielding parts in file order.
+    """Read ``paths`` in batches of about ``budget`` bytes (default :data:`BATCH_BYTES`).
 
-    ``on_part(index, part)`` is called as each part is ready (to write it to
-    disk, say); the first file that cannot be read raises its
-    :class:`~copub.errors.DataError`.
+    Two batches are read at a time; the parts come in file order, and the
+    first file that cannot be read raises its :class:`~copub.errors.DataError`.
     """
     groups = batches(paths, budget)
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
@@ -166,8 +165,6 @@ def read_parts(
             following = index + _WORKERS
             if following < len(groups):
                 pending.append(pool.submit(_read_part, groups[following], include_xpac))
-            if on_part is not None:
-                on_part(index, part)
             yield part
 
 

@@ -161,7 +161,8 @@ def _read_lines_polars(path: Path, raw: bytes) -> pl.DataFrame:
     """JSON Lines that DuckDB refused, through polars, or the error naming the first bad line.
 
     DuckDB is stricter than JSON: it refuses a key that occurs twice in one
-    object, which polars (like orjson) reads with the last value winning.
+    object. Polars reads it, keeping the first value, as it does in the list
+    pages it reads, so a record gives the same row in either shape.
     """
     try:
         return pl.read_ndjson(io.BytesIO(raw), schema=RAW_WORK)
