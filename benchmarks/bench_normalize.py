@@ -1,8 +1,14 @@
-"""Normalization: ``copub.read_works`` against the orjson floor and the pandas route.
+"""Normalization: ``copub.read_works`` and ``copub.build_tables`` against the floors and pandas.
 
-Three routes read the same files in the same run, each in its own process:
+These routes read the same files in the same run, each in its own process:
 
-- ``copub``: ``copub.read_works(paths)``, all six tables, deduplicated.
+- ``copub``: ``copub.read_works(paths)``, all six tables, deduplicated, in memory.
+- ``build``: ``copub.build_tables(paths, DIR)``, the same tables written to a
+  fresh data directory part by part (what ``import`` and ``fetch`` run); its
+  peak RSS is the bounded-memory figure (target 4 GiB at 1M).
+- ``polars`` (JSON Lines only): ``read_works`` with DuckDB's reader swapped for
+  polars' ``read_ndjson`` with the same schema, the engine copub used before;
+  with ``proposal`` (pyarrow's reader) it is the evaluation of the engines.
 - ``orjson`` (the naive floor of any JSON route): read and gunzip each file,
   parse every line (or the page) into Python objects with ``orjson.loads``,
   and drop each object at once (a page at a time for pages). Nothing is kept,
@@ -85,6 +91,41 @@ def copub_route(args: dict[str, Any]) -> dict[str, Any]:
     """``copub.read_works`` on every file: the six tables."""
     import copub
 
+    tables = copub.read_works(args["paths"])
+    return {name: frame.height for name, frame in tables.frames().items()}
+
+
+def build_route(args: dict[str, Any]) -> dict[str, Any]:
+    """``copub.build_tables`` on every file, into a fresh data directory: bounded memory."""
+    import shutil
+    import tempfile
+
+    from benchmarks.datasets import CACHE
+    from copub.normalize import build_tables
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    folder = tempfile.mkdtemp(dir=CACHE, prefix="build-")
+    try:
+        built = build_tables(args["paths"], folder)
+        return {k: built.provenance.counts[k] for k in ("works", "authorships")}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def polars_route(args: dict[str, Any]) -> dict[str, Any]:
+    """``copub.read_works`` with JSON Lines read by polars' ``read_ndjson`` instead of DuckDB."""
+    import io
+
+    import polars as pl
+
+    import copub
+    from copub.normalize import reader
+    from copub.normalize.schemas import RAW_WORK
+
+    def read_lines_polars(path: Path) -> pl.DataFrame:
+        return pl.read_ndjson(io.BytesIO(reader._read_bytes(path)), schema=RAW_WORK)
+
+    reader._read_lines_duckdb = read_lines_polars  # type: ignore[assignment]
     tables = copub.read_works(args["paths"])
     return {name: frame.height for name, frame in tables.frames().items()}
 
@@ -172,6 +213,8 @@ def duckdb_route(args: dict[str, Any]) -> dict[str, Any]:
 
 ROUTES = {
     "copub": "benchmarks.bench_normalize:copub_route",
+    "build": "benchmarks.bench_normalize:build_route",
+    "polars": "benchmarks.bench_normalize:polars_route",
     "duckdb": "benchmarks.bench_normalize:duckdb_route",
     "orjson": "benchmarks.bench_normalize:orjson_route",
     "pandas": "benchmarks.bench_normalize:pandas_route",
@@ -179,6 +222,8 @@ ROUTES = {
 }
 _PRELOAD = {
     "copub": ("copub",),
+    "build": ("copub",),
+    "polars": ("copub",),
     "orjson": ("orjson",),
     "duckdb": ("duckdb", "copub"),
     "pandas": ("pandas",),
@@ -188,6 +233,9 @@ _FORMAT_LABEL = {"jsonl": "JSON Lines gzip", "pages": "list pages"}
 _FLOOR_TARGET = "≤ 0.2× orjson"
 _DUCKDB_TARGET = "≤ 1.5× bare DuckDB"
 _PANDAS_TARGET = "≥ 10×"
+_PEAK_TARGET = "peak ≤ 4 GiB at 1M"
+#: Routes that only make sense for one format (polars already reads copub's pages).
+_ONLY_FORMAT = {"polars": "jsonl"}
 
 
 def _measure_routes(
@@ -197,7 +245,7 @@ def _measure_routes(
     best: dict[str, Measurement] = {}
     for _ in range(repeat):
         for name, target in ROUTES.items():
-            if name in best and not best[name].ok:
+            if (name in best and not best[name].ok) or _ONLY_FORMAT.get(name, fmt) != fmt:
                 continue
             result = ctx.measure(target, {"paths": files, "fmt": fmt}, preload=_PRELOAD[name])
             note(
@@ -253,11 +301,13 @@ def _reader_rows(scale: str, label: str, name: str, got: dict[str, Measurement])
     floor_ratio = _ratio(reader_m, floor_m)
     duckdb_ratio = _ratio(reader_m, got["duckdb"])
     pandas_ratio = _ratio(pandas_m, reader_m)
-    case = (
-        f"copub.read_works, {label}"
-        if name == "copub"
-        else f"proposed pyarrow reader (not in copub), {label}"
-    )
+    case = {
+        "copub": f"copub.read_works, {label}",
+        "build": f"copub.build_tables (to parquet, in parts), {label}",
+        "polars": f"read_works with polars' read_ndjson (not in copub), {label}",
+        "proposal": f"proposed pyarrow reader (not in copub), {label}",
+    }[name]
+    peak_gib = reader_m.peak_rss_mib / 1024 if reader_m.ok and reader_m.peak_rss_mib else None
     return [
         _row(
             scale,
@@ -285,6 +335,14 @@ def _reader_rows(scale: str, label: str, name: str, got: dict[str, Measurement])
             ratio_label="faster than (b)" + ("" if pandas_m.ok else " (at least: (b) ran out)"),
             target=_PANDAS_TARGET,
             verdict=verdict_at_least(pandas_ratio, 10.0),
+        ),
+        Row(
+            "normalize",
+            scale,
+            f"{case}: peak RSS",
+            peak_rss_mib=reader_m.peak_rss_mib if reader_m.ok else None,
+            target=_PEAK_TARGET,
+            verdict=verdict_at_most(peak_gib, 4.0) if scale == "1m" else "info",
         ),
     ]
 
@@ -316,12 +374,15 @@ def run(ctx: Context) -> list[Row]:
             label = _FORMAT_LABEL[fmt]
             got = _measure_routes(ctx, files, fmt, repeat)
             rows += _reader_rows(scale, label, "copub", got)
+            rows += _reader_rows(scale, label, "build", got)
             rows.append(_row(scale, f"(a) orjson parse, {label}", got["orjson"]))
             rows.append(
                 _row(scale, f"(b) json.loads + pandas.json_normalize, {label}", got["pandas"])
             )
             rows.append(_row(scale, f"(c) bare DuckDB narrow read_json, {label}", got["duckdb"]))
             rows += _reader_rows(scale, label, "proposal", got)
+            if "polars" in got:
+                rows += _reader_rows(scale, label, "polars", got)
             if index == 0:
                 rows.append(_identity_row(ctx, scale, files, label))
     return rows
