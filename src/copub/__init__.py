@@ -1,7 +1,8 @@
 """copub: co-publication analysis from OpenAlex for a university's strategy office.
 
 The public API follows the pipeline: ``fetch_works`` / ``read_works`` /
-``load_tables`` / ``load_sample`` give :class:`Tables`; ``load_register`` and
+``load_tables`` / ``load_sample`` give :class:`Tables` (``build_tables`` writes
+them to a data directory in bounded memory); ``load_register`` and
 ``load_groups`` give the classification's inputs; :class:`Definitions` says
 what every figure means, and ``label_works`` labels the universe once with
 it; ``yearly_indicators``,
@@ -71,7 +72,7 @@ from copub.indicators.impact import (
 )
 from copub.indicators.mobility import MobilityDefinitions, MobilityResult, mobility_indicators
 from copub.networks import build_network, partner_table, works_between
-from copub.normalize import Tables, load_tables, read_works
+from copub.normalize import BuiltTables, Tables, build_tables, load_tables, read_works
 from copub.normalize.authors import load_authors, read_authors
 from copub.provenance import Provenance
 from copub.sample import load_sample
@@ -82,6 +83,7 @@ __all__ = [
     "IMPACT_DEFINITIONS",
     "AuthorFetchResult",
     "Breakdown",
+    "BuiltTables",
     "CopubError",
     "Definitions",
     "EuInputs",
@@ -96,6 +98,7 @@ __all__ = [
     "Tables",
     "breakdown_indicators",
     "build_network",
+    "build_tables",
     "compare_periods",
     "eu_participation",
     "eu_project_links",
