@@ -125,7 +125,7 @@ def polars_route(args: dict[str, Any]) -> dict[str, Any]:
     def read_lines_polars(path: Path) -> pl.DataFrame:
         return pl.read_ndjson(io.BytesIO(reader._read_bytes(path)), schema=RAW_WORK)
 
-    reader._read_lines_duckdb = read_lines_polars  # type: ignore[assignment]
+    reader._read_lines_engine = read_lines_polars  # type: ignore[assignment]
     tables = copub.read_works(args["paths"])
     return {name: frame.height for name, frame in tables.frames().items()}
 

@@ -181,3 +181,30 @@ def test_a_key_twice_in_one_object_reads_alike_in_lines_and_pages(tmp_path: Path
     from_page = read_works(tmp_path / "dup.json").works
     assert from_lines.select("work_id", "year").rows() == [("W1", 2019)]
     assert from_lines.equals(from_page)
+
+
+def test_an_object_larger_than_duckdbs_buffer_is_read_again_with_a_larger_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copub.normalize import reader
+
+    work = {
+        "id": "https://openalex.org/W1",
+        "publication_year": 2020,
+        "display_name": "x" * 40_000_000,  # DuckDB's buffer is 16 MiB at the least
+        "authorships": [],
+    }
+    other = {"id": "https://openalex.org/W2", "publication_year": 2020, "authorships": []}
+    (tmp_path / "big.jsonl").write_text(json.dumps(other) + "\n" + json.dumps(work) + "\n")
+    calls: list[int | None] = []
+    original = reader._read_lines_duckdb
+
+    def counting(path: Path, object_bytes: int | None = None) -> object:
+        calls.append(object_bytes)
+        return original(path, object_bytes)
+
+    monkeypatch.setattr(reader, "_OBJECT_BYTES", 16 << 20)
+    monkeypatch.setattr(reader, "_read_lines_duckdb", counting)
+    works = read_works(tmp_path / "big.jsonl").works
+    assert works["title"].str.len_bytes().to_list() == [40_000_000, None]  # W1, W2
+    assert calls == [None, reader._LARGE_OBJECT_BYTES]  # the small buffer failed, the large read it

@@ -140,7 +140,14 @@ def _is_gzip(path: Path) -> bool:
         return handle.read(2) == b"\x1f\x8b"
 
 
-def _read_lines_duckdb(path: Path) -> pl.DataFrame:
+#: DuckDB's JSON buffer per file is a few times ``maximum_object_size``: 32 MiB
+#: holds any OpenAlex work seen (hyperauthored ones are a few MB) at a third of
+#: the memory of 1 GiB; a file with a larger object is read again with this.
+_OBJECT_BYTES = 32 << 20
+_LARGE_OBJECT_BYTES = 1 << 30
+
+
+def _read_lines_duckdb(path: Path, object_bytes: int | None = None) -> pl.DataFrame:
     """A JSON Lines file through DuckDB (raises ``duckdb.Error`` on a bad record)."""
     with duckdb.connect() as connection:
         # DuckDB would draw its own progress bar on the user's terminal.
@@ -150,11 +157,19 @@ def _read_lines_duckdb(path: Path) -> pl.DataFrame:
             columns=_DUCKDB_COLUMNS,
             format="newline_delimited",
             compression="gzip" if _is_gzip(path) else "none",
-            maximum_object_size=1 << 30,
+            maximum_object_size=object_bytes or _OBJECT_BYTES,
         )
         frame = pl.from_arrow(relation.to_arrow_table())
     assert isinstance(frame, pl.DataFrame)
     return frame.cast(RAW_WORK)  # type: ignore[arg-type]
+
+
+def _read_lines_engine(path: Path) -> pl.DataFrame:
+    """DuckDB with the small buffer, then with the large one (an object over 32 MiB)."""
+    try:
+        return _read_lines_duckdb(path)
+    except duckdb.Error:
+        return _read_lines_duckdb(path, _LARGE_OBJECT_BYTES)
 
 
 def _read_lines_polars(path: Path, raw: bytes) -> pl.DataFrame:
@@ -194,7 +209,7 @@ def _read_file(path: Path) -> pl.DataFrame:
         return _empty()
     if _kind_of(head) == "lines":
         try:
-            works = _read_lines_duckdb(path)
+            works = _read_lines_engine(path)
         except (duckdb.Error, pl.exceptions.PolarsError):
             # Only now is the whole file read again: it may be one work spread over several
             # lines (a pretty-printed /works/W… answer), or lines only DuckDB refuses.
