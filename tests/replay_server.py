@@ -20,6 +20,9 @@ per-page), :meth:`ReplayServer.truncate` (lists cut authorships and set
 ``is_authors_truncated``; ``/works/W…`` stays complete), ``delay`` on every
 list page, and ``copies`` to multiply the works for throughput runs.
 
+``/institutions/ror:<ROR>`` answers with the institution record (as the works'
+authorships give it) of that ROR, 404 for one that no work names.
+
 ``authors=`` adds ``/authors?filter=ids.openalex:A1|A2|…`` (cursor-paged, at
 most ``max_author_ids`` ids, 400 beyond); its faults are scripted with
 ``inject(kind, endpoint="authors", page=N)``.
@@ -39,7 +42,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import orjson
 
@@ -88,8 +91,9 @@ class Fault:
     retry_after: str = "1"
     delay: float = 2.0
     overlap: int = 2
-    #: ``"works"`` (list pages and ``/works/W…``) or ``"authors"`` (``/authors`` pages,
-    #: picked by ``page`` only: the n-th page of any id batch).
+    #: ``"works"`` (list pages and ``/works/W…``), ``"authors"`` (``/authors`` pages,
+    #: picked by ``page`` only: the n-th page of any id batch) or ``"institutions"``
+    #: (``/institutions/ror:…``, any of them).
     endpoint: str = "works"
 
     def matches(
@@ -156,6 +160,10 @@ class ReplayServer:
         Serve every work this many times under distinct ids (throughput runs).
     count_offset : int
         Added to ``meta.count`` of years with works: a server that miscounts.
+    by_lineage : bool
+        Serve every institution the works whose authorships name it (or a
+        parent) in ``lineage``, as OpenAlex does, instead of serving every work
+        to ``institution`` alone (several institutions in one data directory).
     """
 
     def __init__(
@@ -169,6 +177,7 @@ class ReplayServer:
         copies: int = 1,
         count_offset: int = 0,
         authors: Sequence[dict[str, Any]] = (),
+        by_lineage: bool = False,
     ) -> None:
         self.count_offset = count_offset
         self._authors = {short_id(a["id"]): orjson.dumps(a) for a in authors}
@@ -192,6 +201,16 @@ class ReplayServer:
         for wid, work in sorted(self._works.items()):
             by_year.setdefault(int(work["publication_year"]), []).append(wid)
         self._by_year = by_year
+        self.by_lineage = by_lineage
+        self._lineage: dict[str, set[str]] = {}
+        self._by_ror: dict[str, bytes] = {}
+        for wid, work in self._works.items():
+            for authorship in work.get("authorships") or []:
+                for inst in authorship.get("institutions") or []:
+                    if inst.get("ror") and inst.get("id"):
+                        self._by_ror.setdefault(short_id(inst["ror"]), orjson.dumps(inst))
+                    for parent in inst.get("lineage") or []:
+                        self._lineage.setdefault(short_id(parent), set()).add(wid)
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -233,16 +252,22 @@ class ReplayServer:
         """Publication years that have works."""
         return sorted(self._by_year)
 
-    def year_ids(self, year: int) -> list[str]:
-        """Short ids of one year's works, in chain order."""
-        return list(self._by_year.get(year, []))
+    def year_ids(self, year: int, institution: str | None = None) -> list[str]:
+        """Short ids of one year's works for ``institution`` (default: the server's), in order."""
+        institution = institution or self.institution
+        if self.by_lineage:
+            own = self._lineage.get(institution, set())
+            return [w for w in self._by_year.get(year, []) if w in own]
+        return list(self._by_year.get(year, [])) if institution == self.institution else []
 
-    def expected(self, first: int, last: int) -> dict[str, dict[str, Any]]:
+    def expected(
+        self, first: int, last: int, institution: str | None = None
+    ) -> dict[str, dict[str, Any]]:
         """The full records a fetch of ``first``-``last`` must end with, by short id."""
         return {
             wid: self._works[wid]
             for year in range(first, last + 1)
-            for wid in self._by_year.get(year, [])
+            for wid in self.year_ids(year, institution)
         }
 
     def work_bytes(self, wid: str) -> bytes:
@@ -322,7 +347,7 @@ class ReplayServer:
         _, offset, page = position
         fault = self._take_fault(year, page, None)
         lineage = filters.get("authorships.institutions.lineage")
-        ids = self._by_year.get(year, []) if lineage == self.institution else []
+        ids = self.year_ids(year, lineage) if lineage else []
         size = min(per_page, self.page_size or per_page)
         chunk = ids[offset : offset + size]
         step = size
@@ -387,6 +412,14 @@ class ReplayServer:
         )
         return 200, body, {}, fault
 
+    def institution(self, key: str) -> tuple[int, bytes, dict[str, str], Fault | None]:
+        """``/institutions/ror:<ROR>``: the institution record the works give for it."""
+        fault = self._take_fault(None, None, None, "institutions")
+        ror = key.removeprefix("ror:")
+        if ror == key or ror not in self._by_ror:
+            return 404, _error("Not Found", f"Institution {key} not found"), {}, fault
+        return 200, self._by_ror[ror], {}, fault
+
     def single_work(self, wid: str) -> tuple[int, bytes, dict[str, str], Fault | None]:
         fault = self._take_fault(None, None, wid)
         if wid not in self._bytes:
@@ -427,6 +460,10 @@ class _Handler(BaseHTTPRequestHandler):
             if server.delay:
                 server.sleep(server.delay)
             status, body, headers, fault = server.author_page(params)
+        elif parts.path.startswith("/institutions/"):
+            server.stats.count("requests", "institution")
+            key = unquote(parts.path.rsplit("/", 1)[-1])
+            status, body, headers, fault = server.institution(key)
         elif parts.path.startswith("/works/"):
             server.stats.count("requests", "work")
             status, body, headers, fault = server.single_work(parts.path.rsplit("/", 1)[-1])
