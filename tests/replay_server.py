@@ -95,12 +95,21 @@ class Fault:
     #: picked by ``page`` only: the n-th page of any id batch) or ``"institutions"``
     #: (``/institutions/ror:…``, any of them).
     endpoint: str = "works"
+    #: Only list pages of this institution's chains (``lineage:<institution>``).
+    institution: str | None = None
 
     def matches(
-        self, year: int | None, page: int | None, work: str | None, endpoint: str = "works"
+        self,
+        year: int | None,
+        page: int | None,
+        work: str | None,
+        endpoint: str = "works",
+        institution: str | None = None,
     ) -> bool:
         """A fault with no target fires on any request; else on its list page or its work."""
         if self.times <= 0 or self.endpoint != endpoint:
+            return False
+        if self.institution is not None and self.institution != institution:
             return False
         if work is not None:
             return self.work == work or (
@@ -113,9 +122,11 @@ class Fault:
 
 @dataclass
 class ServerStats:
-    """What the server saw: requests by endpoint, faults fired by kind, API keys sent."""
+    """What the server saw: requests by endpoint, faults fired by kind, API keys sent,
+    list pages asked for by institution (``lineage:``)."""
 
     requests: Counter[str] = field(default_factory=Counter)
+    institutions: Counter[str | None] = field(default_factory=Counter)
     faults: Counter[str] = field(default_factory=Counter)
     api_keys: Counter[str] = field(default_factory=Counter)
     per_page: Counter[int] = field(default_factory=Counter)
@@ -237,11 +248,16 @@ class ReplayServer:
             self._listed[wid] = orjson.dumps(cut)
 
     def _take_fault(
-        self, year: int | None, page: int | None, work: str | None, endpoint: str = "works"
+        self,
+        year: int | None,
+        page: int | None,
+        work: str | None,
+        endpoint: str = "works",
+        institution: str | None = None,
     ) -> Fault | None:
         with self._lock:
             for fault in self._faults:
-                if fault.matches(year, page, work, endpoint):
+                if fault.matches(year, page, work, endpoint, institution):
                     fault.times -= 1
                     self.stats.count("faults", fault.kind)
                     return fault
@@ -345,8 +361,9 @@ class ReplayServer:
         if position is None or position[0] != year:
             return 400, _error("Invalid query parameters error.", "cursor is not valid"), {}, None
         _, offset, page = position
-        fault = self._take_fault(year, page, None)
         lineage = filters.get("authorships.institutions.lineage")
+        self.stats.count("institutions", lineage)
+        fault = self._take_fault(year, page, None, institution=lineage)
         ids = self.year_ids(year, lineage) if lineage else []
         size = min(per_page, self.page_size or per_page)
         chunk = ids[offset : offset + size]
@@ -412,7 +429,7 @@ class ReplayServer:
         )
         return 200, body, {}, fault
 
-    def institution(self, key: str) -> tuple[int, bytes, dict[str, str], Fault | None]:
+    def institution_record(self, key: str) -> tuple[int, bytes, dict[str, str], Fault | None]:
         """``/institutions/ror:<ROR>``: the institution record the works give for it."""
         fault = self._take_fault(None, None, None, "institutions")
         ror = key.removeprefix("ror:")
@@ -463,7 +480,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif parts.path.startswith("/institutions/"):
             server.stats.count("requests", "institution")
             key = unquote(parts.path.rsplit("/", 1)[-1])
-            status, body, headers, fault = server.institution(key)
+            status, body, headers, fault = server.institution_record(key)
         elif parts.path.startswith("/works/"):
             server.stats.count("requests", "work")
             status, body, headers, fault = server.single_work(parts.path.rsplit("/", 1)[-1])
