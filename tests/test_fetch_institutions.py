@@ -124,6 +124,7 @@ def test_two_institutions_store_a_shared_work_once_and_each_keeps_its_own_figure
     assert provenance.per_institution[a]["received_works"] == len(own_a)
     assert provenance.per_institution[b]["received_works"] == len(own_b)
     assert provenance.counts["shared_works"] == len(shared)
+    assert provenance.counts["duplicates_removed"] == 0  # a shared work is not a repeated page
     assert f"2 institutions {a}, {b}" in provenance.describe()
     # Each institution's figures from the union equal a fetch of it alone.
     for inst in (a, b):
@@ -143,6 +144,25 @@ def test_two_institutions_store_a_shared_work_once_and_each_keeps_its_own_figure
             assert set(universe_works(tables, mine)["work_id"]) == set(
                 universe_works(alone, mine)["work_id"]
             )
+
+
+def test_a_shared_truncated_work_is_completed_once_and_is_no_duplicate(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    a, b, first, last = _pair()
+    own_a, own_b = server.expected(first, last, a), server.expected(first, last, b)
+    shared = sorted(set(own_a) & set(own_b))
+    server.truncate(shared[:1], keep=1)
+    result = copub.fetch_works(
+        [a, b], (first, last), settings=fast_settings(server, tmp_path), progress=captured()[0]
+    )
+    # Each institution's store re-fetches it (stores stay self-contained); one row, complete.
+    assert [p.refetched for p in result.per_institution] == [1, 1]
+    assert server.stats.requests["work"] == 2
+    tables = copub.load_tables(tmp_path)
+    assert_exact(tables, own_a | own_b)
+    assert result.duplicates_removed == 0 == tables.provenance.counts["duplicates_removed"]
+    assert tables.provenance.counts["truncated_completed"] == 1
 
 
 def test_a_429_in_the_second_institution_keeps_the_first_and_the_rerun_fetches_the_rest(

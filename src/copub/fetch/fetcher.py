@@ -289,17 +289,20 @@ def fetch_works(
         files = [f for s in stored for f in s.files]
         progress.note(f"building tables from {len(files)} files")
         tables = read_works(files, provenance=provenance)
-        tables_dir = tables.write(data_dir, replace=replace)
-        counts = tables.provenance.counts
+        counts = dict(tables.provenance.counts)
         # read_works counts every copy past the first as a duplicate; the second copy
         # of a shared work (list record or re-fetched full record) is not a repeated page.
         cross = _extra_copies([s.work_ids for s in stored])
         cross += _extra_copies([s.refetched_ids for s in stored])
+        if cross:
+            counts["duplicates_removed"] -= cross
+            tables = tables.with_(provenance=tables.provenance.with_(counts=counts))
+        tables_dir = tables.write(data_dir, replace=replace)
         result = FetchResult(
             years=(first, last),
             per_institution=tuple(s.part for s in stored),
             # Each re-fetched record displaces its truncated twin: not a duplicate page.
-            duplicates_removed=counts["duplicates_removed"] - cross,
+            duplicates_removed=counts["duplicates_removed"],
             shared_works=_shared(stored),
             works=counts["works"],
             authorships=counts["authorships"],
