@@ -20,6 +20,9 @@ per-page), :meth:`ReplayServer.truncate` (lists cut authorships and set
 ``is_authors_truncated``; ``/works/W…`` stays complete), ``delay`` on every
 list page, and ``copies`` to multiply the works for throughput runs.
 
+``/institutions/ror:<ROR>`` answers with the institution record (as the works'
+authorships give it) of that ROR, 404 for one that no work names.
+
 ``authors=`` adds ``/authors?filter=ids.openalex:A1|A2|…`` (cursor-paged, at
 most ``max_author_ids`` ids, 400 beyond); its faults are scripted with
 ``inject(kind, endpoint="authors", page=N)``.
@@ -39,7 +42,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import orjson
 
@@ -88,15 +91,25 @@ class Fault:
     retry_after: str = "1"
     delay: float = 2.0
     overlap: int = 2
-    #: ``"works"`` (list pages and ``/works/W…``) or ``"authors"`` (``/authors`` pages,
-    #: picked by ``page`` only: the n-th page of any id batch).
+    #: ``"works"`` (list pages and ``/works/W…``), ``"authors"`` (``/authors`` pages,
+    #: picked by ``page`` only: the n-th page of any id batch) or ``"institutions"``
+    #: (``/institutions/ror:…``, any of them).
     endpoint: str = "works"
+    #: Only list pages of this institution's chains (``lineage:<institution>``).
+    institution: str | None = None
 
     def matches(
-        self, year: int | None, page: int | None, work: str | None, endpoint: str = "works"
+        self,
+        year: int | None,
+        page: int | None,
+        work: str | None,
+        endpoint: str = "works",
+        institution: str | None = None,
     ) -> bool:
         """A fault with no target fires on any request; else on its list page or its work."""
         if self.times <= 0 or self.endpoint != endpoint:
+            return False
+        if self.institution is not None and self.institution != institution:
             return False
         if work is not None:
             return self.work == work or (
@@ -109,9 +122,11 @@ class Fault:
 
 @dataclass
 class ServerStats:
-    """What the server saw: requests by endpoint, faults fired by kind, API keys sent."""
+    """What the server saw: requests by endpoint, faults fired by kind, API keys sent,
+    list pages asked for by institution (``lineage:``)."""
 
     requests: Counter[str] = field(default_factory=Counter)
+    institutions: Counter[str | None] = field(default_factory=Counter)
     faults: Counter[str] = field(default_factory=Counter)
     api_keys: Counter[str] = field(default_factory=Counter)
     per_page: Counter[int] = field(default_factory=Counter)
@@ -156,6 +171,10 @@ class ReplayServer:
         Serve every work this many times under distinct ids (throughput runs).
     count_offset : int
         Added to ``meta.count`` of years with works: a server that miscounts.
+    by_lineage : bool
+        Serve every institution the works whose authorships name it (or a
+        parent) in ``lineage``, as OpenAlex does, instead of serving every work
+        to ``institution`` alone (several institutions in one data directory).
     """
 
     def __init__(
@@ -169,6 +188,7 @@ class ReplayServer:
         copies: int = 1,
         count_offset: int = 0,
         authors: Sequence[dict[str, Any]] = (),
+        by_lineage: bool = False,
     ) -> None:
         self.count_offset = count_offset
         self._authors = {short_id(a["id"]): orjson.dumps(a) for a in authors}
@@ -192,6 +212,16 @@ class ReplayServer:
         for wid, work in sorted(self._works.items()):
             by_year.setdefault(int(work["publication_year"]), []).append(wid)
         self._by_year = by_year
+        self.by_lineage = by_lineage
+        self._lineage: dict[str, set[str]] = {}
+        self._by_ror: dict[str, bytes] = {}
+        for wid, work in self._works.items():
+            for authorship in work.get("authorships") or []:
+                for inst in authorship.get("institutions") or []:
+                    if inst.get("ror") and inst.get("id"):
+                        self._by_ror.setdefault(short_id(inst["ror"]), orjson.dumps(inst))
+                    for parent in inst.get("lineage") or []:
+                        self._lineage.setdefault(short_id(parent), set()).add(wid)
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -218,11 +248,16 @@ class ReplayServer:
             self._listed[wid] = orjson.dumps(cut)
 
     def _take_fault(
-        self, year: int | None, page: int | None, work: str | None, endpoint: str = "works"
+        self,
+        year: int | None,
+        page: int | None,
+        work: str | None,
+        endpoint: str = "works",
+        institution: str | None = None,
     ) -> Fault | None:
         with self._lock:
             for fault in self._faults:
-                if fault.matches(year, page, work, endpoint):
+                if fault.matches(year, page, work, endpoint, institution):
                     fault.times -= 1
                     self.stats.count("faults", fault.kind)
                     return fault
@@ -233,16 +268,22 @@ class ReplayServer:
         """Publication years that have works."""
         return sorted(self._by_year)
 
-    def year_ids(self, year: int) -> list[str]:
-        """Short ids of one year's works, in chain order."""
-        return list(self._by_year.get(year, []))
+    def year_ids(self, year: int, institution: str | None = None) -> list[str]:
+        """Short ids of one year's works for ``institution`` (default: the server's), in order."""
+        institution = institution or self.institution
+        if self.by_lineage:
+            own = self._lineage.get(institution, set())
+            return [w for w in self._by_year.get(year, []) if w in own]
+        return list(self._by_year.get(year, [])) if institution == self.institution else []
 
-    def expected(self, first: int, last: int) -> dict[str, dict[str, Any]]:
+    def expected(
+        self, first: int, last: int, institution: str | None = None
+    ) -> dict[str, dict[str, Any]]:
         """The full records a fetch of ``first``-``last`` must end with, by short id."""
         return {
             wid: self._works[wid]
             for year in range(first, last + 1)
-            for wid in self._by_year.get(year, [])
+            for wid in self.year_ids(year, institution)
         }
 
     def work_bytes(self, wid: str) -> bytes:
@@ -320,9 +361,10 @@ class ReplayServer:
         if position is None or position[0] != year:
             return 400, _error("Invalid query parameters error.", "cursor is not valid"), {}, None
         _, offset, page = position
-        fault = self._take_fault(year, page, None)
         lineage = filters.get("authorships.institutions.lineage")
-        ids = self._by_year.get(year, []) if lineage == self.institution else []
+        self.stats.count("institutions", lineage)
+        fault = self._take_fault(year, page, None, institution=lineage)
+        ids = self.year_ids(year, lineage) if lineage else []
         size = min(per_page, self.page_size or per_page)
         chunk = ids[offset : offset + size]
         step = size
@@ -387,6 +429,14 @@ class ReplayServer:
         )
         return 200, body, {}, fault
 
+    def institution_record(self, key: str) -> tuple[int, bytes, dict[str, str], Fault | None]:
+        """``/institutions/ror:<ROR>``: the institution record the works give for it."""
+        fault = self._take_fault(None, None, None, "institutions")
+        ror = key.removeprefix("ror:")
+        if ror == key or ror not in self._by_ror:
+            return 404, _error("Not Found", f"Institution {key} not found"), {}, fault
+        return 200, self._by_ror[ror], {}, fault
+
     def single_work(self, wid: str) -> tuple[int, bytes, dict[str, str], Fault | None]:
         fault = self._take_fault(None, None, wid)
         if wid not in self._bytes:
@@ -427,6 +477,10 @@ class _Handler(BaseHTTPRequestHandler):
             if server.delay:
                 server.sleep(server.delay)
             status, body, headers, fault = server.author_page(params)
+        elif parts.path.startswith("/institutions/"):
+            server.stats.count("requests", "institution")
+            key = unquote(parts.path.rsplit("/", 1)[-1])
+            status, body, headers, fault = server.institution_record(key)
         elif parts.path.startswith("/works/"):
             server.stats.count("requests", "work")
             status, body, headers, fault = server.single_work(parts.path.rsplit("/", 1)[-1])

@@ -56,7 +56,12 @@ class Provenance:
     synthetic : bool
         True for the generated sample: every output made from it says so.
     institution : str or None
-        Short OpenAlex id of the institution the works were fetched for.
+        Short OpenAlex id of the institution the works were fetched for; None
+        when they were fetched for several (see ``institutions``).
+    institutions : tuple of str
+        Every institution the works were fetched for, in order; one for a
+        single-institution fetch. Filled from ``institution`` when only that
+        is given (as in provenance files written before it existed).
     years : tuple of int or None
         First and last publication year asked for.
     query : str or None
@@ -71,6 +76,17 @@ class Provenance:
         Records read, duplicates removed, truncated works completed, and so on.
     inputs : tuple of str
         Files the tables were read from.
+    per_institution : dict
+        For a fetch: each institution's own counts (``expected_works``,
+        ``received_works``, ``pages``, ``refetched``, ``retries``), by id.
+
+    Examples
+    --------
+    >>> Provenance(institution="I1").institutions
+    ('I1',)
+    >>> both = Provenance(institutions=("I1", "I2"))
+    >>> both.institution is None, Provenance.from_dict(both.to_dict()).institutions
+    (True, ('I1', 'I2'))
     """
 
     source: SourceKind = "unknown"
@@ -83,12 +99,25 @@ class Provenance:
     versions: dict[str, str] = field(default_factory=package_versions)
     counts: dict[str, int] = field(default_factory=dict)
     inputs: tuple[str, ...] = ()
+    institutions: tuple[str, ...] = ()
+    per_institution: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        institutions = tuple(self.institutions)
+        if len(institutions) > 1 and self.institution is not None:
+            raise ValueError("institution names one institution; give several in institutions")
+        if self.institution is not None:
+            institutions = (self.institution,)
+        elif len(institutions) == 1:
+            object.__setattr__(self, "institution", institutions[0])
+        object.__setattr__(self, "institutions", institutions)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary."""
         out = dataclasses.asdict(self)
         out["years"] = list(self.years) if self.years else None
         out["inputs"] = list(self.inputs)
+        out["institutions"] = list(self.institutions)
         return out
 
     @classmethod
@@ -99,10 +128,20 @@ class Provenance:
         if kept.get("years"):
             kept["years"] = tuple(kept["years"])
         kept["inputs"] = tuple(kept.get("inputs", ()))
+        kept["institutions"] = tuple(kept.get("institutions") or ())
+        if len(kept["institutions"]) > 1:
+            kept["institution"] = None
         return cls(**kept)
 
     def with_(self, **changes: Any) -> Provenance:
-        """Return a copy with ``changes`` applied."""
+        """Return a copy with ``changes`` applied.
+
+        Changing ``institution`` or ``institutions`` alone sets the other to match.
+        """
+        if "institutions" in changes and "institution" not in changes:
+            changes["institution"] = None
+        elif "institution" in changes and "institutions" not in changes:
+            changes["institutions"] = ()
         return dataclasses.replace(self, **changes)
 
     def describe(self) -> str:
@@ -114,8 +153,10 @@ class Provenance:
         else:
             origin = f"{self.source} data"
         parts = [origin]
-        if self.institution:
-            parts.append(f"institution {self.institution}")
+        if len(self.institutions) == 1:
+            parts.append(f"institution {self.institutions[0]}")
+        elif self.institutions:
+            parts.append(f"{len(self.institutions)} institutions {', '.join(self.institutions)}")
         if self.years:
             parts.append(f"years {self.years[0]}-{self.years[1]}")
         parts.append(f"built {self.created}")

@@ -1,4 +1,4 @@
-"""``copub fetch --institution ID --years A-B --data-dir DIR [--api-url URL]``."""
+"""``copub fetch (--institution ID… | --group KEY) --years A-B --data-dir DIR [--api-url URL]``."""
 
 from __future__ import annotations
 
@@ -6,36 +6,53 @@ import argparse
 from pathlib import Path
 
 from copub.classify import home_authorships
+from copub.classify.definitions import Definitions
 from copub.cli._common import institution_arg, settings_from_args, years_arg
+from copub.errors import UsageError
 from copub.fetch import fetch_works
 from copub.fetch.authors import fetch_authors
+from copub.fetch.institutions import openalex_ids_by_ror
+from copub.indicators.peers import group_member_ids, peer_group
 from copub.normalize import Tables, load_tables
 from copub.progress import Progress
-from copub.settings import DEFAULT_INSTITUTION
+from copub.settings import DEFAULT_INSTITUTION, Settings
 
 __all__ = ["register", "run"]
 
-HELP = """Download an institution's works from OpenAlex, then build the tables.
+HELP = """Download the works of one institution or several from OpenAlex, then build
+the tables.
 
 One cursor chain per publication year (the institution is matched by lineage,
 so child units count), a few years at a time. Raw pages are stored atomically
-under DIR/raw with a manifest; the tables go to DIR/tables. Failed requests are
-retried with backoff. If OpenAlex answers 429 (daily budget spent) the command
-stops with exit code 1 and keeps everything fetched: run it again later and it
-resumes where it stopped. The API key comes from OPENALEX_API_KEY.
+under DIR/raw/openalex/<institution> with a manifest; the tables go to
+DIR/tables. Failed requests are retried with backoff. If OpenAlex answers 429
+(daily budget spent) the command stops with exit code 1 and keeps everything
+fetched: run it again later and it resumes where it stopped. The API key comes
+from OPENALEX_API_KEY.
+
+Several institutions (--institution repeated, or --group) are fetched one
+after the other, each into its own raw directory and manifest; the tables are
+then built once from all of them, so a work two of them share is one row and
+each institution's figures (`copub report --institution ID`, `copub peers`)
+come from the same tables. --group takes an institution group (n5t, enhance,
+norway_universities, or one of your --groups file). A member given by ROR
+alone is looked up at OpenAlex (/institutions/ror:...); a member with no id at
+all, or a ROR OpenAlex does not know, is skipped and named on stderr (before
+the fetch and again at the end): add its openalex_id in a --groups file to
+fetch it too.
 
 The new tables replace the old in one step. If they would hold fewer works
-than the tables already in DIR (a narrower --years, say), the old tables are
-kept and the command exits 1, unless --replace is given. An institution with
-no works is exit 1, with no tables written.
+than the tables already in DIR (a narrower --years, fewer institutions), the
+old tables are kept and the command exits 1, unless --replace is given. An
+institution with no works in the years is exit 1 naming it, with no tables
+written (the other institutions' pages are kept).
 
 With --authors it then fetches the /authors record (the affiliation history) of
-every author who appears with the institution in the works, 50 ids a request,
-resumable the same way, into the authors table (for `copub mobility`).
+every author who appears with each institution in the works, 50 ids a request,
+resumable the same way, into one authors table (for `copub mobility`).
 """
 EXAMPLE = (
-    "Example:\n  python -m copub fetch --institution I204778367 --years 2012-2025 --data-dir ./ntnu"
-    " --authors"
+    "Example:\n  python -m copub fetch --group n5t --years 2012-2025 --data-dir ./n5t --authors"
 )
 
 
@@ -47,12 +64,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description=HELP,
         epilog=EXAMPLE,
     )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--institution", type=institution_arg, action="append", default=None, metavar="ID",
+        help=f"OpenAlex institution id, repeatable (default {DEFAULT_INSTITUTION}, NTNU)",
+    )  # fmt: skip
+    which.add_argument(
+        "--group", metavar="KEY",
+        help="every member of an institution group, e.g. n5t, enhance, norway_universities",
+    )  # fmt: skip
     parser.add_argument(
-        "--institution",
-        type=institution_arg,
-        default=DEFAULT_INSTITUTION,
-        help=f"OpenAlex institution id (default {DEFAULT_INSTITUTION}, NTNU)",
-    )
+        "--groups", type=Path, metavar="FILE",
+        help="TOML institution groups extending the packaged ones (for --group)",
+    )  # fmt: skip
     parser.add_argument(
         "--years", type=years_arg, required=True, help="publication years, e.g. 2012-2025"
     )
@@ -65,7 +89,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--authors",
         action="store_true",
-        help="also fetch the /authors records of the institution's authors (for `mobility`)",
+        help="also fetch the /authors records of each institution's authors (for `mobility`)",
     )
     parser.add_argument(
         "--replace",
@@ -82,14 +106,41 @@ def _home_author_ids(tables: Tables, institution: str) -> list[str]:
     return authorships.drop_nulls("author_id")["author_id"].unique().sort().to_list()
 
 
+def _group_ids(
+    key: str, groups: Path | None, settings: Settings, progress: Progress
+) -> tuple[list[str], tuple[str, ...]]:
+    """The group's members as OpenAlex ids (ROR-only ones looked up), and those skipped."""
+    if groups is not None and not groups.is_file():
+        raise UsageError(f"--groups file {groups} does not exist")
+    group = peer_group(key, Definitions(groups=groups) if groups else Definitions())
+    rors = [m.ror for m in group.current_members() if m.ror and not m.openalex_id]
+    if rors:
+        progress.note(f"group {key}: looking up the OpenAlex ids of {len(rors)} members by ROR")
+    ids, skipped = group_member_ids(group, openalex_ids_by_ror(rors, settings=settings))
+    for line in skipped:
+        progress.note(f"group {key}: skipped, not fetched: {line}")
+    if not ids:
+        raise UsageError(f"group {key!r}: no member has an OpenAlex id or a ROR OpenAlex knows")
+    progress.note(f"group {key} ({group.label}): {len(ids)} institutions: {', '.join(ids)}")
+    return list(ids), skipped
+
+
 def run(args: argparse.Namespace) -> int:
     """Fetch, build the tables, print the summary on stderr."""
     settings = settings_from_args(args)
     progress = Progress()
-    fetch_works(
-        args.institution, args.years, settings=settings, progress=progress, replace=args.replace
-    )
+    if args.groups is not None and args.group is None:
+        raise UsageError("--groups FILE goes with --group KEY")
+    skipped: tuple[str, ...] = ()
+    if args.group is not None:
+        ids, skipped = _group_ids(args.group, args.groups, settings, progress)
+    else:
+        ids = list(dict.fromkeys(args.institution or [DEFAULT_INSTITUTION]))
+    fetch_works(ids, args.years, settings=settings, progress=progress, replace=args.replace)
     if getattr(args, "authors", False):
-        ids = _home_author_ids(load_tables(settings.data_dir), args.institution)
-        fetch_authors(ids, args.institution, settings=settings, progress=progress)
+        tables = load_tables(settings.data_dir)
+        home = {institution: _home_author_ids(tables, institution) for institution in ids}
+        fetch_authors(home, settings=settings, progress=progress)
+    for line in skipped:
+        progress.note(f"group {args.group}: not fetched: {line}")
     return 0

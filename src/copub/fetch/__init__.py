@@ -13,6 +13,6 @@ The public entry point is :func:`fetch_works`; the modules underneath are:
 from __future__ import annotations
 
 from copub.fetch.fetcher import fetch_works
-from copub.fetch.result import FetchResult, YearResult
+from copub.fetch.result import FetchResult, InstitutionResult, YearResult
 
-__all__ = ["FetchResult", "YearResult", "fetch_works"]
+__all__ = ["FetchResult", "InstitutionResult", "YearResult", "fetch_works"]

@@ -16,7 +16,7 @@ with the same ids resumes where the last one stopped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -67,7 +67,10 @@ class AuthorFetchResult:
     table : Path
         Where the authors table is (``authors/authors.parquet``).
     raw_dir : Path
-        Where the raw author pages are.
+        Where the raw author pages are (``raw/openalex/<institution>/authors``;
+        for several institutions ``raw/openalex``, above theirs).
+    institutions : tuple of str
+        The institutions whose authors were fetched, in order.
     """
 
     requested: int
@@ -80,6 +83,7 @@ class AuthorFetchResult:
     rows: int
     table: Path
     raw_dir: Path
+    institutions: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """A few lines for stderr."""
@@ -127,9 +131,37 @@ class _AuthorChains(ChainRunner):
         self.progress.note(f"author batch {year} done: {received} records")
 
 
-def fetch_authors(
-    author_ids: Iterable[str],
+def _author_pages(
+    ids: list[str],
     institution: str,
+    transport: Transport,
+    settings: Settings,
+    progress: Progress,
+    batch_size: int,
+) -> tuple[list[Path], set[str], int, int, int, Path]:
+    """One institution's id batches into its own store: files, ids received, counts, root."""
+    batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
+    queries = {n: authors_query(batch, settings.api_url) for n, batch in enumerate(batches, 1)}
+    progress.note(
+        f"fetching {len(ids)} author records of {institution} from {settings.api_url} "
+        f"in {len(batches)} batches"
+    )
+    # Its own store below the works' one: its own manifest and lock.
+    with RawStore.open(Path(settings.data_dir), f"{institution}/authors", queries) as store:
+        if store.removed_files:
+            progress.note(f"removed {store.removed_files} raw files no manifest entry vouches for")
+        runner = _AuthorChains(store, transport, settings, progress, refetch_truncated=False)
+        runner.run(list(queries))
+        files, _ = store.files(list(queries))
+        chains = [store.chain(n) for n in queries]
+    received = {author for chain in chains for entry in chain for author in entry.ids}
+    pages = sum(len(chain) for chain in chains)
+    return files, received, len(batches), pages, sum(runner.pages_fetched.values()), store.root
+
+
+def fetch_authors(
+    author_ids: Iterable[str] | Mapping[str, Iterable[str]],
+    institution: str | None = None,
     *,
     settings: Settings | None = None,
     progress: Progress | None = None,
@@ -137,12 +169,20 @@ def fetch_authors(
 ) -> AuthorFetchResult:
     """Download the ``/authors`` records of ``author_ids`` and build the authors table.
 
+    Each institution's ids go into its own raw store
+    (``raw/openalex/<institution>/authors``); the authors table is built once
+    from every named institution's pages (an author of two institutions is
+    one author there).
+
     Parameters
     ----------
-    author_ids : iterable of str
-        Short (``A…``) or full OpenAlex author ids; repeats are dropped.
-    institution : str
-        The home institution; the raw pages go under its raw directory.
+    author_ids : iterable of str, or mapping of str to iterable of str
+        Short (``A…``) or full OpenAlex author ids; repeats are dropped. For
+        several institutions, a mapping from each institution id to its
+        authors' ids (``institution`` is then not given).
+    institution : str, optional
+        The home institution of ``author_ids``; the raw pages go under its
+        raw directory.
     settings : Settings, optional
         Data directory, API URL and key, retries; default :meth:`Settings.from_env`.
     progress : Progress, optional
@@ -159,7 +199,8 @@ def fetch_authors(
     Raises
     ------
     UsageError
-        For a bad id, institution or batch size.
+        For a bad id, institution or batch size, or ``institution`` given
+        together with a mapping (or neither).
     BudgetExhaustedError
         On 429; everything fetched so far is kept, a rerun resumes.
     NetworkError
@@ -170,46 +211,54 @@ def fetch_authors(
     >>> import copub, tempfile
     >>> settings = copub.Settings(data_dir=tempfile.mkdtemp())
     >>> copub.fetch_authors(["A5023888391"], "I204778367", settings=settings)  # doctest: +SKIP
+    >>> copub.fetch_authors({"I204778367": ["A5023888391"], "I86987016": ["A5012345678"]},
+    ...                     settings=settings)  # doctest: +SKIP
     """
-    institution = parse_institution_id(institution)
+    if isinstance(author_ids, Mapping):
+        if institution is not None:
+            raise UsageError("give the institutions as the keys of author_ids, not institution=")
+        wanted = {parse_institution_id(i): _check_ids(ids) for i, ids in author_ids.items()}
+    elif institution is None:
+        raise UsageError("fetch_authors needs the institution the authors are from")
+    else:
+        wanted = {parse_institution_id(institution): _check_ids(author_ids)}
+    if not wanted:
+        raise UsageError("fetch_authors needs at least one institution")
     if isinstance(batch_size, bool) or not 1 <= batch_size <= AUTHOR_BATCH_MAX:
         raise UsageError(f"batch_size must be 1 to {AUTHOR_BATCH_MAX}, not {batch_size!r}")
-    ids = _check_ids(author_ids)
     settings = settings if settings is not None else Settings.from_env()
     progress = progress if progress is not None else Progress()
-    batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
-    queries = {n: authors_query(batch, settings.api_url) for n, batch in enumerate(batches, 1)}
-    progress.note(
-        f"fetching {len(ids)} author records from {settings.api_url} in {len(batches)} batches"
-    )
-    # Its own store below the works' one: its own manifest and lock.
-    with RawStore.open(Path(settings.data_dir), f"{institution}/authors", queries) as store:
-        if store.removed_files:
-            progress.note(f"removed {store.removed_files} raw files no manifest entry vouches for")
 
-        def on_retry(kind: str, url: str, wait: float) -> None:
-            progress.note(f"retrying after {kind} in {wait:.1f} s: {url}")
+    def on_retry(kind: str, url: str, wait: float) -> None:
+        progress.note(f"retrying after {kind} in {wait:.1f} s: {url}")
 
-        with Transport(settings, on_retry=on_retry) as transport:
-            runner = _AuthorChains(store, transport, settings, progress, refetch_truncated=False)
-            runner.run(list(queries))
-            retries = transport.retries.snapshot()
-        files, _ = store.files(list(queries))
-        chains = [store.chain(n) for n in queries]
-    received = {author for chain in chains for entry in chain for author in entry.ids}
+    files: list[Path] = []
+    received: set[str] = set()
+    batches = pages = pages_fetched = 0
+    roots: list[Path] = []
+    with Transport(settings, on_retry=on_retry) as transport:
+        for one, ids in wanted.items():
+            got = _author_pages(ids, one, transport, settings, progress, batch_size)
+            files += got[0]
+            received |= got[1]
+            batches, pages, pages_fetched = batches + got[2], pages + got[3], pages_fetched + got[4]
+            roots.append(got[5])
+        retries = transport.retries.snapshot()
+    requested = set().union(*wanted.values())
     authors = read_authors(files)
     table = write_authors(authors, settings.data_dir)
     result = AuthorFetchResult(
-        requested=len(ids),
-        received=len(received & set(ids)),
-        missing=tuple(sorted(set(ids) - received)),
-        batches=len(batches),
-        pages=sum(len(chain) for chain in chains),
-        pages_fetched=sum(runner.pages_fetched.values()),
+        requested=len(requested),
+        received=len(received & requested),
+        missing=tuple(sorted(requested - received)),
+        batches=batches,
+        pages=pages,
+        pages_fetched=pages_fetched,
         retries=retries,
         rows=authors.height,
         table=table,
-        raw_dir=store.root,
+        raw_dir=roots[0] if len(roots) == 1 else roots[0].parent.parent,
+        institutions=tuple(wanted),
     )
     for line in result.summary().splitlines():
         progress.note(line)

@@ -21,6 +21,7 @@ import pyalex
 
 __all__ = [
     "institution_filter",
+    "institution_url",
     "page_url",
     "rebase",
     "strip_secrets",
@@ -76,6 +77,17 @@ def work_url(work_id: str, api_url: str) -> str:
     'http://127.0.0.1:1/works/W42'
     """
     return rebase(str(pyalex.Works(work_id).url), api_url)
+
+
+def institution_url(ror: str, api_url: str) -> str:
+    """The single-institution URL of a ROR id (``/institutions/ror:…``).
+
+    Examples
+    --------
+    >>> institution_url("05xg72x27", "http://127.0.0.1:1")
+    'http://127.0.0.1:1/institutions/ror:05xg72x27'
+    """
+    return rebase(str(pyalex.Institutions(f"ror:{ror}").url), api_url).replace("%3A", ":")
 
 
 def page_url(query: str, *, per_page: int, cursor: str) -> str:

@@ -20,7 +20,7 @@ second one is also on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Final, Literal
@@ -30,7 +30,7 @@ import polars as pl
 
 from copub.classify.definitions import Definitions
 from copub.classify.group_data import load_groups
-from copub.classify.membership import Group
+from copub.classify.membership import Group, Member
 from copub.errors import UsageError
 from copub.indicators.catalogue import indicator_specs
 from copub.indicators.definitions import share_column
@@ -47,6 +47,7 @@ __all__ = [
     "SHARED_WORKS",
     "PeerIndicators",
     "Period",
+    "group_member_ids",
     "peer_group",
     "peer_indicators",
     "peer_schema",
@@ -202,10 +203,63 @@ def resolve_peers(tables: Tables, group: Group) -> tuple[tuple[str, ...], tuple[
         elif member.openalex_id and member.openalex_id in ids:
             found.append(member.openalex_id)
         elif not (member.ror or member.openalex_id):
-            missing.append(f"{name} (no ROR or OpenAlex id in group {group.key!r})")
+            missing.append(_no_ids(member, group))
         else:
             shown = member.openalex_id or f"ROR {member.ror}"
             missing.append(f"{name} ({shown} does not occur in these tables)")
+    return tuple(dict.fromkeys(found)), tuple(missing)
+
+
+def _no_ids(member: Member, group: Group) -> str:
+    return f"{member.name or member.code} (no ROR or OpenAlex id in group {group.key!r})"
+
+
+def group_member_ids(
+    group: Group, by_ror: Mapping[str, str | None] | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The group's current members as OpenAlex ids, without tables (what ``fetch`` needs).
+
+    A member's own ``openalex_id`` first; else the id ``by_ror`` gives for its
+    ROR (``copub.fetch.institutions.openalex_ids_by_ror`` asks OpenAlex).
+
+    Parameters
+    ----------
+    group : Group
+        An institution group (:func:`peer_group`).
+    by_ror : mapping of str to str or None, optional
+        OpenAlex ids by ROR for the members that have only a ROR (None: not
+        known to OpenAlex).
+
+    Returns
+    -------
+    (ids, unresolved)
+        ``ids``: OpenAlex ids in the group's order, each once; ``unresolved``:
+        one ``"NAME (reason)"`` text per member without one.
+
+    Examples
+    --------
+    >>> n5t = peer_group("n5t", Definitions())
+    >>> ids, unresolved = group_member_ids(n5t)
+    >>> len(ids), unresolved
+    (4, ('Aalto University (ROR 020hwjq30 only; its OpenAlex id was not looked up)',))
+    >>> len(group_member_ids(n5t, {"020hwjq30": "I1"})[0])
+    5
+    """
+    looked_up = by_ror or {}
+    found: list[str] = []
+    missing: list[str] = []
+    for member in group.current_members():
+        name = member.name or member.code
+        if member.openalex_id:
+            found.append(member.openalex_id)
+        elif not member.ror:
+            missing.append(_no_ids(member, group))
+        elif looked_up.get(member.ror):
+            found.append(str(looked_up[member.ror]))
+        elif member.ror in looked_up:
+            missing.append(f"{name} (OpenAlex knows no institution with ROR {member.ror})")
+        else:
+            missing.append(f"{name} (ROR {member.ror} only; its OpenAlex id was not looked up)")
     return tuple(dict.fromkeys(found)), tuple(missing)
 
 

@@ -48,6 +48,7 @@ def _provenance(
     parts: Sequence[Part],
     merged: Merged,
     authorships: int,
+    expected_copies: int = 0,
 ) -> Provenance:
     base = base or Provenance(source="import")
     winners = merged.winners
@@ -60,7 +61,7 @@ def _provenance(
         "files": len(files),
         "records": sum(p.records for p in parts),
         "xpac_dropped": xpac.n_unique(),
-        "duplicates_removed": merged.duplicates_removed,
+        "duplicates_removed": merged.duplicates_removed - expected_copies,
         "truncated_completed": merged.truncated_completed,
         "works": winners.height,
         "authorships": authorships,
@@ -156,6 +157,7 @@ def build_tables(
     include_xpac: bool = False,
     replace: bool = False,
     progress: Progress | None = None,
+    expected_copies: int = 0,
 ) -> BuiltTables:
     """Build the six tables from OpenAlex JSON files into ``data_dir/tables``, in bounded memory.
 
@@ -175,6 +177,9 @@ def build_tables(
         Replace tables that hold more works than the new ones.
     progress : Progress, optional
         A line on stderr per part read, at most every half second.
+    expected_copies : int
+        Records known to repeat a work on purpose (a work fetched once for
+        each of two institutions): not counted in ``duplicates_removed``.
 
     Returns
     -------
@@ -226,7 +231,9 @@ def build_tables(
         for name, table in merged.tables.items():
             table.sink_parquet(folder / f"{name}.parquet")
         authorships = pl.scan_parquet(folder / "authorships.parquet").select(pl.len()).collect()
-        result = _provenance(provenance, files, summaries, merged, int(authorships.item()))
+        result = _provenance(
+            provenance, files, summaries, merged, int(authorships.item()), expected_copies
+        )
         write_provenance(folder, result.to_dict())
         shutil.rmtree(parts_dir)
         built.append(result)
