@@ -33,7 +33,7 @@ from copub.normalize.build import (
 from copub.normalize.reader import read_raw_file
 from copub.normalize.schemas import RAW_WORK, SCHEMAS
 
-__all__ = ["Merged", "Part", "batches", "merge_parts", "read_parts"]
+__all__ = ["PART_NAMES", "Merged", "Part", "batches", "merge_parts", "read_parts"]
 
 #: JSON (uncompressed, estimated) read into one part: large enough that the
 #: per-part cost vanishes, small enough that two parts in flight stay far below
@@ -60,6 +60,12 @@ def _ranked(frame: pl.DataFrame, key: str, then: Sequence[str] = ()) -> pl.DataF
     )
 
 
+#: Two more frames of each part, read by the merge and the counts, not by a table.
+RANKS = "ranks"
+XPAC = "xpac"
+PART_NAMES = (*PART_FRAMES, RANKS, XPAC)
+
+
 @dataclass(frozen=True)
 class Part:
     """What one batch of files yields.
@@ -67,22 +73,18 @@ class Part:
     Attributes
     ----------
     frames : dict of str to DataFrame
-        The :data:`~copub.normalize.build.PART_FRAMES` of the batch's works,
-        one record per work.
-    ranks : DataFrame
-        Per work: ``work_id`` and the kept record's ``_truncated, _n,
-        updated_date``, and ``_any_truncated`` (some record of it in the batch
-        was truncated).
+        One frame per name of :data:`PART_NAMES`: the
+        :data:`~copub.normalize.build.PART_FRAMES` of the batch's works (one
+        record per work); ``ranks``, per work the ``work_id`` and the kept
+        record's ``_truncated, _n, updated_date`` with ``_any_truncated``
+        (some record of it in the batch was truncated); and ``xpac``, the
+        ``work_id`` of every XPAC record dropped (a work read twice, twice).
     records : int
         Records read.
-    xpac_ids : Series
-        The id of every XPAC record dropped (a work read twice appears twice).
     """
 
     frames: dict[str, pl.DataFrame]
-    ranks: pl.DataFrame
     records: int
-    xpac_ids: pl.Series
 
 
 def _estimated_bytes(path: Path) -> int:
@@ -137,12 +139,10 @@ def _read_part(files: Sequence[Path], include_xpac: bool) -> Part:
     kept = ranked.unique(subset="id", keep="first", maintain_order=True)
     any_truncated = ranked.group_by("id").agg(_any_truncated=pl.col("_truncated").any())
     ranks = kept.select("id", *_RANK_BY).join(any_truncated, on="id").rename({"id": "work_id"})
-    return Part(
-        frames=part_frames(kept.drop("_truncated", "_n")),
-        ranks=ranks,
-        records=records,
-        xpac_ids=xpac_ids,
-    )
+    frames = part_frames(kept.drop("_truncated", "_n"))
+    frames[RANKS] = ranks
+    frames[XPAC] = pl.DataFrame({"work_id": xpac_ids})
+    return Part(frames=frames, records=records)
 
 
 def read_parts(
@@ -192,19 +192,14 @@ class Merged:
     truncated_completed: int
 
 
-def merge_parts(frames: dict[str, pl.LazyFrame], parts: Sequence[Part]) -> Merged:
-    """Plan the six tables from every part's frames (each with a ``_part`` column).
+def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
+    """Plan the six tables from every part's frames.
 
-    ``frames`` maps each name of :data:`~copub.normalize.build.PART_FRAMES`
-    to the union of the parts' frames, with ``_part`` the part's index in
-    ``parts``; only the parts' ``ranks`` and ``records`` are read here (their
-    ``frames`` may have been dropped once written to disk).
+    ``frames`` maps each name of :data:`PART_NAMES` to the union of the parts'
+    frames, each with ``_part``, the part's index; ``records`` is the number
+    of records they were built from, XPAC records dropped left out.
     """
-    ranks = pl.concat(
-        [p.ranks.with_columns(_part=pl.lit(i, pl.UInt32)) for i, p in enumerate(parts)],
-        how="vertical",
-    )
-    ranked = _ranked(ranks, "work_id", ("_part",))
+    ranked = _ranked(frames[RANKS].collect(), "work_id", ("_part",))
     winners = ranked.unique(subset="work_id", keep="first", maintain_order=True).select(
         "work_id", "_part", "_truncated"
     )
@@ -214,7 +209,6 @@ def merge_parts(frames: dict[str, pl.LazyFrame], parts: Sequence[Part]) -> Merge
         .select((pl.col("_any_truncated") & ~pl.col("_truncated")).sum())
         .item()
     )
-    records = sum(p.records - p.xpac_ids.len() for p in parts)
     keep = winners.lazy().select("work_id", "_part")
     kept = {
         name: frames[name].join(keep, on=["work_id", "_part"], how="semi").drop("_part")

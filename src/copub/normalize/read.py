@@ -8,7 +8,6 @@ couple of parts and the merge, whatever the number of works.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 from collections.abc import Iterable, Sequence
@@ -18,9 +17,8 @@ from pathlib import Path
 import polars as pl
 
 from copub.errors import DataError
-from copub.normalize.build import PART_FRAMES
 from copub.normalize.generations import build_generation, write_provenance
-from copub.normalize.parts import Merged, Part, merge_parts, read_parts
+from copub.normalize.parts import PART_NAMES, XPAC, Merged, merge_parts, read_parts
 from copub.normalize.snapshot import expand_inputs
 from copub.normalize.tables import Tables
 from copub.progress import Progress
@@ -45,7 +43,8 @@ def _tagged(frame: pl.DataFrame, index: int) -> pl.DataFrame:
 def _provenance(
     base: Provenance | None,
     files: Sequence[Path],
-    parts: Sequence[Part],
+    records: int,
+    xpac: pl.LazyFrame,
     merged: Merged,
     authorships: int,
     expected_copies: int = 0,
@@ -55,12 +54,11 @@ def _provenance(
     n_synthetic = int(winners["work_id"].str.contains(SYNTHETIC_WORK_ID).sum())
     if n_synthetic:
         base = base.with_(synthetic=True)
-    xpac = pl.concat([p.xpac_ids for p in parts])
     counts = {
         **base.counts,
         "files": len(files),
-        "records": sum(p.records for p in parts),
-        "xpac_dropped": xpac.n_unique(),
+        "records": records,
+        "xpac_dropped": int(xpac.select(pl.col("work_id").n_unique()).collect().item()),
         "duplicates_removed": merged.duplicates_removed - expected_copies,
         "truncated_completed": merged.truncated_completed,
         "works": winners.height,
@@ -71,6 +69,10 @@ def _provenance(
         counts["synthetic_works"] = n_synthetic
     inputs = base.inputs or tuple(str(p) for p in files)
     return base.with_(counts=counts, inputs=inputs)
+
+
+def _kept_records(records: int, xpac: pl.LazyFrame) -> int:
+    return records - int(xpac.select(pl.len()).collect().item())
 
 
 def read_works(
@@ -133,12 +135,14 @@ def read_works(
     parts = list(read_parts(files, include_xpac=include_xpac))
     frames = {
         name: pl.concat([_tagged(p.frames[name], i).lazy() for i, p in enumerate(parts)])
-        for name in PART_FRAMES
+        for name in PART_NAMES
     }
-    merged = merge_parts(frames, parts)
+    records = sum(p.records for p in parts)
+    merged = merge_parts(frames, _kept_records(records, frames[XPAC]))
     tables = dict(zip(merged.tables, pl.collect_all(merged.tables.values()), strict=True))
     authorships = tables["authorships"].height
-    return Tables(**tables, provenance=_provenance(provenance, files, parts, merged, authorships))
+    result = _provenance(provenance, files, records, frames[XPAC], merged, authorships)
+    return Tables(**tables, provenance=result)
 
 
 @dataclass(frozen=True)
@@ -211,28 +215,37 @@ def build_tables(
 
     def fill(folder: Path) -> None:
         parts_dir = folder / _PARTS_DIR
-        for name in PART_FRAMES:
+        for name in PART_NAMES:
             (parts_dir / name).mkdir(parents=True)
-        summaries: list[Part] = []
+        records = n_parts = 0
         for index, part in enumerate(read_parts(files, include_xpac=include_xpac)):
+            # Everything of a part goes to disk: a frame kept in memory may pin the
+            # buffers of the raw records it was cut from.
             for name, frame in part.frames.items():
                 _tagged(frame, index).write_parquet(parts_dir / name / f"{index:06d}.parquet")
-            summaries.append(dataclasses.replace(part, frames={}))
-            progress.tick(f"normalising: part {index + 1} read ({len(files)} files in all)")
-        frames = {name: pl.scan_parquet(parts_dir / name / "*.parquet") for name in PART_FRAMES}
-        merged = merge_parts(frames, summaries)
+            records += part.records
+            n_parts = index + 1
+            progress.tick(f"normalising: part {n_parts} read ({len(files)} files in all)")
+        frames = {name: pl.scan_parquet(parts_dir / name / "*.parquet") for name in PART_NAMES}
+        merged = merge_parts(frames, _kept_records(records, frames[XPAC]))
         if merged.winners.is_empty():
             shown = ", ".join(str(f) for f in files[:3]) + (" …" if len(files) > 3 else "")
             raise DataError(
                 f"no works in {shown or 'no files'}: no tables were written, those in "
                 f"{data_dir} are unchanged"
             )
-        progress.note(f"normalising: merging {len(summaries)} part(s) into the tables")
+        progress.note(f"normalising: merging {n_parts} part(s) into the tables")
         for name, table in merged.tables.items():
             table.sink_parquet(folder / f"{name}.parquet")
         authorships = pl.scan_parquet(folder / "authorships.parquet").select(pl.len()).collect()
         result = _provenance(
-            provenance, files, summaries, merged, int(authorships.item()), expected_copies
+            provenance,
+            files,
+            records,
+            frames[XPAC],
+            merged,
+            int(authorships.item()),
+            expected_copies,
         )
         write_provenance(folder, result.to_dict())
         shutil.rmtree(parts_dir)
