@@ -103,6 +103,7 @@ def measure(
         return Measurement(
             target,
             ok=False,
+            seconds=timeout,  # a lower bound of the time the case needs
             error=f"timed out after {timeout:.0f} s",
             mem_limit_bytes=mem_limit_bytes,
         )
