@@ -43,7 +43,7 @@ import polars as pl
 from copub.classify.definitions import Definitions
 from copub.classify.groups import PartnerGroups
 from copub.errors import UsageError
-from copub.indicators.labels import LabelledWorks, label_works
+from copub.indicators.labels import LabelledWorks, home_weights
 from copub.indicators.universe import TypesChoice
 from copub.networks.attributes import node_table
 from copub.networks.memberships import node_groups
@@ -118,8 +118,8 @@ def _universe(
         if served is not None:
             return served.tables, served.works.select("work_id", "year", home_weight="weight")
         tables = tables.tables
-    labelled = label_works(tables, d)
-    return tables, labelled.works.select("work_id", "year", home_weight="weight")
+    # label_works' universe and home weights, without the labels a network does not read.
+    return tables, home_weights(tables, d).select("work_id", "year", home_weight="weight")
 
 
 def select_works(tables: Tables | LabelledWorks, options: NetworkOptions) -> Selection:
