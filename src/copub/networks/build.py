@@ -46,16 +46,19 @@ from copub.errors import UsageError
 from copub.indicators.labels import LabelledWorks, home_weights
 from copub.indicators.universe import TypesChoice
 from copub.networks.attributes import node_table
+from copub.networks.frames import NetworkFrames
 from copub.networks.memberships import node_groups
 from copub.networks.nodes import restrict_tables, work_nodes
 from copub.networks.normalize import similarity_expr
 from copub.networks.options import NetworkOptions
 from copub.normalize import Tables
+from copub.progress import Progress
 
 __all__ = [
     "NetworkData",
     "Selection",
     "build_network",
+    "build_network_frames",
     "build_networks_by_period",
     "network_data",
     "period_ranges",
@@ -194,7 +197,13 @@ def _edge_counts(kept: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.Graph:
+def _frames(
+    data: NetworkData,
+    years: tuple[int, int] | None,
+    label: str,
+    progress: Progress | None = None,
+) -> NetworkFrames:
+    progress = progress or Progress.silent()
     options = data.options
     rows = data.work_nodes
     universe = data.universe
@@ -212,6 +221,7 @@ def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.G
         last_year=pl.col("year").max(),
     )
     nodes = node_stats.join(data.nodes, on="node", how="left").sort("node")
+    progress.note(f"counting the links of {nodes.height:,} {options.kind} nodes, year by year")
     edges = _edge_counts(kept)
     if options.normalization is not None:
         works = node_stats.select("node", "works")
@@ -226,14 +236,12 @@ def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.G
             .drop("ci", "cj")
         )
     weight = pl.col("works") if options.counting == "full" else pl.col("fractional")
-    edges = edges.with_columns(weight=weight).sort("a", "b")
-
-    graph = nx.Graph()
-    graph.graph.update(options.graph_attributes())
+    edges = edges.with_columns(weight=weight).sort("a", "b").rename({"a": "source", "b": "target"})
+    attributes = options.graph_attributes()
     if years is not None:
         # A period's graph records its own years, so its works can be looked up again.
-        graph.graph["years"] = f"{years[0]}-{years[1]}"
-    graph.graph.update(
+        attributes["years"] = f"{years[0]}-{years[1]}"
+    attributes.update(
         name=f"{options.kind} co-authorship network of {options.institution}, {label}",
         period=label,
         works_in_universe=universe.height,
@@ -241,13 +249,11 @@ def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.G
         skipped_works=skipped,
         synthetic=data.synthetic,
     )
-    graph.add_nodes_from(zip(nodes["node"].to_list(), nodes.drop("node").to_dicts(), strict=True))
-    graph.add_edges_from(
-        zip(
-            edges["a"].to_list(), edges["b"].to_list(), edges.drop("a", "b").to_dicts(), strict=True
-        )
-    )
-    return graph
+    return NetworkFrames(nodes, edges, attributes)
+
+
+def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.Graph:
+    return _frames(data, years, label).to_graph()
 
 
 def _definitions_of(
@@ -329,6 +335,53 @@ def build_network(
     >>> graph.nodes["NO"]["is_home"], graph.graph["counting"]
     (True, 'full')
     """
+    return build_network_frames(
+        tables,
+        kind,
+        definitions,
+        institution=institution,
+        years=years,
+        types=types,
+        counting=counting,
+        normalization=normalization,
+        max_nodes_per_work=max_nodes_per_work,
+        groups=groups,
+    ).to_graph()
+
+
+def build_network_frames(
+    tables: Tables | LabelledWorks,
+    kind: Literal["country", "institution", "author"] = "country",
+    definitions: Definitions | None = None,
+    *,
+    institution: str | None = None,
+    years: tuple[int, int] | None = None,
+    types: TypesChoice | None = None,
+    counting: Literal["full", "fractional"] = "full",
+    normalization: Literal["association", "cosine", "jaccard", "inclusion", "equivalence"]
+    | None = None,
+    max_nodes_per_work: int | Literal["auto"] | None = "auto",
+    groups: PartnerGroups | None = None,
+    progress: Progress | None = None,
+) -> NetworkFrames:
+    """:func:`build_network` as polars frames, without building the networkx graph.
+
+    Takes the same arguments (and ``progress``, for notes on stderr while
+    the node attributes and links are computed). The frames hold exactly
+    the graph's nodes, edges and attributes (``.to_graph()`` is
+    :func:`build_network`'s graph); :func:`copub.networks.export_networks`
+    writes them without a graph, which for an author network of millions of
+    links saves most of the time and memory.
+
+    Examples
+    --------
+    >>> import copub
+    >>> from copub.networks import build_network_frames
+    >>> net = build_network_frames(copub.load_sample(scale=0.01), "country")
+    >>> net.edges.columns[:2], net.attributes["kind"]
+    (['source', 'target'], 'country')
+    """
+    progress = progress or Progress.silent()
     options = NetworkOptions.create(
         kind,
         definitions=_definitions_of(tables, definitions),
@@ -339,8 +392,9 @@ def build_network(
         normalization=normalization,
         max_nodes_per_work=max_nodes_per_work,
     )
+    progress.note(f"selecting the works and the {options.kind} nodes' attributes")
     data = network_data(tables, options, groups=groups)
-    return _graph(data, None, _period_label(options.years))
+    return _frames(data, None, _period_label(options.years), progress)
 
 
 def period_ranges(
