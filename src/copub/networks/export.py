@@ -163,7 +163,8 @@ def _about(frames: GraphFrames, files: list[Path]) -> str:
         + (
             "seeded force-directed (Fruchterman-Reingold)"
             if frames.has_layout
-            else f"none (more than {LAYOUT_MAX_NODES:,} nodes; the viewer lays it out)"
+            else f"none (more than {LAYOUT_MAX_NODES:,} nodes, where networkx's layout gets "
+            "slow; the viewer lays it out)"
         ),
         "clusters: "
         + (

@@ -40,12 +40,17 @@ __all__ = [
     "network_frames",
 ]
 
-#: Force-directed layout costs O(n²) per iteration; beyond this many nodes it
-#: takes minutes, and VOSviewer and Gephi lay out large maps themselves.
-LAYOUT_MAX_NODES = 2_000
-#: networkx's Louvain takes about a minute per million links on this
-#: project's reference machine; beyond this the clusters are left to the viewer.
+#: networkx lays out fewer than 500 nodes with its vectorised force solver
+#: (about a second for 450 nodes and 85,000 links on this project's 2-core
+#: machine); from 500 nodes it switches to an optimiser that took 4-10 s for
+#: 614 nodes, 17 s for 1,716 and 29 s for 2,000. VOSviewer and Gephi lay out
+#: larger maps themselves in a moment.
+LAYOUT_MAX_NODES = 499
+#: networkx's Louvain took about 1 s for 121,000 links and 9-13 s for 300,000
+#: on the same machine under load; beyond this the clusters are left to the viewer.
 CLUSTER_MAX_EDGES = 300_000
+#: From this many links the clustering is announced before it starts.
+_ANNOUNCE_EDGES = 100_000
 #: Node attributes that are not written as columns (nested or internal).
 _FIXED_NODE_COLUMNS = ("node", "number", "label", "x", "y", "cluster", "links", "strength")
 _SKIP_NODE_ATTRS = frozenset({*_FIXED_NODE_COLUMNS, "viz"})
@@ -386,8 +391,8 @@ def _prepare(
     has_clusters = n_nodes > 0 and n_edges <= CLUSTER_MAX_EDGES
     if not has_layout and n_nodes:
         progress.note(
-            f"{n_nodes:,} nodes: no layout in the files (above {LAYOUT_MAX_NODES:,}); "
-            "VOSviewer and Gephi lay them out when they open them"
+            f"{n_nodes:,} nodes: no layout in the files (above {LAYOUT_MAX_NODES:,}, where "
+            "networkx's layout gets slow); VOSviewer and Gephi lay them out when they open them"
         )
     if not has_clusters and n_nodes:
         progress.note(
@@ -403,6 +408,8 @@ def _prepare(
             positions = layout_positions(graph, seed=seed)
             _took(progress, f"layout of {n_nodes:,} nodes", started)
         if has_clusters:
+            if n_edges >= _ANNOUNCE_EDGES:
+                progress.note(f"clustering {n_edges:,} links (seeded Louvain)")
             started = time.perf_counter()
             clusters = communities(graph, seed=seed)
             _took(progress, f"Louvain clusters of {n_edges:,} links", started)
