@@ -8,6 +8,7 @@ same ``--top`` subgraph.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +140,23 @@ def test_empty_network_exports(tmp_path: Path) -> None:
     export_networks(net, tmp_path / "frames", FORMATS)
     export_networks(net.to_graph(), tmp_path / "graph", FORMATS)
     assert _files(tmp_path / "frames") == _files(tmp_path / "graph")
+
+
+def test_ids_that_need_escaping_read_back(tmp_path: Path) -> None:
+    # The writers skip escaping when no id needs it; these ids do.
+    odd = 'I&"<1>\\'
+    net = NetworkFrames(
+        pl.DataFrame({"node": ["I2", odd], "label": ["Two", "Odd"], "flag": [None, True]}),
+        pl.DataFrame({"source": ["I2"], "target": [odd], "weight": [2.0]}),
+        {"kind": "institution"},
+    )
+    files = {p.name: p for p in export_networks(net, tmp_path, FORMATS)}
+    for back in (
+        nx.read_gexf(files["institution_network.gexf"]),
+        nx.read_graphml(files["institution_network.graphml"]),
+    ):
+        assert set(back.nodes) == {"I2", odd}
+        assert back.edges["I2", odd]["weight"] == 2.0
+        assert "flag" not in back.nodes["I2"] and back.nodes[odd]["flag"] in (True, "true")
+    vos = json.loads(files["institution_network.json"].read_text())
+    assert vos["network"]["links"] == [{"source_id": "I2", "target_id": odd, "strength": 2.0}]
