@@ -160,3 +160,13 @@ def test_ids_that_need_escaping_read_back(tmp_path: Path) -> None:
         assert "flag" not in back.nodes["I2"] and back.nodes[odd]["flag"] in (True, "true")
     vos = json.loads(files["institution_network.json"].read_text())
     assert vos["network"]["links"] == [{"source_id": "I2", "target_id": odd, "strength": 2.0}]
+
+
+@pytest.mark.parametrize("kind", ["country", "author"])
+def test_links_are_the_same_on_every_build(sample: copub.Tables, kind: Any) -> None:
+    # Counts by team size add up exactly; the fractional sums run in a fixed order.
+    first = build_network_frames(sample, kind, counting="fractional").edges
+    for _ in range(3):
+        assert build_network_frames(sample, kind, counting="fractional").edges.equals(first)
+    assert first["source"].lt(first["target"]).all()
+    assert first.select("source", "target").is_duplicated().sum() == 0

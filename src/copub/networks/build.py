@@ -172,29 +172,58 @@ def network_data(
     )
 
 
+_PAIR = 1 << 32  # a pair of node codes as one UInt64 key: a * _PAIR + b
+
+
 def _edge_counts(kept: pl.DataFrame) -> pl.DataFrame:
-    """``a, b, works, fractional`` with ``a < b``, aggregated one year at a time."""
+    """``a, b, works, fractional`` with ``a < b``, sorted, aggregated one year at a time.
+
+    Nodes and works are joined as integer codes (a node's code is its rank in
+    sorted order, so ``a < b`` holds for codes and ids alike) and a pair is
+    one integer key. Each year counts the works of every pair by team size
+    ``n``; ``fractional`` then adds ``count / (n − 1)`` over the years and
+    team sizes in a fixed order, so it is the same to the last bit on every
+    run (a sum of per-work shares depended on the order of polars' parallel
+    join).
+    """
     schema = {"a": pl.String, "b": pl.String, "works": pl.UInt32, "fractional": pl.Float64}
+    rows = kept.filter(pl.col("n_nodes") >= 2)
+    if rows.is_empty():
+        return pl.DataFrame(schema=schema)
+    names = rows.select("node").unique().sort("node")["node"]
+    codes = pl.DataFrame({"node": names}).with_row_index("code")
+    works = rows.select("work_id").unique().with_row_index("w")
+    coded = (
+        rows.lazy()
+        .join(codes.lazy(), on="node")
+        .join(works.lazy(), on="work_id")
+        .select("w", "year", "code", k=(pl.col("n_nodes") - 1).cast(pl.UInt32))
+        .collect()
+    )
+    by_year = coded.partition_by("year", as_dict=True)
     parts = []
-    for year_rows in kept.filter(pl.col("n_nodes") >= 2).partition_by("year"):
-        left = year_rows.lazy().select("work_id", a="node", share=1.0 / (pl.col("n_nodes") - 1))
-        right = year_rows.lazy().select("work_id", b="node")
+    for year in sorted(by_year):
+        year_rows = by_year[year].lazy()
         parts.append(
-            left.join(right, on="work_id")
+            year_rows.select("w", "k", a="code")
+            .join(year_rows.select("w", b="code"), on="w")
             .filter(pl.col("a") < pl.col("b"))
-            .group_by("a", "b")
-            .agg(works=pl.len(), fractional=pl.col("share").sum())
+            .group_by(pair=pl.col("a").cast(pl.UInt64) * _PAIR + pl.col("b"), k="k")
+            .agg(n=pl.len())
             .collect()
         )
-    if not parts:
-        return pl.DataFrame(schema=schema)
-    return (
+    counts = (
         pl.concat(parts)
-        .group_by("a", "b")
-        .agg(pl.col("works").sum(), pl.col("fractional").sum())
-        .cast(schema)  # type: ignore[arg-type]
-        .sort("a", "b")
+        .sort("pair", "k", maintain_order=True)
+        .group_by("pair", maintain_order=True)
+        .agg(works=pl.col("n").sum(), fractional=(pl.col("n") / pl.col("k")).sum())
     )
+    return counts.select(
+        a=names.gather(counts["pair"] // _PAIR),
+        b=names.gather(counts["pair"] % _PAIR),
+        works=pl.col("works"),
+        fractional=pl.col("fractional"),
+    ).cast(schema)  # type: ignore[arg-type]
 
 
 def _frames(
