@@ -48,7 +48,7 @@ from copub.indicators.universe import TypesChoice
 from copub.networks.attributes import node_table
 from copub.networks.frames import NetworkFrames
 from copub.networks.memberships import node_groups
-from copub.networks.nodes import restrict_tables, work_nodes
+from copub.networks.nodes import restrict_tables, universe_nodes
 from copub.networks.normalize import similarity_expr
 from copub.networks.options import NetworkOptions
 from copub.normalize import Tables
@@ -134,9 +134,7 @@ def select_works(tables: Tables | LabelledWorks, options: NetworkOptions) -> Sel
     d = options.definitions
     raw_tables, universe = _universe(tables, options)
     sub = restrict_tables(raw_tables, universe)
-    rows = work_nodes(
-        sub, options.kind, institution=d.institutions, universe=universe, merge_hk_mo=d.merge
-    )
+    rows = universe_nodes(sub, options.kind, d.institutions, universe, merge_hk_mo=d.merge)
     rows = rows.join(universe.select("work_id", "home_weight"), on="work_id", how="left")
     return Selection(tables=sub, universe=universe, work_nodes=rows)
 
