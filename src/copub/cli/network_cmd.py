@@ -17,13 +17,11 @@ from copub.cli._common import (
 from copub.errors import UsageError
 from copub.networks import (
     ExportFormat,
-    build_network,
+    build_network_frames,
     export_networks,
-    graph_summary,
     plot_country_network,
     plot_partner_network,
 )
-from copub.networks.build import top_nodes
 from copub.networks.normalize import Normalization
 from copub.progress import Progress
 
@@ -118,23 +116,28 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress()
     tables = load_tables_from_args(args, progress)
     started = time.perf_counter()
-    graph = build_network(
+    # Frames, not a networkx graph: every export format is written from them,
+    # and an author network of millions of links would take most of the
+    # command's time and memory as a graph.
+    network = build_network_frames(
         tables,
         args.kind,
         definitions,
         counting=args.counting,
         normalization=args.normalization,
         max_nodes_per_work=args.max_nodes_per_work,
+        progress=progress,
     )
     seconds = time.perf_counter() - started
     if args.top is not None:
-        graph = top_nodes(graph, args.top)
-    summary = graph_summary(graph)
+        network = network.top(args.top)
+    summary = network.summary()
+    about = network.attributes
     progress.note(
         f"{args.kind} network: {summary.nodes} nodes, {summary.edges} edges, "
         f"{summary.components} component(s), density {summary.density:.3f}; "
-        f"{graph.graph['works_in_network']} of {graph.graph['works_in_universe']} works "
-        f"({graph.graph['skipped_works']} skipped by the cap); built in {seconds:.2f} s"
+        f"{about['works_in_network']} of {about['works_in_universe']} works "
+        f"({about['skipped_works']} skipped by the cap); built in {seconds:.2f} s"
     )
     if tables.provenance.synthetic:
         progress.note("SYNTHETIC sample data: not real publications")
@@ -142,14 +145,14 @@ def run(args: argparse.Namespace) -> int:
     if args.plot:
         stem = args.out / f"{args.kind}_network"
         if args.kind == "country":
-            pictures = plot_country_network(graph, stem, seed=args.layout_seed)
+            pictures = plot_country_network(network.to_graph(), stem, seed=args.layout_seed)
         elif args.kind == "institution":
-            pictures = plot_partner_network(graph, stem, seed=args.layout_seed)
+            pictures = plot_partner_network(network.to_graph(), stem, seed=args.layout_seed)
         else:
             progress.note("--plot draws country and institution networks only; skipped")
     # One _about.txt for the directory lists every file: all formats and the pictures.
     written = pictures + export_networks(
-        graph,
+        network,
         args.out,
         args.formats or ["gexf"],
         seed=args.layout_seed,

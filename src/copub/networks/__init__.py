@@ -11,8 +11,14 @@ Examples
 
 from __future__ import annotations
 
-from copub.networks.build import build_network, build_networks_by_period, period_ranges
+from copub.networks.build import (
+    build_network,
+    build_network_frames,
+    build_networks_by_period,
+    period_ranges,
+)
 from copub.networks.export import ExportFormat, export_network, export_networks
+from copub.networks.frames import NetworkFrames
 from copub.networks.metrics import GraphSummary, communities, graph_summary, network_metrics
 from copub.networks.nodes import NetworkKind
 from copub.networks.normalize import Normalization, normalize_graph
@@ -26,10 +32,12 @@ __all__ = [
     "Counting",
     "ExportFormat",
     "GraphSummary",
+    "NetworkFrames",
     "NetworkKind",
     "NetworkOptions",
     "Normalization",
     "build_network",
+    "build_network_frames",
     "build_networks_by_period",
     "communities",
     "export_network",

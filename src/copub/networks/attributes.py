@@ -12,7 +12,7 @@ import pycountry
 
 from copub.classify.countries import authorship_countries, country_code_expr
 from copub.classify.home import home_authorships
-from copub.networks.nodes import NetworkKind, restrict_tables
+from copub.networks.nodes import NetworkKind
 from copub.normalize import Tables
 
 __all__ = ["NODE_TABLE_SCHEMA", "country_names", "home_country", "node_table"]
@@ -87,7 +87,12 @@ def _author_nodes(
     institution: str,
     merge_hk_mo: bool,
 ) -> pl.DataFrame:
-    sub = restrict_tables(tables, work_nodes.select("work_id").unique())
+    # Only the authorships and affiliations of these works are read (per authorship).
+    keep = work_nodes.select("work_id").unique().lazy()
+    sub = tables.with_(
+        authorships=tables.authorships.lazy().join(keep, on="work_id", how="semi").collect(),
+        affiliations=tables.affiliations.lazy().join(keep, on="work_id", how="semi").collect(),
+    )
     authorships = (
         sub.authorships.select("work_id", "position", node="author_id", name="author_name")
         .filter(pl.col("node").is_not_null())

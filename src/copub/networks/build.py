@@ -43,19 +43,22 @@ import polars as pl
 from copub.classify.definitions import Definitions
 from copub.classify.groups import PartnerGroups
 from copub.errors import UsageError
-from copub.indicators.labels import LabelledWorks, label_works
+from copub.indicators.labels import LabelledWorks, home_weights
 from copub.indicators.universe import TypesChoice
 from copub.networks.attributes import node_table
+from copub.networks.frames import NetworkFrames
 from copub.networks.memberships import node_groups
-from copub.networks.nodes import restrict_tables, work_nodes
+from copub.networks.nodes import restrict_tables, universe_nodes
 from copub.networks.normalize import similarity_expr
 from copub.networks.options import NetworkOptions
 from copub.normalize import Tables
+from copub.progress import Progress
 
 __all__ = [
     "NetworkData",
     "Selection",
     "build_network",
+    "build_network_frames",
     "build_networks_by_period",
     "network_data",
     "period_ranges",
@@ -118,8 +121,8 @@ def _universe(
         if served is not None:
             return served.tables, served.works.select("work_id", "year", home_weight="weight")
         tables = tables.tables
-    labelled = label_works(tables, d)
-    return tables, labelled.works.select("work_id", "year", home_weight="weight")
+    # label_works' universe and home weights, without the labels a network does not read.
+    return tables, home_weights(tables, d).select("work_id", "year", home_weight="weight")
 
 
 def select_works(tables: Tables | LabelledWorks, options: NetworkOptions) -> Selection:
@@ -131,9 +134,7 @@ def select_works(tables: Tables | LabelledWorks, options: NetworkOptions) -> Sel
     d = options.definitions
     raw_tables, universe = _universe(tables, options)
     sub = restrict_tables(raw_tables, universe)
-    rows = work_nodes(
-        sub, options.kind, institution=d.institutions, universe=universe, merge_hk_mo=d.merge
-    )
+    rows = universe_nodes(sub, options.kind, d.institutions, universe, merge_hk_mo=d.merge)
     rows = rows.join(universe.select("work_id", "home_weight"), on="work_id", how="left")
     return Selection(tables=sub, universe=universe, work_nodes=rows)
 
@@ -169,32 +170,67 @@ def network_data(
     )
 
 
+_PAIR = 1 << 32  # a pair of node codes as one UInt64 key: a * _PAIR + b
+
+
 def _edge_counts(kept: pl.DataFrame) -> pl.DataFrame:
-    """``a, b, works, fractional`` with ``a < b``, aggregated one year at a time."""
+    """``a, b, works, fractional`` with ``a < b``, sorted, aggregated one year at a time.
+
+    Nodes and works are joined as integer codes (a node's code is its rank in
+    sorted order, so ``a < b`` holds for codes and ids alike) and a pair is
+    one integer key. Each year counts the works of every pair by team size
+    ``n``; ``fractional`` then adds ``count / (n − 1)`` over the years and
+    team sizes in a fixed order, so it is the same to the last bit on every
+    run (a sum of per-work shares depended on the order of polars' parallel
+    join).
+    """
     schema = {"a": pl.String, "b": pl.String, "works": pl.UInt32, "fractional": pl.Float64}
+    rows = kept.filter(pl.col("n_nodes") >= 2)
+    if rows.is_empty():
+        return pl.DataFrame(schema=schema)
+    names = rows.select("node").unique().sort("node")["node"]
+    codes = pl.DataFrame({"node": names}).with_row_index("code")
+    works = rows.select("work_id").unique().with_row_index("w")
+    coded = (
+        rows.lazy()
+        .join(codes.lazy(), on="node")
+        .join(works.lazy(), on="work_id")
+        .select("w", "year", "code", k=(pl.col("n_nodes") - 1).cast(pl.UInt32))
+        .collect()
+    )
+    by_year = coded.partition_by("year", as_dict=True)
     parts = []
-    for year_rows in kept.filter(pl.col("n_nodes") >= 2).partition_by("year"):
-        left = year_rows.lazy().select("work_id", a="node", share=1.0 / (pl.col("n_nodes") - 1))
-        right = year_rows.lazy().select("work_id", b="node")
+    for year in sorted(by_year):
+        year_rows = by_year[year].lazy()
         parts.append(
-            left.join(right, on="work_id")
+            year_rows.select("w", "k", a="code")
+            .join(year_rows.select("w", b="code"), on="w")
             .filter(pl.col("a") < pl.col("b"))
-            .group_by("a", "b")
-            .agg(works=pl.len(), fractional=pl.col("share").sum())
+            .group_by(pair=pl.col("a").cast(pl.UInt64) * _PAIR + pl.col("b"), k="k")
+            .agg(n=pl.len())
             .collect()
         )
-    if not parts:
-        return pl.DataFrame(schema=schema)
-    return (
+    counts = (
         pl.concat(parts)
-        .group_by("a", "b")
-        .agg(pl.col("works").sum(), pl.col("fractional").sum())
-        .cast(schema)  # type: ignore[arg-type]
-        .sort("a", "b")
+        .sort("pair", "k", maintain_order=True)
+        .group_by("pair", maintain_order=True)
+        .agg(works=pl.col("n").sum(), fractional=(pl.col("n") / pl.col("k")).sum())
     )
+    return counts.select(
+        a=names.gather(counts["pair"] // _PAIR),
+        b=names.gather(counts["pair"] % _PAIR),
+        works=pl.col("works"),
+        fractional=pl.col("fractional"),
+    ).cast(schema)  # type: ignore[arg-type]
 
 
-def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.Graph:
+def _frames(
+    data: NetworkData,
+    years: tuple[int, int] | None,
+    label: str,
+    progress: Progress | None = None,
+) -> NetworkFrames:
+    progress = progress or Progress.silent()
     options = data.options
     rows = data.work_nodes
     universe = data.universe
@@ -212,6 +248,7 @@ def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.G
         last_year=pl.col("year").max(),
     )
     nodes = node_stats.join(data.nodes, on="node", how="left").sort("node")
+    progress.note(f"counting the links of {nodes.height:,} {options.kind} nodes, year by year")
     edges = _edge_counts(kept)
     if options.normalization is not None:
         works = node_stats.select("node", "works")
@@ -226,14 +263,12 @@ def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.G
             .drop("ci", "cj")
         )
     weight = pl.col("works") if options.counting == "full" else pl.col("fractional")
-    edges = edges.with_columns(weight=weight).sort("a", "b")
-
-    graph = nx.Graph()
-    graph.graph.update(options.graph_attributes())
+    edges = edges.with_columns(weight=weight).sort("a", "b").rename({"a": "source", "b": "target"})
+    attributes = options.graph_attributes()
     if years is not None:
         # A period's graph records its own years, so its works can be looked up again.
-        graph.graph["years"] = f"{years[0]}-{years[1]}"
-    graph.graph.update(
+        attributes["years"] = f"{years[0]}-{years[1]}"
+    attributes.update(
         name=f"{options.kind} co-authorship network of {options.institution}, {label}",
         period=label,
         works_in_universe=universe.height,
@@ -241,13 +276,11 @@ def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.G
         skipped_works=skipped,
         synthetic=data.synthetic,
     )
-    graph.add_nodes_from(zip(nodes["node"].to_list(), nodes.drop("node").to_dicts(), strict=True))
-    graph.add_edges_from(
-        zip(
-            edges["a"].to_list(), edges["b"].to_list(), edges.drop("a", "b").to_dicts(), strict=True
-        )
-    )
-    return graph
+    return NetworkFrames(nodes, edges, attributes)
+
+
+def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.Graph:
+    return _frames(data, years, label).to_graph()
 
 
 def _definitions_of(
@@ -329,6 +362,53 @@ def build_network(
     >>> graph.nodes["NO"]["is_home"], graph.graph["counting"]
     (True, 'full')
     """
+    return build_network_frames(
+        tables,
+        kind,
+        definitions,
+        institution=institution,
+        years=years,
+        types=types,
+        counting=counting,
+        normalization=normalization,
+        max_nodes_per_work=max_nodes_per_work,
+        groups=groups,
+    ).to_graph()
+
+
+def build_network_frames(
+    tables: Tables | LabelledWorks,
+    kind: Literal["country", "institution", "author"] = "country",
+    definitions: Definitions | None = None,
+    *,
+    institution: str | None = None,
+    years: tuple[int, int] | None = None,
+    types: TypesChoice | None = None,
+    counting: Literal["full", "fractional"] = "full",
+    normalization: Literal["association", "cosine", "jaccard", "inclusion", "equivalence"]
+    | None = None,
+    max_nodes_per_work: int | Literal["auto"] | None = "auto",
+    groups: PartnerGroups | None = None,
+    progress: Progress | None = None,
+) -> NetworkFrames:
+    """:func:`build_network` as polars frames, without building the networkx graph.
+
+    Takes the same arguments (and ``progress``, for notes on stderr while
+    the node attributes and links are computed). The frames hold exactly
+    the graph's nodes, edges and attributes (``.to_graph()`` is
+    :func:`build_network`'s graph); :func:`copub.networks.export_networks`
+    writes them without a graph, which for an author network of millions of
+    links saves most of the time and memory.
+
+    Examples
+    --------
+    >>> import copub
+    >>> from copub.networks import build_network_frames
+    >>> net = build_network_frames(copub.load_sample(scale=0.01), "country")
+    >>> net.edges.columns[:2], net.attributes["kind"]
+    (['source', 'target'], 'country')
+    """
+    progress = progress or Progress.silent()
     options = NetworkOptions.create(
         kind,
         definitions=_definitions_of(tables, definitions),
@@ -339,8 +419,9 @@ def build_network(
         normalization=normalization,
         max_nodes_per_work=max_nodes_per_work,
     )
+    progress.note(f"selecting the works and the {options.kind} nodes' attributes")
     data = network_data(tables, options, groups=groups)
-    return _graph(data, None, _period_label(options.years))
+    return _frames(data, None, _period_label(options.years), progress)
 
 
 def period_ranges(
