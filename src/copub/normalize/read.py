@@ -1,15 +1,18 @@
 """OpenAlex JSON files to the six tables: in memory (:func:`read_works`) or straight to disk.
 
-Both read the files in parts (:mod:`copub.normalize.parts`) and run the same
-merge. :func:`build_tables` writes each part to parquet as soon as it is read
-and streams the merge into the table files, so its memory stays bounded by a
-couple of parts and the merge, whatever the number of works.
+Both run one build (:func:`_build_into`): the files are read in parts
+(:mod:`copub.normalize.parts`), each part goes to parquet as soon as it is
+read, and the merge streams into the six table files, so memory stays bounded
+by a couple of parts and the merge, whatever the number of works.
+:func:`build_tables` builds into a new generation of a data directory;
+:func:`read_works` builds into a temporary folder and reads the tables back.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +22,7 @@ import polars as pl
 from copub.errors import DataError
 from copub.normalize.generations import build_generation, write_provenance
 from copub.normalize.parts import PART_NAMES, XPAC, Merged, merge_parts, read_parts
+from copub.normalize.schemas import SCHEMAS
 from copub.normalize.snapshot import expand_inputs
 from copub.normalize.tables import Tables
 from copub.progress import Progress
@@ -73,6 +77,50 @@ def _provenance(
 
 def _kept_records(records: int, xpac: pl.LazyFrame) -> int:
     return records - int(xpac.select(pl.len()).collect().item())
+
+
+def _build_into(
+    folder: Path,
+    files: Sequence[Path],
+    provenance: Provenance | None,
+    include_xpac: bool,
+    progress: Progress,
+    expected_copies: int = 0,
+    *,
+    empty_ok: bool,
+) -> Provenance:
+    """Write the six tables and ``provenance.json`` of ``files`` into the empty ``folder``."""
+    parts_dir = folder / _PARTS_DIR
+    for name in PART_NAMES:
+        (parts_dir / name).mkdir(parents=True)
+    records = n_parts = 0
+    for index, part in enumerate(read_parts(files, include_xpac=include_xpac)):
+        # Everything of a part goes to disk at once: a frame kept in memory pins the
+        # buffers of the raw records it was cut from (all of them, at 1M works 20 GB).
+        for name, frame in part.frames.items():
+            _tagged(frame, index).write_parquet(parts_dir / name / f"{index:06d}.parquet")
+        records += part.records
+        n_parts = index + 1
+        progress.tick(f"normalising: part {n_parts} read ({len(files)} files in all)")
+    frames = {name: pl.scan_parquet(parts_dir / name / "*.parquet") for name in PART_NAMES}
+    merged = merge_parts(frames, _kept_records(records, frames[XPAC]))
+    if merged.winners.is_empty() and not empty_ok:
+        shown = ", ".join(str(f) for f in files[:3]) + (" …" if len(files) > 3 else "")
+        raise DataError(
+            f"no works in {shown or 'no files'}: no tables were written, and the data "
+            "directory is unchanged"
+        )
+    if n_parts > 1:
+        progress.note(f"normalising: merging {n_parts} parts into the tables")
+    for name, table in merged.tables.items():
+        table.sink_parquet(folder / f"{name}.parquet")
+    authorships = pl.scan_parquet(folder / "authorships.parquet").select(pl.len()).collect()
+    result = _provenance(
+        provenance, files, records, frames[XPAC], merged, int(authorships.item()), expected_copies
+    )
+    write_provenance(folder, result.to_dict())
+    shutil.rmtree(parts_dir)
+    return result
 
 
 def read_works(
@@ -132,17 +180,12 @@ def read_works(
     (['W1'], 1)
     """
     files = _paths(paths)
-    parts = list(read_parts(files, include_xpac=include_xpac))
-    frames = {
-        name: pl.concat([_tagged(p.frames[name], i).lazy() for i, p in enumerate(parts)])
-        for name in PART_NAMES
-    }
-    records = sum(p.records for p in parts)
-    merged = merge_parts(frames, _kept_records(records, frames[XPAC]))
-    tables = dict(zip(merged.tables, pl.collect_all(merged.tables.values()), strict=True))
-    authorships = tables["authorships"].height
-    result = _provenance(provenance, files, records, frames[XPAC], merged, authorships)
-    return Tables(**tables, provenance=result)
+    with tempfile.TemporaryDirectory(prefix="copub-tables-") as folder:
+        result = _build_into(
+            Path(folder), files, provenance, include_xpac, Progress.silent(), empty_ok=True
+        )
+        frames = {name: pl.read_parquet(Path(folder) / f"{name}.parquet") for name in SCHEMAS}
+    return Tables(**frames, provenance=result)
 
 
 @dataclass(frozen=True)
@@ -214,42 +257,11 @@ def build_tables(
     built: list[Provenance] = []
 
     def fill(folder: Path) -> None:
-        parts_dir = folder / _PARTS_DIR
-        for name in PART_NAMES:
-            (parts_dir / name).mkdir(parents=True)
-        records = n_parts = 0
-        for index, part in enumerate(read_parts(files, include_xpac=include_xpac)):
-            # Everything of a part goes to disk: a frame kept in memory may pin the
-            # buffers of the raw records it was cut from.
-            for name, frame in part.frames.items():
-                _tagged(frame, index).write_parquet(parts_dir / name / f"{index:06d}.parquet")
-            records += part.records
-            n_parts = index + 1
-            progress.tick(f"normalising: part {n_parts} read ({len(files)} files in all)")
-        frames = {name: pl.scan_parquet(parts_dir / name / "*.parquet") for name in PART_NAMES}
-        merged = merge_parts(frames, _kept_records(records, frames[XPAC]))
-        if merged.winners.is_empty():
-            shown = ", ".join(str(f) for f in files[:3]) + (" …" if len(files) > 3 else "")
-            raise DataError(
-                f"no works in {shown or 'no files'}: no tables were written, those in "
-                f"{data_dir} are unchanged"
+        built.append(
+            _build_into(
+                folder, files, provenance, include_xpac, progress, expected_copies, empty_ok=False
             )
-        progress.note(f"normalising: merging {n_parts} part(s) into the tables")
-        for name, table in merged.tables.items():
-            table.sink_parquet(folder / f"{name}.parquet")
-        authorships = pl.scan_parquet(folder / "authorships.parquet").select(pl.len()).collect()
-        result = _provenance(
-            provenance,
-            files,
-            records,
-            frames[XPAC],
-            merged,
-            int(authorships.item()),
-            expected_copies,
         )
-        write_provenance(folder, result.to_dict())
-        shutil.rmtree(parts_dir)
-        built.append(result)
 
     path = build_generation(fill, data_dir, replace=replace)
     return BuiltTables(path=path, provenance=built[0])
