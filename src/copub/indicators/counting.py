@@ -111,8 +111,9 @@ def weight_labels(
 ) -> pl.DataFrame:
     """:func:`fractional_weights` on keyed tables (``wid``; the home from ``keyed``).
 
-    A work's shares are summed in one fixed order (authorship, then string),
-    so its weight does not depend on how the rows arrived.
+    A work's shares are summed left to right in one fixed order (authorship,
+    then string), so its weight does not depend on how the rows arrived or
+    on which other works are labelled with it.
     """
     if rule not in ("affiliation_strings", "institutions"):
         raise UsageError(f"fractional rule must be affiliation_strings or institutions: {rule!r}")
@@ -120,10 +121,13 @@ def weight_labels(
         shares = _by_institutions(keyed, only_fallback=False)
     else:
         shares = pl.concat([_by_strings(keyed), _by_institutions(keyed, only_fallback=True)])
+    # Summed left to right (a running sum): polars' vectorised sum groups the
+    # additions by where a work's rows lie in memory, which differs between a
+    # whole table and a pass over part of it.
     ordered = shares.sort("wid", "aid", "string_id", nulls_last=True).collect()
     return (
         ordered.group_by("wid", maintain_order=True)
-        .agg(weight=pl.col("share").sum())
+        .agg(weight=pl.col("share").cum_sum().last())
         .cast({"weight": pl.Float64})
     )
 
