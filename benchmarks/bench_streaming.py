@@ -140,7 +140,8 @@ def copy_dataset(tables_dir: Path, out: Path, copies: int) -> Path:
     for name in _BIG_TABLES:
         source = pl.scan_parquet(tables_dir / f"{name}.parquet")
         pl.concat(
-            source.with_columns(pl.lit(f"c{k:04d}") + pl.col("work_id")) for k in range(copies)
+            source.with_columns((pl.lit(f"c{k:04d}") + pl.col("work_id")).alias("work_id"))
+            for k in range(copies)
         ).sink_parquet(folder / f"{name}.parquet")
     for name in _SMALL_TABLES:
         shutil.copyfile(tables_dir / f"{name}.parquet", folder / f"{name}.parquet")
