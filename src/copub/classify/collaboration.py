@@ -20,18 +20,27 @@ __all__ = ["institution_labels", "work_institutions"]
 
 
 def institution_labels(keyed: KeyedTables) -> pl.DataFrame:
-    """:func:`work_institutions` on keyed tables (``wid`` for ``work_id``)."""
+    """:func:`work_institutions` on keyed tables (``wid`` for ``work_id``).
+
+    The distinct (work, institution) pairs and then the (work, unit) pairs are
+    each packed into one integer and sorted, so counting them is a run length.
+    """
     stride = 2**32
     pairs = (
         keyed.affiliations.lazy()
         .select(pair=pl.col("wid").cast(pl.UInt64) * stride + pl.col("iid").cast(pl.UInt64))
-        .unique()
+        .sort("pair")
+        .unique(maintain_order=True)
         .select(
-            wid=(pl.col("pair") // stride).cast(pl.UInt32),
+            wid=(pl.col("pair") // stride).cast(pl.UInt32).set_sorted(),
             iid=(pl.col("pair") % stride).cast(pl.UInt32),
         )
+        .collect()
+        .lazy()
     )
-    counts = pairs.group_by("wid").agg(n_institutions=pl.len().cast(pl.Int32))
+    counts = pairs.group_by("wid", maintain_order=True).agg(
+        n_institutions=pl.len().cast(pl.Int32)
+    )
     # Each institution's units (itself and its lineage), numbered once on the small table.
     units = (
         keyed.institutions.lazy()
@@ -42,23 +51,26 @@ def institution_labels(keyed: KeyedTables) -> pl.DataFrame:
             ).list.unique(),
         )
         .explode("unit")
-        .with_columns(unit=pl.col("unit").rank("dense"))
+        .with_columns(unit=pl.col("unit").rank("dense").cast(pl.UInt64))
     )
-    shared = (
+    # The most institutions of a work that share one unit.
+    widest = (
         pairs.join(units, on="iid")
-        .group_by("wid", "unit")
-        .agg(n=pl.len())
-        .group_by("wid")
+        .select(pair=pl.col("wid").cast(pl.UInt64) * stride + pl.col("unit"))
+        .sort("pair")
+        .select(run=pl.col("pair").rle())
+        .unnest("run")
+        .select(wid=(pl.col("value") // stride).cast(pl.UInt32).set_sorted(), n="len")
+        .group_by("wid", maintain_order=True)
         .agg(widest=pl.col("n").max())
     )
     return (
-        counts.join(shared, on="wid", how="left")
+        counts.join(widest, on="wid", how="left", maintain_order="left")
         .select(
             "wid",
             "n_institutions",
             several_organisations=pl.col("widest").cast(pl.Int32) < pl.col("n_institutions"),
         )
-        .sort("wid")
         .collect()
     )
 

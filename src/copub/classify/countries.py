@@ -105,27 +105,32 @@ def _codes(keyed: KeyedTables, merge_hk_mo: bool) -> tuple[pl.DataFrame, pl.Data
     return rows, codes
 
 
-def _as_lists(key: str, rows: pl.DataFrame, codes: pl.DataFrame) -> pl.LazyFrame:
+def _as_lists(
+    key: str, rows: pl.DataFrame, codes: pl.DataFrame, every: pl.DataFrame | None = None
+) -> pl.LazyFrame:
     """Group ``rows`` by ``key`` into sorted ``countries`` (known) and ``unknown_codes``.
 
     Distinct (key, code) pairs first, sorted by key then code (packed into one
     integer when the key is a 32-bit ``wid``), then one list per key: the
-    lists come out sorted.
+    lists come out sorted. ``every`` (``key`` sorted, ``cid`` null) adds a
+    row, and so a list, for each of its keys.
     """
     if rows.schema[key] == pl.UInt32:
         stride = 2**32
         pairs = (
             rows.lazy()
             .select(pair=pl.col(key).cast(pl.UInt64) * stride + pl.col("cid").cast(pl.UInt64))
-            .unique()
             .sort("pair")
+            .unique(maintain_order=True)
             .select(
-                (pl.col("pair") // stride).cast(pl.UInt32).alias(key),
+                (pl.col("pair") // stride).cast(pl.UInt32).set_sorted().alias(key),
                 cid=(pl.col("pair") % stride).cast(pl.UInt32),
             )
         )
     else:
         pairs = rows.lazy().select(key, "cid").unique().sort(key, "cid")
+    if every is not None:
+        pairs = every.lazy().merge_sorted(pairs, key=key)
     code, valid = pl.lit(codes["code"]), pl.lit(codes["is_valid"])
     return (
         pairs.with_columns(code=code.gather(pl.col("cid")), is_valid=valid.gather(pl.col("cid")))
@@ -177,43 +182,63 @@ def authorship_countries(tables: Tables, *, merge_hk_mo: bool = True) -> pl.Data
     )
 
 
+def _sorted_unique(column: pl.Expr) -> pl.Expr:
+    """Keep the first of each run of equal values (``column`` sorted)."""
+    return column != column.shift(1)
+
+
+def _known_authorships(
+    keyed: KeyedTables, rows: pl.DataFrame, codes: pl.DataFrame
+) -> pl.Series:
+    """The sorted ``aid`` of every authorship with a known country.
+
+    ``rows`` holds the reported codes then the institutional ones, each in
+    authorship order: each half is deduplicated by runs and the two merged.
+    """
+    valid = pl.lit(codes["is_valid"]).gather(pl.col("cid"))
+    n = keyed.reported.height
+    halves = [
+        half.lazy()
+        .filter(valid)
+        .select(pl.col("aid").set_sorted())
+        .filter(_sorted_unique(pl.col("aid")).fill_null(True))
+        .collect()
+        for half in (rows.slice(0, n), rows.slice(n))
+    ]
+    merged = halves[0].merge_sorted(halves[1], key="aid")
+    return merged.filter(_sorted_unique(pl.col("aid")).fill_null(True))["aid"]
+
+
 def country_labels(keyed: KeyedTables, *, merge_hk_mo: bool = True) -> pl.DataFrame:
-    """:func:`work_countries` on keyed tables: the same columns with ``wid`` for ``work_id``."""
+    """:func:`work_countries` on keyed tables: the same columns with ``wid`` for ``work_id``.
+
+    One row per work of ``keyed.works``, in its order: the lists are grouped
+    with one empty row per work merged in, so no list is moved by a join.
+    """
     rows, codes = _codes(keyed, merge_hk_mo)
-    valid = codes.filter("is_valid")["cid"]
-    known = rows.filter(pl.col("cid").is_in(valid.implode()))["aid"].unique()
+    known = _known_authorships(keyed, rows, codes)
     no_country = ~pl.col("has_country")
-    per_work_counts = (
+    per_work_counts = keyed.per_work(
         keyed.authorships.lazy()
         .with_columns(has_country=pl.col("aid").is_in(known.implode()))
-        .group_by("wid")
+        .group_by("wid", maintain_order=True)
         .agg(
             n_authorships_no_country=no_country.sum().cast(pl.Int32),
             country_missing=(no_country & ~pl.col("is_home")).any(),
         )
+    ).select(
+        pl.col("n_authorships_no_country").fill_null(0),
+        pl.col("country_missing").fill_null(False),
     )
-    return (
-        keyed.per_work(_as_lists("wid", rows, codes))
-        .join(per_work_counts, on="wid", how="left")
-        .with_columns(
-            *_empty_lists(),
-            pl.col("n_authorships_no_country").fill_null(0),
-            pl.col("country_missing").fill_null(False),
-        )
+    every_work = keyed.works.select("wid", cid=pl.lit(None, pl.UInt32))
+    lists = (
+        _as_lists("wid", rows, codes, every_work)
         .with_columns(n_countries=pl.col("countries").list.len().cast(pl.Int32))
         .with_columns(is_international=pl.col("n_countries") >= 2)
-        .select(
-            "wid",
-            "countries",
-            "n_countries",
-            "is_international",
-            "unknown_codes",
-            "n_authorships_no_country",
-            "country_missing",
-        )
-        .sort("wid")
+        .select("wid", "countries", "n_countries", "is_international", "unknown_codes")
         .collect()
     )
+    return pl.concat([lists, per_work_counts.collect()], how="horizontal")
 
 
 def work_countries(

@@ -180,7 +180,6 @@ def group_labels(
                 for i, name in enumerate(labels)
             ),
         )
-        .sort("wid")
         .collect()
     )
 

@@ -169,19 +169,59 @@ def _collect(frame: FrameLike, columns: Sequence[str], engine: Engine) -> pl.Dat
     return lazy.collect(engine=engine)
 
 
-def _index(values: pl.Series) -> tuple[pl.Series, pl.Enum]:
-    """The distinct non-null ``values``, sorted, and the Enum that maps them to their rank."""
+def _index(values: pl.Series) -> pl.Series:
+    """The distinct non-null ``values``, sorted."""
     distinct = values.drop_nulls()
     if not distinct.is_sorted():
         distinct = distinct.sort()
     if distinct.len() > 1 and (distinct.slice(1) == distinct.slice(0, distinct.len() - 1)).any():
         distinct = distinct.unique(maintain_order=True)
-    return distinct, pl.Enum(distinct)
+    return distinct
 
 
-def _code(expr: pl.Expr, enum: pl.Enum) -> pl.Expr:
-    """The rank of each string in ``enum`` (UInt32), null for a string it lacks."""
-    return expr.cast(enum, strict=False).to_physical().cast(pl.UInt32)
+def _runs(column: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """A sorted column as its distinct values and each row's run."""
+    run = column.rle_id()
+    starts = pl.select(pl.arg_where(pl.lit(run).diff().fill_null(1) != 0)).to_series()
+    return column.gather(starts), run
+
+
+def _sorted_ranks(values: pl.Series, categories: pl.Series) -> pl.Series:
+    """The ranks of sorted distinct ``values`` in sorted ``categories`` (a merge, no hashing)."""
+    if values.len() == categories.len() and (values == categories).all():
+        return pl.int_range(values.len(), dtype=pl.UInt32, eager=True)
+    if not categories.len():
+        return pl.repeat(None, values.len(), dtype=pl.UInt32, eager=True)
+    at = categories.search_sorted(values).clip(0, categories.len() - 1).cast(pl.UInt32)
+    found = categories.gather(at) == values
+    return pl.select(pl.when(pl.lit(found)).then(pl.lit(at))).to_series()
+
+
+def _ranks(columns: Sequence[pl.Series], categories: pl.Series) -> list[pl.Series]:
+    """Each string's rank in ``categories`` (UInt32; null for one it lacks).
+
+    A sorted column (a table in work order) against sorted categories is
+    merged run by run; the other columns are cast to one Enum together, in
+    one pass (every cast to an Enum builds its map of the categories anew).
+    """
+    out: list[pl.Series | None] = [None] * len(columns)
+    hashed = []
+    merge = categories.is_sorted()
+    for i, column in enumerate(columns):
+        if merge and column.len() > 1 and column.null_count() == 0 and column.is_sorted():
+            values, run = _runs(column)
+            out[i] = _sorted_ranks(values, categories).gather(run).alias(column.name)
+        else:
+            hashed.append(i)
+    if hashed:
+        joined = pl.concat([columns[i].rename("") for i in hashed], rechunk=False)
+        ranks = joined.cast(pl.Enum(categories), strict=False).to_physical().cast(pl.UInt32)
+        start = 0
+        for i in hashed:
+            length = columns[i].len()
+            out[i] = ranks.slice(start, length).alias(columns[i].name)
+            start += length
+    return [r for r in out if r is not None]
 
 
 def _by_authorship(frame: pl.DataFrame) -> pl.DataFrame:
@@ -189,7 +229,9 @@ def _by_authorship(frame: pl.DataFrame) -> pl.DataFrame:
 
     The tables are written in that order, so this is usually a check; the
     flags let every later group-by on ``wid`` or ``aid`` take polars' sorted
-    path instead of hashing.
+    path instead of hashing. The frames are narrow integer columns, made
+    contiguous once (an eager operation would otherwise align their chunks
+    every time).
     """
     frame = frame.rechunk()
     if not frame["aid"].is_sorted():
@@ -199,7 +241,6 @@ def _by_authorship(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _by_work(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` in work order, with ``wid`` flagged sorted (see :func:`_by_authorship`)."""
-    frame = frame.rechunk()
     if not frame["wid"].is_sorted():
         frame = frame.sort("wid", maintain_order=True)
     return frame.with_columns(pl.col("wid").set_sorted())
@@ -211,6 +252,14 @@ def _aid() -> pl.Expr:
     ).alias("aid")
 
 
+def _with_work_keys(frame: pl.DataFrame, wid: pl.Series) -> pl.DataFrame:
+    """``frame`` with ``wid`` first, ``work_id`` dropped, and the rows of unknown works dropped."""
+    keyed = frame.lazy().select(pl.lit(wid).alias("wid"), pl.exclude("work_id"))
+    if wid.null_count():
+        keyed = keyed.filter(pl.col("wid").is_not_null())
+    return keyed.collect()
+
+
 def _institutions(
     known: pl.DataFrame, named: list[pl.Series], home_ids: Sequence[str]
 ) -> tuple[pl.DataFrame, list[pl.Series]]:
@@ -218,18 +267,14 @@ def _institutions(
     known = known.filter(pl.col("institution_id").is_not_null()).unique(
         "institution_id", keep="first", maintain_order=True
     )
-
-    def codes(enum: pl.Enum) -> list[pl.Series]:
-        return [s.cast(enum, strict=False).to_physical().cast(pl.UInt32) for s in named]
-
-    iids = codes(pl.Enum(known["institution_id"]))
+    iids = _ranks(named, known["institution_id"])
     missing = [s.filter(i.is_null() & s.is_not_null()) for s, i in zip(named, iids, strict=True)]
     extra = pl.concat(missing).unique().sort()
     if extra.len():
         known = pl.concat(
             [known, pl.DataFrame({"institution_id": extra})], how="diagonal_relaxed"
         ).cast(known.schema)
-        iids = codes(pl.Enum(known["institution_id"]))
+        iids = _ranks(named, known["institution_id"])
     table = known.with_row_index("iid").with_columns(
         is_home=pl.col("institution_id").is_in(list(home_ids))
     )
@@ -251,34 +296,27 @@ def key_tables(
     engine : {"auto", "in-memory", "streaming"}
         The polars engine that reads lazy frames.
     """
-    works = _collect(frames["works"], COLUMNS["works"], engine)
-    work_ids, work_enum = _index(works["work_id"])
-    wid = _code(pl.col("work_id"), work_enum).alias("wid")
+    raw = {name: _collect(frames[name], COLUMNS[name], engine) for name in COLUMNS}
+    works = raw["works"]
+    work_ids = _index(works["work_id"])
+    others = ("authorships", "affiliations", "funding")
     if works["work_id"].is_sorted() and work_ids.len() == works.height:
         works = works.with_row_index("wid")
+        wids = _ranks([raw[name]["work_id"] for name in others], work_ids)
     else:
-        works = works.with_columns(wid).drop_nulls("wid").select("wid", pl.exclude("wid"))
-    works = _by_work(works)
+        wids = _ranks([works["work_id"], *(raw[name]["work_id"] for name in others)], work_ids)
+        works = works.with_columns(wid=wids.pop(0)).filter(pl.col("wid").is_not_null())
+    works = _by_work(works.select("wid", *COLUMNS["works"]))
+    by_table = dict(zip(others, wids, strict=True))
 
     # The wide authorships (with their lists) are only read lazily: an eager
     # operation on a frame whose columns are chunked differently rechunks them all.
-    wide = (
-        frames["authorships"]
-        .lazy()
-        .select(wid, *COLUMNS["authorships"][1:])
-        .drop_nulls("wid")
-        .with_columns(_aid())
-        .collect(engine=engine)
-        .lazy()
-    )
+    wide = _with_work_keys(raw["authorships"], by_table["authorships"]).lazy().with_columns(_aid())
     affiliations = (
-        frames["affiliations"]
+        _with_work_keys(raw["affiliations"], by_table["affiliations"])
         .lazy()
-        .select(wid, *COLUMNS["affiliations"][1:])
-        .drop_nulls("wid")
         .select("wid", _aid(), "institution_id")
-        .collect(engine=engine)
-        .rechunk()
+        .collect()
     )
     strings = (
         wide.select("wid", "aid", s="affiliation_strings")
@@ -293,10 +331,9 @@ def key_tables(
         # A string that names no institution keeps its row (iid null): it still counts.
         .explode("institution_id", empty_as_null=True)
         .collect()
-        .rechunk()
     )
     institutions, (affiliation_iids, string_iids) = _institutions(
-        _collect(frames["institutions"], COLUMNS["institutions"], engine),
+        raw["institutions"],
         [affiliations["institution_id"], strings["institution_id"]],
         home_ids,
     )
@@ -313,10 +350,9 @@ def key_tables(
     reported = (
         wide.select("wid", "aid", code="countries").explode("code").drop_nulls("code").collect()
     )
-    reported_codes, code_enum = _index(reported["code"].unique())
-    reported = _by_authorship(
-        reported.lazy().select("wid", "aid", rid=_code(pl.col("code"), code_enum)).collect()
-    )
+    reported_codes = _index(reported["code"].unique())
+    (rids,) = _ranks([reported["code"]], reported_codes)
+    reported = _by_authorship(reported.lazy().select("wid", "aid", rid=rids).collect())
     home_aids = affiliations.lazy().filter("is_home").select("aid").unique().collect()["aid"]
     authorships = _by_authorship(
         wide.select(
@@ -327,13 +363,7 @@ def key_tables(
             is_home=pl.col("aid").is_in(home_aids.implode()),
         ).collect()
     )
-    funding = _by_work(
-        frames["funding"]
-        .lazy()
-        .select(wid, *COLUMNS["funding"][1:])
-        .drop_nulls("wid")
-        .collect(engine=engine)
-    )
+    funding = _by_work(_with_work_keys(raw["funding"], by_table["funding"]))
     return KeyedTables(
         work_ids=work_ids,
         works=works,
@@ -343,7 +373,7 @@ def key_tables(
         reported=reported,
         reported_codes=reported_codes,
         institutions=institutions,
-        sources=_collect(frames["sources"], COLUMNS["sources"], engine),
+        sources=raw["sources"],
         funding=funding,
         home_ids=tuple(home_ids),
     )

@@ -33,6 +33,10 @@ from copub.normalize import Tables
 __all__ = ["fallback_authorships", "fallback_labels", "fractional_weights", "weight_labels"]
 
 
+#: The fixed-point unit of the exact sum of shares.
+_UNIT = 2.0**100
+
+
 def _n_authors(keyed: KeyedTables) -> pl.LazyFrame:
     return keyed.works.lazy().select("wid", "n_authors")
 
@@ -111,9 +115,9 @@ def weight_labels(
 ) -> pl.DataFrame:
     """:func:`fractional_weights` on keyed tables (``wid``; the home from ``keyed``).
 
-    A work's shares are summed left to right in one fixed order (authorship,
-    then string), so its weight does not depend on how the rows arrived or
-    on which other works are labelled with it.
+    A work's shares are summed exactly and rounded once, so its weight does
+    not depend on how the rows arrived or on which other works are labelled
+    with it.
     """
     if rule not in ("affiliation_strings", "institutions"):
         raise UsageError(f"fractional rule must be affiliation_strings or institutions: {rule!r}")
@@ -121,13 +125,17 @@ def weight_labels(
         shares = _by_institutions(keyed, only_fallback=False)
     else:
         shares = pl.concat([_by_strings(keyed), _by_institutions(keyed, only_fallback=True)])
-    # Summed left to right (a running sum): polars' vectorised sum groups the
-    # additions by where a work's rows lie in memory, which differs between a
-    # whole table and a pass over part of it.
-    ordered = shares.sort("wid", "aid", "string_id", nulls_last=True).collect()
+    # Summed exactly, as integers in units of 2**-100 (a float share of at least
+    # 2**-48 is a whole number of them), then rounded once: the weight is the
+    # correctly rounded sum, whatever the order of the rows or where they lie in
+    # memory (polars' vectorised float sum groups the additions by position,
+    # which differs between the whole tables and a pass over part of them).
     return (
-        ordered.group_by("wid", maintain_order=True)
-        .agg(weight=pl.col("share").cum_sum().last())
+        shares.group_by("wid")
+        .agg(units=(pl.col("share") * _UNIT).cast(pl.Int128).sum())
+        .select("wid", weight=pl.col("units").cast(pl.Float64) / _UNIT)
+        .sort("wid")
+        .collect()
         .cast({"weight": pl.Float64})
     )
 

@@ -127,42 +127,46 @@ def _label(keyed: KeyedTables, definitions: Definitions) -> pl.DataFrame:
     universe = universe_keyed(keyed, definitions)
     # Every other label of a work reads that work's rows alone: label the universe only.
     keyed = keyed.restrict(universe["wid"])
-    countries = country_labels(keyed, merge_hk_mo=definitions.merge).drop("unknown_codes")
-    flags = group_labels(
-        keyed,
-        definitions.partner_groups,
-        membership=definitions.membership,
-        merge_hk_mo=definitions.merge,
-    )
-    weights = weight_labels(keyed, rule=definitions.fractional_rule)
     works = keyed.works.lazy()
-    frame = (
-        universe.lazy()
-        .join(weights.lazy(), on="wid", how="left")
-        .join(countries.lazy(), on="wid", how="left")
-        .join(institution_labels(keyed).lazy(), on="wid", how="left")
-        .join(works.select("wid", n_authorships="n_authors"), on="wid", how="left")
-        .join(fallback_labels(keyed).lazy(), on="wid", how="left")
-        .join(flags.lazy(), on="wid", how="left")
-        .join(funding_labels(works, keyed.funding.lazy(), "wid"), on="wid", how="left")
-    )
+
+    def aligned(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+        """``frame``'s columns for every work of the universe, in its order."""
+        return keyed.per_work(frame).collect().drop("wid")
+
     register = definitions.channel_register
     if register is not None:
-        frame = frame.join(
-            level_labels(works, keyed.sources.lazy(), register, "wid"), on="wid", how="left"
-        )
+        levels = aligned(level_labels(works, keyed.sources.lazy(), register, "wid"))
     else:
-        frame = frame.with_columns(
-            level=pl.lit(None, pl.Int8), in_register=pl.lit(None, pl.Boolean)
+        levels = pl.DataFrame(
+            {
+                "level": pl.repeat(None, universe.height, dtype=pl.Int8, eager=True),
+                "in_register": pl.repeat(None, universe.height, dtype=pl.Boolean, eager=True),
+            }
         )
-    frame = frame.with_columns(
+    parts = [
+        universe,
+        aligned(weight_labels(keyed, rule=definitions.fractional_rule)),
+        country_labels(keyed, merge_hk_mo=definitions.merge).drop("wid", "unknown_codes"),
+        aligned(institution_labels(keyed)),
+        keyed.works.select(n_authorships="n_authors"),
+        aligned(fallback_labels(keyed)),
+        group_labels(
+            keyed,
+            definitions.partner_groups,
+            membership=definitions.membership,
+            merge_hk_mo=definitions.merge,
+        ).drop("wid"),
+        aligned(funding_labels(works, keyed.funding.lazy(), "wid")),
+        levels,
+    ]
+    frame = pl.concat(parts, how="horizontal").with_columns(
         pl.col("weight").fill_null(0.0),
         pl.col("n_institutions").fill_null(0),
         pl.col("n_authorships_fallback").fill_null(0),
         # Leiden's P(collab): more than one organisation, or more than one country.
         is_collab=pl.col("several_organisations").fill_null(False) | (pl.col("n_countries") >= 2),
-    ).drop("several_organisations")
-    return keyed.with_work_ids(frame.sort("wid").collect())
+    )
+    return keyed.with_work_ids(frame.drop("several_organisations"))
 
 
 def _label_scan(scan: TableScan, definitions: Definitions) -> pl.DataFrame:
