@@ -117,11 +117,16 @@ def _as_lists(
     """
     if rows.schema[key] == pl.UInt32:
         stride = 2**32
+        pair = pl.col(key).cast(pl.UInt64) * stride + pl.col("cid").cast(pl.UInt64)
+        new_run = (pl.col("pair") != pl.col("pair").shift(1)).fill_null(True)
+        # ``rows`` comes in runs of one work (its two halves are in work order):
+        # repeats within a run go before the sort.
         pairs = (
             rows.lazy()
-            .select(pair=pl.col(key).cast(pl.UInt64) * stride + pl.col("cid").cast(pl.UInt64))
+            .select(pair=pair)
+            .filter(new_run)
             .sort("pair")
-            .unique(maintain_order=True)
+            .filter(new_run)
             .select(
                 (pl.col("pair") // stride).cast(pl.UInt32).set_sorted().alias(key),
                 cid=(pl.col("pair") % stride).cast(pl.UInt32),
@@ -187,9 +192,7 @@ def _sorted_unique(column: pl.Expr) -> pl.Expr:
     return column != column.shift(1)
 
 
-def _known_authorships(
-    keyed: KeyedTables, rows: pl.DataFrame, codes: pl.DataFrame
-) -> pl.Series:
+def _known_authorships(keyed: KeyedTables, rows: pl.DataFrame, codes: pl.DataFrame) -> pl.Series:
     """The sorted ``aid`` of every authorship with a known country.
 
     ``rows`` holds the reported codes then the institutional ones, each in

@@ -137,38 +137,52 @@ def group_labels(
         lineage=pl.lit(None, pl.List(pl.String)),
         type=pl.lit(None, pl.String),
     )
-    years = None
+    home_authorships = keyed.authorships.filter("is_home")["aid"]
     candidates = [
-        keyed.affiliations.lazy().filter(~pl.col("is_home")).select("wid", "iid"),
-        keyed.reported.lazy()
-        .join(keyed.authorships.lazy().filter("is_home"), on="aid", how="anti")
-        .select("wid", "rid"),
+        (keyed.affiliations.lazy().filter(~pl.col("is_home")).select("wid", "iid"), institutions),
+        (
+            keyed.reported.lazy()
+            .filter(~pl.col("aid").is_in(home_authorships.implode()))
+            .select("wid", "rid"),
+            reported,
+        ),
     ]
-    if membership == "historical":
-        years = keyed.works.select("year").unique()
-        work_years = keyed.works.lazy().select("wid", "year")
-        candidates = [c.join(work_years, on="wid") for c in candidates]
-    by_source = [
-        _masks(
-            _matches(rows, by, members, groups.home_country, priority_codes, merge_hk_mo),
-            by,
+    words = [f"m{k}" for k in range((len(labels) + 63) // 64)]
+    years = keyed.works.select("year").unique() if membership == "historical" else None
+    parts = []
+    for frame, rows in candidates:
+        source = rows.columns[0]
+        masks = _masks(
+            _matches(rows, source, members, groups.home_country, priority_codes, merge_hk_mo),
+            source,
             labels,
             years,
         )
-        for rows, by in ((institutions, "iid"), (reported, "rid"))
-    ]
-    words = [f"m{k}" for k in range((len(labels) + 63) // 64)]
-    keys = ["year"] if membership == "historical" else []
-    per_work = (
-        pl.concat(
-            [
-                c.join(masks.lazy(), on=[source, *keys]).select("wid", *words)
-                for c, masks, source in zip(candidates, by_source, ("iid", "rid"), strict=True)
+        if years is None:
+            # One mask per institution (or reported string), looked up by position.
+            dense = [
+                pl.repeat(0, rows.height, dtype=pl.UInt64, eager=True).scatter(
+                    masks[source], masks[w]
+                )
+                for w in words
             ]
+            bits = frame.select(
+                "wid",
+                *(
+                    pl.lit(d).gather(pl.col(source)).alias(w)
+                    for w, d in zip(words, dense, strict=True)
+                ),
+            )
+        else:
+            bits = (
+                frame.join(keyed.works.lazy().select("wid", "year"), on="wid")
+                .join(masks.lazy(), on=[source, "year"])
+                .select("wid", *words)
+            )
+        parts.append(
+            bits.group_by("wid", maintain_order=True).agg(pl.col(w).bitwise_or() for w in words)
         )
-        .group_by("wid")
-        .agg(pl.col(w).bitwise_or() for w in words)
-    )
+    per_work = pl.concat(parts).group_by("wid").agg(pl.col(w).bitwise_or() for w in words)
     return (
         keyed.per_work(per_work)
         .select(
