@@ -260,13 +260,13 @@ def test_a_full_report_computes_the_universe_once(
     from copub.report.options import ReportOptions
 
     calls = []
-    original = labels.universe_works
+    original = labels.universe_keyed
 
     def counted(*args: object, **kwargs: object) -> pl.DataFrame:
         calls.append(1)
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(labels, "universe_works", counted)
+    monkeypatch.setattr(labels, "universe_keyed", counted)
     data = build_report(
         sample_tables(), ReportOptions(bootstrap=0, years=years), progress=Progress.silent()
     )

@@ -2,7 +2,10 @@
 
 The public API follows the pipeline: ``fetch_works`` / ``read_works`` /
 ``load_tables`` / ``load_sample`` give :class:`Tables` (``build_tables`` writes
-them to a data directory in bounded memory); ``load_register`` and
+them to a data directory in bounded memory), and ``scan_tables`` gives a
+:class:`TableScan` of the same parquet files for data larger than memory (the
+yearly and window tables read it in passes, with the same figures);
+``load_register`` and
 ``load_groups`` give the classification's inputs; :class:`Definitions` says
 what every figure means, and ``label_works`` labels the universe once with
 it; ``yearly_indicators``,
@@ -30,6 +33,11 @@ True
 >>> copub.yearly_indicators(labelled)["year"].to_list()
 [2020, 2021, 2022, 2023, 2024]
 >>> import tempfile
+>>> data = tempfile.mkdtemp()
+>>> _ = tables.write(data)
+>>> scan = copub.scan_tables(data, works_per_pass=400)
+>>> copub.yearly_indicators(scan, bootstrap=0).equals(copub.yearly_indicators(tables, bootstrap=0))
+True
 >>> from copub.sample.cordis import write_cordis_sample
 >>> cordis = write_cordis_sample(tempfile.mkdtemp(), tables=tables)
 >>> inputs = copub.EuInputs(cordis=(cordis / "h2020", cordis / "horizon-europe"))
@@ -71,6 +79,7 @@ from copub.indicators.impact import (
     impact_per_work,
 )
 from copub.indicators.mobility import MobilityDefinitions, MobilityResult, mobility_indicators
+from copub.indicators.scan import TableScan, scan_tables
 from copub.networks import build_network, partner_table, works_between
 from copub.normalize import BuiltTables, Tables, build_tables, load_tables, read_works
 from copub.normalize.authors import load_authors, read_authors
@@ -95,6 +104,7 @@ __all__ = [
     "PeerIndicators",
     "Provenance",
     "Settings",
+    "TableScan",
     "Tables",
     "breakdown_indicators",
     "build_network",
@@ -119,6 +129,7 @@ __all__ = [
     "peer_indicators",
     "read_authors",
     "read_works",
+    "scan_tables",
     "where_we_stand",
     "window_indicators",
     "works_between",

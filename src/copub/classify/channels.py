@@ -21,25 +21,25 @@ __all__ = [
     "LEVELS_SCHEMA",
     "Register",
     "channel_levels",
+    "level_labels",
     "load_register",
     "normalize_issn",
     "normalize_issn_expr",
 ]
 
 
-def _work_issns(tables: Tables) -> pl.LazyFrame:
-    """``work_id, year, issn`` for every normalised ISSN a work's source has."""
-    sources = tables.sources.lazy().select(
+def _work_issns(works: pl.LazyFrame, sources: pl.LazyFrame, by: str) -> pl.LazyFrame:
+    """``by, year, issn`` for every normalised ISSN a work's source has."""
+    sources = sources.select(
         "source_id",
         source_issns=pl.concat_list(
             pl.col("issn_l"), pl.col("issns").fill_null(pl.lit([], pl.List(pl.String)))
         ),
     )
     stated = (
-        tables.works.lazy()
-        .join(sources, on="source_id", how="left")
+        works.join(sources, on="source_id", how="left")
         .select(
-            "work_id",
+            by,
             "year",
             issn=pl.concat_list(
                 pl.col("issn_l"),
@@ -52,14 +52,31 @@ def _work_issns(tables: Tables) -> pl.LazyFrame:
         .unique()
     )
     # Normalise each distinct ISSN string once, not once per work.
-    normalised = stated.select("issn").unique().with_columns(
-        valid=normalize_issn_expr(pl.col("issn"))
+    normalised = (
+        stated.select("issn").unique().with_columns(valid=normalize_issn_expr(pl.col("issn")))
     )
     return (
         stated.join(normalised, on="issn")
         .filter(pl.col("valid").is_not_null())
-        .select("work_id", "year", issn="valid")
+        .select(by, "year", issn="valid")
         .unique()
+    )
+
+
+def level_labels(
+    works: pl.LazyFrame, sources: pl.LazyFrame, register: Register, by: str
+) -> pl.LazyFrame:
+    """``by, level, in_register`` for every row of ``works`` (keyed by ``by``)."""
+    matched = (
+        _work_issns(works, sources, by)
+        .join(register.levels.lazy(), on=["issn", "year"])
+        .group_by(by)
+        .agg(pl.col("level").max())
+    )
+    return (
+        works.select(by)
+        .join(matched, on=by, how="left")
+        .select(by, pl.col("level").cast(pl.Int8), in_register=pl.col("level").is_not_null())
     )
 
 
@@ -85,17 +102,8 @@ def channel_levels(tables: Tables, register: Register) -> pl.DataFrame:
     >>> channel_levels(Tables.empty(), empty).columns
     ['work_id', 'level', 'in_register']
     """
-    matched = (
-        _work_issns(tables)
-        .join(register.levels.lazy(), on=["issn", "year"])
-        .group_by("work_id")
-        .agg(pl.col("level").max())
-    )
     return (
-        tables.works.lazy()
-        .select("work_id")
-        .join(matched, on="work_id", how="left")
-        .select("work_id", pl.col("level").cast(pl.Int8), in_register=pl.col("level").is_not_null())
+        level_labels(tables.works.lazy(), tables.sources.lazy(), register, "work_id")
         .sort("work_id")
         .collect()
     )

@@ -13,9 +13,66 @@ from __future__ import annotations
 
 import polars as pl
 
+from copub.classify.keyed import KeyedTables
 from copub.normalize import Tables
 
-__all__ = ["work_institutions"]
+__all__ = ["institution_labels", "work_institutions"]
+
+
+def institution_labels(keyed: KeyedTables) -> pl.DataFrame:
+    """:func:`work_institutions` on keyed tables (``wid`` for ``work_id``).
+
+    The distinct (work, institution) pairs and then the (work, unit) pairs are
+    each packed into one integer and sorted, so counting them is a run length.
+    """
+    stride = 2**32
+    pairs = (
+        keyed.affiliations.lazy()
+        .select(pair=pl.col("wid").cast(pl.UInt64) * stride + pl.col("iid").cast(pl.UInt64))
+        .sort("pair")
+        .unique(maintain_order=True)
+        .select(
+            wid=(pl.col("pair") // stride).cast(pl.UInt32).set_sorted(),
+            iid=(pl.col("pair") % stride).cast(pl.UInt32),
+        )
+        .collect()
+        .lazy()
+    )
+    counts = pairs.group_by("wid", maintain_order=True).agg(
+        n_institutions=pl.len().cast(pl.Int32)
+    )
+    # Each institution's units (itself and its lineage), numbered once on the small table.
+    units = (
+        keyed.institutions.lazy()
+        .select(
+            "iid",
+            unit=pl.concat_list(
+                pl.col("institution_id"), pl.col("lineage").fill_null([])
+            ).list.unique(),
+        )
+        .explode("unit")
+        .with_columns(unit=pl.col("unit").rank("dense").cast(pl.UInt64))
+    )
+    # The most institutions of a work that share one unit.
+    widest = (
+        pairs.join(units, on="iid")
+        .select(pair=pl.col("wid").cast(pl.UInt64) * stride + pl.col("unit"))
+        .sort("pair")
+        .select(run=pl.col("pair").rle())
+        .unnest("run")
+        .select(wid=(pl.col("value") // stride).cast(pl.UInt32).set_sorted(), n="len")
+        .group_by("wid", maintain_order=True)
+        .agg(widest=pl.col("n").max())
+    )
+    return (
+        counts.join(widest, on="wid", how="left", maintain_order="left")
+        .select(
+            "wid",
+            "n_institutions",
+            several_organisations=pl.col("widest").cast(pl.Int32) < pl.col("n_institutions"),
+        )
+        .collect()
+    )
 
 
 def work_institutions(tables: Tables) -> pl.DataFrame:
@@ -30,31 +87,5 @@ def work_institutions(tables: Tables) -> pl.DataFrame:
     >>> work_institutions(Tables.empty()).columns
     ['work_id', 'n_institutions', 'several_organisations']
     """
-    pairs = tables.affiliations.lazy().select("work_id", "institution_id").unique()
-    lineage = tables.institutions.lazy().select("institution_id", "lineage")
-    counts = pairs.group_by("work_id").agg(n_institutions=pl.len().cast(pl.Int32))
-    shared = (
-        pairs.join(lineage, on="institution_id", how="left")
-        .select(
-            "work_id",
-            "institution_id",
-            unit=pl.concat_list(
-                pl.col("institution_id"), pl.col("lineage").fill_null([])
-            ).list.unique(),
-        )
-        .explode("unit")
-        .group_by("work_id", "unit")
-        .agg(n=pl.col("institution_id").n_unique())
-        .group_by("work_id")
-        .agg(widest=pl.col("n").max())
-    )
-    return (
-        counts.join(shared, on="work_id", how="left")
-        .select(
-            "work_id",
-            "n_institutions",
-            several_organisations=pl.col("widest").cast(pl.Int32) < pl.col("n_institutions"),
-        )
-        .sort("work_id")
-        .collect()
-    )
+    keyed = KeyedTables.from_tables(tables)
+    return keyed.with_work_ids(institution_labels(keyed))

@@ -15,12 +15,15 @@ from functools import cache
 import polars as pl
 import pycountry
 
-from copub.classify.home import home_authorships
+from copub.classify.home import home_institution_ids
+from copub.classify.keyed import AUTHORSHIP_STRIDE, KeyedTables
 from copub.normalize import Tables
 
 __all__ = [
     "authorship_countries",
     "country_code_expr",
+    "country_labels",
+    "normalised_codes",
     "unknown_country_codes",
     "valid_country_codes",
     "work_countries",
@@ -52,53 +55,95 @@ def country_code_expr(expr: pl.Expr, *, merge_hk_mo: bool = True) -> pl.Expr:
     return code.replace(dict.fromkeys(_MERGED_INTO_CHINA, "CN"))
 
 
-def _codes(tables: Tables) -> pl.LazyFrame:
-    """One row per (authorship, reported code), from both places OpenAlex reports it."""
-    reported = (
-        tables.authorships.lazy()
-        .select("work_id", "position", code=pl.col("countries"))
-        .explode("code")
-    )
-    institutional = (
-        tables.affiliations.lazy()
-        .join(
-            tables.institutions.lazy().select("institution_id", code="country_code"),
-            on="institution_id",
-        )
-        .select("work_id", "position", "code")
-    )
-    return (
-        pl.concat([reported, institutional])
-        .with_columns(pl.col("code").str.strip_chars().str.to_uppercase())
-        .filter(pl.col("code").is_not_null() & (pl.col("code") != ""))
-    )
+def normalised_codes(raw: pl.DataFrame, *, merge_hk_mo: bool) -> pl.DataFrame:
+    """``raw``'s ``code`` column trimmed and upper-cased, with ``is_valid``; then merged.
 
-
-def _labelled_codes(tables: Tables, merge_hk_mo: bool) -> pl.LazyFrame:
-    """``work_id, position, code, is_valid`` for every reported code."""
+    The one reading of a reported code: blank and null codes are dropped;
+    ``is_valid`` says whether the code is ISO alpha-2 (or XK); Hong Kong and
+    Macao then become China when merging (:func:`country_code_expr`).
+    """
     valid = sorted(valid_country_codes())
     return (
-        _codes(tables)
+        raw.with_columns(pl.col("code").str.strip_chars().str.to_uppercase())
+        .filter(pl.col("code").is_not_null() & (pl.col("code") != ""))
         .with_columns(is_valid=pl.col("code").is_in(valid))
         .with_columns(code=country_code_expr(pl.col("code"), merge_hk_mo=merge_hk_mo))
     )
 
 
-def _as_lists(keys: list[str], codes: pl.LazyFrame) -> pl.LazyFrame:
-    """Group ``codes`` by ``keys`` into sorted ``countries`` (known) and ``unknown_codes`` lists.
+def _dictionary(raw: pl.Series, merge_hk_mo: bool) -> tuple[pl.Series, pl.DataFrame]:
+    """Each raw string's ``cid`` (null: blank), and the ``cid -> code, is_valid`` table.
 
-    Distinct rows first, then small per-group lists sorted in one vectorised
-    pass: several times faster than sorting or deduplicating inside groups.
+    ``cid`` ranks the distinct normalised codes, so ordering by ``cid`` is
+    ordering by code.
     """
+    frame = pl.DataFrame({"row": pl.int_range(raw.len(), dtype=pl.UInt32, eager=True), "code": raw})
+    labelled = normalised_codes(frame, merge_hk_mo=merge_hk_mo)
+    codes = labelled.select("code", "is_valid").unique("code").sort("code").with_row_index("cid")
+    cids = (
+        frame.select("row")
+        .join(labelled.join(codes.select("code", "cid"), on="code"), on="row", how="left")
+        .sort("row")["cid"]
+    )
+    return cids, codes
+
+
+def _codes(keyed: KeyedTables, merge_hk_mo: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``wid, aid, cid`` for every code an authorship has, from both places OpenAlex
+    reports it (the authorship's ``countries`` and its institutions' ``country_code``),
+    and the ``cid -> code, is_valid`` table."""
+    institutions = keyed.institutions
+    raw = pl.concat([keyed.reported_codes, institutions["country_code"]])
+    cids, codes = _dictionary(raw, merge_hk_mo)
+    by_rid, by_iid = cids.head(keyed.reported_codes.len()), cids.tail(institutions.height)
+    rows = pl.concat(
+        [
+            keyed.reported.select("wid", "aid", cid=pl.lit(by_rid).gather(pl.col("rid"))),
+            keyed.affiliations.select("wid", "aid", cid=pl.lit(by_iid).gather(pl.col("iid"))),
+        ]
+    ).drop_nulls("cid")
+    return rows, codes
+
+
+def _as_lists(
+    key: str, rows: pl.DataFrame, codes: pl.DataFrame, every: pl.DataFrame | None = None
+) -> pl.LazyFrame:
+    """Group ``rows`` by ``key`` into sorted ``countries`` (known) and ``unknown_codes``.
+
+    Distinct (key, code) pairs first, sorted by key then code (packed into one
+    integer when the key is a 32-bit ``wid``), then one list per key: the
+    lists come out sorted. ``every`` (``key`` sorted, ``cid`` null) adds a
+    row, and so a list, for each of its keys.
+    """
+    if rows.schema[key] == pl.UInt32:
+        stride = 2**32
+        pair = pl.col(key).cast(pl.UInt64) * stride + pl.col("cid").cast(pl.UInt64)
+        new_run = (pl.col("pair") != pl.col("pair").shift(1)).fill_null(True)
+        # ``rows`` comes in runs of one work (its two halves are in work order):
+        # repeats within a run go before the sort.
+        pairs = (
+            rows.lazy()
+            .select(pair=pair)
+            .filter(new_run)
+            .sort("pair")
+            .filter(new_run)
+            .select(
+                (pl.col("pair") // stride).cast(pl.UInt32).set_sorted().alias(key),
+                cid=(pl.col("pair") % stride).cast(pl.UInt32),
+            )
+        )
+    else:
+        pairs = rows.lazy().select(key, "cid").unique().sort(key, "cid")
+    if every is not None:
+        pairs = every.lazy().merge_sorted(pairs, key=key)
+    code, valid = pl.lit(codes["code"]), pl.lit(codes["is_valid"])
     return (
-        codes.select(*keys, "code", "is_valid")
-        .unique()
-        .group_by(keys)
+        pairs.with_columns(code=code.gather(pl.col("cid")), is_valid=valid.gather(pl.col("cid")))
+        .group_by(key, maintain_order=True)
         .agg(
             countries=pl.col("code").filter(pl.col("is_valid")),
             unknown_codes=pl.col("code").filter(~pl.col("is_valid")),
         )
-        .with_columns(pl.col("countries").list.sort(), pl.col("unknown_codes").list.sort())
     )
 
 
@@ -123,15 +168,80 @@ def authorship_countries(tables: Tables, *, merge_hk_mo: bool = True) -> pl.Data
     >>> authorship_countries(Tables.empty()).columns
     ['work_id', 'position', 'countries', 'unknown_codes']
     """
-    grouped = _as_lists(["work_id", "position"], _labelled_codes(tables, merge_hk_mo))
+    keyed = KeyedTables.from_tables(tables)
+    rows, codes = _codes(keyed, merge_hk_mo)
+    grouped = keyed.with_work_ids(
+        _as_lists("aid", rows, codes)
+        .with_columns(
+            wid=(pl.col("aid") // AUTHORSHIP_STRIDE).cast(pl.UInt32),
+            position=(pl.col("aid") % AUTHORSHIP_STRIDE).cast(pl.Int32),
+        )
+        .select("wid", "position", "countries", "unknown_codes")
+        .collect()
+    )
     return (
-        tables.authorships.lazy()
-        .select("work_id", "position")
+        tables.authorships.select("work_id", "position")
         .join(grouped, on=["work_id", "position"], how="left")
         .with_columns(_empty_lists())
         .sort("work_id", "position")
+    )
+
+
+def _sorted_unique(column: pl.Expr) -> pl.Expr:
+    """Keep the first of each run of equal values (``column`` sorted)."""
+    return column != column.shift(1)
+
+
+def _known_authorships(keyed: KeyedTables, rows: pl.DataFrame, codes: pl.DataFrame) -> pl.Series:
+    """The sorted ``aid`` of every authorship with a known country.
+
+    ``rows`` holds the reported codes then the institutional ones, each in
+    authorship order: each half is deduplicated by runs and the two merged.
+    """
+    valid = pl.lit(codes["is_valid"]).gather(pl.col("cid"))
+    n = keyed.reported.height
+    halves = [
+        half.lazy()
+        .filter(valid)
+        .select(pl.col("aid").set_sorted())
+        .filter(_sorted_unique(pl.col("aid")).fill_null(True))
+        .collect()
+        for half in (rows.slice(0, n), rows.slice(n))
+    ]
+    merged = halves[0].merge_sorted(halves[1], key="aid")
+    return merged.filter(_sorted_unique(pl.col("aid")).fill_null(True))["aid"]
+
+
+def country_labels(keyed: KeyedTables, *, merge_hk_mo: bool = True) -> pl.DataFrame:
+    """:func:`work_countries` on keyed tables: the same columns with ``wid`` for ``work_id``.
+
+    One row per work of ``keyed.works``, in its order: the lists are grouped
+    with one empty row per work merged in, so no list is moved by a join.
+    """
+    rows, codes = _codes(keyed, merge_hk_mo)
+    known = _known_authorships(keyed, rows, codes)
+    no_country = ~pl.col("has_country")
+    per_work_counts = keyed.per_work(
+        keyed.authorships.lazy()
+        .with_columns(has_country=pl.col("aid").is_in(known.implode()))
+        .group_by("wid", maintain_order=True)
+        .agg(
+            n_authorships_no_country=no_country.sum().cast(pl.Int32),
+            country_missing=(no_country & ~pl.col("is_home")).any(),
+        )
+    ).select(
+        pl.col("n_authorships_no_country").fill_null(0),
+        pl.col("country_missing").fill_null(False),
+    )
+    every_work = keyed.works.select("wid", cid=pl.lit(None, pl.UInt32))
+    lists = (
+        _as_lists("wid", rows, codes, every_work)
+        .with_columns(n_countries=pl.col("countries").list.len().cast(pl.Int32))
+        .with_columns(is_international=pl.col("n_countries") >= 2)
+        .select("wid", "countries", "n_countries", "is_international", "unknown_codes")
         .collect()
     )
+    return pl.concat([lists, per_work_counts.collect()], how="horizontal")
 
 
 def work_countries(
@@ -161,55 +271,9 @@ def work_countries(
     >>> work_countries(Tables.empty()).columns[:4]
     ['work_id', 'countries', 'n_countries', 'is_international']
     """
-    codes = _labelled_codes(tables, merge_hk_mo)
-    per_work_codes = _as_lists(["work_id"], codes)
-    known = (
-        codes.filter(pl.col("is_valid"))
-        .select("work_id", "position")
-        .unique()
-        .with_columns(has_country=pl.lit(True))
-    )
-    authorships = tables.authorships.lazy().select("work_id", "position")
-    if institution is not None:
-        authorships = authorships.join(
-            home_authorships(tables, institution).lazy(), on=["work_id", "position"], how="left"
-        )
-    else:
-        authorships = authorships.with_columns(is_home=pl.lit(False))
-    no_country = ~pl.col("has_country")
-    per_work_counts = (
-        authorships.join(known, on=["work_id", "position"], how="left")
-        .with_columns(pl.col("has_country").fill_null(False))
-        .group_by("work_id")
-        .agg(
-            n_authorships_no_country=no_country.sum().cast(pl.Int32),
-            country_missing=(no_country & ~pl.col("is_home")).any(),
-        )
-    )
-    return (
-        tables.works.lazy()
-        .select("work_id")
-        .join(per_work_codes, on="work_id", how="left")
-        .join(per_work_counts, on="work_id", how="left")
-        .with_columns(
-            *_empty_lists(),
-            pl.col("n_authorships_no_country").fill_null(0),
-            pl.col("country_missing").fill_null(False),
-        )
-        .with_columns(n_countries=pl.col("countries").list.len().cast(pl.Int32))
-        .with_columns(is_international=pl.col("n_countries") >= 2)
-        .select(
-            "work_id",
-            "countries",
-            "n_countries",
-            "is_international",
-            "unknown_codes",
-            "n_authorships_no_country",
-            "country_missing",
-        )
-        .sort("work_id")
-        .collect()
-    )
+    home = () if institution is None else home_institution_ids(tables, institution)
+    keyed = KeyedTables.from_tables(tables, home)
+    return keyed.with_work_ids(country_labels(keyed, merge_hk_mo=merge_hk_mo))
 
 
 def unknown_country_codes(tables: Tables) -> pl.DataFrame:
@@ -226,14 +290,14 @@ def unknown_country_codes(tables: Tables) -> pl.DataFrame:
     >>> unknown_country_codes(Tables.empty()).columns
     ['code', 'n_authorships', 'n_works']
     """
-    valid = sorted(valid_country_codes())
+    rows, codes = _codes(KeyedTables.from_tables(tables), merge_hk_mo=False)
     return (
-        _codes(tables)
-        .filter(~pl.col("code").is_in(valid))
+        rows.lazy()
+        .join(codes.lazy().filter(~pl.col("is_valid")), on="cid")
         .group_by("code")
         .agg(
-            n_authorships=pl.struct("work_id", "position").n_unique().cast(pl.Int64),
-            n_works=pl.col("work_id").n_unique().cast(pl.Int64),
+            n_authorships=pl.col("aid").n_unique().cast(pl.Int64),
+            n_works=pl.col("wid").n_unique().cast(pl.Int64),
         )
         .sort(["n_authorships", "code"], descending=[True, False])
         .collect()

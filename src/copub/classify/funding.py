@@ -34,7 +34,7 @@ import polars as pl
 
 from copub.normalize import Tables
 
-__all__ = ["FUNDER_GROUPS", "FunderGroup", "funding_flags"]
+__all__ = ["FUNDER_GROUPS", "FunderGroup", "funding_flags", "funding_labels"]
 
 
 @dataclass(frozen=True)
@@ -81,21 +81,18 @@ FUNDER_GROUPS: tuple[FunderGroup, ...] = (
 )
 
 
-def funding_flags(tables: Tables) -> pl.DataFrame:
-    """One row per work: ``work_id, funded_ec, funded_erc, funded_msca`` (Booleans).
+def funding_labels(works: pl.LazyFrame, funding: pl.LazyFrame, by: str) -> pl.LazyFrame:
+    """``by, funded_ec, funded_erc, funded_msca`` for every row of ``works``.
 
-    Examples
-    --------
-    >>> from copub import Tables
-    >>> funding_flags(Tables.empty()).columns
-    ['work_id', 'funded_ec', 'funded_erc', 'funded_msca']
+    ``works`` and ``funding`` share the work key ``by`` (``work_id``, or the
+    integer ``wid`` of :class:`~copub.classify.keyed.KeyedTables`).
     """
-    funders = tables.funding.lazy().select(
-        "work_id",
+    funders = funding.select(
+        by,
         funder_id=pl.col("funder_id").str.strip_prefix("https://openalex.org/"),
         funder_ror=pl.col("funder_ror").str.strip_prefix("https://ror.org/").str.to_lowercase(),
     )
-    per_work = funders.group_by("work_id").agg(
+    per_work = funders.group_by(by).agg(
         (
             pl.col("funder_id").is_in(group.openalex_ids)
             | pl.col("funder_ror").is_in(group.rors).fill_null(False)
@@ -106,11 +103,24 @@ def funding_flags(tables: Tables) -> pl.DataFrame:
     )
     columns = [group.column for group in FUNDER_GROUPS]
     return (
-        tables.works.lazy()
-        .select("work_id")
-        .join(per_work, on="work_id", how="left")
+        works.select(by)
+        .join(per_work, on=by, how="left")
         .with_columns(pl.col(c).fill_null(False) for c in columns)
-        .select("work_id", *columns)
+        .select(by, *columns)
+    )
+
+
+def funding_flags(tables: Tables) -> pl.DataFrame:
+    """One row per work: ``work_id, funded_ec, funded_erc, funded_msca`` (Booleans).
+
+    Examples
+    --------
+    >>> from copub import Tables
+    >>> funding_flags(Tables.empty()).columns
+    ['work_id', 'funded_ec', 'funded_erc', 'funded_msca']
+    """
+    return (
+        funding_labels(tables.works.lazy(), tables.funding.lazy(), "work_id")
         .sort("work_id")
         .collect()
     )

@@ -12,8 +12,10 @@ type):
   author with only a country still counts);
 - never the home country itself.
 
-One join of these candidates with the members of every group (by kind and
-key) labels all works at once; a Python loop only runs over groups, never rows.
+Each institution and each reported country string is matched with the
+members of every group once (by kind and key); a work then ORs the bit masks
+of its candidates, so the matching never runs per row. A Python loop only
+runs over groups, never rows.
 """
 
 from __future__ import annotations
@@ -23,37 +25,177 @@ from typing import get_args
 
 import polars as pl
 
-from copub.classify.home import home_affiliations, home_authorships
+from copub.classify.home import home_institution_ids
+from copub.classify.keyed import KeyedTables
 from copub.classify.matching import Membership, match_keys, member_keys, valid_in_year
 from copub.classify.membership import PartnerGroups
 from copub.errors import UsageError
 from copub.normalize import Tables
 
-__all__ = ["Membership", "work_group_flags"]
+__all__ = ["Membership", "group_labels", "work_group_flags"]
 
 
-def _candidates(
-    tables: Tables, home_country: str, institution: str | Sequence[str], merge_hk_mo: bool
-) -> pl.LazyFrame:
-    """``work_id, kind, key``: every way a work could meet a partner (see :func:`match_keys`)."""
-    partners = (
-        home_affiliations(tables, institution)
-        .lazy()
-        .filter(~pl.col("is_home"))
-        .join(tables.institutions.lazy(), on="institution_id", how="left")
-        .select("work_id", "institution_id", "country_code", "ror", "lineage", "type")
+def _matches(
+    rows: pl.DataFrame,
+    by: str,
+    members: pl.DataFrame,
+    home_country: str,
+    priority_codes: list[str],
+    merge_hk_mo: bool,
+) -> pl.DataFrame:
+    """``by, label, valid_from, valid_to``: the groups (and ``priority_XX``) each row meets.
+
+    ``rows`` are institutions or reported countries, in :func:`match_keys`'s
+    columns; the home country is never a partner. ``priority_XX`` is valid in
+    every year.
+    """
+    keys = match_keys(rows, by=by, merge_hk_mo=merge_hk_mo).filter(
+        (pl.col("kind") != "country") | (pl.col("key") != home_country)
     )
-    home = home_authorships(tables, institution).lazy().filter(pl.col("is_home"))
-    # An author with no home affiliation is a partner through the countries it reports too.
-    reported = (
-        tables.authorships.lazy()
-        .join(home, on=["work_id", "position"], how="anti")
-        .select("work_id", country_code=pl.col("countries"))
-        .explode("country_code")
+    grouped = keys.join(members.lazy(), on=["kind", "key"]).select(
+        by, "valid_from", "valid_to", label="group"
     )
-    return match_keys(
-        pl.concat([partners, reported], how="diagonal"), by="work_id", merge_hk_mo=merge_hk_mo
-    ).filter((pl.col("kind") != "country") | (pl.col("key") != home_country))
+    priority = keys.filter((pl.col("kind") == "country") & pl.col("key").is_in(priority_codes))
+    return pl.concat(
+        [
+            grouped,
+            priority.select(
+                by,
+                valid_from=pl.lit(None, pl.Int32),
+                valid_to=pl.lit(None, pl.Int32),
+                label=pl.lit("priority_") + pl.col("key"),
+            ),
+        ]
+    ).collect()
+
+
+def _masks(
+    matches: pl.DataFrame, by: str, labels: list[str], years: pl.DataFrame | None
+) -> pl.DataFrame:
+    """One bit mask per ``by`` (and ``year`` when given): word ``m<k>`` holds labels 64k…64k+63."""
+    bits = matches.join(
+        pl.DataFrame(
+            {
+                "label": labels,
+                "word": [i // 64 for i in range(len(labels))],
+                "bit": [1 << (i % 64) for i in range(len(labels))],
+            },
+            schema={"label": pl.String, "word": pl.UInt32, "bit": pl.UInt64},
+        ),
+        on="label",
+    )
+    keys = [by]
+    if years is not None:
+        bits = bits.join(years, how="cross").filter(valid_in_year(pl.col("year")))
+        keys.append("year")
+    words = range((len(labels) + 63) // 64)
+    return bits.group_by(keys).agg(
+        pl.when(pl.col("word") == k)
+        .then(pl.col("bit"))
+        .otherwise(pl.lit(0, pl.UInt64))
+        .bitwise_or()
+        .alias(f"m{k}")
+        for k in words
+    )
+
+
+def group_labels(
+    keyed: KeyedTables,
+    groups: PartnerGroups,
+    *,
+    membership: Membership = "current",
+    merge_hk_mo: bool = True,
+) -> pl.DataFrame:
+    """:func:`work_group_flags` on keyed tables (``wid`` for ``work_id``; home from ``keyed``).
+
+    A work meets a group through its candidates (see the module docs): each
+    non-home affiliation's institution, and each country that an authorship
+    with no home affiliation reports. Which groups a candidate meets depends
+    on the candidate alone (and, for historical membership, the year), so it
+    is matched once per institution and per reported string, and each
+    work ORs the bit masks of its candidates.
+    """
+    if membership not in get_args(Membership):
+        raise UsageError(f"membership must be 'current' or 'historical', not {membership!r}")
+    partner_groups = [g for g in groups if g.key != "home"]
+    priority_codes = (
+        sorted({m.code for m in groups.get("priority").members}) if "priority" in groups else []
+    )
+    labels = [g.key for g in partner_groups] + [f"priority_{code}" for code in priority_codes]
+    members = member_keys(partner_groups, membership)
+    institutions = keyed.institutions.select(
+        "iid", "institution_id", "country_code", "ror", "lineage", "type"
+    )
+    reported = pl.DataFrame(
+        {
+            "rid": pl.int_range(keyed.reported_codes.len(), dtype=pl.UInt32, eager=True),
+            "country_code": keyed.reported_codes,
+        }
+    ).with_columns(
+        institution_id=pl.lit(None, pl.String),
+        ror=pl.lit(None, pl.String),
+        lineage=pl.lit(None, pl.List(pl.String)),
+        type=pl.lit(None, pl.String),
+    )
+    home_authorships = keyed.authorships.filter("is_home")["aid"]
+    candidates = [
+        (keyed.affiliations.lazy().filter(~pl.col("is_home")).select("wid", "iid"), institutions),
+        (
+            keyed.reported.lazy()
+            .filter(~pl.col("aid").is_in(home_authorships.implode()))
+            .select("wid", "rid"),
+            reported,
+        ),
+    ]
+    words = [f"m{k}" for k in range((len(labels) + 63) // 64)]
+    years = keyed.works.select("year").unique() if membership == "historical" else None
+    parts = []
+    for frame, rows in candidates:
+        source = rows.columns[0]
+        masks = _masks(
+            _matches(rows, source, members, groups.home_country, priority_codes, merge_hk_mo),
+            source,
+            labels,
+            years,
+        )
+        if years is None:
+            # One mask per institution (or reported string), looked up by position.
+            dense = [
+                pl.repeat(0, rows.height, dtype=pl.UInt64, eager=True).scatter(
+                    masks[source], masks[w]
+                )
+                for w in words
+            ]
+            bits = frame.select(
+                "wid",
+                *(
+                    pl.lit(d).gather(pl.col(source)).alias(w)
+                    for w, d in zip(words, dense, strict=True)
+                ),
+            )
+        else:
+            bits = (
+                frame.join(keyed.works.lazy().select("wid", "year"), on="wid")
+                .join(masks.lazy(), on=[source, "year"])
+                .select("wid", *words)
+            )
+        parts.append(
+            bits.group_by("wid", maintain_order=True).agg(pl.col(w).bitwise_or() for w in words)
+        )
+    per_work = pl.concat(parts).group_by("wid").agg(pl.col(w).bitwise_or() for w in words)
+    return (
+        keyed.per_work(per_work)
+        .select(
+            "wid",
+            *(
+                ((pl.col(f"m{i // 64}") & pl.lit(1 << (i % 64), pl.UInt64)) != 0)
+                .fill_null(False)
+                .alias(name)
+                for i, name in enumerate(labels)
+            ),
+        )
+        .collect()
+    )
 
 
 def work_group_flags(
@@ -95,40 +237,7 @@ def work_group_flags(
     >>> work_group_flags(Tables.empty(), load_groups(), institution="I1").columns[:4]
     ['work_id', 'nordic', 'eu', 'eea']
     """
-    if membership not in get_args(Membership):
-        raise UsageError(f"membership must be 'current' or 'historical', not {membership!r}")
-    partner_groups = [g for g in groups if g.key != "home"]
-    priority_codes = (
-        sorted({m.code for m in groups.get("priority").members}) if "priority" in groups else []
-    )
-    members = member_keys(partner_groups, membership).lazy()
-    works = tables.works.lazy().select("work_id", "year")
-    # Read twice below (groups, priority countries): collected once so it is not built twice.
-    candidates = _candidates(tables, groups.home_country, institution, merge_hk_mo).collect().lazy()
-    matched = candidates.join(members, on=["kind", "key"])
-    if membership == "historical":
-        matched = matched.join(works, on="work_id").filter(valid_in_year(pl.col("year")))
-    per_work = (
-        pl.concat(
-            [
-                matched.select("work_id", label="group"),
-                candidates.filter(
-                    (pl.col("kind") == "country") & pl.col("key").is_in(priority_codes)
-                ).select("work_id", label=pl.lit("priority_") + pl.col("key")),
-            ]
-        )
-        .group_by("work_id")
-        .agg(labels=pl.col("label").unique())
-    )
-    columns = [g.key for g in partner_groups] + [f"priority_{code}" for code in priority_codes]
-    return (
-        works.select("work_id")
-        .join(per_work, on="work_id", how="left")
-        .with_columns(
-            pl.col("labels").list.contains(pl.lit(name)).fill_null(False).alias(name)
-            for name in columns
-        )
-        .select("work_id", *columns)
-        .sort("work_id")
-        .collect()
+    keyed = KeyedTables.from_tables(tables, home_institution_ids(tables, institution))
+    return keyed.with_work_ids(
+        group_labels(keyed, groups, membership=membership, merge_hk_mo=merge_hk_mo)
     )

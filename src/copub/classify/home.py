@@ -11,8 +11,12 @@ from copub.normalize import Tables
 __all__ = ["home_affiliations", "home_authorships", "home_institution_ids"]
 
 
-def home_institution_ids(tables: Tables, institution: str | Sequence[str]) -> list[str]:
+def home_institution_ids(
+    tables: Tables | pl.DataFrame, institution: str | Sequence[str]
+) -> list[str]:
     """The home institution(s) and every child unit (OpenAlex lineage) in the tables.
+
+    ``tables`` may be the institutions table alone.
 
     Examples
     --------
@@ -20,7 +24,8 @@ def home_institution_ids(tables: Tables, institution: str | Sequence[str]) -> li
     ['I1']
     """
     homes = [institution] if isinstance(institution, str) else list(institution)
-    children = tables.institutions.filter(
+    institutions = tables.institutions if isinstance(tables, Tables) else tables
+    children = institutions.filter(
         pl.col("institution_id").is_in(homes)
         | pl.col("lineage").list.eval(pl.element().is_in(homes)).list.any()
     )["institution_id"]

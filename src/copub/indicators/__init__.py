@@ -10,6 +10,7 @@ from copub.indicators.intervals import bootstrap_ratios, wilson_interval
 from copub.indicators.labels import LabelledWorks, label_works
 from copub.indicators.peers import PeerIndicators, peer_indicators, shared_works_matrix
 from copub.indicators.presets import PRESETS
+from copub.indicators.scan import TableScan, scan_tables
 from copub.indicators.schemas import (
     COMPARISON,
     SHARE_COLUMNS,
@@ -37,6 +38,7 @@ __all__ = [
     "LabelledWorks",
     "PeerIndicators",
     "ShareSpec",
+    "TableScan",
     "TrendTest",
     "bootstrap_ratios",
     "breakdown_indicators",
@@ -53,6 +55,7 @@ __all__ = [
     "label_works",
     "peer_indicators",
     "resolve_definitions",
+    "scan_tables",
     "share_column",
     "shared_works_matrix",
     "universe_works",

@@ -26,76 +26,117 @@ import polars as pl
 
 from copub.classify.definitions import FractionalRule
 from copub.classify.home import home_institution_ids
+from copub.classify.keyed import AUTHORSHIP_STRIDE, KeyedTables
 from copub.errors import UsageError
 from copub.normalize import Tables
 
-__all__ = ["fallback_authorships", "fractional_weights"]
+__all__ = ["fallback_authorships", "fallback_labels", "fractional_weights", "weight_labels"]
 
 
-def _by_institutions(tables: Tables, home_ids: list[str], only_fallback: bool) -> pl.LazyFrame:
-    """``work_id, share``: each authorship's 1/n_authors over its distinct institutions."""
-    affiliations = tables.affiliations.lazy()
+#: The fixed-point unit of the exact sum of shares.
+_UNIT = 2.0**100
+
+
+def _n_authors(keyed: KeyedTables) -> pl.LazyFrame:
+    return keyed.works.lazy().select("wid", "n_authors")
+
+
+def _by_institutions(keyed: KeyedTables, only_fallback: bool) -> pl.LazyFrame:
+    """``wid, aid, string_id, share``: each authorship's 1/n_authors over its distinct
+    institutions (``string_id`` null)."""
+    affiliations = keyed.affiliations.lazy()
     if only_fallback:
-        fallback = tables.authorships.lazy().filter(pl.col("affiliation_strings").is_null())
-        affiliations = affiliations.join(
-            fallback.select("work_id", "position"), on=["work_id", "position"], how="semi"
-        )
+        fallback = keyed.authorships.lazy().filter(pl.col("n_affiliation_strings").is_null())
+        affiliations = affiliations.join(fallback.select("aid"), on="aid", how="semi")
     slots = (
-        affiliations.with_columns(is_home=pl.col("institution_id").is_in(home_ids))
-        .group_by("work_id", "position")
+        affiliations.group_by("wid", "aid")
         .agg(home_slots=pl.col("is_home").sum(), n_slots=pl.len())
         .filter(pl.col("home_slots") > 0)
     )
-    return slots.join(tables.works.lazy().select("work_id", "n_authors"), on="work_id").select(
-        "work_id",
+    return slots.join(_n_authors(keyed), on="wid").select(
+        "wid",
+        "aid",
+        string_id=pl.lit(None, pl.Int32),
         share=pl.col("home_slots").cast(pl.Float64)
         / pl.col("n_slots")
         / pl.col("n_authors").cast(pl.Float64),
     )
 
 
-def _by_strings(tables: Tables, home_ids: list[str]) -> pl.LazyFrame:
-    """``work_id, share``: Leiden's split over affiliation strings, then their institutions."""
-    entries = (
-        tables.authorships.lazy()
-        .select("work_id", "position", s="affiliation_strings")
-        .filter(pl.col("s").list.len() > 0)
-        .explode("s")
-        .select(
-            "work_id",
-            "position",
-            string_id=pl.col("s").struct.field("string_id"),
-            ids=pl.col("s").struct.field("institution_ids"),
-        )
+def _by_strings(keyed: KeyedTables) -> pl.LazyFrame:
+    """``wid, aid, string_id, share``: Leiden's split over affiliation strings, then
+    their institutions.
+
+    Only strings that name a home institution carry a share, so those are
+    found first (``sid`` numbers a work's string) and only their rows, and
+    the other strings of their authors, are read further.
+    """
+    entries = keyed.strings.with_columns(
+        sid=pl.col("wid").cast(pl.UInt64) * AUTHORSHIP_STRIDE + pl.col("string_id").cast(pl.UInt64),
+        is_home=pl.lit(keyed.institutions["is_home"]).gather(pl.col("iid")).fill_null(False),
     )
-    per_author = entries.group_by("work_id", "position").agg(
-        n_strings=pl.col("string_id").n_unique()
-    )
+    home_strings = entries.filter("is_home")["sid"].unique()
+    named = entries.filter(pl.col("sid").is_in(home_strings.implode()))
     string_institutions = (
-        entries.select("work_id", "string_id", institution_id="ids")
-        .explode("institution_id")
-        .drop_nulls("institution_id")
-        .unique()
-        .group_by("work_id", "string_id")
-        .agg(
-            n_institutions=pl.len(),
-            home_institutions=pl.col("institution_id").is_in(home_ids).sum(),
-        )
-        .filter(pl.col("home_institutions") > 0)
+        named.lazy()
+        .drop_nulls("iid")
+        .unique(["sid", "iid"])
+        .group_by("sid")
+        .agg(n_institutions=pl.len(), home_institutions=pl.col("is_home").sum())
+    )
+    authors = named["aid"].unique()
+    per_author = (
+        entries.lazy()
+        .filter(pl.col("aid").is_in(authors.implode()))
+        .group_by("aid")
+        .agg(n_strings=pl.col("string_id").n_unique())
     )
     return (
-        entries.select("work_id", "position", "string_id")
-        .unique()
-        .join(string_institutions, on=["work_id", "string_id"])
-        .join(per_author, on=["work_id", "position"])
-        .join(tables.works.lazy().select("work_id", "n_authors"), on="work_id")
+        named.lazy()
+        .select("wid", "aid", "string_id", "sid")
+        .unique(["aid", "sid"])
+        .join(string_institutions, on="sid")
+        .join(per_author, on="aid")
+        .join(_n_authors(keyed), on="wid")
         .select(
-            "work_id",
+            "wid",
+            "aid",
+            "string_id",
             share=pl.col("home_institutions").cast(pl.Float64)
             / pl.col("n_institutions")
             / pl.col("n_strings")
             / pl.col("n_authors").cast(pl.Float64),
         )
+    )
+
+
+def weight_labels(
+    keyed: KeyedTables, *, rule: FractionalRule = "affiliation_strings"
+) -> pl.DataFrame:
+    """:func:`fractional_weights` on keyed tables (``wid``; the home from ``keyed``).
+
+    A work's shares are summed exactly and rounded once, so its weight does
+    not depend on how the rows arrived or on which other works are labelled
+    with it.
+    """
+    if rule not in ("affiliation_strings", "institutions"):
+        raise UsageError(f"fractional rule must be affiliation_strings or institutions: {rule!r}")
+    if rule == "institutions":
+        shares = _by_institutions(keyed, only_fallback=False)
+    else:
+        shares = pl.concat([_by_strings(keyed), _by_institutions(keyed, only_fallback=True)])
+    # Summed exactly, as integers in units of 2**-100 (a float share of at least
+    # 2**-48 is a whole number of them), then rounded once: the weight is the
+    # correctly rounded sum, whatever the order of the rows or where they lie in
+    # memory (polars' vectorised float sum groups the additions by position,
+    # which differs between the whole tables and a pass over part of them).
+    return (
+        shares.group_by("wid")
+        .agg(units=(pl.col("share") * _UNIT).cast(pl.Int128).sum())
+        .select("wid", weight=pl.col("units").cast(pl.Float64) / _UNIT)
+        .sort("wid")
+        .collect()
+        .cast({"weight": pl.Float64})
     )
 
 
@@ -135,22 +176,8 @@ def fractional_weights(
     >>> fractional_weights(tables, "I1", rule="institutions")["weight"].to_list()
     [0.25]
     """
-    if rule not in ("affiliation_strings", "institutions"):
-        raise UsageError(f"fractional rule must be affiliation_strings or institutions: {rule!r}")
-    home_ids = home_institution_ids(tables, institution)
-    if rule == "institutions":
-        shares = _by_institutions(tables, home_ids, only_fallback=False)
-    else:
-        shares = pl.concat(
-            [_by_strings(tables, home_ids), _by_institutions(tables, home_ids, only_fallback=True)]
-        )
-    return (
-        shares.group_by("work_id")
-        .agg(weight=pl.col("share").sum())
-        .sort("work_id")
-        .collect()
-        .cast({"weight": pl.Float64})
-    )
+    keyed = KeyedTables.from_tables(tables, home_institution_ids(tables, institution))
+    return keyed.with_work_ids(weight_labels(keyed, rule=rule))
 
 
 def fallback_authorships(tables: Tables) -> pl.DataFrame:
@@ -158,10 +185,16 @@ def fallback_authorships(tables: Tables) -> pl.DataFrame:
 
     Returns ``work_id, n_authorships_fallback`` (Int32) for every work.
     """
+    keyed = KeyedTables.from_tables(tables)
+    return keyed.with_work_ids(fallback_labels(keyed))
+
+
+def fallback_labels(keyed: KeyedTables) -> pl.DataFrame:
+    """:func:`fallback_authorships` on keyed tables (``wid`` for ``work_id``)."""
     return (
-        tables.authorships.lazy()
-        .group_by("work_id")
-        .agg(n_authorships_fallback=pl.col("affiliation_strings").is_null().sum().cast(pl.Int32))
-        .sort("work_id")
+        keyed.authorships.lazy()
+        .group_by("wid")
+        .agg(n_authorships_fallback=pl.col("n_affiliation_strings").is_null().sum().cast(pl.Int32))
+        .sort("wid")
         .collect()
     )

@@ -7,6 +7,13 @@ collaboration flags, the partner-group flags, the channel level and the
 funding flags. The yearly and window tables, the period comparison, the
 partner table, the networks and the report all read the same
 :class:`LabelledWorks`, so a definition cannot differ between them.
+
+The tables are keyed by integers once (:class:`~copub.classify.keyed.KeyedTables`)
+and every label is computed from the keyed rows, so no string join runs per
+row. Every label of a work depends on that work's rows alone, so a
+:class:`~copub.indicators.scan.TableScan` is labelled in passes over ranges
+of work ids, each read lazily with the streaming engine, with the very same
+code: the labelled works are identical.
 """
 
 from __future__ import annotations
@@ -15,18 +22,24 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from copub.classify import channel_levels, funding_flags, work_countries, work_group_flags
-from copub.classify.collaboration import work_institutions
+from copub.classify.channels import level_labels
+from copub.classify.collaboration import institution_labels
+from copub.classify.countries import country_labels
 from copub.classify.definitions import Definitions
-from copub.errors import DataError
-from copub.indicators.counting import fallback_authorships, fractional_weights
-from copub.indicators.universe import universe_works
+from copub.classify.funding import funding_labels
+from copub.classify.group_flags import group_labels
+from copub.classify.home import home_institution_ids
+from copub.classify.keyed import KeyedTables, key_tables
+from copub.errors import DataError, UsageError
+from copub.indicators.counting import fallback_labels, weight_labels
+from copub.indicators.scan import TableScan
+from copub.indicators.universe import universe_keyed
 from copub.normalize import Tables
 
 __all__ = ["LabelledWorks", "home_weights", "label_works"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class LabelledWorks:
     """The universe's works with every label, and what they were labelled by.
 
@@ -41,14 +54,37 @@ class LabelledWorks:
         ``level, in_register`` (null without a register). ``weight`` is the
         home institution's fractional weight; full counting weighs 1.
     definitions : Definitions
+    source : Tables or TableScan
+        What the labels came from (the third argument, ``tables``).
     tables : Tables
-        The tables the labels came from (the partner table and networks
-        read authorships from them).
+        The in-memory tables the labels came from: the partner table, the
+        networks, the breakdowns and the impact figures read authorships and
+        works from them. Labels made from a :class:`TableScan` have none:
+        reading ``tables`` raises :class:`~copub.errors.UsageError`.
     """
 
     works: pl.DataFrame
     definitions: Definitions
-    tables: Tables
+    source: Tables | TableScan
+
+    def __init__(
+        self, works: pl.DataFrame, definitions: Definitions, tables: Tables | TableScan
+    ) -> None:
+        object.__setattr__(self, "works", works)
+        object.__setattr__(self, "definitions", definitions)
+        object.__setattr__(self, "source", tables)
+
+    @property
+    def tables(self) -> Tables:
+        """The in-memory tables (see the class docs); a scan has none."""
+        if isinstance(self.source, TableScan):
+            raise UsageError(
+                "these labelled works come from copub.scan_tables (data read in passes), which "
+                "serves the yearly and window tables only; the partner table, networks, "
+                "breakdowns and impact figures read the tables in memory: label "
+                "copub.load_tables(data_dir) for them"
+            )
+        return self.source
 
     def serving(self, definitions: Definitions) -> LabelledWorks | None:
         """These labels under ``definitions``, without labelling again, if they can serve.
@@ -65,14 +101,16 @@ class LabelledWorks:
         years = definitions.years
         if mine.years is None and years is not None and mine == definitions.with_(years=None):
             works = self.works.filter(pl.col("year").is_between(*years))
-            return LabelledWorks(works=works, definitions=definitions, tables=self.tables)
+            return LabelledWorks(works, definitions, self.source)
         return None
 
 
-def _check_institutions(tables: Tables, definitions: Definitions) -> None:
-    if tables.works.is_empty():
+def _check_institutions(
+    institutions: pl.DataFrame, has_works: bool, definitions: Definitions
+) -> None:
+    if not has_works:
         return
-    known = tables.institutions.filter(
+    known = institutions.filter(
         pl.col("institution_id").is_in(definitions.institutions)
         | pl.col("lineage").list.eval(pl.element().is_in(definitions.institutions)).list.any()
     )
@@ -82,6 +120,19 @@ def _check_institutions(tables: Tables, definitions: Definitions) -> None:
             f"institution {', '.join(definitions.institutions)} does not occur in these tables, "
             "so it has no works: check --institution against the data you fetched or imported"
         )
+
+
+def _keyed(tables: Tables, definitions: Definitions) -> KeyedTables:
+    """In-memory tables on integer keys, once the home institution is known to occur."""
+    _check_institutions(tables.institutions, not tables.works.is_empty(), definitions)
+    return KeyedTables.from_tables(tables, home_institution_ids(tables, definitions.institutions))
+
+
+def _in_universe(keyed: KeyedTables, definitions: Definitions) -> tuple[KeyedTables, pl.DataFrame]:
+    """The universe (``wid, year, …``) and the keyed tables cut down to it."""
+    universe = universe_keyed(keyed, definitions)
+    # Every other label of a work reads that work's rows alone: label the universe only.
+    return keyed.restrict(universe["wid"]), universe
 
 
 def home_weights(tables: Tables, definitions: Definitions) -> pl.DataFrame:
@@ -107,23 +158,92 @@ def home_weights(tables: Tables, definitions: Definitions) -> pl.DataFrame:
     >>> tables = copub.load_sample(scale=0.01)
     >>> d = Definitions(years=(2020, 2021))
     >>> weights, labelled = home_weights(tables, d), label_works(tables, d).works
-    >>> weights.select("work_id", "year").equals(labelled.select("work_id", "year"))
-    True
-    >>> bool((weights["weight"] - labelled["weight"]).abs().max() < 1e-12)  # parallel sums
+    >>> weights.equals(labelled.select("work_id", "year", "weight"))
     True
     """
-    _check_institutions(tables, definitions)
-    universe = universe_works(tables, definitions)
-    weights = fractional_weights(tables, definitions.institutions, rule=definitions.fractional_rule)
-    return (
-        universe.join(weights, on="work_id", how="left")
-        .with_columns(pl.col("weight").fill_null(0.0))
-        .sort("work_id")
+    keyed, universe = _in_universe(_keyed(tables, definitions), definitions)
+    weights = keyed.per_work(weight_labels(keyed, rule=definitions.fractional_rule))
+    frame = pl.concat(
+        [universe.select("wid", "year"), weights.collect().drop("wid")], how="horizontal"
+    ).with_columns(pl.col("weight").fill_null(0.0))
+    return keyed.with_work_ids(frame).select("work_id", "year", "weight")
+
+
+def _label(keyed: KeyedTables, definitions: Definitions) -> pl.DataFrame:
+    """The labelled works of keyed tables (one pass), sorted by ``work_id``."""
+    keyed, universe = _in_universe(keyed, definitions)
+    works = keyed.works.lazy()
+
+    def aligned(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+        """``frame``'s columns for every work of the universe, in its order."""
+        return keyed.per_work(frame).collect().drop("wid")
+
+    register = definitions.channel_register
+    if register is not None:
+        levels = aligned(level_labels(works, keyed.sources.lazy(), register, "wid"))
+    else:
+        levels = pl.DataFrame(
+            {
+                "level": pl.repeat(None, universe.height, dtype=pl.Int8, eager=True),
+                "in_register": pl.repeat(None, universe.height, dtype=pl.Boolean, eager=True),
+            }
+        )
+    parts = [
+        universe,
+        aligned(weight_labels(keyed, rule=definitions.fractional_rule)),
+        country_labels(keyed, merge_hk_mo=definitions.merge).drop("wid", "unknown_codes"),
+        aligned(institution_labels(keyed)),
+        keyed.works.select(n_authorships="n_authors"),
+        aligned(fallback_labels(keyed)),
+        group_labels(
+            keyed,
+            definitions.partner_groups,
+            membership=definitions.membership,
+            merge_hk_mo=definitions.merge,
+        ).drop("wid"),
+        aligned(funding_labels(works, keyed.funding.lazy(), "wid")),
+        levels,
+    ]
+    frame = pl.concat(parts, how="horizontal").with_columns(
+        pl.col("weight").fill_null(0.0),
+        pl.col("n_institutions").fill_null(0),
+        pl.col("n_authorships_fallback").fill_null(0),
+        # Leiden's P(collab): more than one organisation, or more than one country.
+        is_collab=pl.col("several_organisations").fill_null(False) | (pl.col("n_countries") >= 2),
     )
+    return keyed.with_work_ids(frame.drop("several_organisations"))
 
 
-def label_works(tables: Tables, definitions: Definitions) -> LabelledWorks:
+def _label_scan(scan: TableScan, definitions: Definitions) -> pl.DataFrame:
+    """Label a scan in passes over ranges of work ids (see the module docs)."""
+    institutions = scan.institutions.collect(engine="streaming")
+    sources = scan.sources.collect(engine="streaming")
+    home_ids = home_institution_ids(institutions, definitions.institutions)
+    has_works = scan.works.select("work_id").head(1).collect(engine="streaming").height > 0
+    _check_institutions(institutions, has_works, definitions)
+    parts = []
+    for frames in scan.passes():
+        keyed = key_tables(
+            {**frames, "institutions": institutions, "sources": sources},
+            home_ids=home_ids,
+            engine="streaming",
+        )
+        parts.append(_label(keyed, definitions))
+        del keyed
+    return pl.concat(parts, rechunk=True)
+
+
+def label_works(tables: Tables | TableScan, definitions: Definitions) -> LabelledWorks:
     """Label every work of the universe once.
+
+    Parameters
+    ----------
+    tables : Tables or TableScan
+        In-memory tables, or a scan (:func:`~copub.indicators.scan.scan_tables`),
+        labelled in passes with the streaming engine: the labelled works are
+        the same; only the yearly and window tables can read labels of a scan
+        (see :attr:`LabelledWorks.tables`).
+    definitions : Definitions
 
     Raises
     ------
@@ -137,38 +257,6 @@ def label_works(tables: Tables, definitions: Definitions) -> LabelledWorks:
     >>> labelled.works["year"].is_between(2020, 2021).all()
     True
     """
-    home = definitions.institutions
-    universe = home_weights(tables, definitions)
-    countries = work_countries(tables, institution=home, merge_hk_mo=definitions.merge).drop(
-        "unknown_codes"
-    )
-    flags = work_group_flags(
-        tables,
-        definitions.partner_groups,
-        institution=home,
-        membership=definitions.membership,
-        merge_hk_mo=definitions.merge,
-    )
-    frame = (
-        universe.join(countries, on="work_id", how="left")
-        .join(work_institutions(tables), on="work_id", how="left")
-        .join(tables.works.select("work_id", n_authorships="n_authors"), on="work_id", how="left")
-        .join(fallback_authorships(tables), on="work_id", how="left")
-        .join(flags, on="work_id", how="left")
-        .join(funding_flags(tables), on="work_id", how="left")
-    )
-    register = definitions.channel_register
-    if register is not None:
-        frame = frame.join(channel_levels(tables, register), on="work_id", how="left")
-    else:
-        frame = frame.with_columns(
-            level=pl.lit(None, pl.Int8), in_register=pl.lit(None, pl.Boolean)
-        )
-    frame = frame.with_columns(
-        pl.col("weight").fill_null(0.0),
-        pl.col("n_institutions").fill_null(0),
-        pl.col("n_authorships_fallback").fill_null(0),
-        # Leiden's P(collab): more than one organisation, or more than one country.
-        is_collab=pl.col("several_organisations").fill_null(False) | (pl.col("n_countries") >= 2),
-    ).drop("several_organisations")
-    return LabelledWorks(works=frame.sort("work_id"), definitions=definitions, tables=tables)
+    if isinstance(tables, TableScan):
+        return LabelledWorks(_label_scan(tables, definitions), definitions, tables)
+    return LabelledWorks(_label(_keyed(tables, definitions), definitions), definitions, tables)

@@ -120,6 +120,15 @@ def compute_shares(
         One row per period: ``by, works, works_frac`` then the columns of
         :func:`~copub.indicators.definitions.share_columns` for every spec.
     """
+    # Only the columns the shares read are sorted and summed (the labelled works
+    # carry more, e.g. their list of countries).
+    needed = {by, "weight", "work_id"}
+    for spec in specs:
+        if spec.available:
+            for expr in (spec.numerator, spec.denominator):
+                if expr is not None:
+                    needed.update(expr.meta.root_names())
+    per_work = per_work.select(c for c in per_work.columns if c in needed)
     # A fixed row order makes floating-point sums, and so the result, independent
     # of the order the works arrived in.
     if "work_id" in per_work.columns:

@@ -34,7 +34,8 @@ from typing import Literal
 import polars as pl
 
 from copub.classify.definitions import CORE_TYPES, Definitions, Universe
-from copub.classify.home import home_affiliations
+from copub.classify.home import home_institution_ids
+from copub.classify.keyed import KeyedTables
 from copub.errors import UsageError
 from copub.normalize import Tables
 
@@ -43,6 +44,7 @@ __all__ = [
     "TypesChoice",
     "institution_works",
     "legacy_universe",
+    "universe_keyed",
     "universe_rule",
     "universe_works",
 ]
@@ -53,25 +55,15 @@ _JOURNAL_TYPES = ("article", "review")
 _BOOK_TYPES = ("book-chapter", "article", "review")
 
 
-def _has_affiliation(tables: Tables) -> pl.LazyFrame:
-    """Works with at least one raw affiliation string.
+def _has_affiliation(keyed: KeyedTables) -> pl.LazyFrame:
+    """``wid, has_affiliation``: at least one raw affiliation string.
 
     From ``affiliation_strings`` where the record has them; a record without
     the ``affiliations`` field falls back on ``raw_affiliation_strings``.
     """
-    strings = pl.col("affiliation_strings")
-    has = (
-        pl.when(strings.is_null())
-        .then(pl.col("n_raw_affiliations") > 0)
-        .otherwise(strings.list.len() > 0)
-    )
-    return (
-        tables.authorships.lazy()
-        .group_by("work_id")
-        .agg(has_affiliation=has.any())
-        .filter(pl.col("has_affiliation"))
-        .select("work_id")
-    )
+    strings = pl.col("n_affiliation_strings")
+    has = pl.when(strings.is_null()).then(pl.col("n_raw_affiliations") > 0).otherwise(strings > 0)
+    return keyed.authorships.lazy().group_by("wid").agg(has_affiliation=has.any())
 
 
 def universe_rule(rule: Universe, types: Sequence[str] = CORE_TYPES) -> pl.Expr:
@@ -117,20 +109,20 @@ def universe_rule(rule: Universe, types: Sequence[str] = CORE_TYPES) -> pl.Expr:
     raise UsageError(f"universe must be one of leiden, core, types, all, not {rule!r}")
 
 
-def _labelled_works(tables: Tables) -> pl.LazyFrame:
-    sources = tables.sources.lazy().select(
-        "source_id", source_type="type", source_is_core="is_core"
-    )
-    return (
-        tables.works.lazy()
+def universe_keyed(keyed: KeyedTables, definitions: Definitions) -> pl.DataFrame:
+    """:func:`universe_works` on keyed tables: ``wid, year``, sorted (home from ``keyed``)."""
+    sources = keyed.sources.lazy().select("source_id", source_type="type", source_is_core="is_core")
+    works = (
+        keyed.works.lazy()
         .join(sources, on="source_id", how="left")
-        .join(
-            _has_affiliation(tables).with_columns(has_affiliation=pl.lit(True)),
-            on="work_id",
-            how="left",
-        )
+        .join(_has_affiliation(keyed), on="wid", how="left")
         .with_columns(pl.col("has_affiliation").fill_null(False))
     )
+    if definitions.years is not None:
+        works = works.filter(pl.col("year").is_between(*definitions.years))
+    works = works.filter(universe_rule(definitions.universe_rule, definitions.types))
+    home_works = keyed.affiliations.lazy().filter(pl.col("is_home")).select("wid").unique()
+    return works.join(home_works, on="wid", how="semi").select("wid", "year").sort("wid").collect()
 
 
 def universe_works(tables: Tables, definitions: Definitions) -> pl.DataFrame:
@@ -141,23 +133,8 @@ def universe_works(tables: Tables, definitions: Definitions) -> pl.DataFrame:
     >>> universe_works(Tables.empty(), Definitions()).columns
     ['work_id', 'year']
     """
-    works = _labelled_works(tables)
-    if definitions.years is not None:
-        works = works.filter(pl.col("year").is_between(*definitions.years))
-    works = works.filter(universe_rule(definitions.universe_rule, definitions.types))
-    home_works = (
-        home_affiliations(tables, definitions.institutions)
-        .lazy()
-        .filter(pl.col("is_home"))
-        .select("work_id")
-        .unique()
-    )
-    return (
-        works.join(home_works, on="work_id", how="semi")
-        .select("work_id", "year")
-        .sort("work_id")
-        .collect()
-    )
+    keyed = KeyedTables.from_tables(tables, home_institution_ids(tables, definitions.institutions))
+    return keyed.with_work_ids(universe_keyed(keyed, definitions))
 
 
 def legacy_universe(types: TypesChoice | None) -> dict[str, object]:

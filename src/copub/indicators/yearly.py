@@ -19,6 +19,7 @@ from copub.classify.definitions import Definitions, PresetName
 from copub.classify.matching import Membership
 from copub.indicators.catalogue import indicator_specs
 from copub.indicators.labels import LabelledWorks, label_works
+from copub.indicators.scan import TableScan
 from copub.indicators.schemas import check_table, window_schema, yearly_schema
 from copub.indicators.shares import compute_shares
 from copub.indicators.universe import TypesChoice, legacy_universe
@@ -56,17 +57,17 @@ def resolve_definitions(definitions: Definitions | None = None, **legacy: Any) -
 
 
 def labelled(
-    source: Tables | LabelledWorks, definitions: Definitions | None, **legacy: Any
+    source: Tables | TableScan | LabelledWorks, definitions: Definitions | None, **legacy: Any
 ) -> LabelledWorks:
     """The labelled works for ``source``, reused when they can (:meth:`LabelledWorks.serving`)."""
     if isinstance(source, LabelledWorks):
         chosen = resolve_definitions(definitions or source.definitions, **legacy)
         served = source.serving(chosen)
-        return served if served is not None else label_works(source.tables, chosen)
+        return served if served is not None else label_works(source.source, chosen)
     return label_works(source, resolve_definitions(definitions, **legacy))
 
 
-def _as_of(tables: Tables, as_of: dt.date | None) -> dt.date:
+def _as_of(tables: Tables | TableScan, as_of: dt.date | None) -> dt.date:
     if as_of is not None:
         return as_of
     try:
@@ -93,7 +94,7 @@ _LEAD = (
 
 
 def yearly_indicators(
-    tables: Tables | LabelledWorks,
+    tables: Tables | TableScan | LabelledWorks,
     definitions: Definitions | None = None,
     *,
     institution: str | None = None,
@@ -112,7 +113,10 @@ def yearly_indicators(
 
     Parameters
     ----------
-    tables : Tables or LabelledWorks
+    tables : Tables, TableScan or LabelledWorks
+        A :class:`~copub.indicators.scan.TableScan` (:func:`copub.scan_tables`)
+        is labelled in passes with the streaming engine, for data larger than
+        memory: the figures are the same as from the tables in memory.
     definitions : Definitions, optional
         Every definition (default: NTNU, Leiden). The keyword arguments
         below override its fields, for notebook users; each is checked by
@@ -165,7 +169,7 @@ def yearly_indicators(
         seed=chosen.seed,
         full_interval=chosen.full_interval,
     )
-    cutoff = _as_of(works.tables, as_of).year
+    cutoff = _as_of(works.source, as_of).year
     table = (
         shares.join(_coverage(works.works, "year"), on="year", how="left")
         .with_columns(partial=pl.col("year") >= cutoff)
@@ -176,7 +180,7 @@ def yearly_indicators(
 
 
 def window_indicators(
-    tables: Tables | LabelledWorks,
+    tables: Tables | TableScan | LabelledWorks,
     definitions: Definitions | None = None,
     *,
     size: int | None = None,
@@ -220,7 +224,8 @@ def window_indicators(
         seed=seed,
     )
     chosen = works.definitions
-    per_work = works.works
+    # The list of countries is no share's input: not replicated into every window.
+    per_work = works.works.drop("countries", strict=False)
     if chosen.years is not None:
         first, last = chosen.years
     elif per_work.is_empty():
@@ -246,7 +251,7 @@ def window_indicators(
         seed=chosen.seed,
         full_interval=chosen.full_interval,
     )
-    cutoff = _as_of(works.tables, as_of).year
+    cutoff = _as_of(works.source, as_of).year
     lead = ("period", "first_year", "last_year", *_LEAD)
     table = (
         windows.join(shares, on="period", how="left")

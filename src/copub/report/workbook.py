@@ -11,6 +11,7 @@ workbook.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -67,6 +68,15 @@ def _sheet_frame(frame: pl.DataFrame, synthetic: bool) -> pl.DataFrame:
     return flat.with_columns(pl.selectors.float().fill_nan(None))
 
 
+def _created(stamp: str) -> dt.datetime:
+    """The workbook's creation time: when the tables were built (now, if that is unreadable)."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return dt.datetime.now(dt.UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def write_workbook(data: ReportData, path: str | os.PathLike[str]) -> Path:
     """Write ``report.xlsx``: the provenance sheet, then one sheet per table.
 
@@ -101,6 +111,8 @@ def write_workbook(data: ReportData, path: str | os.PathLike[str]) -> Path:
                 else data.provenance.describe(),
                 "comments": data.provenance.describe(),
                 "author": "copub",
+                # The tables' build time, not the clock: the same tables give the same file.
+                "created": _created(data.provenance.created),
             }
         )
         provenance_rows(data).write_excel(

@@ -1,0 +1,379 @@
+"""The tables with integer keys, made once: what every per-work label is computed from.
+
+Labelling joins the tables on the work, the authorship and the institution
+many times over; on string ids those joins were most of its cost. The
+:class:`KeyedTables` hold the same rows with dense integer keys, assigned
+once, with each string column hashed once:
+
+``wid`` (UInt32)
+    The work: its rank among the sorted work ids, so ordering by ``wid`` is
+    ordering by ``work_id``; ``work_ids[wid]`` is the id.
+``aid`` (UInt64)
+    The authorship: ``wid * 2**32 + position``, the same in the authorships
+    and the affiliations without a join.
+``iid`` (UInt32)
+    The institution: a row of ``institutions``, which also holds (with null
+    attributes) every id that an affiliation or an affiliation string names
+    but the institutions table lacks.
+``rid`` (UInt32)
+    A country string as authorships report it: ``reported_codes[rid]``.
+
+Rows of a work that the works table lacks carry no key and are dropped: no
+label belongs to them. Nothing here is a definition: the rules that read
+these frames live in their own modules (countries, groups, collaboration,
+funding, channels, and counting and the universe in the indicators), and
+each public function on :class:`~copub.normalize.Tables` keys the tables and
+calls the same rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+from copub.normalize import Tables
+
+__all__ = ["AUTHORSHIP_STRIDE", "Engine", "FrameLike", "KeyedTables", "key_tables"]
+
+FrameLike = pl.DataFrame | pl.LazyFrame
+Engine = Literal["auto", "in-memory", "streaming"]
+
+#: ``aid = wid * AUTHORSHIP_STRIDE + position``.
+AUTHORSHIP_STRIDE = 2**32
+
+#: The columns labelling reads from each table; nothing else is keyed or kept.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "works": (
+        "work_id",
+        "year",
+        "type",
+        "source_id",
+        "language",
+        "is_retracted",
+        "is_paratext",
+        "is_xpac",
+        "n_authors",
+        "n_references",
+        "issn_l",
+        "issns",
+    ),
+    "authorships": (
+        "work_id",
+        "position",
+        "countries",
+        "n_raw_affiliations",
+        "affiliation_strings",
+    ),
+    "affiliations": ("work_id", "position", "institution_id"),
+    "institutions": ("institution_id", "ror", "country_code", "type", "lineage"),
+    "sources": ("source_id", "type", "is_core", "issn_l", "issns"),
+    "funding": ("work_id", "funder_id", "funder_ror"),
+}
+
+
+@dataclass(frozen=True)
+class KeyedTables:
+    """The rows labelling reads, keyed by integers (see the module docs).
+
+    Attributes
+    ----------
+    work_ids : pl.Series
+        The sorted work ids; ``work_ids[wid]``.
+    works : pl.DataFrame
+        ``wid`` and the works columns labelling reads, sorted by ``wid``.
+    authorships : pl.DataFrame
+        ``wid, aid, n_raw_affiliations, n_affiliation_strings, is_home``;
+        ``n_affiliation_strings`` is null when the record has no
+        ``affiliations`` field; ``is_home``: some affiliation is a home one.
+    affiliations : pl.DataFrame
+        ``wid, aid, iid, is_home``.
+    strings : pl.DataFrame
+        ``wid, aid, string_id, iid``: one row per (authorship, affiliation
+        string, institution the string names); ``iid`` is null for a string
+        that names none.
+    reported : pl.DataFrame
+        ``wid, aid, rid``: one row per country an authorship reports.
+    reported_codes : pl.Series
+        The distinct reported country strings, as given.
+    institutions : pl.DataFrame
+        ``iid, institution_id, ror, country_code, type, lineage, is_home``.
+    sources : pl.DataFrame
+    funding : pl.DataFrame
+        ``wid, funder_id, funder_ror``.
+    home_ids : tuple of str
+        The home institutions and their child units (empty: no home).
+    """
+
+    work_ids: pl.Series
+    works: pl.DataFrame
+    authorships: pl.DataFrame
+    affiliations: pl.DataFrame
+    strings: pl.DataFrame
+    reported: pl.DataFrame
+    reported_codes: pl.Series
+    institutions: pl.DataFrame
+    sources: pl.DataFrame
+    funding: pl.DataFrame
+    home_ids: tuple[str, ...]
+
+    @classmethod
+    def from_tables(cls, tables: Tables, home_ids: Sequence[str] = ()) -> KeyedTables:
+        """Key in-memory tables; ``home_ids`` as :func:`~copub.classify.home.home_institution_ids`.
+
+        Examples
+        --------
+        >>> KeyedTables.from_tables(Tables.empty()).works.columns[:2]
+        ['wid', 'work_id']
+        """
+        return key_tables(tables.frames(), home_ids=home_ids)
+
+    def with_work_ids(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` with its ``wid`` column replaced by ``work_id`` (first)."""
+        ids = self.work_ids.gather(frame["wid"]).alias("work_id")
+        return frame.select(pl.lit(ids), pl.exclude("wid"))
+
+    def restrict(self, wids: pl.Series) -> KeyedTables:
+        """These tables with only the works ``wids`` (and their rows); keys unchanged."""
+        mask = pl.repeat(False, self.work_ids.len(), eager=True).scatter(wids, True)
+        keep = pl.lit(mask).gather(pl.col("wid"))
+        return dataclasses.replace(
+            self,
+            **{
+                name: getattr(self, name).filter(keep)
+                for name in (
+                    "works",
+                    "authorships",
+                    "affiliations",
+                    "strings",
+                    "reported",
+                    "funding",
+                )
+            },
+        )
+
+    def per_work(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+        """Every work's ``wid`` left-joined with ``frame`` (keyed by ``wid``), in ``wid`` order."""
+        return (
+            self.works.lazy()
+            .select("wid")
+            .join(frame.lazy(), on="wid", how="left", maintain_order="left")
+        )
+
+
+def _collect(frame: FrameLike, columns: Sequence[str], engine: Engine) -> pl.DataFrame:
+    lazy = frame.lazy().select(columns)
+    return lazy.collect(engine=engine)
+
+
+def _index(values: pl.Series) -> pl.Series:
+    """The distinct non-null ``values``, sorted."""
+    distinct = values.drop_nulls()
+    if not distinct.is_sorted():
+        distinct = distinct.sort()
+    if distinct.len() > 1 and (distinct.slice(1) == distinct.slice(0, distinct.len() - 1)).any():
+        distinct = distinct.unique(maintain_order=True)
+    return distinct
+
+
+def _runs(column: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """A sorted column as its distinct values and each row's run."""
+    run = column.rle_id()
+    starts = pl.select(pl.arg_where(pl.lit(run).diff().fill_null(1) != 0)).to_series()
+    return column.gather(starts), run
+
+
+def _sorted_ranks(values: pl.Series, categories: pl.Series) -> pl.Series:
+    """The ranks of sorted distinct ``values`` in sorted ``categories`` (a merge, no hashing)."""
+    if values.len() == categories.len() and (values == categories).all():
+        return pl.int_range(values.len(), dtype=pl.UInt32, eager=True)
+    if not categories.len():
+        return pl.repeat(None, values.len(), dtype=pl.UInt32, eager=True)
+    at = categories.search_sorted(values).clip(0, categories.len() - 1).cast(pl.UInt32)
+    found = categories.gather(at) == values
+    return pl.select(pl.when(pl.lit(found)).then(pl.lit(at))).to_series()
+
+
+def _ranks(columns: Sequence[pl.Series], categories: pl.Series) -> list[pl.Series]:
+    """Each string's rank in ``categories`` (UInt32; null for one it lacks).
+
+    A sorted column (a table in work order) against sorted categories is
+    merged run by run; the other columns are cast to one Enum together, in
+    one pass (every cast to an Enum builds its map of the categories anew).
+    """
+    out: list[pl.Series | None] = [None] * len(columns)
+    hashed = []
+    merge = categories.is_sorted()
+    for i, column in enumerate(columns):
+        if merge and column.len() > 1 and column.null_count() == 0 and column.is_sorted():
+            values, run = _runs(column)
+            out[i] = _sorted_ranks(values, categories).gather(run).alias(column.name)
+        else:
+            hashed.append(i)
+    if hashed:
+        joined = pl.concat([columns[i].rename("") for i in hashed], rechunk=False)
+        ranks = joined.cast(pl.Enum(categories), strict=False).to_physical().cast(pl.UInt32)
+        start = 0
+        for i in hashed:
+            length = columns[i].len()
+            out[i] = ranks.slice(start, length).alias(columns[i].name)
+            start += length
+    return [r for r in out if r is not None]
+
+
+def _by_authorship(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` in authorship order, with ``wid`` and ``aid`` flagged sorted.
+
+    The tables are written in that order, so this is usually a check; the
+    flags let every later group-by on ``wid`` or ``aid`` take polars' sorted
+    path instead of hashing. The frames are narrow integer columns, made
+    contiguous once (an eager operation would otherwise align their chunks
+    every time).
+    """
+    frame = frame.rechunk()
+    if not frame["aid"].is_sorted():
+        frame = frame.sort("aid")
+    return frame.with_columns(pl.col("wid").set_sorted(), pl.col("aid").set_sorted())
+
+
+def _by_work(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` in work order, with ``wid`` flagged sorted (see :func:`_by_authorship`)."""
+    if not frame["wid"].is_sorted():
+        frame = frame.sort("wid", maintain_order=True)
+    return frame.with_columns(pl.col("wid").set_sorted())
+
+
+def _aid() -> pl.Expr:
+    return (
+        pl.col("wid").cast(pl.UInt64) * AUTHORSHIP_STRIDE + pl.col("position").cast(pl.UInt64)
+    ).alias("aid")
+
+
+def _with_work_keys(frame: pl.DataFrame, wid: pl.Series) -> pl.DataFrame:
+    """``frame`` with ``wid`` first, ``work_id`` dropped, and the rows of unknown works dropped."""
+    keyed = frame.lazy().select(pl.lit(wid).alias("wid"), pl.exclude("work_id"))
+    if wid.null_count():
+        keyed = keyed.filter(pl.col("wid").is_not_null())
+    return keyed.collect()
+
+
+def _institutions(
+    known: pl.DataFrame, named: list[pl.Series], home_ids: Sequence[str]
+) -> tuple[pl.DataFrame, list[pl.Series]]:
+    """The institutions table plus every id in ``named`` that it lacks, and ``named``'s iids."""
+    known = known.filter(pl.col("institution_id").is_not_null()).unique(
+        "institution_id", keep="first", maintain_order=True
+    )
+    iids = _ranks(named, known["institution_id"])
+    missing = [s.filter(i.is_null() & s.is_not_null()) for s, i in zip(named, iids, strict=True)]
+    extra = pl.concat(missing).unique().sort()
+    if extra.len():
+        known = pl.concat(
+            [known, pl.DataFrame({"institution_id": extra})], how="diagonal_relaxed"
+        ).cast(known.schema)
+        iids = _ranks(named, known["institution_id"])
+    table = known.with_row_index("iid").with_columns(
+        is_home=pl.col("institution_id").is_in(list(home_ids))
+    )
+    return table, iids
+
+
+def key_tables(
+    frames: Mapping[str, FrameLike], *, home_ids: Sequence[str] = (), engine: Engine = "auto"
+) -> KeyedTables:
+    """Key the six tables, given as frames or lazy frames (a scan is read once, column-pruned).
+
+    Parameters
+    ----------
+    frames : mapping
+        ``works, authorships, affiliations, institutions, sources, funding``
+        with the columns of :mod:`copub.normalize.schemas`.
+    home_ids : sequence of str
+        The home institutions and their child units.
+    engine : {"auto", "in-memory", "streaming"}
+        The polars engine that reads lazy frames.
+    """
+    raw = {name: _collect(frames[name], COLUMNS[name], engine) for name in COLUMNS}
+    works = raw["works"]
+    work_ids = _index(works["work_id"])
+    others = ("authorships", "affiliations", "funding")
+    if works["work_id"].is_sorted() and work_ids.len() == works.height:
+        works = works.with_row_index("wid")
+        wids = _ranks([raw[name]["work_id"] for name in others], work_ids)
+    else:
+        wids = _ranks([works["work_id"], *(raw[name]["work_id"] for name in others)], work_ids)
+        works = works.with_columns(wid=wids.pop(0)).filter(pl.col("wid").is_not_null())
+    works = _by_work(works.select("wid", *COLUMNS["works"]))
+    by_table = dict(zip(others, wids, strict=True))
+
+    # The wide authorships (with their lists) are only read lazily: an eager
+    # operation on a frame whose columns are chunked differently rechunks them all.
+    wide = _with_work_keys(raw["authorships"], by_table["authorships"]).lazy().with_columns(_aid())
+    affiliations = (
+        _with_work_keys(raw["affiliations"], by_table["affiliations"])
+        .lazy()
+        .select("wid", _aid(), "institution_id")
+        .collect()
+    )
+    strings = (
+        wide.select("wid", "aid", s="affiliation_strings")
+        .filter(pl.col("s").list.len() > 0)
+        .explode("s")
+        .select(
+            "wid",
+            "aid",
+            string_id=pl.col("s").struct.field("string_id"),
+            institution_id=pl.col("s").struct.field("institution_ids"),
+        )
+        # A string that names no institution keeps its row (iid null): it still counts.
+        .explode("institution_id", empty_as_null=True)
+        .collect()
+    )
+    institutions, (affiliation_iids, string_iids) = _institutions(
+        raw["institutions"],
+        [affiliations["institution_id"], strings["institution_id"]],
+        home_ids,
+    )
+    is_home = institutions["is_home"]
+    affiliations = _by_authorship(
+        affiliations.lazy()
+        .select("wid", "aid", iid=affiliation_iids)
+        .with_columns(is_home=pl.lit(is_home).gather(pl.col("iid")).fill_null(False))
+        .collect()
+    )
+    strings = _by_authorship(
+        strings.lazy().select("wid", "aid", "string_id", iid=string_iids).collect()
+    )
+    reported = (
+        wide.select("wid", "aid", code="countries").explode("code").drop_nulls("code").collect()
+    )
+    reported_codes = _index(reported["code"].unique())
+    (rids,) = _ranks([reported["code"]], reported_codes)
+    reported = _by_authorship(reported.lazy().select("wid", "aid", rid=rids).collect())
+    home_aids = affiliations.lazy().filter("is_home").select("aid").unique().collect()["aid"]
+    authorships = _by_authorship(
+        wide.select(
+            "wid",
+            "aid",
+            "n_raw_affiliations",
+            n_affiliation_strings=pl.col("affiliation_strings").list.len(),
+            is_home=pl.col("aid").is_in(home_aids.implode()),
+        ).collect()
+    )
+    funding = _by_work(_with_work_keys(raw["funding"], by_table["funding"]))
+    return KeyedTables(
+        work_ids=work_ids,
+        works=works,
+        authorships=authorships,
+        affiliations=affiliations,
+        strings=strings,
+        reported=reported,
+        reported_codes=reported_codes,
+        institutions=institutions,
+        sources=raw["sources"],
+        funding=funding,
+        home_ids=tuple(home_ids),
+    )
