@@ -120,11 +120,21 @@ def markdown_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+#: The input formats a case may name: a run with ``--formats jsonl`` keeps the pages rows.
+_FORMAT_LABELS = ("JSON Lines gzip", "list pages")
+
+
+def _slot(row: Row) -> tuple[str, str, str]:
+    """What a row measures: benchmark, scale and, for normalization, the input format."""
+    return row.bench, row.scale, next((f for f in _FORMAT_LABELS if f in row.case), "")
+
+
 def merge_with_previous(run: dict[str, Any], rows: list[Row]) -> tuple[dict[str, Any], list[Row]]:
-    """Keep earlier rows for (benchmark, scale) pairs this run did not measure.
+    """Keep earlier rows for (benchmark, scale, format) slots this run did not measure.
 
     So ``--only fetch`` refreshes the fetch rows without dropping the 1M
-    normalization rows that took an hour to make.
+    normalization rows that took an hour to make, and ``--formats jsonl``
+    keeps the list-pages rows.
     """
     path = RESULTS_DIR / "latest.json"
     previous: dict[str, Any] = {"runs": [], "rows": []}
@@ -133,8 +143,10 @@ def merge_with_previous(run: dict[str, Any], rows: list[Row]) -> tuple[dict[str,
             previous = json.loads(path.read_text())
         except json.JSONDecodeError:
             previous = {"runs": [], "rows": []}
-    fresh = {(r.bench, r.scale) for r in rows}
-    kept = [Row(**r) for r in previous.get("rows", []) if (r["bench"], r["scale"]) not in fresh]
+    fresh = {_slot(r) for r in rows}
+    kept = [
+        row for row in map(lambda r: Row(**r), previous.get("rows", [])) if _slot(row) not in fresh
+    ]
     old_runs = previous.get("runs", [])
     used = sorted({r.run for r in kept})
     renumber = {old: new for new, old in enumerate(used)}
