@@ -25,9 +25,8 @@ import polars as pl
 
 from copub.errors import DataError, UsageError
 from copub.normalize import TABLE_NAMES, Tables
-from copub.normalize.generations import current_tables
 from copub.normalize.schemas import SCHEMAS
-from copub.normalize.tables import _read_provenance
+from copub.normalize.tables import read_provenance, table_files
 from copub.provenance import Provenance
 
 __all__ = ["BIG_TABLES", "DEFAULT_WORKS_PER_PASS", "TableScan", "scan_tables"]
@@ -161,25 +160,10 @@ def scan_tables(
     >>> streamed.equals(copub.yearly_indicators(copub.load_tables(data), bootstrap=0))
     True
     """
-    if Path(data_dir).exists() and not Path(data_dir).is_dir():
-        raise UsageError(f"--data-dir {data_dir} is not a directory")
-    tables_dir = current_tables(data_dir) or Path(data_dir) / "tables"
-    if not (tables_dir / "works.parquet").is_file():
-        raise DataError(
-            f"no copub tables in {data_dir}: run `copub fetch` or `copub import` "
-            f"with --data-dir {data_dir} first"
-        )
-    frames = {}
-    for name in TABLE_NAMES:
-        path = tables_dir / f"{name}.parquet"
-        if not path.is_file():
-            raise DataError(
-                f"{tables_dir} has no {path.name}: the tables are incomplete; "
-                "run `copub fetch` or `copub import` again"
-            )
-        frames[name] = _scan(path, name)
+    tables_dir, paths = table_files(data_dir)
+    frames = {name: _scan(path, name) for name, path in paths.items()}
     return TableScan(
         **frames,
-        provenance=_read_provenance(tables_dir / "provenance.json"),
+        provenance=read_provenance(tables_dir / "provenance.json"),
         works_per_pass=works_per_pass,
     )

@@ -15,7 +15,14 @@ from copub.normalize.generations import current_tables, write_generation
 from copub.normalize.schemas import KEYS, SCHEMAS
 from copub.provenance import Provenance
 
-__all__ = ["TABLES_VERSION", "TABLE_NAMES", "Tables", "load_tables"]
+__all__ = [
+    "TABLES_VERSION",
+    "TABLE_NAMES",
+    "Tables",
+    "load_tables",
+    "read_provenance",
+    "table_files",
+]
 
 TABLE_NAMES = tuple(SCHEMAS)
 #: Bumped whenever the normalizer's output (tables or counts) changes, so
@@ -106,6 +113,35 @@ class Tables:
         )
 
 
+def table_files(data_dir: str | os.PathLike[str]) -> tuple[Path, dict[str, Path]]:
+    """The current generation's folder and its six table files, or an error naming the gap.
+
+    Raises
+    ------
+    UsageError
+        If ``data_dir`` is not a directory.
+    DataError
+        If it holds no tables, or a table file is missing.
+    """
+    if Path(data_dir).exists() and not Path(data_dir).is_dir():
+        raise UsageError(f"--data-dir {data_dir} is not a directory")
+    # Resolved once: every file comes from one generation, even if a writer switches now.
+    tables_dir = current_tables(data_dir) or Path(data_dir) / _TABLES_SUBDIR
+    if not (tables_dir / "works.parquet").is_file():
+        raise DataError(
+            f"no copub tables in {data_dir}: run `copub fetch` or `copub import` "
+            f"with --data-dir {data_dir} first"
+        )
+    paths = {name: tables_dir / f"{name}.parquet" for name in TABLE_NAMES}
+    for path in paths.values():
+        if not path.is_file():
+            raise DataError(
+                f"{tables_dir} has no {path.name}: the tables are incomplete; "
+                "run `copub fetch` or `copub import` again"
+            )
+    return tables_dir, paths
+
+
 def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
     """Read the tables that ``fetch``, ``import`` or :meth:`Tables.write` stored.
 
@@ -119,23 +155,9 @@ def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
     DataError
         If the directory holds no tables, or a table does not follow its schema.
     """
-    if Path(data_dir).exists() and not Path(data_dir).is_dir():
-        raise UsageError(f"--data-dir {data_dir} is not a directory")
-    # Resolved once: every file comes from one generation, even if a writer switches now.
-    tables_dir = current_tables(data_dir) or Path(data_dir) / _TABLES_SUBDIR
-    if not (tables_dir / "works.parquet").is_file():
-        raise DataError(
-            f"no copub tables in {data_dir}: run `copub fetch` or `copub import` "
-            f"with --data-dir {data_dir} first"
-        )
+    tables_dir, paths = table_files(data_dir)
     frames = {}
-    for name in TABLE_NAMES:
-        path = tables_dir / f"{name}.parquet"
-        if not path.is_file():
-            raise DataError(
-                f"{tables_dir} has no {path.name}: the tables are incomplete; "
-                "run `copub fetch` or `copub import` again"
-            )
+    for name, path in paths.items():
         try:
             frames[name] = pl.read_parquet(path)
         except (OSError, pl.exceptions.PolarsError) as exc:
@@ -147,10 +169,10 @@ def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
                 f"older copub (tables version {TABLES_VERSION} is needed); build the tables "
                 f"again from the raw pages with `copub import` or `copub fetch`"
             )
-    return Tables(**frames, provenance=_read_provenance(tables_dir / "provenance.json"))
+    return Tables(**frames, provenance=read_provenance(tables_dir / "provenance.json"))
 
 
-def _read_provenance(path: Path) -> Provenance:
+def read_provenance(path: Path) -> Provenance:
     """The provenance written beside the tables, or :class:`DataError` naming the file."""
     if not path.is_file():
         return Provenance()
