@@ -29,12 +29,14 @@ calls the same rule.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import polars as pl
 
+from copub.concurrent import WORKERS, side_by_side
 from copub.normalize import Tables
 
 __all__ = ["AUTHORSHIP_STRIDE", "Engine", "FrameLike", "KeyedTables", "key_tables"]
@@ -179,11 +181,19 @@ def _index(values: pl.Series) -> pl.Series:
     return distinct
 
 
-def _runs(column: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """A sorted column as its distinct values and each row's run."""
-    run = column.rle_id()
-    starts = pl.select(pl.arg_where(pl.lit(run).diff().fill_null(1) != 0)).to_series()
-    return column.gather(starts), run
+def _sorted_runs(column: pl.Series) -> tuple[pl.Series, pl.Series] | None:
+    """A column in sorted runs as its distinct values and each row's run (``None``: unsorted).
+
+    One run-length encoding answers both: the column is sorted, without
+    nulls, exactly when its run values strictly increase.
+    """
+    runs = column.rle().struct.unnest()
+    values, lengths = runs["value"], runs["len"]
+    n = values.len()
+    if values.null_count() or (n > 1 and not (values.slice(1) > values.slice(0, n - 1)).all()):
+        return None
+    run = pl.int_range(n, dtype=pl.UInt32, eager=True).repeat_by(lengths).explode()
+    return values, run
 
 
 def _sorted_ranks(values: pl.Series, categories: pl.Series) -> pl.Series:
@@ -197,31 +207,28 @@ def _sorted_ranks(values: pl.Series, categories: pl.Series) -> pl.Series:
     return pl.select(pl.when(pl.lit(found)).then(pl.lit(at))).to_series()
 
 
-def _ranks(columns: Sequence[pl.Series], categories: pl.Series) -> list[pl.Series]:
+def _rank(column: pl.Series, categories: pl.Series, merge: bool) -> pl.Series:
     """Each string's rank in ``categories`` (UInt32; null for one it lacks).
 
     A sorted column (a table in work order) against sorted categories is
-    merged run by run; the other columns are cast to one Enum together, in
-    one pass (every cast to an Enum builds its map of the categories anew).
+    merged run by run; any other column is cast to an Enum of the categories.
     """
-    out: list[pl.Series | None] = [None] * len(columns)
-    hashed = []
+    runs = _sorted_runs(column) if merge and column.len() > 1 else None
+    if runs is not None:
+        values, run = runs
+        return _sorted_ranks(values, categories).gather(run).alias(column.name)
+    return column.cast(pl.Enum(categories), strict=False).to_physical().cast(pl.UInt32)
+
+
+def _ranks(
+    columns: Sequence[pl.Series], categories: pl.Series, workers: int = WORKERS
+) -> list[pl.Series]:
+    """:func:`_rank` of each column, side by side (string work runs on one thread)."""
     merge = categories.is_sorted()
-    for i, column in enumerate(columns):
-        if merge and column.len() > 1 and column.null_count() == 0 and column.is_sorted():
-            values, run = _runs(column)
-            out[i] = _sorted_ranks(values, categories).gather(run).alias(column.name)
-        else:
-            hashed.append(i)
-    if hashed:
-        joined = pl.concat([columns[i].rename("") for i in hashed], rechunk=False)
-        ranks = joined.cast(pl.Enum(categories), strict=False).to_physical().cast(pl.UInt32)
-        start = 0
-        for i in hashed:
-            length = columns[i].len()
-            out[i] = ranks.slice(start, length).alias(columns[i].name)
-            start += length
-    return [r for r in out if r is not None]
+    return side_by_side(
+        *(functools.partial(_rank, column, categories, merge) for column in columns),
+        workers=workers,
+    )
 
 
 def _by_authorship(frame: pl.DataFrame) -> pl.DataFrame:
@@ -261,20 +268,20 @@ def _with_work_keys(frame: pl.DataFrame, wid: pl.Series) -> pl.DataFrame:
 
 
 def _institutions(
-    known: pl.DataFrame, named: list[pl.Series], home_ids: Sequence[str]
+    known: pl.DataFrame, named: list[pl.Series], home_ids: Sequence[str], workers: int
 ) -> tuple[pl.DataFrame, list[pl.Series]]:
     """The institutions table plus every id in ``named`` that it lacks, and ``named``'s iids."""
     known = known.filter(pl.col("institution_id").is_not_null()).unique(
         "institution_id", keep="first", maintain_order=True
     )
-    iids = _ranks(named, known["institution_id"])
+    iids = _ranks(named, known["institution_id"], workers)
     missing = [s.filter(i.is_null() & s.is_not_null()) for s, i in zip(named, iids, strict=True)]
     extra = pl.concat(missing).unique().sort()
     if extra.len():
         known = pl.concat(
             [known, pl.DataFrame({"institution_id": extra})], how="diagonal_relaxed"
         ).cast(known.schema)
-        iids = _ranks(named, known["institution_id"])
+        iids = _ranks(named, known["institution_id"], workers)
     table = known.with_row_index("iid").with_columns(
         is_home=pl.col("institution_id").is_in(list(home_ids))
     )
@@ -282,7 +289,11 @@ def _institutions(
 
 
 def key_tables(
-    frames: Mapping[str, FrameLike], *, home_ids: Sequence[str] = (), engine: Engine = "auto"
+    frames: Mapping[str, FrameLike],
+    *,
+    home_ids: Sequence[str] = (),
+    engine: Engine = "auto",
+    workers: int = WORKERS,
 ) -> KeyedTables:
     """Key the six tables, given as frames or lazy frames (a scan is read once, column-pruned).
 
@@ -295,6 +306,8 @@ def key_tables(
         The home institutions and their child units.
     engine : {"auto", "in-memory", "streaming"}
         The polars engine that reads lazy frames.
+    workers : int
+        How many independent steps run at once (1 keeps memory lowest).
     """
     raw = {name: _collect(frames[name], COLUMNS[name], engine) for name in COLUMNS}
     works = raw["works"]
@@ -302,9 +315,10 @@ def key_tables(
     others = ("authorships", "affiliations", "funding")
     if works["work_id"].is_sorted() and work_ids.len() == works.height:
         works = works.with_row_index("wid")
-        wids = _ranks([raw[name]["work_id"] for name in others], work_ids)
+        wids = _ranks([raw[name]["work_id"] for name in others], work_ids, workers)
     else:
-        wids = _ranks([works["work_id"], *(raw[name]["work_id"] for name in others)], work_ids)
+        columns = [works["work_id"], *(raw[name]["work_id"] for name in others)]
+        wids = _ranks(columns, work_ids, workers)
         works = works.with_columns(wid=wids.pop(0)).filter(pl.col("wid").is_not_null())
     works = _by_work(works.select("wid", *COLUMNS["works"]))
     by_table = dict(zip(others, wids, strict=True))
@@ -312,47 +326,62 @@ def key_tables(
     # The wide authorships (with their lists) are only read lazily: an eager
     # operation on a frame whose columns are chunked differently rechunks them all.
     wide = _with_work_keys(raw["authorships"], by_table["authorships"]).lazy().with_columns(_aid())
-    affiliations = (
-        _with_work_keys(raw["affiliations"], by_table["affiliations"])
-        .lazy()
-        .select("wid", _aid(), "institution_id")
-        .collect()
-    )
-    strings = (
-        wide.select("wid", "aid", s="affiliation_strings")
-        .filter(pl.col("s").list.len() > 0)
-        .explode("s")
-        .select(
-            "wid",
-            "aid",
-            string_id=pl.col("s").struct.field("string_id"),
-            institution_id=pl.col("s").struct.field("institution_ids"),
+
+    def affiliation_rows() -> pl.DataFrame:
+        return (
+            _with_work_keys(raw["affiliations"], by_table["affiliations"])
+            .lazy()
+            .select("wid", _aid(), "institution_id")
+            .collect()
         )
-        # A string that names no institution keeps its row (iid null): it still counts.
-        .explode("institution_id", empty_as_null=True)
-        .collect()
+
+    def string_rows() -> pl.DataFrame:
+        return (
+            wide.select("wid", "aid", s="affiliation_strings")
+            .filter(pl.col("s").list.len() > 0)
+            .explode("s")
+            .select(
+                "wid",
+                "aid",
+                string_id=pl.col("s").struct.field("string_id"),
+                institution_id=pl.col("s").struct.field("institution_ids"),
+            )
+            # A string that names no institution keeps its row (iid null): it still counts.
+            .explode("institution_id", empty_as_null=True)
+            .collect()
+        )
+
+    def reported_rows() -> tuple[pl.DataFrame, pl.Series]:
+        reported = (
+            wide.select("wid", "aid", code="countries").explode("code").drop_nulls("code").collect()
+        )
+        codes = _index(reported["code"].unique())
+        rids = _rank(reported["code"], codes, merge=False)
+        return _by_authorship(reported.lazy().select("wid", "aid", rid=rids).collect()), codes
+
+    affiliations, strings, (reported, reported_codes) = side_by_side(
+        affiliation_rows, string_rows, reported_rows, workers=workers
     )
     institutions, (affiliation_iids, string_iids) = _institutions(
         raw["institutions"],
         [affiliations["institution_id"], strings["institution_id"]],
         home_ids,
+        workers,
     )
     is_home = institutions["is_home"]
-    affiliations = _by_authorship(
-        affiliations.lazy()
-        .select("wid", "aid", iid=affiliation_iids)
-        .with_columns(is_home=pl.lit(is_home).gather(pl.col("iid")).fill_null(False))
-        .collect()
+    affiliations, strings, funding = side_by_side(
+        lambda: _by_authorship(
+            affiliations.lazy()
+            .select("wid", "aid", iid=affiliation_iids)
+            .with_columns(is_home=pl.lit(is_home).gather(pl.col("iid")).fill_null(False))
+            .collect()
+        ),
+        lambda: _by_authorship(
+            strings.lazy().select("wid", "aid", "string_id", iid=string_iids).collect()
+        ),
+        lambda: _by_work(_with_work_keys(raw["funding"], by_table["funding"])),
+        workers=workers,
     )
-    strings = _by_authorship(
-        strings.lazy().select("wid", "aid", "string_id", iid=string_iids).collect()
-    )
-    reported = (
-        wide.select("wid", "aid", code="countries").explode("code").drop_nulls("code").collect()
-    )
-    reported_codes = _index(reported["code"].unique())
-    (rids,) = _ranks([reported["code"]], reported_codes)
-    reported = _by_authorship(reported.lazy().select("wid", "aid", rid=rids).collect())
     home_aids = affiliations.lazy().filter("is_home").select("aid").unique().collect()["aid"]
     authorships = _by_authorship(
         wide.select(
@@ -363,7 +392,6 @@ def key_tables(
             is_home=pl.col("aid").is_in(home_aids.implode()),
         ).collect()
     )
-    funding = _by_work(_with_work_keys(raw["funding"], by_table["funding"]))
     return KeyedTables(
         work_ids=work_ids,
         works=works,

@@ -30,6 +30,7 @@ from copub.classify.funding import funding_labels
 from copub.classify.group_flags import group_labels
 from copub.classify.home import home_institution_ids
 from copub.classify.keyed import KeyedTables, key_tables
+from copub.concurrent import WORKERS, side_by_side
 from copub.errors import DataError, UsageError
 from copub.indicators.counting import fallback_labels, weight_labels
 from copub.indicators.scan import TableScan
@@ -169,8 +170,11 @@ def home_weights(tables: Tables, definitions: Definitions) -> pl.DataFrame:
     return keyed.with_work_ids(frame).select("work_id", "year", "weight")
 
 
-def _label(keyed: KeyedTables, definitions: Definitions) -> pl.DataFrame:
-    """The labelled works of keyed tables (one pass), sorted by ``work_id``."""
+def _label(keyed: KeyedTables, definitions: Definitions, workers: int = WORKERS) -> pl.DataFrame:
+    """The labelled works of keyed tables (one pass), sorted by ``work_id``.
+
+    ``workers``: how many labels are computed at once (1 keeps a pass's memory low).
+    """
     keyed, universe = _in_universe(keyed, definitions)
     works = keyed.works.lazy()
 
@@ -179,30 +183,44 @@ def _label(keyed: KeyedTables, definitions: Definitions) -> pl.DataFrame:
         return keyed.per_work(frame).collect().drop("wid")
 
     register = definitions.channel_register
-    if register is not None:
-        levels = aligned(level_labels(works, keyed.sources.lazy(), register, "wid"))
-    else:
-        levels = pl.DataFrame(
+
+    def levels() -> pl.DataFrame:
+        if register is not None:
+            return aligned(level_labels(works, keyed.sources.lazy(), register, "wid"))
+        return pl.DataFrame(
             {
                 "level": pl.repeat(None, universe.height, dtype=pl.Int8, eager=True),
                 "in_register": pl.repeat(None, universe.height, dtype=pl.Boolean, eager=True),
             }
         )
-    parts = [
-        universe,
-        aligned(weight_labels(keyed, rule=definitions.fractional_rule)),
-        country_labels(keyed, merge_hk_mo=definitions.merge).drop("wid", "unknown_codes"),
-        aligned(institution_labels(keyed)),
-        keyed.works.select(n_authorships="n_authors"),
-        aligned(fallback_labels(keyed)),
-        group_labels(
+
+    # Each label reads the keyed rows alone: they are computed side by side.
+    labels = side_by_side(
+        lambda: aligned(weight_labels(keyed, rule=definitions.fractional_rule)),
+        lambda: country_labels(keyed, merge_hk_mo=definitions.merge).drop("wid", "unknown_codes"),
+        lambda: aligned(institution_labels(keyed)),
+        lambda: aligned(fallback_labels(keyed)),
+        lambda: group_labels(
             keyed,
             definitions.partner_groups,
             membership=definitions.membership,
             merge_hk_mo=definitions.merge,
         ).drop("wid"),
-        aligned(funding_labels(works, keyed.funding.lazy(), "wid")),
+        lambda: aligned(funding_labels(works, keyed.funding.lazy(), "wid")),
         levels,
+        workers=workers,
+    )
+    weights, countries, institutions, fallback, groups, funding, channel = labels
+    parts = [
+        universe,
+        weights,
+        countries,
+        institutions,
+        keyed.works.select(n_authorships="n_authors"),
+        fallback,
+        groups,
+        funding,
+        channel,
     ]
     frame = pl.concat(parts, how="horizontal").with_columns(
         pl.col("weight").fill_null(0.0),
@@ -227,8 +245,9 @@ def _label_scan(scan: TableScan, definitions: Definitions) -> pl.DataFrame:
             {**frames, "institutions": institutions, "sources": sources},
             home_ids=home_ids,
             engine="streaming",
+            workers=1,
         )
-        parts.append(_label(keyed, definitions))
+        parts.append(_label(keyed, definitions, workers=1))
         del keyed
     return pl.concat(parts, rechunk=True)
 
