@@ -94,9 +94,12 @@ class KeyedTables:
     affiliations : pl.DataFrame
         ``wid, aid, iid, is_home``.
     strings : pl.DataFrame
-        ``wid, aid, string_id, iid``: one row per (authorship, affiliation
-        string, institution the string names); ``iid`` is null for a string
-        that names none.
+        ``wid, aid, string_id, n_strings, is_first, iid``: one row per
+        (authorship, affiliation string, institution the string names);
+        ``iid`` is null for a string that names none; ``n_strings`` is the
+        authorship's number of strings (each listed once, see
+        :data:`~copub.normalize.schemas.AFFILIATION_STRINGS`); ``is_first``
+        marks the first row of each (authorship, string).
     reported : pl.DataFrame
         ``wid, aid, rid``: one row per country an authorship reports.
     reported_codes : pl.Series
@@ -242,7 +245,7 @@ def _by_authorship(frame: pl.DataFrame) -> pl.DataFrame:
     """
     frame = frame.rechunk()
     if not frame["aid"].is_sorted():
-        frame = frame.sort("aid")
+        frame = frame.sort("aid", maintain_order=True)
     return frame.with_columns(pl.col("wid").set_sorted(), pl.col("aid").set_sorted())
 
 
@@ -339,15 +342,21 @@ def key_tables(
         return (
             wide.select("wid", "aid", s="affiliation_strings")
             .filter(pl.col("s").list.len() > 0)
+            .with_columns(n_strings=pl.col("s").list.len())
             .explode("s")
             .select(
                 "wid",
                 "aid",
                 string_id=pl.col("s").struct.field("string_id"),
                 institution_id=pl.col("s").struct.field("institution_ids"),
+                n_strings="n_strings",
+                entry=pl.int_range(pl.len(), dtype=pl.UInt32),
             )
             # A string that names no institution keeps its row (iid null): it still counts.
             .explode("institution_id", empty_as_null=True)
+            # An entry's rows are adjacent after the explode (and stay so: sorts are stable).
+            .with_columns(is_first=(pl.col("entry") != pl.col("entry").shift(1)).fill_null(True))
+            .drop("entry")
             .collect()
         )
 
@@ -377,7 +386,9 @@ def key_tables(
             .collect()
         ),
         lambda: _by_authorship(
-            strings.lazy().select("wid", "aid", "string_id", iid=string_iids).collect()
+            strings.lazy()
+            .select("wid", "aid", "string_id", "n_strings", "is_first", iid=string_iids)
+            .collect()
         ),
         lambda: _by_work(_with_work_keys(raw["funding"], by_table["funding"])),
         workers=workers,

@@ -68,36 +68,29 @@ def _by_strings(keyed: KeyedTables) -> pl.LazyFrame:
     their institutions.
 
     Only strings that name a home institution carry a share, so those are
-    found first (``sid`` numbers a work's string) and only their rows, and
-    the other strings of their authors, are read further.
+    found first (``sid`` numbers a work's string) and only their rows are
+    read further: each (authorship, string) once, with the authorship's
+    number of strings and the string's institutions in the whole work.
     """
     entries = keyed.strings.with_columns(
         sid=pl.col("wid").cast(pl.UInt64) * AUTHORSHIP_STRIDE + pl.col("string_id").cast(pl.UInt64),
         is_home=pl.lit(keyed.institutions["is_home"]).gather(pl.col("iid")).fill_null(False),
     )
     home_strings = entries.filter("is_home")["sid"].unique()
-    named = entries.filter(pl.col("sid").is_in(home_strings.implode()))
+    named = entries.filter(pl.col("sid").is_in(home_strings.implode())).lazy()
     string_institutions = (
-        named.lazy()
-        .drop_nulls("iid")
+        named.drop_nulls("iid")
         .unique(["sid", "iid"])
         .group_by("sid")
         .agg(n_institutions=pl.len(), home_institutions=pl.col("is_home").sum())
     )
-    authors = named["aid"].unique()
-    per_author = (
-        entries.lazy()
-        .filter(pl.col("aid").is_in(authors.implode()))
-        .group_by("aid")
-        .agg(n_strings=pl.col("string_id").n_unique())
+    # n_authors by wid, read by position instead of a join.
+    n_authors = pl.repeat(0, keyed.work_ids.len(), dtype=pl.Int32, eager=True).scatter(
+        keyed.works["wid"], keyed.works["n_authors"]
     )
     return (
-        named.lazy()
-        .select("wid", "aid", "string_id", "sid")
-        .unique(["aid", "sid"])
+        named.filter("is_first")
         .join(string_institutions, on="sid")
-        .join(per_author, on="aid")
-        .join(_n_authors(keyed), on="wid")
         .select(
             "wid",
             "aid",
@@ -105,7 +98,7 @@ def _by_strings(keyed: KeyedTables) -> pl.LazyFrame:
             share=pl.col("home_institutions").cast(pl.Float64)
             / pl.col("n_institutions")
             / pl.col("n_strings")
-            / pl.col("n_authors").cast(pl.Float64),
+            / pl.lit(n_authors).gather(pl.col("wid")).cast(pl.Float64),
         )
     )
 
