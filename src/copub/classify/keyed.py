@@ -141,24 +141,16 @@ class KeyedTables:
         ids = self.work_ids.gather(frame["wid"]).alias("work_id")
         return frame.select(pl.lit(ids), pl.exclude("wid"))
 
-    def restrict(self, wids: pl.Series) -> KeyedTables:
+    def restrict(self, wids: pl.Series, workers: int = WORKERS) -> KeyedTables:
         """These tables with only the works ``wids`` (and their rows); keys unchanged."""
         mask = pl.repeat(False, self.work_ids.len(), eager=True).scatter(wids, True)
         keep = pl.lit(mask).gather(pl.col("wid"))
-        return dataclasses.replace(
-            self,
-            **{
-                name: getattr(self, name).filter(keep)
-                for name in (
-                    "works",
-                    "authorships",
-                    "affiliations",
-                    "strings",
-                    "reported",
-                    "funding",
-                )
-            },
+        names = ("works", "authorships", "affiliations", "strings", "reported", "funding")
+        kept = side_by_side(
+            *(functools.partial(getattr(self, name).filter, keep) for name in names),
+            workers=workers,
         )
+        return dataclasses.replace(self, **dict(zip(names, kept, strict=True)))
 
     def per_work(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
         """Every work's ``wid`` left-joined with ``frame`` (keyed by ``wid``), in ``wid`` order."""
