@@ -121,8 +121,15 @@ def universe_keyed(keyed: KeyedTables, definitions: Definitions) -> pl.DataFrame
     if definitions.years is not None:
         works = works.filter(pl.col("year").is_between(*definitions.years))
     works = works.filter(universe_rule(definitions.universe_rule, definitions.types))
-    home_works = keyed.affiliations.lazy().filter(pl.col("is_home")).select("wid").unique()
-    return works.join(home_works, on="wid", how="semi").select("wid", "year").sort("wid").collect()
+    # The works with a home affiliation, as a mask read by position (no join).
+    home = keyed.affiliations.filter(pl.col("is_home"))["wid"]
+    has_home = pl.repeat(False, keyed.work_ids.len(), eager=True).scatter(home, True)
+    return (
+        works.filter(pl.lit(has_home).gather(pl.col("wid")))
+        .select("wid", "year")
+        .sort("wid")
+        .collect()
+    )
 
 
 def universe_works(tables: Tables, definitions: Definitions) -> pl.DataFrame:
