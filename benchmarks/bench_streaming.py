@@ -12,9 +12,14 @@ after the other: copy ``k``'s ids are prefixed ``c<k>``, so the files stay
 sorted by work id and a pass's range filter skips the row groups outside it)
 until they are twice the cap in memory. Cap: ``RLIMIT_AS`` of the child, what
 ``ulimit -v`` sets (no cgroup). Address space is not RSS: polars' jemalloc
-reserves more than it touches, so capped children run with
-``retain:false,narenas:2`` and one OpenBLAS thread, which keeps the
-reservation close to what is used.
+reserves more than it touches, and glibc's malloc reserves 64 MiB of address
+space for each thread's arena (up to eight per core) even when the thread
+allocates a few bytes through it, so capped children run with jemalloc's
+``retain:false,narenas:2``, ``MALLOC_ARENA_MAX=2`` and one OpenBLAS thread,
+which keeps the reservation close to what is used. (Without
+``MALLOC_ARENA_MAX``, the streaming path over 4M works held 11 to 15 such
+arenas, 0.7 to 0.9 GiB of the 2 GiB cap with about 1 MiB of them in use, and
+failed in six runs of seven.)
 
 Cases:
 
@@ -50,12 +55,15 @@ _QUERY = "benchmarks.bench_streaming:query_route"
 #: Works per pass of the capped case (the library's default).
 _WORKS_PER_PASS = 150_000
 #: Keeps the address space a capped child reserves close to what it uses:
-#: one OpenBLAS thread (scipy, under copub) and jemalloc without retained
-#: mappings or many arenas (polars' allocator reads ``_RJEM_MALLOC_CONF``).
+#: one OpenBLAS thread (scipy, under copub), jemalloc without retained
+#: mappings or many arenas (polars' allocator reads ``_RJEM_MALLOC_CONF``),
+#: and two glibc malloc arenas (each one reserves 64 MiB of address space;
+#: every polars thread would otherwise get its own, up to eight per core).
 _CAPPED_ENV = {
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
     "_RJEM_MALLOC_CONF": "retain:false,narenas:2,background_thread:false",
+    "MALLOC_ARENA_MAX": "2",
 }
 #: The figures compared across copy counts.
 _COLUMNS = ("year", "works", "intl_works", "intl_share", "intl_share_frac", "priority_share")

@@ -249,7 +249,33 @@ def _label_scan(scan: TableScan, definitions: Definitions) -> pl.DataFrame:
         )
         parts.append(_label(keyed, definitions, workers=1))
         del keyed
-    return pl.concat(parts, rechunk=True)
+    return _concat_columns(parts)
+
+
+def _concat_columns(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """The passes' labelled works, one after the other, as one contiguous frame.
+
+    Column by column, each column's parts dropped once it is copied, so the
+    copy needs room for one more column rather than for the whole labelled
+    works twice (as ``pl.concat(parts, rechunk=True)`` does). Empties
+    ``parts``.
+
+    Examples
+    --------
+    >>> parts = [pl.DataFrame({"a": [1, 2], "b": ["x", "y"]}), pl.DataFrame({"a": [3], "b": ["z"]})]
+    >>> _concat_columns(parts).equals(pl.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]}))
+    True
+    >>> parts
+    []
+    """
+    if len(parts) == 1:
+        return parts.pop().rechunk()
+    columns = []
+    for name in parts[0].columns:
+        columns.append(pl.concat([part.get_column(name) for part in parts], rechunk=True))
+        parts[:] = [part.drop(name) for part in parts]
+    parts.clear()
+    return pl.DataFrame(columns)
 
 
 def label_works(tables: Tables | TableScan, definitions: Definitions) -> LabelledWorks:

@@ -10,8 +10,9 @@ range filter is pushed into the parquet reader, which skips row groups whose
 statistics lie outside it), labels them exactly as in memory, and keeps only
 the narrow labelled rows. At most about ``works_per_pass`` works' rows of
 authorships and affiliations are in memory at once; the labelled works (one
-narrow row per work), the work ids (to cut the ranges) and the small tables
-(institutions, sources) are held whole.
+narrow row per work) and the small tables (institutions, sources) are held
+whole, and the work ids are read whole once, to cut the ranges, and dropped
+before the first pass.
 """
 
 from __future__ import annotations
@@ -89,15 +90,7 @@ class TableScan:
         works, concatenated, are in work-id order. With no works there is one
         pass over everything.
         """
-        ids = (
-            self.works.select("work_id")
-            .drop_nulls()
-            .collect(engine=engine)  # type: ignore[call-overload]
-            .to_series()
-        )
-        if not ids.is_sorted():
-            ids = ids.sort()
-        starts = ids.gather_every(self.works_per_pass).unique(maintain_order=True).to_list()
+        starts = self._starts(engine)
         if not starts:
             yield {name: getattr(self, name) for name in BIG_TABLES}
             return
@@ -107,6 +100,24 @@ class TableScan:
             if k + 1 < len(starts):
                 inside &= work_id < starts[k + 1]
             yield {name: getattr(self, name).filter(inside) for name in BIG_TABLES}
+
+    def _starts(self, engine: str) -> list[str]:
+        """The first work id of each pass.
+
+        The work ids are read whole to cut the ranges and dropped here: a
+        generator's locals live until its last pass, and the ids of millions
+        of works would be held through every pass for nothing.
+        """
+        ids = (
+            self.works.select("work_id")
+            .drop_nulls()
+            .collect(engine=engine)  # type: ignore[call-overload]
+            .to_series()
+        )
+        if not ids.is_sorted():
+            ids = ids.sort()
+        firsts = ids.gather_every(self.works_per_pass).unique(maintain_order=True)
+        return list(firsts.to_list())
 
 
 def _scan(path: Path, name: str) -> pl.LazyFrame:
