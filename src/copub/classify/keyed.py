@@ -176,24 +176,22 @@ def _index(values: pl.Series) -> pl.Series:
     return distinct
 
 
-def _sorted_runs(column: pl.Series) -> tuple[pl.Series, pl.Series] | None:
-    """A column in sorted runs as its distinct values and each row's run (``None``: unsorted).
+#: How many first values :func:`_rank` looks at to choose its path.
+_HEAD = 4096
 
-    One run-length encoding answers both: the column is sorted, without
-    nulls, exactly when its run values strictly increase.
-    """
+
+def _runs(column: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """A column as the values of its runs of equal values, and each row's run."""
     runs = column.rle().struct.unnest()
-    values, lengths = runs["value"], runs["len"]
-    n = values.len()
-    if values.null_count() or (n > 1 and not (values.slice(1) > values.slice(0, n - 1)).all()):
-        return None
-    run = pl.int_range(n, dtype=pl.UInt32, eager=True).repeat_by(lengths).explode()
-    return values, run
+    run = pl.int_range(runs.height, dtype=pl.UInt32, eager=True).repeat_by(runs["len"]).explode()
+    return runs["value"], run
 
 
 def _sorted_ranks(values: pl.Series, categories: pl.Series) -> pl.Series:
-    """The ranks of sorted distinct ``values`` in sorted ``categories`` (a merge, no hashing)."""
-    if values.len() == categories.len() and (values == categories).all():
+    """The ranks of ``values`` in sorted ``categories`` (binary search, no hashing)."""
+    # ``all`` skips nulls: a null value must not pass for a category.
+    same = values.len() == categories.len() and not values.null_count()
+    if same and (values == categories).all():
         return pl.int_range(values.len(), dtype=pl.UInt32, eager=True)
     if not categories.len():
         return pl.repeat(None, values.len(), dtype=pl.UInt32, eager=True)
@@ -205,12 +203,13 @@ def _sorted_ranks(values: pl.Series, categories: pl.Series) -> pl.Series:
 def _rank(column: pl.Series, categories: pl.Series, merge: bool) -> pl.Series:
     """Each string's rank in ``categories`` (UInt32; null for one it lacks).
 
-    A sorted column (a table in work order) against sorted categories is
-    merged run by run; any other column is cast to an Enum of the categories.
+    ``merge``: the categories are sorted. A column in work order (a table's
+    ``work_id``) is then ranked run by run, each run's value found by binary
+    search, which holds for any column; a column whose head is unsorted has
+    about as many runs as rows, so it is cast to an Enum of the categories.
     """
-    runs = _sorted_runs(column) if merge and column.len() > 1 else None
-    if runs is not None:
-        values, run = runs
+    if merge and column.len() > 1 and column.head(_HEAD).is_sorted():
+        values, run = _runs(column)
         return _sorted_ranks(values, categories).gather(run).alias(column.name)
     return column.cast(pl.Enum(categories), strict=False).to_physical().cast(pl.UInt32)
 
