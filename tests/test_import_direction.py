@@ -15,7 +15,17 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "copub"
 #: ``eu`` reads its own inputs (CORDIS) and classifies them beside the indicators.
 STAGES = ("fetch", "normalize", "classify", "indicators", "eu", "networks", "report")
 SHARED = frozenset(
-    {"settings", "errors", "provenance", "progress", "validate", "secrets", "atomic", "locking"}
+    {
+        "settings",
+        "errors",
+        "provenance",
+        "progress",
+        "validate",
+        "secrets",
+        "atomic",
+        "locking",
+        "concurrent",
+    }
 )
 #: Modules that may import anything: the wiring and the public face.
 WIRING = frozenset({"cli", "__init__", "__main__"})
