@@ -10,15 +10,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
-import os
 import signal
 import sys
 import threading
 import traceback
 from collections.abc import Sequence
-from types import FrameType
 
 from copub.cli._common import CopubArgumentParser
+from copub.cli._interrupt import INTERRUPTED, exit_at_once, interrupt_handling, interrupted
 from copub.errors import CopubError
 from copub.secrets import redact
 
@@ -57,18 +56,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-INTERRUPTED = "copub: interrupted (Ctrl-C); completed pages and files are kept, none half-written"
-
-
-def _exit_at_once(signum: int, frame: FrameType | None) -> None:
-    """A second Ctrl-C, or one after the work is done: one line, exit 130, no traceback."""
-    try:
-        sys.stderr.write(INTERRUPTED + "\n")
-        sys.stderr.flush()
-    finally:
-        os._exit(130)
-
-
 def _os_error_line(exc: OSError) -> tuple[str, int]:
     """One line for a file-system failure the checks did not foresee, and its exit code."""
     where = f": {exc.filename}" if exc.filename else ""
@@ -91,12 +78,11 @@ def _interrupted(*, quick: bool) -> int:
     manifest), so the process skips the interpreter's slow teardown of polars,
     matplotlib and the rest, which can take seconds on a busy machine.
     """
-    print(INTERRUPTED, file=sys.stderr)
     if quick:
         with contextlib.suppress(Exception):
             sys.stdout.flush()
-            sys.stderr.flush()
-        os._exit(130)
+        exit_at_once()
+    print(INTERRUPTED, file=sys.stderr)
     return 130
 
 
@@ -117,42 +103,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     manage_sigint = threading.current_thread() is threading.main_thread() and (
         signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _startup_handler())
     )
-    if manage_sigint:
-        # Ctrl-C raises KeyboardInterrupt again (the start-up guard exits at once).
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
+    with contextlib.ExitStack() as stack:
+        if manage_sigint:
+            # Ctrl-C raises KeyboardInterrupt again (the start-up guard exits at once).
+            stack.enter_context(interrupt_handling(watchdog=argv is None))
         try:
-            args = build_parser().parse_args(args_list)
-            result: int = args.run(args)
-            return result
-        except CopubError as exc:
-            if debug:
-                _print_traceback()
-            print(redact(f"copub: error: {' '.join(str(exc).split())}"), file=sys.stderr)
-            return exc.exit_code
-        except BrokenPipeError:
-            return 0
-        except OSError as exc:
-            if debug:
-                _print_traceback()
-            line, code = _os_error_line(exc)
-            print(redact(line), file=sys.stderr)
-            return code
-        except KeyboardInterrupt:
-            if manage_sigint:
-                signal.signal(signal.SIGINT, _exit_at_once)
+            return _run(args_list, debug, quick=argv is None)
+        except KeyboardInterrupt:  # a second Ctrl-C while the first was being reported
             return _interrupted(quick=argv is None)
-        except Exception as exc:
-            # A bug, not a foreseen error: the traceback helps, but masked like everything else.
+        finally:
+            if manage_sigint:
+                # From here on (interpreter shutdown), Ctrl-C ends the process at once.
+                if argv is None:
+                    signal.signal(signal.SIGINT, exit_at_once)
+                else:
+                    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _run(args_list: list[str], debug: bool, *, quick: bool) -> int:
+    """Parse and run one command; every foreseen error becomes one line and a code."""
+    try:
+        args = build_parser().parse_args(args_list)
+        result: int = args.run(args)
+        return result
+    except CopubError as exc:
+        if debug:
             _print_traceback()
-            print(
-                redact(f"copub: internal error: {type(exc).__name__}: {exc} (please report it)"),
-                file=sys.stderr,
-            )
-            return 1
-    except KeyboardInterrupt:  # a second Ctrl-C while the first was being reported
-        return _interrupted(quick=argv is None)
-    finally:
-        if manage_sigint and argv is None:
-            # From here on (interpreter shutdown), Ctrl-C ends the process at once.
-            signal.signal(signal.SIGINT, _exit_at_once)
+        print(redact(f"copub: error: {' '.join(str(exc).split())}"), file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return _interrupted(quick=quick)
+    except OSError as exc:
+        if interrupted():  # Ctrl-C that came back as another error (see _interrupt)
+            return _interrupted(quick=quick)
+        if debug:
+            _print_traceback()
+        line, code = _os_error_line(exc)
+        print(redact(line), file=sys.stderr)
+        return code
+    except Exception as exc:
+        if interrupted():
+            return _interrupted(quick=quick)
+        # A bug, not a foreseen error: the traceback helps, but masked like everything else.
+        _print_traceback()
+        print(
+            redact(f"copub: internal error: {type(exc).__name__}: {exc} (please report it)"),
+            file=sys.stderr,
+        )
+        return 1
