@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+import copub
+
+#: The settings of the property tests that build tables from generated works.
+TABLE_SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def tables_of(works: list[dict[str, Any]]) -> copub.Tables:
+    """The tables ``copub.read_works`` builds from ``works`` as one list page."""
+    path = Path(tempfile.mkdtemp()) / "page.json"
+    path.write_text(json.dumps({"meta": {"count": len(works)}, "results": works}))
+    return copub.read_works([path])
 
 INSTITUTIONS = [
     ("I1", "NO", "education", ["I1"]),

@@ -2,39 +2,26 @@
 
 from __future__ import annotations
 
-import json
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import polars as pl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import copub
 from copub.indicators import Definitions, ShareSpec, yearly_indicators
 from copub.indicators.shares import compute_shares
 from reference_leiden import reference_yearly
-from strategies import unique_works
-
-_SETTINGS = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-
-
-def _tables(works: list[dict[str, Any]]) -> copub.Tables:
-    path = Path(tempfile.mkdtemp()) / "page.json"
-    path.write_text(json.dumps({"meta": {"count": len(works)}, "results": works}))
-    return copub.read_works([path])
+from strategies import TABLE_SETTINGS, tables_of, unique_works
 
 
 @given(unique_works(), st.randoms(use_true_random=False))
-@_SETTINGS
+@TABLE_SETTINGS
 def test_leiden_figures_match_the_reference_and_ignore_row_order(
     works: list[dict[str, Any]],
     rnd,  # type: ignore[no-untyped-def]
 ) -> None:
-    tables = _tables(works)
+    tables = tables_of(works)
     if tables.works.is_empty() or "I1" not in tables.institutions["institution_id"].to_list():
         return
     definitions = Definitions(institutions=("I1",), bootstrap=0)
@@ -51,7 +38,7 @@ def test_leiden_figures_match_the_reference_and_ignore_row_order(
             assert abs(row[f"{stem}_works_frac"] - ref[f"{stem}_works_frac"]) < 1e-9
     shuffled = list(works)
     rnd.shuffle(shuffled)
-    assert yearly_indicators(_tables(shuffled), definitions).equals(yearly)
+    assert yearly_indicators(tables_of(shuffled), definitions).equals(yearly)
 
 
 def _level_frame(draw: st.DrawFn) -> pl.DataFrame:

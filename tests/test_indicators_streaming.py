@@ -9,31 +9,20 @@ UsageError, to serve what needs the tables in memory.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import copub
 from copub.errors import DataError, UsageError
 from copub.indicators import Definitions, label_works, window_indicators, yearly_indicators
 from copub.indicators.scan import TableScan
-from strategies import unique_works
-
-_SETTINGS = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-
-
-def _tables(works: list[dict[str, Any]]) -> copub.Tables:
-    path = Path(tempfile.mkdtemp()) / "page.json"
-    path.write_text(json.dumps({"meta": {"count": len(works)}, "results": works}))
-    return copub.read_works([path])
+from strategies import TABLE_SETTINGS, tables_of, unique_works
 
 
 def _scan(tables: copub.Tables, works_per_pass: int) -> TableScan:
@@ -52,11 +41,11 @@ def _passes(scan: TableScan) -> int:
     st.sampled_from(["leiden", "types", "all"]),
     st.sampled_from(["current", "historical"]),
 )
-@_SETTINGS
+@TABLE_SETTINGS
 def test_streaming_in_passes_equals_in_memory_on_random_tables(
     works: list[dict[str, Any]], works_per_pass: int, universe: str, membership: str
 ) -> None:
-    tables = _tables(works)
+    tables = tables_of(works)
     if tables.works.is_empty() or "I1" not in tables.institutions["institution_id"].to_list():
         return
     definitions = Definitions(
