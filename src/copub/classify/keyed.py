@@ -141,10 +141,20 @@ class KeyedTables:
         ids = self.work_ids.gather(frame["wid"]).alias("work_id")
         return frame.select(pl.lit(ids), pl.exclude("wid"))
 
+    def of_works(self, wids: pl.Series) -> pl.Expr:
+        """True for a row whose ``wid`` is one of ``wids``: a mask read by position, no join."""
+        mask = pl.repeat(False, self.work_ids.len(), eager=True).scatter(wids, True)
+        return pl.lit(mask).gather(pl.col("wid"))
+
+    def work_column(self, name: str) -> pl.Expr:
+        """The ``works`` column ``name`` for each row's ``wid``, read by position (no join)."""
+        column = self.works[name]
+        by_wid = pl.repeat(None, self.work_ids.len(), dtype=column.dtype, eager=True)
+        return pl.lit(by_wid.scatter(self.works["wid"], column)).gather(pl.col("wid"))
+
     def restrict(self, wids: pl.Series, workers: int = WORKERS) -> KeyedTables:
         """These tables with only the works ``wids`` (and their rows); keys unchanged."""
-        mask = pl.repeat(False, self.work_ids.len(), eager=True).scatter(wids, True)
-        keep = pl.lit(mask).gather(pl.col("wid"))
+        keep = self.of_works(wids)
         names = ("works", "authorships", "affiliations", "strings", "reported", "funding")
         kept = side_by_side(
             *(functools.partial(getattr(self, name).filter, keep) for name in names),

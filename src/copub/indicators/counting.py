@@ -37,10 +37,6 @@ __all__ = ["fallback_authorships", "fallback_labels", "fractional_weights", "wei
 _UNIT = 2.0**100
 
 
-def _n_authors(keyed: KeyedTables) -> pl.LazyFrame:
-    return keyed.works.lazy().select("wid", "n_authors")
-
-
 def _by_institutions(keyed: KeyedTables, only_fallback: bool) -> pl.LazyFrame:
     """``wid, aid, string_id, share``: each authorship's 1/n_authors over its distinct
     institutions (``string_id`` null)."""
@@ -53,13 +49,13 @@ def _by_institutions(keyed: KeyedTables, only_fallback: bool) -> pl.LazyFrame:
         .agg(home_slots=pl.col("is_home").sum(), n_slots=pl.len())
         .filter(pl.col("home_slots") > 0)
     )
-    return slots.join(_n_authors(keyed), on="wid").select(
+    return slots.select(
         "wid",
         "aid",
         string_id=pl.lit(None, pl.Int32),
         share=pl.col("home_slots").cast(pl.Float64)
         / pl.col("n_slots")
-        / pl.col("n_authors").cast(pl.Float64),
+        / keyed.work_column("n_authors").cast(pl.Float64),
     )
 
 
@@ -84,10 +80,6 @@ def _by_strings(keyed: KeyedTables) -> pl.LazyFrame:
         .group_by("sid")
         .agg(n_institutions=pl.len(), home_institutions=pl.col("is_home").sum())
     )
-    # n_authors by wid, read by position instead of a join.
-    n_authors = pl.repeat(0, keyed.work_ids.len(), dtype=pl.Int32, eager=True).scatter(
-        keyed.works["wid"], keyed.works["n_authors"]
-    )
     return (
         named.filter("is_first")
         .join(string_institutions, on="sid")
@@ -98,7 +90,7 @@ def _by_strings(keyed: KeyedTables) -> pl.LazyFrame:
             share=pl.col("home_institutions").cast(pl.Float64)
             / pl.col("n_institutions")
             / pl.col("n_strings")
-            / pl.lit(n_authors).gather(pl.col("wid")).cast(pl.Float64),
+            / keyed.work_column("n_authors").cast(pl.Float64),
         )
     )
 

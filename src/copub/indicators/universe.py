@@ -121,11 +121,9 @@ def universe_keyed(keyed: KeyedTables, definitions: Definitions) -> pl.DataFrame
     if definitions.years is not None:
         works = works.filter(pl.col("year").is_between(*definitions.years))
     works = works.filter(universe_rule(definitions.universe_rule, definitions.types))
-    # The works with a home affiliation, as a mask read by position (no join).
-    home = keyed.affiliations.filter(pl.col("is_home"))["wid"]
-    has_home = pl.repeat(False, keyed.work_ids.len(), eager=True).scatter(home, True)
+    has_home = keyed.of_works(keyed.affiliations.filter(pl.col("is_home"))["wid"])
     return (
-        works.filter(pl.lit(has_home).gather(pl.col("wid")))
+        works.filter(has_home)
         .select("wid", "year")
         .sort("wid")
         .collect()
