@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from copub.errors import UsageError
 from copub.provenance import Provenance
-from copub.report import fmt
+from copub.render import fmt
 from copub.report.goals import GOALS, SIGNIFICANCE, change_status, goal_summary
 from copub.report.options import ReportOptions
 from copub.report.quality import quality_line, quality_table

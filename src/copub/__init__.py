@@ -78,7 +78,7 @@ from copub.indicators.impact import (
     impact_indicators,
     impact_per_work,
 )
-from copub.indicators.mobility import MobilityDefinitions, MobilityResult, mobility_indicators
+from copub.indicators.mobility import MobilityResult, mobility_indicators
 from copub.indicators.scan import TableScan, scan_tables
 from copub.networks import build_network, partner_table, works_between
 from copub.normalize import BuiltTables, Tables, build_tables, load_tables, read_works
@@ -99,7 +99,6 @@ __all__ = [
     "EuParticipation",
     "FetchResult",
     "LabelledWorks",
-    "MobilityDefinitions",
     "MobilityResult",
     "PeerIndicators",
     "Provenance",

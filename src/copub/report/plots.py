@@ -23,6 +23,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from copub.indicators.catalogue import figure_groups
 from copub.indicators.definitions import share_column
 from copub.networks.attributes import country_names
+from copub.render.figures import PALETTE, source_footer
 from copub.report.data import ReportData
 
 __all__ = [
@@ -37,9 +38,6 @@ __all__ = [
     "trend_figures",
 ]
 
-#: Okabe & Ito's colour-blind-safe palette, without black and the faint yellow:
-#: blue, vermillion, bluish green, reddish purple, orange, sky blue.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 _BASELINE_SHADE = "#eef1f5"
 _PLAN_SHADE = "#e3eef7"
 _SYNTHETIC = "SYNTHETIC SAMPLE DATA: not real publications"
@@ -72,18 +70,8 @@ def _suffix(data: ReportData) -> str:
 
 def figure_footer(data: ReportData) -> str:
     """The source line every figure of a report carries."""
-    prov = data.provenance
-    if data.synthetic:
-        origin = "SYNTHETIC sample data"
-    elif prov.source == "openalex":
-        origin = f"OpenAlex ({prov.api_url or 'api.openalex.org'})"
-    else:
-        origin = f"OpenAlex records ({prov.source})"
-    return (
-        f"{data.institution_name} ({data.options.institution}), {data.options.counting} "
-        f"counting. Source: {origin}, built {prov.created[:10]}; "
-        f"copub {prov.versions.get('copub', '?')}"
-    )
+    who = f"{data.institution_name} ({data.options.institution})"
+    return source_footer(data.provenance, who, data.options.counting)
 
 
 def _new_figure(data: ReportData, title: str, *, ncols: int = 1, nrows: int = 1) -> Figure:

@@ -1,4 +1,4 @@
-"""The report's citation-impact section: its content and its text renderings.
+"""The citation-impact analysis: its content and its text renderings.
 
 It holds the impact figures per year for every collaboration type, the
 difference international minus domestic per year and over the whole range,
@@ -14,6 +14,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from copub.analyses.contract import (
+    AnalysisInputs,
+    AnalysisResult,
+    FigureSpec,
+    ShowOptions,
+    unavailable,
+)
 from copub.classify.definitions import Definitions
 from copub.indicators.citation_window import DEFAULT_WINDOW
 from copub.indicators.impact import (
@@ -28,16 +35,17 @@ from copub.indicators.impact import (
 from copub.indicators.labels import LabelledWorks
 from copub.indicators.yearly import labelled
 from copub.normalize import Tables
-from copub.report import fmt
+from copub.progress import Progress
+from copub.render import fmt
 
 __all__ = [
     "ImpactSection",
     "build_impact_section",
     "comparison_lines",
+    "compute_impact",
     "definitions_lines",
-    "impact_json",
     "impact_lines",
-    "impact_markdown",
+    "present_impact",
 ]
 
 _WIDTH = 100
@@ -255,34 +263,72 @@ def comparison_lines(
     return lines
 
 
-def impact_markdown(section: ImpactSection, *, synthetic: bool) -> str:
-    """The section as markdown: definitions, the comparison and every column."""
-    out = ["## Citation impact by collaboration type", ""]
-    if synthetic:
-        out += ["_SYNTHETIC SAMPLE DATA: not real publications_", ""]
-    out += [" ".join(definitions_lines(section.window)), ""]
-    if not section.available:
-        out += ["Impact is unavailable: no work has a citation percentile or an FWCI.", ""]
-    from copub.report.formats import markdown_table  # formats imports this module
+def compute_impact(
+    inputs: AnalysisInputs, definitions: Definitions, options: ShowOptions, progress: Progress
+) -> AnalysisResult:
+    """Citation impact by collaboration type under ``definitions`` (``citation_window``)."""
+    progress.note("computing citation impact by collaboration type")
+    section = build_impact_section(
+        inputs.labelled(definitions), definitions,
+        collaborations=options.collaborations, compare=options.compare,
+        periods=options.period, window=definitions.citation_window,
+    )  # fmt: skip
+    if section.table.is_empty():
+        return unavailable(
+            "impact", _TITLE, "No works in the universe for these years.",
+            synthetic=inputs.synthetic,
+        )  # fmt: skip
+    return present_impact(section, definitions, synthetic=inputs.synthetic)
 
-    out += ["### Difference " + " − ".join(section.compare), ""]
-    out += [markdown_table(section.difference), "", "### Over the whole range", ""]
-    out += [markdown_table(section.overall), "", "### Impact per period and type", ""]
-    out += [markdown_table(section.table), ""]
-    return "\n".join(out)
+
+def present_impact(
+    section: ImpactSection, definitions: Definitions, *, synthetic: bool
+) -> AnalysisResult:
+    """``section`` for every writer: tables, figure, text, HTML and notes."""
+    from copub.analyses.impact.html import impact_html
+    from copub.analyses.impact.plot import can_draw, impact_caption, impact_figure
+
+    fractional = definitions.counting == "fractional"
+    text = "\n".join(
+        [
+            *impact_lines(section, fractional=fractional),
+            "",
+            *comparison_lines(section, fractional=fractional, width=_WIDTH),
+            "",
+            *(line for s in definitions_lines(section.window) for line in textwrap.wrap(s, _WIDTH)),
+        ]
+    )
+    figure = FigureSpec(
+        "impact_top10", "PP(top 10%) by collaboration type", impact_caption(section),
+        lambda: impact_figure(section, fractional=fractional),
+    )  # fmt: skip
+    figures = (figure,) if can_draw(section) else ()
+    return AnalysisResult(
+        key="impact",
+        title=_TITLE,
+        tables={
+            "impact": section.table,
+            "impact_difference": section.difference,
+            "impact_overall": section.overall,
+        },
+        text=text + "\n",
+        html=impact_html(section, fractional=fractional),
+        figures=figures,
+        notes=(f"{IMPACT_DEFINITIONS}; {IMPACT_NOT_LEIDEN}.",),
+        provenance={
+            "definitions": IMPACT_DEFINITIONS,
+            "leiden_difference": IMPACT_LEIDEN_DIFFERENCE,
+            "citation_window_years": section.window,
+            "compare": list(section.compare),
+        },
+        synthetic=synthetic,
+        available=section.available,
+        reason=None if section.available else _UNAVAILABLE,
+    )
 
 
-def impact_json(section: ImpactSection) -> dict[str, object]:
-    """The section as JSON-ready values: definitions, the tables as records."""
-    from copub.report.formats import to_records
-
-    return {
-        "definitions": IMPACT_DEFINITIONS,
-        "leiden_difference": IMPACT_LEIDEN_DIFFERENCE,
-        "citation_window_years": section.window,
-        "compare": list(section.compare),
-        "available": section.available,
-        "by_period": to_records(section.table),
-        "difference": to_records(section.difference),
-        "difference_overall": to_records(section.overall),
-    }
+_TITLE = "Citation impact by collaboration type"
+_UNAVAILABLE = (
+    "No work in these tables has a citation percentile or an FWCI (fetch with the current "
+    "OpenAlex schema)."
+)
