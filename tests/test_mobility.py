@@ -315,11 +315,20 @@ def test_cli_mobility_import_and_errors(tmp_path: Path, capsys: pytest.CaptureFi
             "--format", "json", "--out", str(tmp_path / "out")]  # fmt: skip
     assert main(argv) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert "proxy" in payload["note"] and payload["home_country"] == "US"
-    assert not payload["synthetic"] and len(payload["definitions"]) == 7
+    assert any("proxy" in note for note in payload["notes"])
+    assert payload["analysis_provenance"]["home_country"] == "US"
+    assert not payload["synthetic"] and len(payload["tables"]["mobility_definitions"]) == 7
     assert (tmp_path / "out" / "figures" / "mobility_flows.png").stat().st_size > 1000
     # Plain CSV with one header row, like every report table.
     assert (tmp_path / "out" / "tables" / "mobility_yearly.csv").read_text().startswith("year,")
+    # On stdout too: no comment line before the header (pandas reads it with its defaults).
+    assert main([*argv[:-4], "--format", "csv"]) == 0
+    import io
+
+    import pandas as pd
+
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(frame.columns[:2]) == ["year", "home_authors"] and len(frame) > 0
     assert main(["mobility", "--sample", "--scale", "0.002", "--format", "markdown"]) == 0
     out = capsys.readouterr().out
     assert "SYNTHETIC" in out and "proxy" in out

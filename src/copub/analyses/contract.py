@@ -80,6 +80,9 @@ class AnalysisResult:
         Named tables (file stems), the main one first.
     text : str
         The terminal presentation (plain text, lines of at most 100 characters).
+    summary : str
+        What the report's terminal shows of it, indented under its title (lines
+        of at most 98 characters); default ``text``.
     html : str
         The report section's HTML body (figures are added by the writer).
     figures : tuple of FigureSpec
@@ -97,6 +100,7 @@ class AnalysisResult:
     title: str
     tables: Mapping[str, pl.DataFrame] = field(default_factory=dict)
     text: str = ""
+    summary: str = ""
     html: str = ""
     figures: tuple[FigureSpec, ...] = ()
     notes: tuple[str, ...] = ()

@@ -395,7 +395,7 @@ class Definitions:
             "membership": self.membership,
             "merge_hk_mo": self.merge_hk_mo,
             "groups": list(self.partner_groups.keys()),
-            "register": self.register is not None,
+            "register": self.channel_register.source if self.channel_register else None,
             "baseline": list(self.baseline),
             "plan": list(self.plan),
             "period_window": self.period_window,

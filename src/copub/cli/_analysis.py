@@ -22,7 +22,7 @@ from copub.analyses.contract import AnalysisInputs, ShowOptions
 from copub.analyses.registry import analysis
 from copub.classify.definitions import Definitions
 from copub.cli._common import settings_from_args
-from copub.errors import UsageError
+from copub.errors import DataError, UsageError
 from copub.eu.analysis import EuInputs
 from copub.normalize import Tables
 from copub.progress import Progress
@@ -59,17 +59,18 @@ def add_output_options(parser: argparse.ArgumentParser, *, out_help: str) -> Non
     )  # fmt: skip
 
 
-def register_from_args(args: argparse.Namespace, progress: Progress | None = None) -> Path | None:
-    """``--register``, else ``COPUB_REGISTER``, else (with ``--sample``) the sample's own."""
+def register_from_args(args: argparse.Namespace) -> Path | None:
+    """``--register``, else ``COPUB_REGISTER``, else (with ``--sample``) the sample's own.
+
+    The synthetic world has its own matching register, so the level indicators
+    show without a download; a real register still wins.
+    """
     settings = settings_from_args(args)
     if settings.register is not None:
         return settings.register
     if getattr(args, "sample", False):
         from copub.sample import sample_register_path
 
-        # The synthetic world has its own matching register; a real one still wins.
-        if progress is not None:
-            progress.note("using the synthetic world's channel register (--register to override)")
         return sample_register_path(args.seed, args.scale, settings=settings)
     return None
 
@@ -140,6 +141,8 @@ def run_analysis(
 
         check_out_dir(args.out, replace=args.replace)  # before any work
     result = analysis(key).run(inputs, definitions, show, progress)
+    if not result.available and not result.tables:
+        raise DataError(f"{result.title}: {result.reason}")
     provenance = inputs.tables.provenance
     synthetic = result.synthetic or provenance.synthetic
     if synthetic:

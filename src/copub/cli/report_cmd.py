@@ -22,6 +22,7 @@ from copub.cli._common import (
     definitions_from_args,
     load_tables_from_args,
     positive_arg,
+    settings_from_args,
 )
 from copub.indicators.peers import peer_group
 from copub.outdir import check_out_dir
@@ -94,7 +95,7 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None = None
         check_out_dir(args.out, replace=args.replace)  # before anything is computed or printed
     definitions = definitions_from_args(
         args,
-        register=register_from_args(args, progress),
+        register=register_from_args(args),
         bootstrap=args.bootstrap,
         counting=args.counting,
         full_interval=args.full_interval,
@@ -102,7 +103,9 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None = None
         breakdown_by=args.by,
         eu_organisation=eu_cmd.eu_organisation(args),
     )
-    return ReportOptions(definitions=definitions, types=args.types, top_partners=args.top)
+    if progress is not None and args.sample and settings_from_args(args).register is None:
+        progress.note("using the synthetic world's channel register (--register to override)")
+    return ReportOptions(definitions, top_partners=args.top)
 
 
 def run(args: argparse.Namespace) -> int:

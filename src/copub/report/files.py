@@ -229,7 +229,8 @@ def write_report(
     out = Path(out_dir)
     # Everything is written into a fresh directory beside ``out`` and switched in
     # at the end, so ``out`` is always one whole report: the old or the new.
-    with building(out, what="copub report") as folder:
+    what = "copub report" + (f"; {SYNTHETIC_TEXT}" if data.synthetic else "")
+    with building(out, what=what) as folder:
         written = _write_report_into(data, folder, progress)
         progress.note(f"switching the new report into {out}")
     progress.note(f"report written: {out / written.html.name}")

@@ -81,7 +81,7 @@ def _result_body(result: AnalysisResult, figures: Sequence[FigureFile], first: i
     """An analysis's section: its own HTML, its figures, and its notes."""
     banner = f"<p class=note><strong>{esc(_SYNTHETIC)}</strong></p>" if result.synthetic else ""
     if not result.available:
-        return f"{banner}<p class=note>Unavailable: {esc(result.reason or '')}</p>"
+        banner += f"<p class=note>Unavailable: {esc(result.reason or '')}</p>"
     notes = "".join(f"<p class=note>{esc(note)}</p>" for note in result.notes)
     shown = _figures(figures, first) if figures else ""
     return banner + result.html + shown + notes

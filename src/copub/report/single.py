@@ -68,14 +68,16 @@ def render_result(result: AnalysisResult, fmt: OutputFormat, provenance: Provena
         return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "markdown":
         return result_markdown(result) + "\n"
-    text = result.text if result.available else f"{result.title}: unavailable. {result.reason}\n"
+    text = result.text or f"{result.title}: unavailable. {result.reason}\n"
     return text + (f"{SYNTHETIC_TEXT}\n" if synthetic else "")
 
 
 def _page(result: AnalysisResult, figures: list[tuple[str, str, Path, Path]], synthetic: bool,
           provenance: Provenance) -> str:  # fmt: skip
     banner = f'<div class="banner" role="note">{esc(SYNTHETIC_TEXT)}</div>' if synthetic else ""
-    body = result.html if result.available else f"<p class=note>{esc(result.reason or '')}</p>"
+    body = result.html
+    if not result.available:
+        body = f"<p class=note>Unavailable: {esc(result.reason or '')}</p>{body}"
     shown = "".join(
         f"<figure>{img_tag(png, title, svg=svg)}<figcaption><strong>{esc(title)}.</strong> "
         f"{esc(caption)}</figcaption></figure>"
@@ -108,7 +110,8 @@ def write_result(
     synthetic = result.synthetic or provenance.synthetic
     out = Path(out_dir)
     header = result_header(result, provenance)
-    with building(out, replace=replace, what=f"copub {result.key}") as folder:
+    what = f"copub {result.key}" + (f"; {SYNTHETIC_TEXT}" if synthetic else "")
+    with building(out, replace=replace, what=what) as folder:
         written: list[Path] = []
         for name, frame in result.tables.items():
             written += write_table_files(

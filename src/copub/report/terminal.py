@@ -155,10 +155,10 @@ def render_terminal(data: ReportData, *, unicode: bool = True) -> str:
         lines += textwrap.wrap(f"Note: {note}", WIDTH, subsequent_indent="  ")
     lines += textwrap.wrap(f"Source: {data.provenance.describe()}", WIDTH, subsequent_indent="  ")
     for result in data.results:
-        # Each registered analysis under its own rule, so no reader takes its rows for
-        # the yearly table's.
         lines += ["", f"== {result.title} " + "=" * max(0, WIDTH - len(result.title) - 4)]
-        lines += result.text.rstrip("\n").split("\n")
+        # Indented, so a reader of the yearly table above never takes its rows for its own.
+        shown = (result.summary or result.text).rstrip("\n").split("\n")
+        lines += [f"  {line}" if line else line for line in shown]
     text = "\n".join(lines) + "\n"
     if not unicode:
         text = text.replace("–", "-").replace("…", "...")

@@ -12,7 +12,8 @@ __all__ = ["ANALYSIS"]
 
 
 def _wanted(inputs: AnalysisInputs, definitions: Definitions) -> bool:
-    return inputs.eu is not None
+    # Always in a report: without its inputs the section says what is missing.
+    return True
 
 
 ANALYSIS = Analysis(

@@ -144,7 +144,7 @@ def _linked_projects(result: EuParticipation) -> pl.DataFrame:
     )
 
 
-def _links_lines(result: EuParticipation) -> list[str]:
+def _links_lines(result: EuParticipation, width: int = _WIDTH) -> list[str]:
     if result.links is None:
         return []
     home = result.links.filter(pl.col("home"))
@@ -160,16 +160,16 @@ def _links_lines(result: EuParticipation) -> list[str]:
             for r in projects.head(5).iter_rows(named=True)
         )
         text += f"; most: {top}"
-    return textwrap.wrap(text, _WIDTH, subsequent_indent="  ")
+    return textwrap.wrap(text, width, subsequent_indent="  ")
 
 
-def eu_lines(result: EuParticipation, *, unicode: bool = True) -> list[str]:
+def eu_lines(result: EuParticipation, *, unicode: bool = True, width: int = _WIDTH) -> list[str]:
     """The EU section for the terminal, every line at most 100 characters."""
     lines: list[str] = []
     if result.synthetic:
-        lines.append(_SYNTHETIC.center(_WIDTH, "="))
+        lines.append(_SYNTHETIC.center(width, "="))
     lines += textwrap.wrap(
-        f"EU programme participation: {result.home.describe()}", _WIDTH, subsequent_indent="  "
+        f"EU programme participation: {result.home.describe()}", width, subsequent_indent="  "
     )
     header = (
         f"{'Programme part':<40}{'H2020':>8}{'coord':>7}{'M€':>8}{'HE':>10}{'coord':>7}{'M€':>8}"
@@ -190,7 +190,7 @@ def eu_lines(result: EuParticipation, *, unicode: bool = True) -> list[str]:
         lines += textwrap.wrap(
             f"  {row['label']}: {row['value']} (target {row['target']}) - {row['status']}; "
             f"{row['detail']}",
-            _WIDTH,
+            width,
             subsequent_indent="      ",
         )
     standing = result.standing.sort("framework_programme", "rank_ec")
@@ -206,18 +206,18 @@ def eu_lines(result: EuParticipation, *, unicode: bool = True) -> list[str]:
                 f"{r['participations']:>4} participations  "
                 f"{r['ec_contribution_eur'] / 1e6:>7.1f} M€"
             )
-    lines += _links_lines(result)
+    lines += _links_lines(result, width)
     matched = ", ".join(
         f"{r['rows']} {r['source']} rows on {r['matched_on']}"
         for r in result.matches.filter(pl.col("organisation") == result.home.key).iter_rows(
             named=True
         )
     )
-    lines += textwrap.wrap(f"Matched: {matched or 'nothing'}", _WIDTH, subsequent_indent="  ")
+    lines += textwrap.wrap(f"Matched: {matched or 'nothing'}", width, subsequent_indent="  ")
     for note in result.notes:
-        lines += textwrap.wrap(f"Note: {note}", _WIDTH, subsequent_indent="  ")
+        lines += textwrap.wrap(f"Note: {note}", width, subsequent_indent="  ")
     for source in result.sources:
-        lines += textwrap.wrap(f"Source: {source}", _WIDTH, subsequent_indent="  ")
+        lines += textwrap.wrap(f"Source: {source}", width, subsequent_indent="  ")
     if not unicode:
         lines = [
             line.replace("€", "EUR").replace("…", "...").replace("≤", "<=").replace("×", "x")
@@ -323,7 +323,6 @@ def compute_eu(
             "id to an --organisations file.",
             synthetic=inputs.synthetic,
         )  # fmt: skip
-    progress.note(f"computing EU programme participation of {home}")
     compare = tuple(o for o in inputs.eu.organisation if o != home)
     result = eu_participation(dataclasses.replace(inputs.eu, organisation=(home, *compare)))
     result = result.with_links(inputs.tables)
@@ -339,6 +338,7 @@ def present_eu(result: EuParticipation, *, unicode: bool = True) -> AnalysisResu
         title=_TITLE,
         tables=tables,
         text="\n".join(eu_lines(result, unicode=unicode)) + "\n",
+        summary="\n".join(eu_lines(result, unicode=unicode, width=_WIDTH - 2)),
         html=eu_html(result),
         notes=result.notes,
         provenance={

@@ -298,6 +298,8 @@ def present_impact(
             *(line for s in definitions_lines(section.window) for line in textwrap.wrap(s, _WIDTH)),
         ]
     )
+    if not section.available:
+        text = f"{_TITLE}: unavailable. {_UNAVAILABLE}\n{text}"
     figure = FigureSpec(
         "impact_top10", "PP(top 10%) by collaboration type", impact_caption(section),
         lambda: impact_figure(section, fractional=fractional),
@@ -312,6 +314,7 @@ def present_impact(
             "impact_overall": section.overall,
         },
         text=text + "\n",
+        summary=_summary(section, fractional=fractional),
         html=impact_html(section, fractional=fractional),
         figures=figures,
         notes=(f"{IMPACT_DEFINITIONS}; {IMPACT_NOT_LEIDEN}.",),
@@ -325,6 +328,17 @@ def present_impact(
         available=section.available,
         reason=None if section.available else _UNAVAILABLE,
     )
+
+
+def _summary(section: ImpactSection, *, fractional: bool) -> str:
+    """The report's terminal lines: the comparison and the definitions (98 columns)."""
+    lines = (
+        comparison_lines(section, fractional=fractional, width=_WIDTH - 2)
+        if section.available
+        else [f"Unavailable: {_UNAVAILABLE}"]
+    )
+    lines += textwrap.wrap(definitions_lines(section.window)[0], _WIDTH - 2)
+    return "\n".join(lines)
 
 
 _TITLE = "Citation impact by collaboration type"

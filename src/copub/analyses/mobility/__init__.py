@@ -12,7 +12,8 @@ __all__ = ["ANALYSIS"]
 
 
 def _wanted(inputs: AnalysisInputs, definitions: Definitions) -> bool:
-    return inputs.authors is not None and inputs.authors.height > 0
+    # Always in a report: without its inputs the section says what is missing.
+    return True
 
 
 _SHARE = {f"{s}{suffix}": pl.Float64 for s in ("recruited_share", "left_share")

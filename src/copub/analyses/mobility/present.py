@@ -31,6 +31,7 @@ from copub.analyses.contract import (
     unavailable,
 )
 from copub.classify.definitions import Definitions
+from copub.errors import CopubError
 from copub.indicators.mobility import MobilityResult, describe_mobility, mobility_indicators
 from copub.progress import Progress
 from copub.render.figures import PALETTE, new_figure
@@ -154,7 +155,13 @@ def compute_mobility(
             synthetic=inputs.synthetic,
         )  # fmt: skip
     progress.note("computing researcher mobility from author histories")
-    result = mobility_indicators(inputs.authors, definitions)
+    try:
+        result = mobility_indicators(inputs.authors, definitions)
+    except CopubError as error:
+        # The authors table cannot answer for this institution (none of its authors,
+        # no country to measure abroad from): the section says why.
+        return unavailable("mobility", "Researcher mobility", str(error),
+                           synthetic=inputs.synthetic)  # fmt: skip
     return present_mobility(result, synthetic=inputs.synthetic)
 
 
