@@ -12,7 +12,7 @@ from PIL import Image
 
 from copub.progress import Progress
 from copub.report import ReportOptions, build_report
-from copub.report.html import SECTIONS, render_html
+from copub.report.html import render_html
 from report_helpers import report_dir, sample_tables
 
 TABLES = ("yearly", "windows", "period_comparison", "partners", "data_quality")
