@@ -6,7 +6,6 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import polars as pl
 
 from copub.classify import PartnerGroups
@@ -16,6 +15,8 @@ from copub.provenance import Provenance
 from copub.report.options import ReportOptions
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from copub.report.impact_section import ImpactSection
 
 __all__ = ["ReportData", "definitions_table", "groups_table"]

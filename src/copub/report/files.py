@@ -28,9 +28,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import matplotlib
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from copub.atomic import swap_in_dir
 from copub.errors import UsageError
@@ -47,6 +45,9 @@ from copub.report.mobility_section import mobility_html, write_mobility
 from copub.report.peers_section import ExtraSection, write_section
 from copub.report.plots import FigureFile, figure_footer, trend_figures
 from copub.report.workbook import write_workbook
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "FigureFile",
@@ -134,6 +135,8 @@ def tables_readme(data: ReportData) -> str:
 
 
 def _save(figure: Figure, base: Path, data: ReportData, title: str) -> tuple[Path, Path]:
+    import matplotlib  # here, not at the top: matplotlib takes most of a second to import
+
     description = data.provenance.describe()
     if data.synthetic:
         description = "SYNTHETIC SAMPLE DATA: not real publications. " + description

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import math
 
-from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import MaxNLocator, PercentFormatter
-
 from copub.indicators.impact import IMPACT_DEFINITIONS, IMPACT_NOT_LEIDEN
 from copub.report.data import ReportData
 from copub.report.plots import PALETTE, TrendFigure
@@ -37,6 +33,11 @@ def impact_figure(data: ReportData) -> TrendFigure | None:
         return None
     suffix = "_frac" if data.options.fractional else ""
     column = f"top10_share{suffix}"
+    # Here, not at the top: matplotlib takes most of a second to import.
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
     figure = Figure(figsize=(9.0, 4.6), layout=ConstrainedLayoutEngine(rect=(0.0, 0.09, 1.0, 0.93)))
     figure.suptitle(
         "PP(top 10%) by collaboration type", fontsize=13, fontweight="bold", x=0.01, ha="left"

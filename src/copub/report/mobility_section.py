@@ -21,14 +21,16 @@ import os
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
 import polars as pl
-from matplotlib.figure import Figure
 
 from copub.indicators.mobility import MobilityResult
 from copub.report.formats import csv_frame, write_csv_text
 from copub.report.html_parts import esc, img_tag, table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "flow_table",
@@ -113,6 +115,10 @@ def mobility_terminal(result: MobilityResult, *, synthetic: bool = False) -> str
 
 def mobility_figure(result: MobilityResult, *, synthetic: bool = False) -> Figure:
     """Recruited from abroad and left for abroad per year (counts of authors)."""
+    # Here, not at the top: matplotlib takes most of a second to import.
+    import matplotlib
+    from matplotlib.figure import Figure
+
     matplotlib.use("Agg", force=False)
     figure = Figure(figsize=(8, 4), layout="constrained")
     axes = figure.subplots()

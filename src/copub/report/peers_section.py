@@ -15,10 +15,9 @@ import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
 import polars as pl
-from matplotlib.figure import Figure
 
 from copub.atomic import atomic_write
 from copub.indicators.breakdown import Breakdown, where_we_stand
@@ -27,6 +26,9 @@ from copub.indicators.peers import PeerIndicators, peer_group
 from copub.report.formats import csv_frame, write_csv_text
 from copub.report.html_parts import esc, img_tag
 from copub.report.text import clip, percent, text_table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "ExtraSection",
@@ -169,6 +171,9 @@ def peers_figure(result: PeerIndicators, *, synthetic: bool, indicator: str = "i
     n = len(result.institutions)
     ncols = min(3, n)
     nrows = math.ceil(n / ncols)
+    # Here, not at the top: matplotlib takes most of a second to import.
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(9.0, 2.6 * nrows + 0.8), layout="constrained")
     figure.suptitle(_title(f"{indicator} share beside the peers", synthetic), x=0.01, ha="left")
     home = result.table.filter("is_home").sort(by)
@@ -203,6 +208,8 @@ def fields_figure(result: Breakdown, *, synthetic: bool, indicator: str = "intl"
     share = share_column(indicator)
     rows = result.pooled.filter(pl.col(share).is_not_null()).sort(share)
     height = max(3.0, 0.32 * rows.height + 1.2)
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(9.0, height), layout="constrained")
     figure.suptitle(
         _title(f"{indicator} share by {result.by}, ranked", synthetic), x=0.01, ha="left"
@@ -270,6 +277,8 @@ def write_section(section: ExtraSection, out_dir: Path) -> str:
     figures = out_dir / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     png, svg = figures / f"{section.key}.png", figures / f"{section.key}.svg"
+    import matplotlib
+
     for path, fmt in ((png, "png"), (svg, "svg")):
         buffer = io.BytesIO()
         with matplotlib.rc_context({"svg.fonttype": "none"}):
