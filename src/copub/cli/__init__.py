@@ -16,8 +16,8 @@ import threading
 import traceback
 from collections.abc import Sequence
 
-from copub.cli._parser import CopubArgumentParser
 from copub.cli._interrupt import INTERRUPTED, exit_at_once, interrupt_handling, interrupted
+from copub.cli._parser import CopubArgumentParser
 from copub.errors import CopubError
 from copub.secrets import redact
 

@@ -6,10 +6,14 @@ from typing import TYPE_CHECKING
 
 from copub._lazy import lazy_exports
 
+# ``catalogue`` names a submodule and the function exported from it: the function is
+# imported now, because importing the submodule later would set the name to the module.
+from copub.indicators.catalogue import catalogue
+
 if TYPE_CHECKING:  # for the type checker; at run time each name loads on first use
     from copub.classify.definitions import Definitions
     from copub.indicators.breakdown import Breakdown, breakdown_indicators, where_we_stand
-    from copub.indicators.catalogue import GOALS, Goal, catalogue, goals, indicator_specs
+    from copub.indicators.catalogue import GOALS, Goal, goals, indicator_specs
     from copub.indicators.counting import fractional_weights
     from copub.indicators.definitions import Indicator, ShareSpec, share_column
     from copub.indicators.impact import impact_difference, impact_indicators, impact_per_work
@@ -38,7 +42,6 @@ _EXPORTS = {
     "where_we_stand": "copub.indicators.breakdown",
     "GOALS": "copub.indicators.catalogue",
     "Goal": "copub.indicators.catalogue",
-    "catalogue": "copub.indicators.catalogue",
     "goals": "copub.indicators.catalogue",
     "indicator_specs": "copub.indicators.catalogue",
     "fractional_weights": "copub.indicators.counting",
