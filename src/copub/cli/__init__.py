@@ -30,6 +30,26 @@ def _version() -> str:
     return package_versions()["copub"]
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the version is looked up when asked for, not for every command.
+
+    ``importlib.metadata`` alone is a sixth of ``copub --help``'s start.
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        parser._print_message(f"copub {_version()}\n", sys.stdout)
+        parser.exit()
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The ``copub`` parser with every subcommand.
 
@@ -49,9 +69,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         epilog="Example: python -m copub report --sample",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    parser.add_argument(
-        "--version", action="version", version=f"copub {_version()}", help="show the version"
-    )
+    parser.add_argument("--version", action=_VersionAction, help="show the version")
     # Subcommand parsers are CopubArgumentParsers too, so their errors are one line.
     sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=CopubArgumentParser
