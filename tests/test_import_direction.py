@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -96,8 +97,9 @@ def _imported_modules(path: Path, known: Mapping[str, Path], text: str | None = 
     return found
 
 
+@cache
 def _graph() -> dict[str, set[str]]:
-    """Module -> the copub modules it imports (itself left out)."""
+    """Module -> the copub modules it imports (itself left out); read once per session."""
     known = _modules()
     return {name: _imported_modules(path, known) - {name} for name, path in known.items()}
 
