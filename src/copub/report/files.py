@@ -22,8 +22,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from copub.networks.plot import plot_country_network, plot_top_partners
 from copub.outdir import building
@@ -35,6 +34,9 @@ from copub.report.html import render_html
 from copub.report.plots import FigureFile, figure_footer, trend_figures
 from copub.report.workbook import write_workbook
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = [
     "FigureFile",
     "WrittenReport",
@@ -44,7 +46,6 @@ __all__ = [
     "write_tables",
 ]
 
-_DPI = 144
 
 
 @dataclass(frozen=True)

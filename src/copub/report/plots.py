@@ -14,17 +14,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from typing import TYPE_CHECKING
 
 from copub.indicators.catalogue import figure_groups
 from copub.indicators.definitions import share_column
 from copub.networks.attributes import country_names
 from copub.render.figures import PALETTE, source_footer
 from copub.report.data import ReportData
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = [
     "PALETTE",
@@ -75,6 +75,10 @@ def figure_footer(data: ReportData) -> str:
 
 
 def _new_figure(data: ReportData, title: str, *, ncols: int = 1, nrows: int = 1) -> Figure:
+    # Here, not at the top: matplotlib takes most of a second to import.
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
     height = 4.4 if nrows == 1 else 2.5 * nrows + 0.9
     # Keep a strip at the bottom for the source line: constrained layout does
     # not see figure texts, and a fixed strip spares a second "tight" draw.
@@ -95,6 +99,8 @@ def _new_figure(data: ReportData, title: str, *, ncols: int = 1, nrows: int = 1)
 
 
 def _style(ax: Axes, data: ReportData, *, label_periods: bool = False) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
@@ -141,6 +147,8 @@ def _line(
 
 def _finish(ax: Axes, *, legend: bool = True) -> None:
     """Percent ticks with as many decimals as the range needs; the legend to the right."""
+    from matplotlib.ticker import PercentFormatter
+
     low, high = ax.get_ylim()
     span = high - low
     ax.yaxis.set_major_formatter(

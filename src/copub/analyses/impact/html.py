@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from copub.analyses.impact.present import ImpactSection, definitions_lines
+from copub.analyses.impact.section import ImpactSection, definitions_lines
 from copub.render import fmt
 from copub.render.html import Cell, esc, table
 

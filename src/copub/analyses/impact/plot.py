@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from copub.analyses.impact.present import ImpactSection
+from copub.analyses.impact.section import ImpactSection
 from copub.render.figures import PALETTE, new_figure
 
 if TYPE_CHECKING:
