@@ -1,0 +1,1 @@
+"""The analyses: one folder per question, each computing its result from labelled works."""
