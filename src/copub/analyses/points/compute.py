@@ -287,6 +287,12 @@ def _combination_points(keys: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([keys, values], how="horizontal")
 
 
+def _from_e4(expr: pl.Expr) -> pl.Expr:
+    """Ten-thousandths as the nearest float to the 4-decimal value (polars' division
+    alone can land one float step off, 60.989700000000006 for 609897)."""
+    return (expr / 10_000).round(4)
+
+
 def _candidate_levels() -> pl.DataFrame:
     """``publication_type, channel_kind, level`` of every pairing that earns points."""
     return pl.DataFrame(
@@ -314,7 +320,7 @@ def _per_work(labelled: LabelledWorks, typed: pl.DataFrame) -> pl.DataFrame:
     return (
         frame.join(combos, on=_KEY, how="left")
         .with_columns(
-            points=pl.col("points_e4") / 10_000, points_without_intl=pl.col("plain_e4") / 10_000
+            points=_from_e4(pl.col("points_e4")), points_without_intl=_from_e4(pl.col("plain_e4"))
         )
         .select(*POINTS_PER_WORK_SCHEMA.names(), "points_e4", "plain_e4")
         .cast(dict(POINTS_PER_WORK_SCHEMA))
@@ -365,16 +371,16 @@ def _by_year(
             pl.col("universe_works", "counted_type_works", "not_in_register_works").fill_null(0),
             register_covers_year=covers,
             works=when_covered(pl.col("works").fill_null(0)),
-            points=when_covered(points / 10_000),
+            points=when_covered(_from_e4(points)),
             points_per_work=when_covered(
                 pl.when(pl.col("works") > 0).then(points / 10_000 / pl.col("works"))
             ),
-            level2_points=when_covered(pl.col("level2_e4").fill_null(0) / 10_000),
+            level2_points=when_covered(_from_e4(pl.col("level2_e4").fill_null(0))),
             level2_points_share=when_covered(
                 pl.when(points > 0).then(pl.col("level2_e4").fill_null(0) / points)
             ),
             intl_works=when_covered(pl.col("intl_works").fill_null(0)),
-            intl_factor_effect=when_covered(pl.col("effect_e4").fill_null(0) / 10_000),
+            intl_factor_effect=when_covered(_from_e4(pl.col("effect_e4").fill_null(0))),
         )
     )
     order = {institution: i for i, institution in enumerate(institutions)}
