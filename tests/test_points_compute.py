@@ -21,13 +21,14 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import copub
+from conftest import shared_path
 from copub.analyses.points import (
     DIFFERENCES,
     POINTS_BY_YEAR_SCHEMA,
     POINTS_PER_WORK_SCHEMA,
     compute_points,
+    rules,
 )
-from copub.analyses.points import rules
 from copub.classify.countries import valid_country_codes
 from copub.classify.definitions import Definitions
 from copub.classify.issn import normalize_issn
@@ -36,7 +37,6 @@ from copub.indicators.labels import label_works
 from copub.sample import sample_register_path
 from copub.settings import DEFAULT_INSTITUTION
 from strategies import TABLE_SETTINGS, tables_of, unique_works
-from conftest import shared_path
 
 TYPES = {"article": "article", "review": "review", "book": "monograph", "book-chapter": "chapter"}
 
@@ -60,15 +60,17 @@ def _groups(lineages: dict[str, set[str]], ids: list[str]) -> list[set[str]]:
 
 
 def reference_points(
-    tables: copub.Tables, definitions: Definitions, institution: str, universe: list[str]
-) -> dict[str, Decimal]:
-    """Points per work of ``institution`` over the ``universe``, computed row by row."""
+    tables: copub.Tables, definitions: Definitions, universe: list[str]
+) -> dict[str, dict[str, Decimal]]:
+    """Per institution of ``definitions``, its points per work of ``universe``, row by row."""
     register = definitions.channel_register
     assert register is not None
-    levels = {(r["issn"], r["year"]): r["level"] for r in register.levels.iter_rows(named=True)}
     institutions = {r["institution_id"]: r for r in tables.institutions.iter_rows(named=True)}
     lineages = {i: {i, *(r["lineage"] or [])} for i, r in institutions.items()}
-    home = {i for i, lineage in lineages.items() if institution in lineage} | {institution}
+    homes = {
+        home: {i for i, lineage in lineages.items() if home in lineage} | {home}
+        for home in definitions.institutions
+    }
     sources = {r["source_id"]: r for r in tables.sources.iter_rows(named=True)}
     affiliations: dict[tuple[str, int], list[str]] = defaultdict(list)
     for r in tables.affiliations.iter_rows(named=True):
@@ -78,39 +80,52 @@ def reference_points(
     for r in tables.authorships.iter_rows(named=True):
         authorships[r["work_id"]].append(r)
     works = {r["work_id"]: r for r in tables.works.iter_rows(named=True)}
+    issns = {}
+    for work_id in universe:
+        work = works[work_id]
+        source = sources.get(work["source_id"]) or {}
+        stated = [work["issn_l"], *(work["issns"] or []), source.get("issn_l")]
+        issns[work_id] = {normalize_issn(i) for i in stated + (source.get("issns") or []) if i}
+    wanted = {i for found in issns.values() for i in found if i}
+    levels = {
+        (r["issn"], r["year"]): r["level"]
+        for r in register.levels.filter(pl.col("issn").is_in(wanted)).iter_rows(named=True)
+    }
     valid = valid_country_codes()
-    points = {}
+    points: dict[str, dict[str, Decimal]] = {home: {} for home in definitions.institutions}
     for work_id in universe:
         work = works[work_id]
         kind = TYPES.get(work["type"])
         if kind is None:
             continue
-        source = sources.get(work["source_id"]) or {}
-        issns = [work["issn_l"], *(work["issns"] or []), source.get("issn_l")]
-        issns += source.get("issns") or []
-        found = [levels.get((normalize_issn(i), work["year"])) for i in issns if i]
+        found = [levels.get((i, work["year"])) for i in issns[work_id]]
         level = max((x for x in found if x is not None), default=None)
         channel = "journal" if kind in ("article", "review") else "series"
-        creators: list[list[str]] = []
-        countries: list[str] = []
         listed = {r["position"] for r in authorships[work_id]}
+        extra = max(0, (work["n_authors"] or 0) - len(listed))
+        countries: list[str] = []
+        groups = []
         for r in authorships[work_id]:
             ids = affiliations.get((work_id, r["position"]), [])
-            names = [institution if g & home else min(g) for g in _groups(lineages, ids)]
-            creators.append(names)
+            groups.append(_groups(lineages, ids))
             codes = [*(r["countries"] or []), *(institutions[i]["country_code"] for i in ids)]
             countries += [c.strip().upper() for c in codes if c]
-        creators += [[] for _ in range(max(0, (work["n_authors"] or 0) - len(listed)))]
         countries = [c for c in countries if c in valid]
-        earned = rules.work_points(kind, channel, level, creators, countries)  # type: ignore[arg-type]
-        if institution in earned:
-            points[work_id] = earned[institution]
+        for home, members in homes.items():
+            creators = [[home if g & members else min(g) for g in found] for found in groups]
+            creators += [[] for _ in range(extra)]
+            earned = rules.work_points(kind, channel, level, creators, countries)  # type: ignore[arg-type]
+            if home in earned:
+                points[home][work_id] = earned[home]
     return points
 
 
 def computed(result: Any, institution: str) -> dict[str, Decimal]:
     frame = result.points_per_work.filter(pl.col("institution_id") == institution)
-    return {w: Decimal(str(p)).quantize(Decimal("0.0001")) for w, p in frame.select("work_id", "points").iter_rows()}
+    return {
+        w: Decimal(str(p)).quantize(Decimal("0.0001"))
+        for w, p in frame.select("work_id", "points").iter_rows()
+    }
 
 
 def check_against_reference(tables: copub.Tables, definitions: Definitions) -> Any:
@@ -119,8 +134,9 @@ def check_against_reference(tables: copub.Tables, definitions: Definitions) -> A
     assert result.points_per_work.schema == POINTS_PER_WORK_SCHEMA
     assert result.points_by_year.schema == POINTS_BY_YEAR_SCHEMA
     universe = label_works(tables, definitions).works["work_id"].to_list()
+    reference = reference_points(tables, definitions, universe)
     for institution in definitions.institutions:
-        expected = reference_points(tables, definitions, institution, universe)
+        expected = reference[institution]
         assert computed(result, institution) == expected
         # The yearly sums are the exact sums of the works' points.
         by_year: dict[int, Decimal] = defaultdict(Decimal)
@@ -128,7 +144,9 @@ def check_against_reference(tables: copub.Tables, definitions: Definitions) -> A
         for work_id, value in expected.items():
             by_year[years[work_id]] += value
         rows = result.points_by_year.filter(pl.col("institution_id") == institution)
-        for year, value, covered in rows.select("year", "points", "register_covers_year").iter_rows():
+        for year, value, covered in rows.select(
+            "year", "points", "register_covers_year"
+        ).iter_rows():
             if not covered:
                 assert value is None and year not in by_year
                 continue
@@ -262,7 +280,9 @@ def test_real_pages_with_the_real_register_match_the_reference(
 
 def _register(tmp: Path, levels: list[int]) -> Path:
     path = tmp / "register.csv"
-    rows = [f"0028-0836,{year},{level}" for year, level in zip(range(2015, 2026), levels, strict=True)]
+    rows = [
+        f"0028-0836,{year},{level}" for year, level in zip(range(2015, 2026), levels, strict=True)
+    ]
     path.write_text("issn,year,level\n" + "\n".join(rows) + "\n")
     return path
 

@@ -103,7 +103,14 @@ POINTS_BY_YEAR_SCHEMA = pl.Schema(
 )
 
 _E4 = Decimal(10_000)
-_KEY = ["publication_type", "channel_kind", "level", "intl", "institution_creators", "creator_shares"]
+_KEY = [
+    "publication_type",
+    "channel_kind",
+    "level",
+    "intl",
+    "institution_creators",
+    "creator_shares",
+]
 
 
 @dataclass(frozen=True)
@@ -180,9 +187,7 @@ def _organisation_counts(tables: Tables, authorships: pl.DataFrame) -> pl.DataFr
     combos = authorships.filter(pl.col("institutions").list.len() >= 2).select("institutions")
     combos = combos.unique()
     if combos.is_empty():
-        return pl.DataFrame(
-            schema={"institutions": pl.List(pl.String), "organisations": pl.Int32}
-        )
+        return pl.DataFrame(schema={"institutions": pl.List(pl.String), "organisations": pl.Int32})
     needed = combos.explode("institutions").unique()["institutions"]
     known = tables.institutions.filter(pl.col("institution_id").is_in(needed.implode()))
     lineage = {
@@ -271,9 +276,7 @@ def _combination_points(keys: pl.DataFrame) -> pl.DataFrame:
         points = rules.institution_points(base, intl, creators, shares)
         plain = rules.institution_points(base, False, creators, shares)
         fraction = rules.contributor_fraction(creators, shares)
-        rows.append(
-            (float(base), float(fraction), int(points * _E4), int(plain * _E4))
-        )
+        rows.append((float(base), float(fraction), int(points * _E4), int(plain * _E4)))
     values = pl.DataFrame(
         rows,
         schema={
@@ -296,7 +299,11 @@ def _from_e4(expr: pl.Expr) -> pl.Expr:
 def _candidate_levels() -> pl.DataFrame:
     """``publication_type, channel_kind, level`` of every pairing that earns points."""
     return pl.DataFrame(
-        [(kind, channel, level) for (kind, channel), by in rules.BASE_POINTS.items() for level in by],
+        [
+            (kind, channel, level)
+            for (kind, channel), by in rules.BASE_POINTS.items()
+            for level in by
+        ],
         schema={"publication_type": pl.String, "channel_kind": pl.String, "level": pl.Int8},
         orient="row",
     )
@@ -308,14 +315,15 @@ def _per_work(labelled: LabelledWorks, typed: pl.DataFrame) -> pl.DataFrame:
         _candidate_levels(), on=["publication_type", "channel_kind", "level"], how="semi"
     )
     institutions = labelled.definitions.institutions
-    frame = (
-        candidates.join(_institution_creators(tables, candidates, institutions), on="work_id")
-        .join(_creator_shares(tables, candidates), on="work_id")
-    )
+    frame = candidates.join(
+        _institution_creators(tables, candidates, institutions), on="work_id"
+    ).join(_creator_shares(tables, candidates), on="work_id")
     if frame.is_empty():
-        return pl.DataFrame(schema=POINTS_PER_WORK_SCHEMA).with_columns(
-            points_e4=pl.lit(0, pl.Int64), plain_e4=pl.lit(0, pl.Int64)
-        ).clear()
+        return (
+            pl.DataFrame(schema=POINTS_PER_WORK_SCHEMA)
+            .with_columns(points_e4=pl.lit(0, pl.Int64), plain_e4=pl.lit(0, pl.Int64))
+            .clear()
+        )
     combos = _combination_points(frame.select(_KEY).unique(maintain_order=True))
     return (
         frame.join(combos, on=_KEY, how="left")
@@ -323,7 +331,7 @@ def _per_work(labelled: LabelledWorks, typed: pl.DataFrame) -> pl.DataFrame:
             points=_from_e4(pl.col("points_e4")), points_without_intl=_from_e4(pl.col("plain_e4"))
         )
         .select(*POINTS_PER_WORK_SCHEMA.names(), "points_e4", "plain_e4")
-        .cast(dict(POINTS_PER_WORK_SCHEMA))
+        .cast(POINTS_PER_WORK_SCHEMA)
         .sort("institution_id", "year", "work_id")
     )
 
@@ -386,7 +394,7 @@ def _by_year(
     order = {institution: i for i, institution in enumerate(institutions)}
     return (
         frame.select(POINTS_BY_YEAR_SCHEMA.names())
-        .cast(dict(POINTS_BY_YEAR_SCHEMA))
+        .cast(POINTS_BY_YEAR_SCHEMA)
         .sort(pl.col("institution_id").replace_strict(order, return_dtype=pl.Int32), "year")
     )
 

@@ -191,9 +191,7 @@ def contributor_fraction(creators: int, shares: int) -> Decimal:
     return _set_scale(_MATH.divide(Decimal(creators), Decimal(shares)), _SCALE_STEP)
 
 
-def institution_points(
-    base: Decimal, international: bool, creators: int, shares: int
-) -> Decimal:
+def institution_points(base: Decimal, international: bool, creators: int, shares: int) -> Decimal:
     """``executeNviFormula``: base × factor × √fraction, rounded to 4 decimals half up.
 
     The root is taken to 10 significant digits (``sqrt(MATH_CONTEXT)``) and
