@@ -32,6 +32,7 @@ DIFFERENCES: tuple[str, ...] = (
     "publisher 0.7 or 1); publishers have no ISSN, so copub cannot match them, and a book or "
     "chapter outside a series with a level earns no points here: book and chapter points are a "
     "lower bound.",
+    "Every OpenAlex author counts as a creator (OpenAlex lists no editors or other roles). "
     "Authors without an affiliation count one author share, as in the national system; but "
     "OpenAlex misses affiliations that the national system's records carry, and it cannot "
     "verify creators against the national person register, so home authors without an "
