@@ -109,6 +109,18 @@ class AnalysisResult:
     available: bool = True
     reason: str | None = None
 
+    def text_with_notes(self, text: str, width: int = 100) -> str:
+        """``text`` followed by each note it does not already say, wrapped to ``width``."""
+        import textwrap
+
+        missing = [note for note in self.notes if note not in text]
+        lines = [
+            line
+            for note in missing
+            for line in textwrap.wrap(f"Note: {note}", width, subsequent_indent="  ")
+        ]
+        return text.rstrip("\n") + "\n" + "".join(f"{line}\n" for line in lines)
+
     @property
     def main_table(self) -> pl.DataFrame:
         """The first table (an empty frame when there is none)."""

@@ -7,7 +7,7 @@ it up from this list.
 Examples
 --------
 >>> [a.key for a in ANALYSES]
-['impact', 'eu', 'mobility', 'peers', 'breakdown']
+['impact', 'eu', 'mobility', 'peers', 'breakdown', 'points']
 >>> analysis("mobility").title
 'Researcher mobility'
 """
@@ -20,6 +20,7 @@ from copub.analyses.eu import ANALYSIS as EU
 from copub.analyses.impact import ANALYSIS as IMPACT
 from copub.analyses.mobility import ANALYSIS as MOBILITY
 from copub.analyses.peers import ANALYSIS as PEERS
+from copub.analyses.points import ANALYSIS as POINTS
 from copub.errors import UsageError
 
 __all__ = ["ANALYSES", "analysis"]
@@ -30,6 +31,7 @@ ANALYSES: tuple[Analysis, ...] = (
     MOBILITY,
     PEERS,
     BREAKDOWN,
+    POINTS,
 )
 
 

@@ -58,6 +58,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("eu", "copub.cli.eu_cmd", "EU programme participation from CORDIS"),
     Command("peers", "copub.cli.peers_cmd", "the home institution beside its peers"),
     Command("breakdown", "copub.cli.breakdown_cmd", "the figures per field or unit"),
+    Command("points", "copub.cli.points_cmd", "Norwegian publication points (NVI) per year"),
 )
 
 

@@ -68,7 +68,7 @@ def render_result(result: AnalysisResult, fmt: OutputFormat, provenance: Provena
         return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "markdown":
         return result_markdown(result) + "\n"
-    text = result.text or f"{result.title}: unavailable. {result.reason}\n"
+    text = result.text_with_notes(result.text or f"{result.title}: unavailable. {result.reason}")
     return text + (f"{SYNTHETIC_TEXT}\n" if synthetic else "")
 
 

@@ -157,7 +157,8 @@ def render_terminal(data: ReportData, *, unicode: bool = True) -> str:
     for result in data.results:
         lines += ["", f"== {result.title} " + "=" * max(0, WIDTH - len(result.title) - 4)]
         # Indented, so a reader of the yearly table above never takes its rows for its own.
-        shown = (result.summary or result.text).rstrip("\n").split("\n")
+        text = result.text_with_notes(result.summary or result.text, WIDTH - 2)
+        shown = text.rstrip("\n").split("\n")
         lines += [f"  {line}" if line else line for line in shown]
     text = "\n".join(lines) + "\n"
     if not unicode:
