@@ -66,17 +66,23 @@ def new_figure(figsize: tuple[float, float] = (9.0, 4.4)) -> Figure:
     return Figure(figsize=figsize, layout=layout)
 
 
-def stamp(figure: Figure, *, footer: str, synthetic: bool) -> None:
-    """Add the source footer and (for the sample) the SYNTHETIC tag, once."""
-    if getattr(figure, _STAMPED, False):
-        return
-    figure.text(0.01, 0.01, footer, fontsize=7, color="#666666", ha="left", va="bottom")
-    if synthetic:
+def stamp(figure: Figure, *, footer: str | None, synthetic: bool) -> None:
+    """Add the source footer and (for the sample) the SYNTHETIC tag, each at most once.
+
+    A figure drawn for a notebook gets its tag where it is drawn (``footer=None``);
+    the writer adds the footer later without a second tag.
+    """
+    marks: set[str] = getattr(figure, _STAMPED, set())
+    if footer is not None and "footer" not in marks:
+        figure.text(0.01, 0.01, footer, fontsize=7, color="#666666", ha="left", va="bottom")
+        marks.add("footer")
+    if synthetic and "synthetic" not in marks:
         figure.text(
             0.99, 0.995, SYNTHETIC_TEXT, fontsize=9, color="#b00020", fontweight="bold",
             ha="right", va="top",
         )  # fmt: skip
-    setattr(figure, _STAMPED, True)
+        marks.add("synthetic")
+    setattr(figure, _STAMPED, marks)
 
 
 def save_figure(

@@ -10,6 +10,7 @@ import polars as pl
 
 from copub.analyses.contract import AnalysisResult
 from copub.classify import PartnerGroups
+from copub.indicators.catalogue import Goal, goals, short_labels
 from copub.indicators.definitions import ShareSpec, share_column
 from copub.provenance import Provenance
 from copub.report.options import ReportOptions
@@ -148,6 +149,14 @@ class ReportData:
         for result in self.results:
             out.update(result.tables)
         return {name: frame for name, frame in out.items() if frame is not None}
+
+    def goal_list(self) -> tuple[Goal, ...]:
+        """The development goals under the report's definitions (its groups included)."""
+        return goals(self.options.defs)
+
+    def short_labels(self) -> dict[str, str]:
+        """Terminal labels by share stem, under the report's definitions."""
+        return short_labels(self.options.defs)
 
     def result(self, key: str) -> AnalysisResult | None:
         """The result of the registered analysis ``key``, if the report holds it."""

@@ -14,13 +14,12 @@ from typing import Literal
 
 import polars as pl
 
-from copub.indicators.catalogue import DEFAULT_MIN_CHANGE, Goal, short_labels
+from copub.indicators.catalogue import DEFAULT_MIN_CHANGE, Goal
 from copub.indicators.catalogue import GOALS as CATALOGUE_GOALS
 
 __all__ = [
     "DEFAULT_MIN_CHANGE",
     "GOALS",
-    "SHORT_LABELS",
     "SIGNIFICANCE",
     "Goal",
     "Status",
@@ -38,8 +37,6 @@ SIGNIFICANCE = 0.05
 #: ``copub/indicators/reference/goals.toml``; this module only summarises them.
 GOALS: tuple[Goal, ...] = CATALOGUE_GOALS
 
-#: Labels short enough for the terminal's 100 columns, by share stem (from the catalogue).
-SHORT_LABELS: dict[str, str] = short_labels()
 
 
 def change_status(difference: float | None, p_value: float | None) -> Status:

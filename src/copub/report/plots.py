@@ -188,9 +188,7 @@ def international_figure(data: ReportData) -> TrendFigure:
     has_frac_band = "intl_share_frac_low" in data.yearly.columns and (
         data.yearly["intl_share_frac_low"].null_count() < data.yearly.height
     )
-    frac_band = (
-        "bootstrap stability interval" if has_frac_band else "no interval (bootstrap off)"
-    )
+    frac_band = "bootstrap stability interval" if has_frac_band else "no interval (bootstrap off)"
     return TrendFigure(
         "international_share",
         "International co-publication share",
@@ -235,18 +233,17 @@ def priority_figure(data: ReportData) -> TrendFigure | None:
     )
 
 
-# The figure's lines come from the indicator catalogue.
-_COUNTRY_GROUPS = figure_groups("country")
-_INSTITUTION_GROUPS = figure_groups("institution")
-
-
 def group_shares_figure(data: ReportData) -> TrendFigure:
     """Partner-group shares: country groups and institution groups side by side."""
     suffix = _suffix(data)
     figure = _new_figure(data, "Partner-group shares", nrows=2)
     for ax, groups, title in zip(
         figure.axes,
-        (_COUNTRY_GROUPS, _INSTITUTION_GROUPS),
+        # The lines come from the catalogue under the report's definitions (its groups).
+        (
+            figure_groups("country", data.options.defs),
+            figure_groups("institution", data.options.defs),
+        ),
         ("Country groups", "Alliances and infrastructures"),
         strict=True,
     ):

@@ -18,16 +18,15 @@ from copub.indicators.definitions import share_column
 from copub.render import fmt
 from copub.report.checks import unavailable_reason
 from copub.report.data import ReportData
-from copub.report.goals import DEFAULT_MIN_CHANGE, SHORT_LABELS, SIGNIFICANCE
+from copub.report.goals import DEFAULT_MIN_CHANGE, SIGNIFICANCE
 from copub.report.quality import quality_line
 from copub.report.scope import scope_text
 
-__all__ = ["WIDTH", "YEARLY_COLUMNS", "render_terminal"]
+__all__ = ["WIDTH", "render_terminal"]
 
 WIDTH = 100
 
 #: The yearly table's share columns: (header, stem), from the indicator catalogue.
-YEARLY_COLUMNS: tuple[tuple[str, str], ...] = terminal_columns()
 
 
 def _share(row: Mapping[str, Any], stem: str, suffix: str) -> float | None:
@@ -37,7 +36,8 @@ def _share(row: Mapping[str, Any], stem: str, suffix: str) -> float | None:
 
 def _yearly_lines(data: ReportData) -> list[str]:
     suffix = "_frac" if data.options.fractional else ""
-    columns = [(h, s) for h, s in YEARLY_COLUMNS if share_column(s) in data.yearly.columns]
+    chosen = terminal_columns(data.options.defs)
+    columns = [(h, s) for h, s in chosen if share_column(s) in data.yearly.columns]
     works_header = "Works (frac)" if suffix else "Works"
     header = f"{'Year':<6}{works_header:>12}  {'International [95% CI]':<24}" + "".join(
         f"{h:>9}" for h, _ in columns
@@ -65,8 +65,9 @@ def _comparison_lines(data: ReportData, unicode: bool) -> list[str]:
     )
     header = f"  {'Indicator':<34}{'Baseline':>9}{'Plan':>9}  {'Change [95% CI]':<27}{'p':>7}"
     lines = [title, header, "-" * len(header)]
+    short = data.short_labels()
     for row in data.goals.iter_rows(named=True):
-        label = SHORT_LABELS.get(row["indicator"], str(row["label"]))
+        label = short.get(row["indicator"], str(row["label"]))
         label = label if len(label) <= 33 else label[:32] + "…"
         mark = fmt.arrow(row["status"], unicode=unicode)
         if row["status"] == "unavailable":

@@ -18,7 +18,7 @@ from copub.errors import UsageError
 from copub.indicators.breakdown import Breakdown, breakdown_indicators, where_we_stand
 from copub.indicators.definitions import share_column
 from copub.progress import Progress
-from copub.render.figures import PALETTE, new_figure
+from copub.render.figures import PALETTE, new_figure, stamp
 from copub.render.html import esc
 from copub.render.text import clip, percent, text_table
 
@@ -99,6 +99,7 @@ def fields_figure(result: Breakdown, *, synthetic: bool, indicator: str = "intl"
     ax.set_xlim(0, 1)
     ax.set_xlabel(f"{indicator} share, full counting, 95% interval")
     ax.grid(axis="x", alpha=0.3)
+    stamp(figure, footer=None, synthetic=synthetic)
     return figure
 
 

@@ -34,7 +34,7 @@ from copub.classify.definitions import Definitions
 from copub.errors import CopubError
 from copub.indicators.mobility import MobilityResult, describe_mobility, mobility_indicators
 from copub.progress import Progress
-from copub.render.figures import PALETTE, new_figure
+from copub.render.figures import PALETTE, new_figure, stamp
 from copub.render.html import esc, table
 
 if TYPE_CHECKING:
@@ -141,6 +141,7 @@ def mobility_figure(result: MobilityResult, *, synthetic: bool = False) -> Figur
     axes.set_ylabel("authors")
     axes.legend(frameon=False)
     axes.set_title(f"Inflow and outflow of researchers, {result.institution}")
+    stamp(figure, footer=None, synthetic=synthetic)
     return figure
 
 

@@ -25,7 +25,7 @@ from copub.errors import UsageError
 from copub.indicators.definitions import share_column
 from copub.indicators.peers import PeerIndicators, peer_group, peer_indicators
 from copub.progress import Progress
-from copub.render.figures import PALETTE, new_figure
+from copub.render.figures import PALETTE, new_figure, stamp
 from copub.render.html import esc
 from copub.render.text import clip, percent, text_table
 
@@ -127,6 +127,7 @@ def peers_figure(result: PeerIndicators, *, synthetic: bool, indicator: str = "i
         ax.set_visible(False)
     for ax in list(axes.flat)[:n]:
         ax.xaxis.set_tick_params(labelbottom=True)  # a panel with none below keeps its years
+    stamp(figure, footer=None, synthetic=synthetic)
     return figure
 
 
