@@ -55,7 +55,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="replace the tables in DIR even if the new ones hold fewer works",
+        help=(
+            "replace the tables (or the authors table) in DIR even if the new ones would lose "
+            "works, years, institutions or authors"
+        ),
     )
     parser.set_defaults(run=run)
 
@@ -102,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
             )
     if author_files:
         authors = read_authors(author_files)
-        path = write_authors(authors, data_dir)
+        path = write_authors(authors, data_dir, replace=args.replace)
         progress.note(
             f"{authors['author_id'].n_unique()} authors with affiliations, {authors.height} rows "
             f"(author x institution x year); authors table in {path}"

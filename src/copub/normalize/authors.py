@@ -6,9 +6,10 @@ with it. A year without a paper is invisible, so the table is a proxy for a
 career, not a CV. OpenAlex lists at most the ten most recent affiliations.
 
 The table is kept beside the six work tables (``authors/authors.parquet``,
-outside the generation of ``tables/`` that fetch and import switch), not
-inside :class:`~copub.normalize.Tables`, so a data directory without authors
-stays valid.
+its own generation beside the ``tables/`` one that fetch and import switch,
+with the same shrink guard and previous version kept), not inside
+:class:`~copub.normalize.Tables`, so a data directory without authors stays
+valid.
 
 Examples
 --------
@@ -38,6 +39,7 @@ import orjson
 import polars as pl
 
 from copub.errors import DataError
+from copub.normalize.generations import AUTHORS_LINK, build_generation
 from copub.normalize.reader import _read_bytes
 from copub.normalize.schemas import _INSTITUTION
 
@@ -310,24 +312,43 @@ def authors_path(data_dir: str | os.PathLike[str]) -> Path:
     return Path(data_dir) / "authors" / "authors.parquet"
 
 
-def write_authors(authors: pl.DataFrame, data_dir: str | os.PathLike[str]) -> Path:
-    """Write the ``authors`` table atomically (temporary file, fsync, rename).
+def write_authors(
+    authors: pl.DataFrame, data_dir: str | os.PathLike[str], *, replace: bool = False
+) -> Path:
+    """Write the ``authors`` table as a new generation of ``data_dir/authors``.
+
+    Like the works tables (:func:`~copub.normalize.generations.build_generation`):
+    built beside the current one, switched in with one rename, the previous
+    one kept; a table that would lose authors is refused unless ``replace``.
 
     Raises
     ------
     DataError
         If ``authors`` does not follow :data:`AUTHORS`.
+    ShrinkRefusedError
+        If the new table holds fewer authors, or loses more than 1% of them,
+        and ``replace`` is False.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> write_authors(pl.DataFrame([{"author_id": "A1", "year": 2020}], schema=AUTHORS),
+    ...               folder).name
+    'authors.parquet'
+    >>> write_authors(pl.DataFrame(schema=AUTHORS), folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    copub.normalize.generations.ShrinkRefusedError: kept the existing authors table in ...
     """
     if authors.schema != AUTHORS:
         raise DataError(f"the authors table does not follow its schema: got {dict(authors.schema)}")
-    path = authors_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    authors.write_parquet(tmp)
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    return path
+
+    def fill(folder: Path) -> None:
+        authors.write_parquet(folder / "authors.parquet")
+
+    build_generation(fill, data_dir, replace=replace, link=AUTHORS_LINK)
+    return authors_path(data_dir)
 
 
 def load_authors(data_dir: str | os.PathLike[str]) -> pl.DataFrame:
