@@ -20,6 +20,7 @@ __all__ = [
     "choose_institutions",
     "choose_sources",
     "deduplicate_raw",
+    "institution_conflicts",
     "part_frames",
 ]
 
@@ -104,6 +105,7 @@ def _exploded_authorships(raw: pl.DataFrame) -> pl.DataFrame:
             work_id=pl.col("id"),
             a=pl.col("authorships"),
             position=pl.int_ranges(pl.col("authorships").list.len().fill_null(0)),
+            updated_date=pl.col("updated_date"),
         )
         .filter(pl.col("position").list.len() > 0)
         .explode(["a", "position"])
@@ -179,7 +181,9 @@ def _with_affiliation_strings(authorships: pl.DataFrame, strings: pl.DataFrame) 
 
 def _affiliation_rows(exploded: pl.DataFrame) -> pl.DataFrame:
     return (
-        exploded.select("work_id", "position", inst=pl.col("a").struct.field("institutions"))
+        exploded.select(
+            "work_id", "position", "updated_date", inst=pl.col("a").struct.field("institutions")
+        )
         .filter(pl.col("inst").list.len() > 0)
         .explode("inst")
         .unnest("inst")
@@ -193,7 +197,8 @@ def _affiliations(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def institution_rows(rows: pl.DataFrame) -> pl.DataFrame:
-    """Each work's institution records: ``work_id`` and the institutions table's columns."""
+    """Each work's institution records: ``work_id``, the institutions table's columns, and
+    the work record's ``updated_date`` (to break ties between conflicting records)."""
     return rows.select(
         "work_id",
         "institution_id",
@@ -202,25 +207,108 @@ def institution_rows(rows: pl.DataFrame) -> pl.DataFrame:
         country_code=pl.col("country_code").str.to_uppercase(),
         type=pl.col("type"),
         lineage=pl.col("lineage").list.eval(_short(pl.element())).fill_null([]),
+        updated_date=pl.col("updated_date"),
     ).unique(maintain_order=True)
 
 
-def choose_institutions(rows: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per institution of :func:`institution_rows`: first by name, ROR, country, type."""
+#: The institution attributes that records of works may disagree on.
+INSTITUTION_ATTRIBUTES = ("name", "ror", "country_code", "type", "lineage")
+
+
+def _votes(rows: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    """Per institution and known value of ``column``: the works whose record gives it
+    (``_works``), the newest ``updated_date`` among them, and the value as text (``_key``)."""
+    value = pl.col(column)
+    key = value.list.join("|") if column == "lineage" else value
+    known = value.list.len() > 0 if column == "lineage" else value.is_not_null()
     return (
-        rows.drop("work_id")
-        .sort(
-            "institution_id",
-            "name",
-            "ror",
-            "country_code",
-            "type",
-            nulls_last=True,
-            maintain_order=True,
+        rows.filter(known)
+        .with_columns(_key=key)
+        .group_by("institution_id", "_key")
+        .agg(
+            pl.col(column).first(),
+            _works=pl.col("work_id").n_unique(),
+            _newest=pl.col("updated_date").max(),
         )
-        .unique(subset="institution_id", keep="first", maintain_order=True)
+    )
+
+
+def _ranked_votes(rows: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    """:func:`_votes`, the chosen value first per institution: the most works, then the
+    newest record, then the value (so the choice never depends on the order of files)."""
+    return _votes(rows, column).sort(
+        "institution_id",
+        "_works",
+        "_newest",
+        "_key",
+        descending=[False, True, True, False],
+        nulls_last=True,
+    )
+
+
+def choose_institutions(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per institution of :func:`institution_rows`, each attribute chosen on its own.
+
+    Records of works copy an institution's attributes as they were when the
+    work was last updated, so they may disagree (a renamed institution, or
+    one wrong record). Each attribute takes the value that the most works'
+    records give; a tie goes to the value of the newest record
+    (``updated_date``). One record can never rewrite an institution that
+    others describe: the home institution, in every work, least of all. A
+    missing value never outvotes a known one. Copub holds no ``/institutions``
+    records of its own, so the works' records are the only source.
+    :func:`institution_conflicts` counts the records that disagree.
+    """
+    ids = rows.select("institution_id").unique()
+    for column in INSTITUTION_ATTRIBUTES:
+        chosen = (
+            _ranked_votes(rows, column)
+            .unique(subset="institution_id", keep="first", maintain_order=True)
+            .select("institution_id", column)
+        )
+        ids = ids.join(chosen, on="institution_id", how="left")
+    return (
+        ids.with_columns(pl.col("lineage").fill_null([]))
+        .sort("institution_id")
+        .select(list(INSTITUTIONS))
         .cast(INSTITUTIONS)  # type: ignore[arg-type]
     )
+
+
+def institution_conflicts(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Where records of works disagree on an institution: one row per institution and attribute.
+
+    Columns: ``institution_id, attribute, kept`` (the value
+    :func:`choose_institutions` keeps, as text), ``kept_works`` (works whose
+    record gives it), ``conflicting_works`` (works whose record gives another
+    known value) and ``others`` (those values, most frequent first).
+    """
+    frames = []
+    for column in INSTITUTION_ATTRIBUTES:
+        ranked = _ranked_votes(rows, column).with_columns(
+            _rank=pl.int_range(pl.len()).over("institution_id")
+        )
+        frames.append(
+            ranked.group_by("institution_id")
+            .agg(
+                kept=pl.col("_key").filter(pl.col("_rank") == 0).first(),
+                kept_works=pl.col("_works").filter(pl.col("_rank") == 0).first(),
+                conflicting_works=pl.col("_works").filter(pl.col("_rank") > 0).sum(),
+                others=pl.col("_key")
+                .filter(pl.col("_rank") > 0)
+                .sort_by(pl.col("_rank").filter(pl.col("_rank") > 0)),
+            )
+            .filter(pl.col("conflicting_works") > 0)
+            .select(
+                "institution_id",
+                attribute=pl.lit(column),
+                kept=pl.col("kept"),
+                kept_works=pl.col("kept_works").cast(pl.Int64),
+                conflicting_works=pl.col("conflicting_works").cast(pl.Int64),
+                others=pl.col("others"),
+            )
+        )
+    return pl.concat(frames).sort("institution_id", "attribute")
 
 
 def source_rows(raw: pl.DataFrame) -> pl.DataFrame:

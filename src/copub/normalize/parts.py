@@ -28,6 +28,7 @@ from copub.normalize.build import (
     attach_funder_rors,
     choose_institutions,
     choose_sources,
+    institution_conflicts,
     part_frames,
 )
 from copub.normalize.reader import read_raw_file
@@ -184,12 +185,16 @@ class Merged:
         replacing its truncated twin is not counted).
     truncated_completed : int
         Works whose truncated record a complete one replaced.
+    institution_conflicts : LazyFrame
+        Where the kept records disagree on an institution
+        (:func:`~copub.normalize.build.institution_conflicts`).
     """
 
     tables: dict[str, pl.LazyFrame]
     winners: pl.DataFrame
     duplicates_removed: int
     truncated_completed: int
+    institution_conflicts: pl.LazyFrame
 
 
 def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
@@ -227,4 +232,5 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
         winners=winners,
         duplicates_removed=records - winners.height - completed,
         truncated_completed=completed,
+        institution_conflicts=institution_conflicts(kept["institution_rows"]),
     )
