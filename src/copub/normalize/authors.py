@@ -88,7 +88,8 @@ RAW_AUTHOR: Final = pl.Schema(
         "display_name": pl.String(),
         "orcid": pl.String(),
         "affiliations": pl.List(
-            pl.Struct({"institution": _INSTITUTION, "years": pl.List(pl.Int64())})
+            # Float64, so a year such as 2020.5 is seen (and refused), not cut to 2020.
+            pl.Struct({"institution": _INSTITUTION, "years": pl.List(pl.Float64())})
         ),
     }
 )
@@ -145,15 +146,43 @@ def _first_problem(path: Path, raw: bytes) -> str:
         data = orjson.loads(_as_page(raw))
     except orjson.JSONDecodeError as exc:
         return f"not valid JSON ({exc})"
-    for position, record in enumerate(data.get("results") or [], start=1):
+    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+        return "an OpenAlex list response needs a 'results' list"
+    for position, record in enumerate(data["results"], start=1):
         if not isinstance(record, dict):
             return f"record {position}: an author must be a JSON object"
+        # The same reader as the whole page, one record at a time: the first it refuses is named.
         try:
-            pl.DataFrame([record], schema=RAW_AUTHOR)
-        except (pl.exceptions.PolarsError, TypeError, ValueError) as exc:
-            first = str(exc).splitlines()[0]
-            return f"record {position} ({record.get('id', 'no id')}): malformed author: {first}"
-    return "polars could not read it, and no single record is at fault"
+            pl.read_json(io.BytesIO(orjson.dumps({"results": [record]})), schema=_PAGE)
+        except pl.exceptions.PolarsError as exc:
+            return (
+                f"record {position} ({record.get('id', 'no id')}): malformed author: "
+                f"{_field_problem(record) or str(exc).splitlines()[0]}; fix or remove this record"
+            )
+    return (
+        "the page cannot be read as a whole although each record can (a broken JSON "
+        "structure?); fetch or export it again"
+    )
+
+
+def _field_problem(record: dict[str, object]) -> str | None:
+    """Which of the fields copub reads has the wrong JSON type, in words."""
+    affiliations = record.get("affiliations")
+    if affiliations is None:
+        return None
+    if not isinstance(affiliations, list):
+        return f"'affiliations' must be a list, not {type(affiliations).__name__}"
+    for number, entry in enumerate(affiliations, start=1):
+        if not isinstance(entry, dict):
+            return f"affiliation {number} must be an object, not {type(entry).__name__}"
+        institution, years = entry.get("institution"), entry.get("years")
+        if institution is not None and not isinstance(institution, dict):
+            return f"affiliation {number}: 'institution' must be an object"
+        if years is not None and not isinstance(years, list):
+            return f"affiliation {number}: 'years' must be a list of years"
+        if isinstance(years, list) and any(not isinstance(y, (int, float)) for y in years):
+            return f"affiliation {number}: 'years' holds {years!r}, not numbers"
+    return None
 
 
 def _read_file(path: Path) -> pl.DataFrame:
@@ -203,13 +232,23 @@ def _check_records(records: pl.DataFrame, path: Path) -> None:
         .select("_record", "id", year=pl.col("affiliations").struct.field("years"))
         .explode("year")
         .drop_nulls("year")
-        .filter((pl.col("year") < _FIRST_YEAR) | (pl.col("year") > latest))
+        .filter(
+            (pl.col("year") < _FIRST_YEAR)
+            | (pl.col("year") > latest)
+            | (pl.col("year") != pl.col("year").floor())
+        )
     )
     if years.height:
         row = years.row(0, named=True)
+        year = row["year"]
+        what = (
+            f"{int(year)} is outside {_FIRST_YEAR}-{latest}"
+            if year == int(year)
+            else f"{year} is not a whole year"
+        )
         raise DataError(
-            f"{path}: record {row['_record']} ({row['id']}): affiliation year {row['year']} is "
-            f"outside {_FIRST_YEAR}-{latest}"
+            f"{path}: record {row['_record']} ({row['id']}): affiliation year {what}; fix or "
+            "remove this record"
         )
 
 

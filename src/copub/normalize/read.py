@@ -130,7 +130,8 @@ def _build_into(
     parts_dir = folder / _PARTS_DIR
     for name in PART_NAMES:
         (parts_dir / name).mkdir(parents=True)
-    records = n_parts = 0
+    records = n_parts = impossible_dates = 0
+    date_example: str | None = None
     for index, part in enumerate(read_parts(files, include_xpac=include_xpac)):
         # Everything of a part goes to disk at once: a frame kept in memory pins the
         # buffers of the raw records it was cut from (all of them, at 1M works 20 GB).
@@ -139,6 +140,8 @@ def _build_into(
             path = parts_dir / name / f"{index:06d}.parquet"
             _tagged(frame, index).write_parquet(path, compression="lz4")
         records += part.records
+        impossible_dates += part.impossible_dates
+        date_example = date_example or part.date_example
         n_parts = index + 1
         progress.tick(f"normalising: part {n_parts} read ({len(files)} files in all)")
     frames = {name: pl.scan_parquet(parts_dir / name / "*.parquet") for name in PART_NAMES}
@@ -155,10 +158,16 @@ def _build_into(
         table.sink_parquet(folder / f"{name}.parquet")
     home = provenance.institutions if provenance is not None else ()
     _note_conflicts(merged.institution_conflicts.collect(), home, progress)
+    if impossible_dates:
+        progress.note(
+            f"{impossible_dates:,} record(s) give a publication_date that is no calendar date "
+            f"(first: {date_example}): kept without a date, counted as impossible_dates"
+        )
     authorships = pl.scan_parquet(folder / "authorships.parquet").select(pl.len()).collect()
     result = _provenance(
         provenance, files, records, frames[XPAC], merged, int(authorships.item()), expected_copies
     )
+    result = result.with_(counts={**result.counts, "impossible_dates": impossible_dates})
     write_provenance(folder, result.to_dict())
     shutil.rmtree(parts_dir)
     return result
