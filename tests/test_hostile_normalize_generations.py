@@ -17,7 +17,7 @@ from conftest import shared_path
 from copub.cli import main
 from copub.errors import DataError
 from copub.normalize.authors import authors_path, load_authors
-from copub.normalize.generations import GENERATIONS_DIR
+from copub.normalize.generations import GENERATIONS_DIR, current_tables
 
 MARKER = ".copub-generation"  # what copub writes into each of its generations
 
@@ -77,7 +77,8 @@ def test_only_marked_generations_are_ever_deleted(tmp_path: Path, page: Path) ->
     first = (data / "tables").resolve()
     assert (first / MARKER).is_file()
     # Folders copub did not write, under names copub uses.
-    stranger = generations / "tables-20000101T000000000000Z-0000beef"
+    # Named as the newest generation: never taken for copub's current or previous one.
+    stranger = generations / "tables-29990101T000000000000Z-0000beef"
     stranger.mkdir()
     (stranger / "works.parquet").write_bytes(b"mine")
     (stranger / "my.csv").write_text("a,b\n")
@@ -90,6 +91,10 @@ def test_only_marked_generations_are_ever_deleted(tmp_path: Path, page: Path) ->
     # copub's own generations are tidied: the current one and the one before.
     ours = [p for p in generations.iterdir() if (p / MARKER).is_file()]
     assert len(ours) == 2 and not first.exists()
+    # With the link lost, the newest of copub's own generations is current, not the stranger.
+    current = (data / "tables").resolve()
+    (data / "tables").unlink()
+    assert current_tables(data) == current
 
 
 def test_an_older_copubs_plain_tables_are_moved_aside_and_kept(

@@ -147,7 +147,9 @@ def current_generation(data_dir: str | os.PathLike[str], link: Kind = TABLES_LIN
     if not generations.is_dir():
         return None
     prefix = _KINDS[link].prefix
-    finished = sorted(p for p in generations.iterdir() if p.name.startswith(prefix))
+    finished = sorted(
+        p for p in generations.iterdir() if p.name.startswith(prefix) and is_copub_generation(p)
+    )
     return finished[-1] if finished else None
 
 
@@ -270,7 +272,7 @@ def _tidy(generations: Path, kind: GenerationKind, keep: set[str]) -> None:
     finished = sorted(
         p
         for p in generations.iterdir()
-        if p.name.startswith(kind.prefix) and "-legacy-" not in p.name
+        if p.name.startswith(kind.prefix) and "-legacy-" not in p.name and is_copub_generation(p)
     )
     keep = keep | {p.name for p in [p for p in finished if p.name not in keep][-1:]}
     for path in generations.iterdir():
