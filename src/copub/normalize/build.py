@@ -21,6 +21,7 @@ __all__ = [
     "choose_sources",
     "deduplicate_raw",
     "institution_conflicts",
+    "institution_votes",
     "part_frames",
 ]
 
@@ -213,69 +214,79 @@ def institution_rows(rows: pl.DataFrame) -> pl.DataFrame:
 
 #: The institution attributes that records of works may disagree on.
 INSTITUTION_ATTRIBUTES = ("name", "ror", "country_code", "type", "lineage")
+#: Joins a lineage into one value to count (short ids hold no "|").
+_LINEAGE_SEPARATOR = "|"
 
 
-def _votes(rows: pl.LazyFrame, column: str) -> pl.LazyFrame:
-    """Per institution and known value of ``column``: the works whose record gives it
-    (``_works``), the newest ``updated_date`` among them, and the value as text (``_key``)."""
-    value = pl.col(column)
-    key = value.list.join("|") if column == "lineage" else value
-    known = value.list.len() > 0 if column == "lineage" else value.is_not_null()
+def institution_votes(rows: pl.LazyFrame) -> pl.DataFrame:
+    """How the records of :func:`institution_rows` describe each institution, ranked.
+
+    One row per institution, attribute and known value (a lineage as one
+    ``|``-joined value): ``works`` whose record gives it, the ``newest``
+    ``updated_date`` among them, and ``rank``, 0 for the value kept: the most
+    works, then the newest record, then the value, so the choice never
+    depends on the order of the files. One pass over the rows serves
+    :func:`choose_institutions` and :func:`institution_conflicts`.
+    """
+    lineage = pl.col("lineage")
+    index = ["institution_id", "work_id", "updated_date"]
     return (
-        rows.filter(known)
-        .with_columns(_key=key)
-        .group_by("institution_id", "_key")
-        .agg(
-            pl.col(column).first(),
-            _works=pl.col("work_id").n_unique(),
-            _newest=pl.col("updated_date").max(),
+        rows.select(
+            *index,
+            "name",
+            "ror",
+            "country_code",
+            "type",
+            lineage=pl.when(lineage.list.len() > 0).then(lineage.list.join(_LINEAGE_SEPARATOR)),
         )
+        .unpivot(
+            on=list(INSTITUTION_ATTRIBUTES),
+            index=index,
+            variable_name="attribute",
+            value_name="value",
+        )
+        .drop_nulls("value")
+        .group_by("institution_id", "attribute", "value")
+        .agg(works=pl.col("work_id").n_unique(), newest=pl.col("updated_date").max())
+        .sort(
+            ["institution_id", "attribute", "works", "newest", "value"],
+            descending=[False, False, True, True, False],
+            nulls_last=True,
+        )
+        .with_columns(rank=pl.int_range(pl.len()).over("institution_id", "attribute"))
+        .collect()
     )
 
 
-def _ranked_votes(rows: pl.LazyFrame, column: str) -> pl.LazyFrame:
-    """:func:`_votes`, the chosen value first per institution: the most works, then the
-    newest record, then the value (so the choice never depends on the order of files)."""
-    return _votes(rows, column).sort(
-        "institution_id",
-        "_works",
-        "_newest",
-        "_key",
-        descending=[False, True, True, False],
-        nulls_last=True,
-    )
-
-
-def choose_institutions(rows: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per institution of :func:`institution_rows`, each attribute chosen on its own.
+def choose_institutions(votes: pl.DataFrame, institution_ids: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per institution of ``institution_ids``, each attribute chosen on its own.
 
     Records of works copy an institution's attributes as they were when the
     work was last updated, so they may disagree (a renamed institution, or
     one wrong record). Each attribute takes the value that the most works'
-    records give; a tie goes to the value of the newest record
-    (``updated_date``). One record can never rewrite an institution that
-    others describe: the home institution, in every work, least of all. A
-    missing value never outvotes a known one. Copub holds no ``/institutions``
-    records of its own, so the works' records are the only source.
-    :func:`institution_conflicts` counts the records that disagree.
+    records give, a tie going to the newest record (``updated_date``; see
+    :func:`institution_votes`); a missing value never outvotes a known one.
+    One record can never rewrite an institution that others describe: the
+    home institution, in every work, least of all. copub holds no
+    ``/institutions`` records of its own, so the works' records are the only
+    source; :func:`institution_conflicts` counts the records that disagree.
     """
-    ids = rows.select("institution_id").unique()
-    for column in INSTITUTION_ATTRIBUTES:
-        chosen = (
-            _ranked_votes(rows, column)
-            .unique(subset="institution_id", keep="first", maintain_order=True)
-            .select("institution_id", column)
-        )
-        ids = ids.join(chosen, on="institution_id", how="left")
+    chosen = votes.filter(pl.col("rank") == 0).pivot(
+        on="attribute", index="institution_id", values="value"
+    )
+    missing = [c for c in INSTITUTION_ATTRIBUTES if c not in chosen.columns]
+    chosen = chosen.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
     return (
-        ids.with_columns(pl.col("lineage").fill_null([]))
+        institution_ids.unique()
+        .join(chosen.lazy(), on="institution_id", how="left")
+        .with_columns(pl.col("lineage").str.split(_LINEAGE_SEPARATOR).fill_null([]))
         .sort("institution_id")
         .select(list(INSTITUTIONS))
         .cast(INSTITUTIONS)  # type: ignore[arg-type]
     )
 
 
-def institution_conflicts(rows: pl.LazyFrame) -> pl.LazyFrame:
+def institution_conflicts(votes: pl.DataFrame) -> pl.DataFrame:
     """Where records of works disagree on an institution: one row per institution and attribute.
 
     Columns: ``institution_id, attribute, kept`` (the value
@@ -283,32 +294,18 @@ def institution_conflicts(rows: pl.LazyFrame) -> pl.LazyFrame:
     record gives it), ``conflicting_works`` (works whose record gives another
     known value) and ``others`` (those values, most frequent first).
     """
-    frames = []
-    for column in INSTITUTION_ATTRIBUTES:
-        ranked = _ranked_votes(rows, column).with_columns(
-            _rank=pl.int_range(pl.len()).over("institution_id")
+    later = pl.col("rank") > 0
+    return (
+        votes.group_by("institution_id", "attribute", maintain_order=True)
+        .agg(
+            kept=pl.col("value").filter(pl.col("rank") == 0).first(),
+            kept_works=pl.col("works").filter(pl.col("rank") == 0).first().cast(pl.Int64),
+            conflicting_works=pl.col("works").filter(later).sum().cast(pl.Int64),
+            others=pl.col("value").filter(later),
         )
-        frames.append(
-            ranked.group_by("institution_id")
-            .agg(
-                kept=pl.col("_key").filter(pl.col("_rank") == 0).first(),
-                kept_works=pl.col("_works").filter(pl.col("_rank") == 0).first(),
-                conflicting_works=pl.col("_works").filter(pl.col("_rank") > 0).sum(),
-                others=pl.col("_key")
-                .filter(pl.col("_rank") > 0)
-                .sort_by(pl.col("_rank").filter(pl.col("_rank") > 0)),
-            )
-            .filter(pl.col("conflicting_works") > 0)
-            .select(
-                "institution_id",
-                attribute=pl.lit(column),
-                kept=pl.col("kept"),
-                kept_works=pl.col("kept_works").cast(pl.Int64),
-                conflicting_works=pl.col("conflicting_works").cast(pl.Int64),
-                others=pl.col("others"),
-            )
-        )
-    return pl.concat(frames).sort("institution_id", "attribute")
+        .filter(pl.col("conflicting_works") > 0)
+        .sort("institution_id", "attribute")
+    )
 
 
 def source_rows(raw: pl.DataFrame) -> pl.DataFrame:

@@ -30,6 +30,7 @@ from copub.normalize.build import (
     choose_institutions,
     choose_sources,
     institution_conflicts,
+    institution_votes,
     part_frames,
 )
 from copub.normalize.reader import read_raw_file
@@ -226,7 +227,7 @@ class Merged:
         replacing its truncated twin is not counted).
     truncated_completed : int
         Works whose truncated record a complete one replaced.
-    institution_conflicts : LazyFrame
+    institution_conflicts : DataFrame
         Where the kept records disagree on an institution
         (:func:`~copub.normalize.build.institution_conflicts`).
     """
@@ -235,7 +236,7 @@ class Merged:
     winners: pl.DataFrame
     duplicates_removed: int
     truncated_completed: int
-    institution_conflicts: pl.LazyFrame
+    institution_conflicts: pl.DataFrame
 
 
 def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
@@ -260,11 +261,14 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
         name: frames[name].join(keep, on=["work_id", "_part"], how="semi").drop("_part")
         for name in PART_FRAMES
     }
+    # Collected once (a row per institution and value): the table and the conflicts read it.
+    votes = institution_votes(kept["institution_rows"])
+    institution_ids = kept["institution_rows"].select("institution_id")
     tables = {
         "works": kept["works"].sort("work_id"),
         "authorships": kept["authorships"].sort("work_id", "position"),
         "affiliations": kept["affiliations"].sort("work_id", "position", "institution_id"),
-        "institutions": choose_institutions(kept["institution_rows"]),
+        "institutions": choose_institutions(votes, institution_ids),
         "sources": choose_sources(kept["source_rows"]),
         "funding": attach_funder_rors(kept["funding"], kept["funder_rows"]),
     }
@@ -273,5 +277,5 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
         winners=winners,
         duplicates_removed=records - winners.height - completed,
         truncated_completed=completed,
-        institution_conflicts=institution_conflicts(kept["institution_rows"]),
+        institution_conflicts=institution_conflicts(votes),
     )

@@ -71,7 +71,7 @@ def _provenance(
     }
     if n_synthetic:
         counts["synthetic_works"] = n_synthetic
-    conflicts = _conflicts_by_institution(merged.institution_conflicts.collect())
+    conflicts = _conflicts_by_institution(merged.institution_conflicts)
     counts["institution_conflicts"] = len(conflicts)
     inputs = base.inputs or tuple(str(p) for p in files)
     return base.with_(counts=counts, inputs=inputs, institution_conflicts=conflicts)
@@ -157,7 +157,7 @@ def _build_into(
     for name, table in merged.tables.items():
         table.sink_parquet(folder / f"{name}.parquet")
     home = provenance.institutions if provenance is not None else ()
-    _note_conflicts(merged.institution_conflicts.collect(), home, progress)
+    _note_conflicts(merged.institution_conflicts, home, progress)
     if impossible_dates:
         progress.note(
             f"{impossible_dates:,} record(s) give a publication_date that is no calendar date "
