@@ -16,6 +16,8 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import copub
 from conftest import shared_path
@@ -168,3 +170,24 @@ def test_the_conflict_is_said_and_stored_for_the_home_institution(
     # The command line says it too.
     assert main(["import", str(path), "--data-dir", str(tmp_path / "cli")]) == 0
     assert f"{MAHIDOL}: country_code 'TH'" in capsys.readouterr().err
+
+
+_COUNTRIES = st.sampled_from(["NO", "SE", "DE", None])
+_DATES = st.sampled_from(["2019-01-01T00:00:00", "2023-05-05T00:00:00", "2025-12-31T00:00:00"])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(records=st.lists(st.tuples(_COUNTRIES, _DATES), min_size=1, max_size=12))
+def test_the_country_kept_is_the_majority_then_the_newest(
+    tmp_path: Path, records: list[tuple[str | None, str]]
+) -> None:
+    works = [_work(n, updated, country_code=code) for n, (code, updated) in enumerate(records, 1)]
+    tables = copub.read_works(_write(tmp_path, works, "votes.json"))
+    want = _reference(works, "country_code")["I7"]
+    assert tables.institutions["country_code"].to_list() == [want]
+    known = [code for code, _ in records if code is not None]
+    conflicting = sum(code != want for code in known)
+    got = tables.provenance.institution_conflicts.get("I7", {}).get("country_code", 0)
+    assert got == conflicting
