@@ -58,6 +58,17 @@ def test_a_users_own_tables_folder_is_refused_and_kept(
     assert not mine.is_symlink()
 
 
+def test_a_file_where_copub_keeps_its_generations_is_refused(
+    tmp_path: Path, page: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / GENERATIONS_DIR).write_text("mine")
+    assert _import(data, page) == 2
+    assert "is a file, not copub's folder of generations" in _last_line(capsys)
+    assert (data / GENERATIONS_DIR).read_text() == "mine"
+
+
 def test_a_link_that_copub_did_not_make_is_refused(
     tmp_path: Path, page: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

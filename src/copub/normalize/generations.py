@@ -384,6 +384,11 @@ def build_generation(
         _check_link(root, kind)
         current = current_generation(root, link)
         generations = root / GENERATIONS_DIR
+        if generations.exists() and not generations.is_dir():
+            raise UsageError(
+                f"{generations} is a file, not copub's folder of generations: copub never "
+                "deletes what it did not write; move it away or use another --data-dir"
+            )
         generations.mkdir(exist_ok=True)
         stamp = _stamp()
         building = generations / f"{_BUILDING}{stamp}"
