@@ -19,8 +19,10 @@ allowed. A folder stands for the works files under it, including the snapshot's
 layout (data/works/updated_date=…/part_*.gz). XPAC works (is_xpac: true) are
 dropped and counted, as the API leaves them out by default; --include-xpac keeps
 them. The tables are written as parquet under DIR/tables, replacing the old ones
-in one step. Files with no works are an error (exit 1); tables with fewer works
-than those already in DIR need --replace.
+in one step. Files with no works are an error (exit 1); tables that would lose
+works, years or institutions of those already in DIR need --replace. A snapshot
+folder is checked against its manifest; an impossible year is refused naming
+the file and record.
 
 OpenAlex /authors list pages and single author records (/authors/A…) are
 accepted too: they build the authors table (one row per author x institution x
