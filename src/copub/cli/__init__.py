@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from copub.cli._common import CopubArgumentParser
 from copub.cli._interrupt import INTERRUPTED, exit_at_once, interrupt_handling, interrupted
 from copub.errors import CopubError
-from copub.secrets import redact
+from copub.secrets import for_terminal
 
 __all__ = ["build_parser", "main"]
 
@@ -87,7 +87,7 @@ def _interrupted(*, quick: bool) -> int:
 
 
 def _print_traceback() -> None:
-    sys.stderr.write(redact("".join(traceback.format_exc())))
+    sys.stderr.write(for_terminal("".join(traceback.format_exc()), one_line=False))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,7 +129,8 @@ def _run(args_list: list[str], debug: bool, *, quick: bool) -> int:
     except CopubError as exc:
         if debug:
             _print_traceback()
-        print(redact(f"copub: error: {' '.join(str(exc).split())}"), file=sys.stderr)
+        # Masked on the raw text first, then made one line (a key with a newline stays whole).
+        print(f"copub: error: {' '.join(for_terminal(exc).split())}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         return 0
@@ -141,7 +142,7 @@ def _run(args_list: list[str], debug: bool, *, quick: bool) -> int:
         if debug:
             _print_traceback()
         line, code = _os_error_line(exc)
-        print(redact(line), file=sys.stderr)
+        print(for_terminal(line), file=sys.stderr)
         return code
     except Exception as exc:
         if interrupted():
@@ -149,7 +150,7 @@ def _run(args_list: list[str], debug: bool, *, quick: bool) -> int:
         # A bug, not a foreseen error: the traceback helps, but masked like everything else.
         _print_traceback()
         print(
-            redact(f"copub: internal error: {type(exc).__name__}: {exc} (please report it)"),
+            for_terminal(f"copub: internal error: {type(exc).__name__}: {exc} (please report it)"),
             file=sys.stderr,
         )
         return 1
