@@ -30,6 +30,7 @@ from copub.fetch.store import RawStore
 from copub.fetch.transport import Transport
 from copub.normalize.authors import read_authors, write_authors
 from copub.progress import Progress
+from copub.secrets import strip_userinfo
 from copub.settings import Settings
 from copub.validate import parse_institution_id
 
@@ -143,7 +144,8 @@ def _author_pages(
     batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
     queries = {n: authors_query(batch, settings.api_url) for n, batch in enumerate(batches, 1)}
     progress.note(
-        f"fetching {len(ids)} author records of {institution} from {settings.api_url} "
+        f"fetching {len(ids)} author records of {institution} from "
+        f"{strip_userinfo(settings.api_url)} "
         f"in {len(batches)} batches"
     )
     # Its own store below the works' one: its own manifest and lock.

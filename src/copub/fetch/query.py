@@ -19,6 +19,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyalex
 
+from copub.secrets import strip_userinfo
+
 __all__ = [
     "institution_filter",
     "institution_url",
@@ -96,14 +98,15 @@ def page_url(query: str, *, per_page: int, cursor: str) -> str:
 
 
 def strip_secrets(url: str) -> str:
-    """The URL without ``api_key``/``mailto``, for manifests, messages and provenance.
+    """The URL without ``api_key``/``mailto`` or ``user:password@``, for manifests,
+    messages and provenance.
 
     Examples
     --------
-    >>> strip_secrets("http://h/works?filter=x&api_key=secret")
+    >>> strip_secrets("http://ann:pw@h/works?filter=x&api_key=secret")
     'http://h/works?filter=x'
     """
-    parts = urlsplit(url)
+    parts = urlsplit(strip_userinfo(url))
     kept = [
         item
         for item in parts.query.split("&")

@@ -45,6 +45,7 @@ from copub.fetch.manifest import (
     now,
     read_manifest_lines,
 )
+from copub.fetch.query import strip_secrets
 
 __all__ = ["RawStore", "raw_dir"]
 
@@ -116,7 +117,8 @@ class RawStore:
 
     def __init__(self, root: Path, queries: Mapping[int, str]) -> None:
         self.root = root
-        self.queries = dict(queries)
+        # Stored in every entry: never with a password (urllib3 does not send it anyway).
+        self.queries = {year: strip_secrets(query) for year, query in queries.items()}
         self._chains: dict[int, list[PageEntry]] = {year: [] for year in queries}
         self._works: dict[str, WorkEntry] = {}
         self._lock = threading.Lock()
@@ -213,8 +215,10 @@ class RawStore:
                 ours = _PAGE_NAME.match(relative) or _WORK_NAME.match(relative)
                 if not ours or relative in keep:
                     continue  # vouched for, or not copub's: never touched
-                why = "its checksum differs from the manifest" if relative in listed else (
-                    "no manifest entry vouches for it"
+                why = (
+                    "its checksum differs from the manifest"
+                    if relative in listed
+                    else ("no manifest entry vouches for it")
                 )
                 target = quarantine / relative
                 try:
