@@ -125,6 +125,9 @@ def _check_ids(author_ids: Iterable[str]) -> list[str]:
 class _AuthorChains(ChainRunner):
     """The works' chain runner over id batches: no truncated works, an author-worded line."""
 
+    def _reader(self, path: Path) -> object:
+        return read_authors(path)
+
     def _year(self, year: int) -> None:
         self._chain(year)
         chain = self.store.chain(year)

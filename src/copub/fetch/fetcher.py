@@ -101,6 +101,8 @@ def _fetch_one(
         refetch_failed=tuple(runner.refetch_failed),
         per_page=runner.per_page,
         raw_dir=store.root,
+        set_aside=tuple(runner.set_aside),
+        left_out=tuple(runner.left_out),
     )
     return _Stored(
         part=part,
