@@ -43,6 +43,7 @@ received); ``stop()`` wakes every held or trickling answer.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import threading
 from collections import Counter
@@ -122,6 +123,13 @@ def _page(works: list[dict[str, Any]], count: int | None, next_cursor: str | Non
     return orjson.dumps({"meta": meta, "results": works})
 
 
+@functools.cache
+def _bomb(mb: int) -> bytes:
+    """A valid page padded with ``mb`` MB of spaces, gzipped (about 1 KB a MB)."""
+    head = _page([tiny_work(1)], 1, None)
+    return gzip.compress(head[:-1] + b" " * (mb << 20) + b"}", 9)
+
+
 def poisoned_page(mode: str) -> bytes:
     """Two works, the second of which the table builder refuses (see :data:`POISONS`)."""
     good, bad = tiny_work(1), tiny_work(2)
@@ -178,6 +186,8 @@ class HostileServer:
 
     def __enter__(self) -> HostileServer:
         handler = type("Handler", (_Handler,), {"hostile": self})
+        if self.mode == "gzip_bomb":
+            _bomb(self.bomb_mb)  # made once, before the first request waits for it
         self._httpd = ThreadingHTTPServer((self.host, 0), handler)
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True).start()
@@ -233,9 +243,7 @@ class HostileServer:
         if mode == "redirect_bad":
             return 302, b"", {"Location": "http://[::1"}
         if mode == "gzip_bomb":
-            head = _page([tiny_work(1)], 1, None)
-            padded = head[:-1] + b" " * (self.bomb_mb << 20) + b"}"
-            return 200, gzip.compress(padded, 9), {"Content-Encoding": "gzip"}
+            return 200, _bomb(self.bomb_mb), {"Content-Encoding": "gzip"}
         if mode == "cut_echo_500":
             key = params.get("api_key", [""])[0]
             message = "x" * 290 + key
