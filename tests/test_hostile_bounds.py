@@ -62,7 +62,7 @@ def test_a_body_is_capped_once_decoded_while_it_streams(
     mode: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Item 16: 64 MB of decoded body (a few KB gzipped, or an endless chunked stream).
-    import copub.cli.commands  # noqa: F401  (imported before the memory is traced)
+    import copub.cli.commands
     import copub.fetch  # noqa: F401
 
     monkeypatch.setenv("COPUB_MAX_BODY_MB", "1")
