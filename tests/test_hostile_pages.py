@@ -86,7 +86,7 @@ def test_a_page_refused_only_as_a_whole_stops_its_year_and_is_never_vouched_for(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from copub.errors import DataError
-    from copub.fetch import chains
+    from copub.normalize import reader
 
     def no_two_works(path: Path) -> object:
         if path.read_bytes().count(b'"publication_year"') > 1:
@@ -94,7 +94,7 @@ def test_a_page_refused_only_as_a_whole_stops_its_year_and_is_never_vouched_for(
         return None
 
     with monkeypatch.context() as patch:
-        patch.setattr(chains, "read_raw_file", no_two_works)
+        patch.setattr(reader, "read_raw_file", no_two_works)
         with HostileServer("bad_work_id", bad_answers=0) as server:
             assert hostile_fetch(server.base_url, tmp_path) == 1
     err = capsys.readouterr().err

@@ -33,7 +33,6 @@ from copub.fetch.transport import (
     Transport,
 )
 from copub.fetch.vouch import problem, salvage, shown_ids
-from copub.normalize.reader import read_raw_file
 from copub.progress import Progress
 from copub.settings import Settings
 
@@ -114,6 +113,8 @@ class ChainRunner:
 
     def _reader(self, path: Path) -> object:
         """The builder's reader of these answers: its DataError names a record it refuses."""
+        from copub.normalize.reader import read_raw_file  # polars: loaded when a page comes
+
         return read_raw_file(path)
 
     def run(self, years: Sequence[int]) -> None:

@@ -19,8 +19,6 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyalex
 
-from copub.secrets import strip_userinfo
-
 __all__ = [
     "institution_filter",
     "institution_url",
@@ -106,10 +104,11 @@ def strip_secrets(url: str) -> str:
     >>> strip_secrets("http://ann:pw@h/works?filter=x&api_key=secret")
     'http://h/works?filter=x'
     """
-    parts = urlsplit(strip_userinfo(url))
+    parts = urlsplit(url)
     kept = [
         item
         for item in parts.query.split("&")
         if item and item.split("=", 1)[0] not in _SECRET_PARAMS
     ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
+    host = parts.netloc.rpartition("@")[2]  # no user:password@
+    return urlunsplit((parts.scheme, host, parts.path, "&".join(kept), ""))
