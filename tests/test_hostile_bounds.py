@@ -143,3 +143,22 @@ def test_the_ranges_are_documented_in_the_readme() -> None:
     for variable, _low, high, _unit in RANGES.values():
         row = next(line for line in readme.splitlines() if f"`{variable}`" in line)
         assert f"{int(high):,}" in row or f"{int(high)}" in row, variable
+
+
+def test_a_memory_error_on_a_large_body_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Item 19: the cap keeps bodies small, but a body that still does not fit is one line.
+    import copub.fetch.transport as transport
+
+    def no_memory(body: bytes) -> object:
+        raise MemoryError
+
+    monkeypatch.setattr(transport.orjson, "loads", no_memory)
+    with HostileServer("count_changes") as server:
+        assert hostile_fetch(server.base_url, tmp_path) == 1
+        assert server.stats["list"] == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    [line] = error_lines(err)
+    assert "does not fit in memory; lower COPUB_MAX_BODY_MB" in line

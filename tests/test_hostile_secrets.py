@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fetch_support import (  # noqa: F401
     HOSTILE_KEY,
@@ -163,3 +165,27 @@ def test_progress_notes_and_error_lines_are_one_line_each(
     assert main(["fetch", "--years", "2020"]) == 1
     err = capsys.readouterr().err
     assert err == "copub: error: name red second line\n"
+
+
+_PIECES = st.sampled_from(["\x1b[2J", "\x1b]0;t\x07", "\x1b[31m", "\x07", "\n", "\r", "\x9b1m"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    before=st.text(max_size=30),
+    after=st.text(max_size=30),
+    cut=st.integers(min_value=1, max_value=len(HOSTILE_KEY) - 1),
+    piece=_PIECES,
+)
+def test_for_terminal_never_shows_the_key_nor_a_control_character(
+    before: str, after: str, cut: int, piece: str
+) -> None:
+    # Items 12 and 13: whole, or split by an escape sequence the filter removes.
+    from copub.secrets import for_terminal, register_secret
+
+    register_secret(HOSTILE_KEY)
+    split = HOSTILE_KEY[:cut] + piece + HOSTILE_KEY[cut:]
+    for text in (before + HOSTILE_KEY + after, before + split + after):
+        shown = for_terminal(text)
+        assert HOSTILE_KEY not in shown
+        assert not re.search(r"[\x00-\x1f\x7f-\x9f]", shown)

@@ -122,7 +122,8 @@ def for_terminal(text: object, *, one_line: bool = True) -> str:
     >>> for_terminal("bad\\nline\\x07")
     'bad line?'
     """
-    out = _ANSI.sub("", redact(text))
+    # Masked again once the sequences are gone: a key split by one is whole again.
+    out = redact(_ANSI.sub("", redact(text)))
     if one_line:
         out = _LINE_BREAK.sub(" ", out)
     return _CONTROL.sub("?", out)
