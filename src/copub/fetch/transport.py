@@ -68,9 +68,11 @@ from copub.secrets import redact, strip_userinfo
 from copub.settings import Settings
 
 __all__ = [
+    "BodyTooLargeError",
     "CancelledError",
     "HTTPStatusError",
     "PerPageRefusedError",
+    "RedirectRefusedError",
     "RetryCounter",
     "RunDeadlineError",
     "Transport",
