@@ -224,7 +224,7 @@ def test_cli_fetch_authors_after_the_works(
     assert main(["mobility", "--data-dir", str(tmp_path), "--institution", NMBU,
                  "--format", "csv"]) == 0  # fmt: skip
     out = capsys.readouterr().out
-    assert out.startswith("# OpenAlex affiliation histories come from publications")
+    assert out.startswith("year,")  # plain CSV: the note goes to stderr
     row = next(line for line in out.splitlines() if line.startswith("2007,"))
     assert row.split(",")[1:4] == [str(len(home_authors)), "0", str(len(home_authors))]
 

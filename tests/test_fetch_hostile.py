@@ -14,9 +14,10 @@ import pytest
 
 import copub
 from copub.cli import main
+from fetch_support import HOSTILE_KEY, hostile_env, hostile_fetch, no_key_anywhere  # noqa: F401
 from hostile_server import HostileServer
 
-KEY = "sk-hostile-0123456789"
+KEY = HOSTILE_KEY
 
 # mode, exit code, words of the error line (None: success), most requests, most seconds
 CASES = [
@@ -35,28 +36,8 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def hostile_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENALEX_API_KEY", KEY)
-    monkeypatch.setenv("COPUB_TIMEOUT", "1")
-    monkeypatch.setenv("COPUB_MAX_RETRIES", "2")
-    monkeypatch.setenv("COPUB_BACKOFF", "0.01")
-    monkeypatch.setenv("COPUB_BACKOFF_MAX", "0.05")
-
-
-def _fetch(base_url: str, data_dir: Path) -> int:
-    return main(
-        ["fetch", "--institution", "I204778367", "--years", "2020", "--data-dir", str(data_dir),
-         "--api-url", base_url]
-    )  # fmt: skip
-
-
-def _no_key_anywhere(data_dir: Path, *texts: str) -> None:
-    for text in texts:
-        assert KEY not in text
-    for path in data_dir.rglob("*"):
-        if path.is_file():
-            assert KEY.encode() not in path.read_bytes(), path
+_fetch = hostile_fetch
+_no_key_anywhere = no_key_anywhere
 
 
 @pytest.mark.usefixtures("hostile_env")
@@ -157,7 +138,8 @@ def test_debug_tracebacks_and_url_credentials_are_masked(
     assert "Traceback" in err  # --debug shows it
     for text in (out, err):
         assert KEY not in text and "pa55word" not in text
-    assert "http://***@" in err
+    # The user and password are stripped from every URL shown, not only masked.
+    assert "ann:" not in err and "@127.0.0.1" not in err and host in err
 
 
 def test_settings_repr_hides_the_key() -> None:

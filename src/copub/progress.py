@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from copub.secrets import redact
+from copub.secrets import for_terminal
 
 __all__ = ["Progress"]
 
@@ -35,9 +35,14 @@ class Progress:
         return self.stream if self.stream is not None else sys.stderr
 
     def note(self, message: str) -> None:
-        """Print one line (API keys and URL credentials masked)."""
+        """Print one line: keys and URL credentials masked, control characters removed.
+
+        A note often carries text from outside (a server's message, an
+        institution's name): :func:`~copub.secrets.for_terminal` keeps it one
+        line without escape sequences.
+        """
         if self.enabled:
-            print(redact(f"copub: {message}"), file=self._out(), flush=True)
+            print(for_terminal(f"copub: {message}"), file=self._out(), flush=True)
 
     def tick(self, message: str, *, force: bool = False) -> None:
         """Print a progress line, at most every ``min_interval`` seconds."""

@@ -29,11 +29,29 @@ import platformdirs
 from copub.errors import UsageError
 from copub.secrets import redact, register_secret
 
-__all__ = ["DEFAULT_API_URL", "DEFAULT_INSTITUTION", "Settings"]
+__all__ = ["DEFAULT_API_URL", "DEFAULT_INSTITUTION", "RANGES", "Settings"]
 
 DEFAULT_API_URL = "https://api.openalex.org"
 #: NTNU, the default subject; every function takes another institution.
 DEFAULT_INSTITUTION = "I204778367"
+
+
+#: The range of every numeric setting: variable, lowest, highest, unit. The bounds are
+#: far beyond any sensible value but keep every wait, pool and buffer finite:
+#: a timeout of a day, a backoff of an hour, 64 threads, a body of 4 GB.
+RANGES: dict[str, tuple[str, float, float, str]] = {
+    "max_retries": ("COPUB_MAX_RETRIES", 0, 100, "retries"),
+    "backoff": ("COPUB_BACKOFF", 0, 3600, "seconds"),
+    "backoff_max": ("COPUB_BACKOFF_MAX", 0, 86_400, "seconds"),
+    "timeout": ("COPUB_TIMEOUT", 0, 86_400, "seconds"),
+    "max_run_time": ("COPUB_MAX_RUN_TIME", 0, 10_000_000, "seconds"),
+    "concurrency": ("COPUB_CONCURRENCY", 1, 64, "threads"),
+    "per_page": ("COPUB_PER_PAGE", 1, 200, "works"),
+    "max_pages": ("COPUB_MAX_PAGES", 1, 100_000_000, "pages"),
+    "max_body_mb": ("COPUB_MAX_BODY_MB", 1, 4096, "MB"),
+}
+#: Settings whose range starts above 0 (a zero timeout would fail every request).
+_ABOVE_ZERO = frozenset({"timeout", "max_run_time"})
 
 
 def _default_data_dir() -> Path:
@@ -82,6 +100,15 @@ class Settings:
         to 100 when a server refuses it (``COPUB_PER_PAGE``).
     register : Path or None
         Default Norwegian channel register file (``COPUB_REGISTER``).
+    max_pages : int
+        Most pages of one cursor chain, whatever ``meta.count`` claims
+        (``COPUB_MAX_PAGES``); 10,000 pages hold 2 million works at 200 a page.
+    max_body_mb : int
+        Largest answer accepted, in MB once decoded (``COPUB_MAX_BODY_MB``);
+        a page of 200 works is a few MB.
+
+    Every number has a range (:data:`RANGES`), checked here: a value outside
+    it is a :class:`~copub.errors.UsageError` naming the variable.
     """
 
     data_dir: Path = dataclasses.field(default_factory=_default_data_dir)
@@ -97,6 +124,8 @@ class Settings:
     concurrency: int = 4
     per_page: int = 200
     register: Path | None = None
+    max_pages: int = 10_000
+    max_body_mb: int = 100
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -113,17 +142,11 @@ class Settings:
         object.__setattr__(self, "cache_dir", Path(self.cache_dir))
         if self.register is not None:
             object.__setattr__(self, "register", Path(self.register))
-        if not 1 <= self.per_page <= 200:
-            raise UsageError(f"per_page must be between 1 and 200, not {self.per_page}")
-        if self.concurrency < 1:
-            raise UsageError(f"concurrency must be at least 1, not {self.concurrency}")
-        if self.max_retries < 0:
-            raise UsageError(f"max_retries must be 0 or more, not {self.max_retries}")
-        _check_seconds("timeout (COPUB_TIMEOUT)", self.timeout, zero=False)
-        _check_seconds("backoff (COPUB_BACKOFF)", self.backoff, zero=True)
-        _check_seconds("backoff_max (COPUB_BACKOFF_MAX)", self.backoff_max, zero=True)
-        if self.max_run_time is not None:
-            _check_seconds("max_run_time (COPUB_MAX_RUN_TIME)", self.max_run_time, zero=False)
+        for name in RANGES:
+            value = getattr(self, name)
+            if value is not None or name != "max_run_time":
+                _check_range(name, value)
+        _check_email(self.email)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -150,6 +173,8 @@ class Settings:
             "max_run_time": ("COPUB_MAX_RUN_TIME", float),
             "concurrency": ("COPUB_CONCURRENCY", int),
             "per_page": ("COPUB_PER_PAGE", int),
+            "max_pages": ("COPUB_MAX_PAGES", int),
+            "max_body_mb": ("COPUB_MAX_BODY_MB", int),
         }
         for field, var in text.items():
             if env.get(var):
@@ -181,12 +206,34 @@ def _check_url(url: str) -> None:
         raise UsageError(f"API URL {shown!r} is not an http(s) URL")
 
 
-def _check_seconds(name: str, value: float, *, zero: bool) -> None:
-    """A finite number of seconds, above 0 (or at least 0 when ``zero``)."""
+def _check_range(name: str, value: object) -> None:
+    """``value`` of setting ``name`` within :data:`RANGES`, or :class:`UsageError`."""
+    var, low, high, unit = RANGES[name]
+    whole = unit != "seconds"
+    kind = "a whole number" if whole else "a number of seconds"
+    top = f"{int(high):,}"
+    bounds = f"more than 0, at most {top}" if name in _ABOVE_ZERO else f"{int(low)} to {top}"
+    wrong = UsageError(f"{name} ({var}) must be {kind}, {bounds}; not {value!r}")
+    if isinstance(value, bool):
+        raise wrong
+    if whole and not isinstance(value, int):
+        raise wrong
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise UsageError(f"{name} must be a number of seconds, not {value!r}") from None
-    if not math.isfinite(number) or number < 0 or (number == 0 and not zero):
-        bound = "0 or more" if zero else "more than 0"
-        raise UsageError(f"{name} must be a finite number of seconds, {bound}; not {value!r}")
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        raise wrong from None
+    if not math.isfinite(number) or not low <= number <= high:
+        raise wrong
+    if name in _ABOVE_ZERO and number == 0:
+        raise wrong
+
+
+def _check_email(email: str | None) -> None:
+    """An address fit for a ``From`` header: no line break or control character, not too long."""
+    if email is None:
+        return
+    if len(email) > 254 or any(ord(c) < 32 or ord(c) == 127 for c in email):
+        raise UsageError(
+            "email (COPUB_EMAIL) must be one e-mail address of at most 254 characters, "
+            "with no line break or control character"
+        )

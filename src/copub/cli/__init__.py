@@ -16,10 +16,16 @@ import threading
 import traceback
 from collections.abc import Sequence
 
-from copub.cli._interrupt import INTERRUPTED, exit_at_once, interrupt_handling, interrupted
+from copub.cli._interrupt import (
+    INTERRUPTED,
+    exit_at_once,
+    interrupt_handling,
+    interrupted,
+    reclaim_sigint,
+)
 from copub.cli._parser import CopubArgumentParser
 from copub.errors import CopubError
-from copub.secrets import redact
+from copub.secrets import for_terminal
 
 __all__ = ["build_parser", "main"]
 
@@ -114,7 +120,7 @@ def _interrupted(*, quick: bool) -> int:
 
 
 def _print_traceback() -> None:
-    sys.stderr.write(redact("".join(traceback.format_exc())))
+    sys.stderr.write(for_terminal("".join(traceback.format_exc()), one_line=False))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -151,12 +157,14 @@ def _run(args_list: list[str], debug: bool, *, quick: bool) -> int:
     """Parse and run one command; every foreseen error becomes one line and a code."""
     try:
         args = build_parser(args_list).parse_args(args_list)
+        reclaim_sigint()
         result: int = args.run(args)
         return result
     except CopubError as exc:
         if debug:
             _print_traceback()
-        print(redact(f"copub: error: {' '.join(str(exc).split())}"), file=sys.stderr)
+        # Masked on the raw text first, then made one line (a key with a newline stays whole).
+        print(f"copub: error: {' '.join(for_terminal(exc).split())}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         return 0
@@ -168,7 +176,7 @@ def _run(args_list: list[str], debug: bool, *, quick: bool) -> int:
         if debug:
             _print_traceback()
         line, code = _os_error_line(exc)
-        print(redact(line), file=sys.stderr)
+        print(for_terminal(line), file=sys.stderr)
         return code
     except Exception as exc:
         if interrupted():
@@ -176,7 +184,7 @@ def _run(args_list: list[str], debug: bool, *, quick: bool) -> int:
         # A bug, not a foreseen error: the traceback helps, but masked like everything else.
         _print_traceback()
         print(
-            redact(f"copub: internal error: {type(exc).__name__}: {exc} (please report it)"),
+            for_terminal(f"copub: internal error: {type(exc).__name__}: {exc} (please report it)"),
             file=sys.stderr,
         )
         return 1

@@ -25,7 +25,13 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-__all__ = ["INTERRUPTED", "exit_at_once", "interrupt_handling", "interrupted"]
+__all__ = [
+    "INTERRUPTED",
+    "exit_at_once",
+    "interrupt_handling",
+    "interrupted",
+    "reclaim_sigint",
+]
 
 INTERRUPTED = "copub: interrupted (Ctrl-C); completed pages and files are kept, none half-written"
 #: How long the work may take to unwind after Ctrl-C before the process ends anyway.
@@ -46,6 +52,21 @@ def exit_at_once(signum: int | None = None, frame: FrameType | None = None) -> N
             sys.stderr.flush()
         finally:
             os._exit(130)
+
+
+def reclaim_sigint() -> None:
+    """Import polars now and put copub's SIGINT handler back in place.
+
+    Importing polars installs a SIGINT handler of its own with ``SA_RESTART``:
+    a main thread blocked on a lock (waiting for the fetch's threads) is then
+    never woken, and Ctrl-C does nothing. Commands import polars lazily, after
+    :func:`interrupt_handling` has set its handler, so the handler is set once
+    more after polars is in.
+    """
+    import polars  # noqa: F401  (see above: imported for its side effect)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.getsignal(signal.SIGINT))
 
 
 def interrupted() -> bool:

@@ -41,9 +41,10 @@ all, or a ROR OpenAlex does not know, is skipped and named on stderr (before
 the fetch and again at the end): add its openalex_id in a --groups file to
 fetch it too.
 
-The new tables replace the old in one step. If they would hold fewer works
-than the tables already in DIR (a narrower --years, fewer institutions), the
-old tables are kept and the command exits 1, unless --replace is given. An
+The new tables replace the old in one step. If they would lose works, years
+or institutions of the tables already in DIR (a narrower --years, fewer
+institutions), the old tables are kept and the command exits 1, unless
+--replace is given; the same holds for the authors table. An
 institution with no works in the years is exit 1 naming it, with no tables
 written (the other institutions' pages are kept).
 
@@ -94,7 +95,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="replace the tables in DIR even if the new ones hold fewer works",
+        help="replace the tables in DIR even if the new ones lose works, years or institutions",
     )
     parser.set_defaults(run=run)
 
@@ -140,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "authors", False):
         tables = load_tables(settings.data_dir)
         home = {institution: _home_author_ids(tables, institution) for institution in ids}
-        fetch_authors(home, settings=settings, progress=progress)
+        fetch_authors(home, settings=settings, progress=progress, replace=args.replace)
     for line in skipped:
         progress.note(f"group {args.group}: not fetched: {line}")
     return 0

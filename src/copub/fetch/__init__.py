@@ -7,6 +7,8 @@ The public entry point is :func:`fetch_works`; the modules underneath are:
 - :mod:`~copub.fetch.atomic`, :mod:`~copub.fetch.manifest`, :mod:`~copub.fetch.store`:
   atomic pages, the manifest, resumable chains;
 - :mod:`~copub.fetch.chains`: one cursor chain per year, bounded concurrency;
+- :mod:`~copub.fetch.vouch`: each answer read with the table builder's own reader
+  before the manifest vouches for it;
 - :mod:`~copub.fetch.fetcher`, :mod:`~copub.fetch.result`: the call and its result.
 """
 

@@ -28,6 +28,7 @@ from copub.fetch.store import RawStore
 from copub.fetch.transport import Transport
 from copub.normalize.authors import read_authors, write_authors
 from copub.progress import Progress
+from copub.secrets import strip_userinfo
 from copub.settings import Settings
 from copub.validate import parse_institution_id
 
@@ -124,6 +125,9 @@ def _check_ids(author_ids: Iterable[str]) -> list[str]:
 class _AuthorChains(ChainRunner):
     """The works' chain runner over id batches: no truncated works, an author-worded line."""
 
+    def _reader(self, path: Path) -> object:
+        return read_authors(path)
+
     def _year(self, year: int) -> None:
         self._chain(year)
         chain = self.store.chain(year)
@@ -143,7 +147,8 @@ def _author_pages(
     batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
     queries = {n: authors_query(batch, settings.api_url) for n, batch in enumerate(batches, 1)}
     progress.note(
-        f"fetching {len(ids)} author records of {institution} from {settings.api_url} "
+        f"fetching {len(ids)} author records of {institution} from "
+        f"{strip_userinfo(settings.api_url)} "
         f"in {len(batches)} batches"
     )
     # Its own store below the works' one: its own manifest and lock.
@@ -166,6 +171,7 @@ def fetch_authors(
     settings: Settings | None = None,
     progress: Progress | None = None,
     batch_size: int = AUTHOR_BATCH,
+    replace: bool = False,
 ) -> AuthorFetchResult:
     """Download the ``/authors`` records of ``author_ids`` and build the authors table.
 
@@ -189,6 +195,8 @@ def fetch_authors(
         Progress on stderr.
     batch_size : int
         Ids per request, 1 to :data:`AUTHOR_BATCH_MAX` (default :data:`AUTHOR_BATCH`).
+    replace : bool
+        Replace an authors table even when the new one would lose authors.
 
     Returns
     -------
@@ -246,7 +254,7 @@ def fetch_authors(
         retries = transport.retries.snapshot()
     requested = set().union(*wanted.values())
     authors = read_authors(files)
-    table = write_authors(authors, settings.data_dir)
+    table = write_authors(authors, settings.data_dir, replace=replace)
     result = AuthorFetchResult(
         requested=len(requested),
         received=len(received & requested),

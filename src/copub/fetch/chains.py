@@ -2,19 +2,27 @@
 
 A :class:`ChainRunner` holds the state of one fetch (stop flag, page size,
 counters); it is created per call, never shared between calls.
+
+Every answer is read with the table builder's own rules before the manifest
+vouches for it (:mod:`copub.fetch.vouch`). One the builder would refuse is
+kept aside in the store's quarantine, counted and asked for once more; if the
+second answer is refused too, the page is stored with the records that pass
+(those left out are counted and named) and the run goes on.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
 
-from copub.errors import BudgetExhaustedError, NetworkError
+from copub.errors import BudgetExhaustedError, DataError, NetworkError
 from copub.fetch.manifest import PageEntry
 from copub.fetch.query import page_url, strip_secrets, work_url
 from copub.fetch.store import RawStore
@@ -24,14 +32,15 @@ from copub.fetch.transport import (
     PerPageRefusedError,
     Transport,
 )
+from copub.fetch.vouch import problem, salvage, shown_ids
 from copub.progress import Progress
 from copub.settings import Settings
 
 __all__ = ["ChainRunner"]
 
 _FALLBACK_PER_PAGE = 100
-#: With no ``meta.count`` to go by, a chain stops after this many pages (2 million works).
-_MAX_PAGES_UNCOUNTED = 10_000
+#: A work id copub asks ``/works/W…`` for; anything else from the data is not requested.
+_REFETCHABLE = re.compile(r"^W\d{1,20}$")
 
 
 def _record_limit(count: int) -> int:
@@ -93,11 +102,20 @@ class ChainRunner:
     pages_fetched: dict[int, int] = field(default_factory=dict)
     refetched_now: int = 0
     refetch_failed: list[str] = field(default_factory=list)
+    #: Answers kept aside in quarantine (paths relative to the store), and records left out.
+    set_aside: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.per_page = self.per_page or self.settings.per_page
+
+    def _reader(self, path: Path) -> object:
+        """The builder's reader of these answers: its DataError names a record it refuses."""
+        from copub.normalize.reader import read_raw_file  # polars: loaded when a page comes
+
+        return read_raw_file(path)
 
     def run(self, years: Sequence[int]) -> None:
         """Fetch ``years``, at most ``settings.concurrency`` at a time.
@@ -174,6 +192,7 @@ class ChainRunner:
                 if self._lower_per_page(per_page):
                     continue
                 raise
+            body, data = self._vouchable(year, len(chain) + 1, url, body, data)
             results, meta = data["results"], data["meta"]
             ids = tuple(_short(work["id"]) for work in results)
             truncated = tuple(
@@ -209,12 +228,63 @@ class ChainRunner:
             seen.add(str(next_cursor))
             cursor = next_cursor
 
+    def _vouchable(
+        self, year: int, number: int, url: str, body: bytes, data: dict[str, Any]
+    ) -> tuple[bytes, dict[str, Any]]:
+        """The page as the builder will read it: checked, asked once more, or salvaged."""
+        relative = self.store.page_path(year, number)
+        target = self.store.root / relative
+        why = problem(body, target, self._reader)
+        if why is None:
+            return body, data
+        kept = self._keep_aside(relative, body)
+        self.progress.note(
+            f"{year}: page {number} cannot be built into tables ({why}); the answer is kept "
+            f"aside in {kept}, asking for the page once more"
+        )
+        body, data = self.transport.get_json(url, shape=_check_page)
+        why = problem(body, target, self._reader)
+        if why is None:
+            return body, data
+        kept = self._keep_aside(relative, body)
+        rebuilt = salvage(data, target, self._reader)
+        if not rebuilt.data["results"] and data["results"]:
+            raise DataError(
+                f"{year}: page {number} cannot be built into tables twice in a row ({why}); "
+                f"both answers are kept aside ({kept}); the pages before it are kept, run the "
+                "same command again to resume"
+            )
+        with self._lock:
+            self.left_out.extend(rebuilt.left_out)
+        n, total = len(rebuilt.left_out), len(data["results"])
+        outcome = (
+            f"{n} of its {total} records are left out ({shown_ids(rebuilt.left_out)}), the "
+            "others are stored"
+            if n
+            else "each of its records passes alone, so the page is stored in the shape the "
+            "builder reads"
+        )
+        self.progress.note(
+            f"{year}: page {number} again cannot be built into tables ({why}); kept aside in "
+            f"{kept}; {outcome}, and the run goes on"
+        )
+        return rebuilt.body, rebuilt.data
+
+    def _keep_aside(self, relative: str, body: bytes) -> str:
+        kept = self.store.set_aside(relative, body)
+        with self._lock:
+            self.set_aside.append(kept)
+        return (Path(self.store.root.name) / kept).as_posix()
+
     def _check_bounds(
         self, year: int, chain: tuple[PageEntry, ...], cursor: str | None, *, seen_before: bool
     ) -> None:
         """End a chain that loops, or that goes on past what ``meta.count`` allows.
 
-        The pages stored so far stay; the error names the year and what went wrong.
+        Three bounds: the records ``meta.count`` allows (plus slack), the pages
+        that many records need at the largest page size seen (plus the closing
+        page), and ``Settings.max_pages`` whatever the count claims. The pages
+        stored so far stay; the error names the year and what went wrong.
         """
         if not chain:
             return
@@ -241,10 +311,21 @@ class ChainRunner:
                     f"{pages} pages, more than meta.count {first} allows (at most {limit}); "
                     f"stopped, the {pages} pages are kept"
                 )
-        elif pages >= _MAX_PAGES_UNCOUNTED:
+            size = max(max(entry.results for entry in chain), 1)
+            needed = -(-limit // size) + 1
+            if pages >= needed:
+                raise NetworkError(
+                    f"{year}: the server keeps handing on new cursors: {pages} pages of at most "
+                    f"{size} records, more than meta.count {first} can need (at most {needed}); "
+                    f"stopped, the {pages} pages are kept"
+                )
+        cap = self.settings.max_pages
+        if pages >= cap:
+            claim = f"meta.count {counts[0]}" if counts else "no meta.count"
             raise NetworkError(
-                f"{year}: {pages} pages without meta.count and the chain has not ended; "
-                "stopped, the pages are kept"
+                f"{year}: the chain reached {pages} pages ({claim}) and has not ended: that is "
+                f"COPUB_MAX_PAGES={cap}; stopped, the {pages} pages are kept; raise "
+                "COPUB_MAX_PAGES and run the same command again to fetch further"
             )
 
     def _refetch(self, year: int) -> None:
@@ -254,24 +335,55 @@ class ChainRunner:
                 continue
             if self._stop.is_set():
                 raise _StoppedError
+            if not _REFETCHABLE.match(work_id):
+                # From the data, not the user: never a URL or a file name of it.
+                self._failed(work_id, "not an OpenAlex work id copub can ask for")
+                continue
             url = work_url(work_id, self.settings.api_url)
+            body = self._full_record(work_id, url)
+            if body is None:
+                continue
+            self.store.add_work(work_id, strip_secrets(url), body)
+            with self._lock:
+                self.refetched_now += 1
+            self.progress.tick(f"{year}: re-fetched {work_id} (authors were truncated)")
+
+    def _full_record(self, work_id: str, url: str) -> bytes | None:
+        """The full record of ``work_id`` as one JSON line, or None (counted as failed).
+
+        An answer the builder would refuse is kept aside and asked for once more;
+        one that is still truncated is not a full record.
+        """
+        why = ""
+        for _ in range(2):
             try:
                 _, data = self.transport.get_json(url, shape=_check_work)
             except HTTPStatusError as exc:
                 if exc.status != 404:
                     raise
                 self._failed(work_id, "not found (404)")
-                continue
+                return None
             if _short(data["id"]) != work_id:
-                self._failed(work_id, f"answered as {_short(data['id'])} (merged?)")
-                continue
+                self._failed(work_id, f"answered as {shown_ids([_short(data['id'])])} (merged?)")
+                return None
+            if data.get("is_authors_truncated"):
+                self._failed(work_id, "the full record is truncated too")
+                return None
             # One line, so the normalizer reads it as JSON Lines.
-            self.store.add_work(work_id, strip_secrets(url), orjson.dumps(data) + b"\n")
-            with self._lock:
-                self.refetched_now += 1
-            self.progress.tick(f"{year}: re-fetched {work_id} (authors were truncated)")
+            body = orjson.dumps(data) + b"\n"
+            relative = f"works/{work_id}.json"
+            why = problem(body, self.store.root / relative, self._reader) or ""
+            if not why:
+                return body
+            kept = self._keep_aside(relative, body)
+            self.progress.note(f"{work_id}: the full record cannot be built into tables "
+                               f"({why}); kept aside in {kept}")  # fmt: skip
+        self._failed(work_id, "its full record cannot be built into tables, twice")
+        return None
 
     def _failed(self, work_id: str, why: str) -> None:
         with self._lock:
             self.refetch_failed.append(work_id)
-        self.progress.note(f"cannot re-fetch {work_id}: {why}; its truncated record is kept")
+        self.progress.note(
+            f"cannot re-fetch {shown_ids([work_id])}: {why}; its truncated record is kept"
+        )

@@ -23,7 +23,7 @@ from copub.locking import directory_lock, writable_dir
 from copub.normalize import build_tables
 from copub.progress import Progress
 from copub.provenance import Provenance
-from copub.secrets import redact
+from copub.secrets import redact, strip_userinfo
 from copub.settings import Settings
 from copub.validate import parse_institution_id, parse_year_range
 
@@ -101,6 +101,8 @@ def _fetch_one(
         refetch_failed=tuple(runner.refetch_failed),
         per_page=runner.per_page,
         raw_dir=store.root,
+        set_aside=tuple(runner.set_aside),
+        left_out=tuple(runner.left_out),
     )
     return _Stored(
         part=part,
@@ -152,7 +154,7 @@ def _provenance(stored: Sequence[_Stored], years: tuple[int, int], api_url: str)
         query="; ".join(
             f"{institution_filter(i)},publication_year:{first}-{last}" for i in per_institution
         ),
-        api_url=redact(api_url),
+        api_url=redact(strip_userinfo(api_url)),
         counts=counts,
         inputs=tuple(str(s.manifest) for s in stored),
         per_institution=per_institution if len(stored) > 1 else {},
@@ -259,12 +261,13 @@ def fetch_works(
     data_dir = writable_dir(settings.data_dir, "--data-dir")
     year_list = list(range(first, last + 1))
     chains = f"one cursor chain per year, {min(settings.concurrency, len(year_list))} at a time"
+    api = strip_userinfo(settings.api_url)
     if len(ids) == 1:
-        progress.note(f"fetching {ids[0]} {first}-{last} from {settings.api_url}: {chains}")
+        progress.note(f"fetching {ids[0]} {first}-{last} from {api}: {chains}")
     else:
         progress.note(
             f"fetching {len(ids)} institutions ({', '.join(ids)}) {first}-{last} from "
-            f"{settings.api_url}, one after the other: {chains}"
+            f"{api}, one after the other: {chains}"
         )
 
     def on_retry(kind: str, url: str, wait: float) -> None:

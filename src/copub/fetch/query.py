@@ -101,11 +101,12 @@ def page_url(query: str, *, per_page: int, cursor: str) -> str:
 
 
 def strip_secrets(url: str) -> str:
-    """The URL without ``api_key``/``mailto``, for manifests, messages and provenance.
+    """The URL without ``api_key``/``mailto`` or ``user:password@``, for manifests,
+    messages and provenance.
 
     Examples
     --------
-    >>> strip_secrets("http://h/works?filter=x&api_key=secret")
+    >>> strip_secrets("http://ann:pw@h/works?filter=x&api_key=secret")
     'http://h/works?filter=x'
     """
     parts = urlsplit(url)
@@ -114,4 +115,5 @@ def strip_secrets(url: str) -> str:
         for item in parts.query.split("&")
         if item and item.split("=", 1)[0] not in _SECRET_PARAMS
     ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
+    host = parts.netloc.rpartition("@")[2]  # no user:password@
+    return urlunsplit((parts.scheme, host, parts.path, "&".join(kept), ""))

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from copub.fetch.vouch import shown_ids
+
 __all__ = ["FetchResult", "InstitutionResult", "YearResult"]
 
 
@@ -77,6 +79,12 @@ class InstitutionResult:
         The page size used in the end (100 if the server refused 200).
     raw_dir : Path
         Where its raw pages and manifest are (``raw/openalex/<institution>``).
+    set_aside : tuple of str
+        Answers the table builder would refuse, kept aside in this run (paths
+        relative to ``raw_dir``, under ``quarantine/``); never vouched for.
+    left_out : tuple of str
+        Ids of records left out of a page because the builder refuses them
+        (the page was refused twice; its answers are among ``set_aside``).
 
     Examples
     --------
@@ -94,6 +102,8 @@ class InstitutionResult:
     refetch_failed: tuple[str, ...]
     per_page: int
     raw_dir: Path
+    set_aside: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()
 
     @property
     def expected(self) -> int:
@@ -276,6 +286,8 @@ class FetchResult:
             lines += [f"  {year.describe()}" for year in part.per_year]
             if several:
                 lines.append(f"  {_retries_line(part.retries)}; {_refetch_line(part)}")
+            if part.set_aside:
+                lines.append(f"{'  ' if several else ''}{_set_aside_line(part)}")
         if several:
             first, last = self.years
             lines.append(
@@ -295,6 +307,16 @@ class FetchResult:
 
 def _retries_line(retries: Mapping[str, int]) -> str:
     return "retries: " + (", ".join(f"{kind} x{n}" for kind, n in retries.items()) or "none")
+
+
+def _set_aside_line(part: InstitutionResult) -> str:
+    line = (
+        f"set aside: {len(part.set_aside)} answers the tables cannot be built from, kept in "
+        f"{part.raw_dir / 'quarantine'}"
+    )
+    if part.left_out:
+        line += f"; {len(part.left_out)} records left out ({shown_ids(part.left_out, 5)})"
+    return line
 
 
 def _refetch_line(result: InstitutionResult | FetchResult) -> str:

@@ -6,7 +6,8 @@ Layout under ``data_dir/raw/openalex/<institution>/``::
     pages/<year>-<query hash>/00001.json
                                    list responses, byte for byte as received
     works/W….json                  works re-fetched in full, one JSON line each
-    quarantine/<time>/…            files the manifest could not vouch for, moved aside
+    quarantine/<time>/…            files the manifest could not vouch for, moved aside,
+                                   and answers the tables cannot be built from, kept aside
     .lock                          held while a fetch runs
 
 The manifest is the only source of truth. On opening, each chain is replayed
@@ -21,6 +22,10 @@ Recovery never loses what it cannot replace:
   moved to ``quarantine/<time>/`` and named in :attr:`RawStore.recovery_notes`;
 - copub's own temporary files (``.NAME.….tmp``) are deleted: they are never data;
 - any other file is never touched, and never read.
+
+An answer whose records the table builder would refuse is never vouched for:
+it is kept aside under ``quarantine/<time>/`` (:meth:`RawStore.set_aside`),
+never deleted, and the chain goes on (see :mod:`copub.fetch.vouch`).
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from copub.fetch.manifest import (
     now,
     read_manifest_lines,
 )
+from copub.fetch.query import strip_secrets
 
 __all__ = ["RawStore", "raw_dir"]
 
@@ -116,7 +122,8 @@ class RawStore:
 
     def __init__(self, root: Path, queries: Mapping[int, str]) -> None:
         self.root = root
-        self.queries = dict(queries)
+        # Stored in every entry: never with a password (urllib3 does not send it anyway).
+        self.queries = {year: strip_secrets(query) for year, query in queries.items()}
         self._chains: dict[int, list[PageEntry]] = {year: [] for year in queries}
         self._works: dict[str, WorkEntry] = {}
         self._lock = threading.Lock()
@@ -128,6 +135,7 @@ class RawStore:
         self.quarantined: list[str] = []
         #: One line per thing recovery did or found, for the user.
         self.recovery_notes: list[str] = []
+        self._stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
     @classmethod
     def open(cls, data_dir: Path, institution: str, queries: Mapping[int, str]) -> RawStore:
@@ -196,8 +204,7 @@ class RawStore:
 
     def _tidy(self, keep: set[str], listed: set[str]) -> None:
         """Delete copub's temporary files; quarantine its raw files no entry vouches for."""
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        quarantine = self.root / _QUARANTINE / stamp
+        quarantine = self.root / _QUARANTINE / self._stamp
         for folder in (self.root / "pages", self.root / "works"):
             if not folder.is_dir():
                 continue
@@ -213,8 +220,10 @@ class RawStore:
                 ours = _PAGE_NAME.match(relative) or _WORK_NAME.match(relative)
                 if not ours or relative in keep:
                     continue  # vouched for, or not copub's: never touched
-                why = "its checksum differs from the manifest" if relative in listed else (
-                    "no manifest entry vouches for it"
+                why = (
+                    "its checksum differs from the manifest"
+                    if relative in listed
+                    else ("no manifest entry vouches for it")
                 )
                 target = quarantine / relative
                 try:
@@ -285,7 +294,7 @@ class RawStore:
         with self._lock:
             number = len(self._chains[year]) + 1
         query = self.queries[year]
-        relative = f"{_chain_dir(year, query)}/{number:05d}.json"
+        relative = self.page_path(year, number)
         # Written over the page it replaces (if any) in one rename: kept until now.
         atomic_write(self.root / relative, body)
         entry = PageEntry(
@@ -307,6 +316,25 @@ class RawStore:
         with self._lock:
             self._chains[year].append(entry)
         return entry
+
+    def page_path(self, year: int, page: int) -> str:
+        """Where page ``page`` of ``year``'s chain is stored (relative to the store)."""
+        return f"{_chain_dir(year, self.queries[year])}/{page:05d}.json"
+
+    def set_aside(self, relative: str, body: bytes) -> str:
+        """Keep an answer the tables cannot be built from; return where (relative to the store).
+
+        It goes to ``quarantine/<time>/<relative>`` (a second copy of the same
+        name gets ``-2``, …), is never deleted, and no manifest entry names it.
+        """
+        base = Path(_QUARANTINE, self._stamp, relative)
+        with self._lock:
+            target, n = base, 1
+            while (self.root / target).exists():
+                n += 1
+                target = base.with_name(f"{base.stem}-{n}{base.suffix}")
+            atomic_write(self.root / target, body)
+        return target.as_posix()
 
     def add_work(self, work_id: str, url: str, body: bytes) -> WorkEntry:
         """Store the full record of one work (one JSON line)."""

@@ -7,8 +7,15 @@ or unparsable bodies) and which stop the run (429: the daily budget is spent).
 The key goes in the ``api_key`` query parameter, the way the OpenAlex
 documentation (developers.openalex.org, "Authentication") asks for it. It is
 stripped from every URL that is logged, stored or shown, and every message goes
-through :func:`copub.secrets.redact`, so an error body that echoes the request
-cannot show it either.
+through :func:`copub.secrets.redact` (masking first, cutting after), so an error
+body that echoes the request cannot show it either. Redirects are followed here,
+not by urllib3, and only on the configured host: a ``Location`` on another host
+or with another scheme than http(s) stops the request with one line, so the key
+is never sent anywhere else (a server could copy it into the ``Location``).
+
+Every body is read as a stream and its decoded size capped
+(``Settings.max_body_mb``), so a gzip bomb or an endless body stops at the cap
+with one line instead of filling the memory.
 
 Every request has one deadline (``Settings.timeout``) from the first byte sent
 to the last byte received, however slowly a server trickles: a watchdog thread
@@ -31,7 +38,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import SplitResult, urlencode, urljoin, urlsplit
 
 import orjson
 import urllib3
@@ -51,20 +58,21 @@ from urllib3.exceptions import (
     MaxRetryError,
     NewConnectionError,
     ProtocolError,
-    ResponseError,
 )
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from copub.errors import BudgetExhaustedError, NetworkError, UsageError
 from copub.fetch.query import strip_secrets
-from copub.secrets import redact
+from copub.secrets import redact, strip_userinfo
 from copub.settings import Settings
 
 __all__ = [
+    "BodyTooLargeError",
     "CancelledError",
     "HTTPStatusError",
     "PerPageRefusedError",
+    "RedirectRefusedError",
     "RetryCounter",
     "RunDeadlineError",
     "Transport",
@@ -104,7 +112,20 @@ class RunDeadlineError(NetworkError):
     """The run reached ``Settings.max_run_time``; everything stored so far is kept."""
 
 
+class RedirectRefusedError(NetworkError):
+    """A redirect to another host, another scheme, a malformed URL, or one too many."""
+
+
+class BodyTooLargeError(NetworkError):
+    """An answer larger than ``Settings.max_body_mb`` once decoded."""
+
+
 _WATCH_TICK = 0.05
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+#: Redirects followed for one request (a merged work answers one 301).
+_MAX_REDIRECTS = 5
+_CHUNK = 1 << 16
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class _Watch:
@@ -256,6 +277,11 @@ def _looks_html(body: bytes) -> bool:
     return start.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml"))
 
 
+def _cut(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, masked first: no piece of a key survives."""
+    return " ".join(redact(text).split())[:limit]
+
+
 def _message_of(body: bytes) -> str:
     """The ``message`` (or ``error``) of an OpenAlex error body, else its start; masked."""
     if _looks_html(body):
@@ -263,23 +289,27 @@ def _message_of(body: bytes) -> str:
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
-        text = body[:200].decode("utf-8", "replace").strip() or "no message"
-        return redact(" ".join(text.split()))
+        # The whole body is masked before it is cut (it is bounded by max_body_mb).
+        return _cut(body.decode("utf-8", "replace"), 200) or "no message"
     text = str(data)
     if isinstance(data, dict):
         text = str(data.get("message") or data.get("error") or data)
-    return redact(" ".join(text.split())[:300])
+    return _cut(text, 300)
+
+
+def _origin(parts: SplitResult) -> tuple[str, str, int | None]:
+    """Scheme, host and port of a URL (the port filled in from the scheme)."""
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme)
 
 
 def _classify(exc: BaseException, timeout: float) -> _TransientError:
     """Turn a urllib3 failure into a retry kind; the detail never holds the keyed URL."""
     while isinstance(exc, MaxRetryError) and exc.reason is not None:
         exc = exc.reason
-    if isinstance(exc, ResponseError):
-        # urllib3 gave up following redirects: no retry can help.
-        raise NetworkError("the server redirected more than 5 times (a redirect loop?)")
     if isinstance(exc, LocationValueError):
-        raise UsageError(f"not a URL copub can request: {redact(exc)}")
+        # The configured URL was checked by Settings: this one came from the data.
+        raise NetworkError(f"not a URL copub can request: {redact(exc)}")
     if isinstance(exc, NewConnectionError):
         # urllib3 makes it a ConnectTimeoutError subclass; a refusal is no timeout.
         return _TransientError("connection", f"connection failed ({_reason(exc)})")
@@ -344,10 +374,11 @@ class Transport:
             num_pools=4,
             maxsize=max(2, settings.concurrency),
             timeout=urllib3.Timeout(connect=min(10.0, settings.timeout), read=settings.timeout),
-            # copub's own loop does the retrying; urllib3 only follows redirects
-            # (merged works answer 301 to their new id).
-            retries=urllib3.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=5),
+            # copub's own loop does the retrying and follows redirects (merged works
+            # answer 301 to their new id) after checking where they lead.
+            retries=urllib3.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=False),
         )
+        self._home = _origin(urlsplit(settings.api_url))
         self._pool.pool_classes_by_scheme = _pool_classes(self._watch)
 
     def __enter__(self) -> Transport:
@@ -395,6 +426,104 @@ class Transport:
         joiner = "&" if "?" in url else "?"
         return f"{url}{joiner}{urlencode({'api_key': self.settings.api_key})}"
 
+    def _redirect(self, current: str, location: str | None, shown: str) -> str:
+        """Where a redirect leads, without secrets; refused off the configured host.
+
+        The key is added again by :meth:`_with_key`, only for a URL on the
+        configured host (scheme, host, port; http to https on it is an upgrade).
+        """
+        if not location:
+            raise RedirectRefusedError(f"{shown}: a redirect without a Location; not followed")
+        try:
+            target = urljoin(current, location.strip())
+            parts = urlsplit(target)
+            origin = _origin(parts)
+        except ValueError:
+            raise RedirectRefusedError(
+                f"{shown}: the server redirected to {_cut(location, 80)!r}, which is not a "
+                "valid URL; not followed"
+            ) from None
+        if origin[0] not in _DEFAULT_PORTS:
+            raise RedirectRefusedError(
+                f"{shown}: the server redirected to a {origin[0] or 'relative'}: URL, not "
+                "http(s); not followed"
+            )
+        scheme, host, port = self._home
+        upgrade = scheme == "http" and origin[0] == "https" and origin[1] == host
+        if origin != self._home and not upgrade:
+            where = strip_userinfo(f"{parts.scheme}://{parts.netloc}")
+            raise RedirectRefusedError(
+                f"{shown}: the server redirected to {_cut(where, 120)}, another host or scheme "
+                f"than {scheme}://{host}:{port}; not followed, so the API key goes nowhere else"
+            )
+        return strip_secrets(target)
+
+    def _read_body(self, response: urllib3.BaseHTTPResponse, shown: str) -> bytes:
+        """The decoded body, read as a stream and refused past ``max_body_mb``."""
+        cap = self.settings.max_body_mb << 20
+        too_large = BodyTooLargeError(
+            f"{shown}: the answer is larger than {self.settings.max_body_mb} MB once decoded "
+            "(COPUB_MAX_BODY_MB); an OpenAlex page is far smaller, so it is not read"
+        )
+        length = response.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > cap:
+            raise too_large
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.stream(_CHUNK, decode_content=True):
+            size += len(chunk)
+            if size > cap:
+                raise too_large
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _exchange(self, url: str, shown: str, deadline: float) -> tuple[int, Any, bytes]:
+        """One GET of ``url`` (no redirect followed): status, headers and decoded body."""
+        self._watch.begin(deadline)
+        failure: BaseException | None = None
+        response: urllib3.BaseHTTPResponse | None = None
+        complete = False
+        try:
+            response = self._pool.request(
+                "GET", self._with_key(url), headers=self._headers, preload_content=False,
+                redirect=False,
+            )  # fmt: skip
+            body = self._read_body(response, shown)
+            complete = True
+        except (Urllib3Error, OSError) as exc:
+            failure = exc
+        except ValueError as exc:  # http.client refuses a URL with a control character
+            raise NetworkError(f"{shown}: not a URL copub can request ({redact(exc)})") from None
+        except MemoryError:
+            raise BodyTooLargeError(
+                f"{shown}: the answer does not fit in memory; lower COPUB_MAX_BODY_MB"
+            ) from None
+        finally:
+            # A deadline that passed makes this a timeout, whatever the shut socket
+            # looked like to the reader (an error, or a body cut to nothing).
+            expired = self._watch.end()
+            if response is not None:
+                if not complete:
+                    with contextlib.suppress(Exception):
+                        response.close()
+                response.release_conn()
+        if expired:
+            if self._cancelled.is_set():
+                raise CancelledError("fetch cancelled")
+            self._check_run_deadline()
+            raise _TransientError(
+                "timeout", f"no complete answer within {self.settings.timeout:g} s (COPUB_TIMEOUT)"
+            )
+        if failure is not None:
+            if self._cancelled.is_set():
+                raise CancelledError("fetch cancelled") from None
+            try:
+                raise _classify(failure, self.settings.timeout) from None
+            except (NetworkError, UsageError) as exc:
+                raise type(exc)(f"{shown}: {exc}") from None
+        assert response is not None
+        return response.status, response.headers, body
+
     def _attempt(self, url: str, shape: ShapeCheck | None) -> tuple[bytes, Any]:
         shown = redact(strip_secrets(url))
         if self._cancelled.is_set():
@@ -403,37 +532,26 @@ class Transport:
         deadline = time.monotonic() + self.settings.timeout
         if self._run_deadline is not None:
             deadline = min(deadline, self._run_deadline)
-        self._watch.begin(deadline)
-        failure: BaseException | None = None
-        try:
-            response = self._pool.request(
-                "GET", self._with_key(url), headers=self._headers, preload_content=True
+        target = url
+        for _ in range(_MAX_REDIRECTS + 1):
+            status, headers, body = self._exchange(target, shown, deadline)
+            if status not in _REDIRECTS:
+                break
+            target = self._redirect(target, headers.get("Location"), shown)
+        else:
+            raise RedirectRefusedError(
+                f"{shown}: the server redirected more than {_MAX_REDIRECTS} times "
+                "(a redirect loop?)"
             )
-        except (Urllib3Error, OSError) as exc:
-            failure = exc
-        finally:
-            expired = self._watch.end()
-        if failure is not None:
-            if self._cancelled.is_set():
-                raise CancelledError("fetch cancelled") from None
-            if expired:
-                self._check_run_deadline()
-                raise _TransientError(
-                    "timeout",
-                    f"no complete answer within {self.settings.timeout:g} s (COPUB_TIMEOUT)",
-                ) from None
-            try:
-                raise _classify(failure, self.settings.timeout) from None
-            except (NetworkError, UsageError) as exc:
-                raise type(exc)(f"{shown}: {exc}") from None
-        status = response.status
-        body = response.data
-        headers = response.headers
         if status == 200:
             try:
                 data = orjson.loads(body)
                 if shape is not None:
                     shape(data)
+            except MemoryError:
+                raise BodyTooLargeError(
+                    f"{shown}: the answer does not fit in memory; lower COPUB_MAX_BODY_MB"
+                ) from None
             except (orjson.JSONDecodeError, ValueError) as exc:
                 what = "an HTML page, not JSON" if _looks_html(body) else f"unusable JSON ({exc})"
                 raise _TransientError("invalid_json", f"the body is {what}") from None
