@@ -32,7 +32,7 @@ from copub.classify.home import home_institution_ids
 from copub.classify.keyed import KeyedTables, key_tables
 from copub.concurrent import WORKERS, side_by_side
 from copub.errors import DataError, UsageError
-from copub.indicators.counting import fallback_labels, weight_labels
+from copub.indicators.counting import fallback_labels, joint_unit_labels, weight_labels
 from copub.indicators.scan import TableScan
 from copub.indicators.universe import universe_keyed
 from copub.normalize import Tables
@@ -50,10 +50,12 @@ class LabelledWorks:
         One row per work in the universe: ``work_id, year, weight,
         countries, n_countries, is_international, is_collab, n_institutions,
         country_missing, n_authorships, n_authorships_no_country,
-        n_authorships_fallback``, one Boolean per partner group (and
+        n_authorships_fallback, joint_unit``, one Boolean per partner group (and
         ``priority_XX``), ``funded_ec, funded_erc, funded_msca``, and
         ``level, in_register`` (null without a register). ``weight`` is the
         home institution's fractional weight; full counting weighs 1.
+        ``joint_unit``: the home took part of a joint unit's weight (1/k for
+        k universities, :mod:`copub.indicators.counting`).
     definitions : Definitions
     source : Tables or TableScan
         What the labels came from (the third argument, ``tables``).
@@ -200,6 +202,7 @@ def _label(keyed: KeyedTables, definitions: Definitions, workers: int = WORKERS)
         lambda: country_labels(keyed, merge_hk_mo=definitions.merge).drop("wid", "unknown_codes"),
         lambda: aligned(institution_labels(keyed)),
         lambda: aligned(fallback_labels(keyed)),
+        lambda: aligned(joint_unit_labels(keyed)),
         lambda: group_labels(
             keyed,
             definitions.partner_groups,
@@ -210,7 +213,7 @@ def _label(keyed: KeyedTables, definitions: Definitions, workers: int = WORKERS)
         levels,
         workers=workers,
     )
-    weights, countries, institutions, fallback, groups, funding, channel = labels
+    weights, countries, institutions, fallback, joint, groups, funding, channel = labels
     parts = [
         universe,
         weights,
@@ -218,6 +221,7 @@ def _label(keyed: KeyedTables, definitions: Definitions, workers: int = WORKERS)
         institutions,
         keyed.works.select(n_authorships="n_authors"),
         fallback,
+        joint,
         groups,
         funding,
         channel,
@@ -226,6 +230,7 @@ def _label(keyed: KeyedTables, definitions: Definitions, workers: int = WORKERS)
         pl.col("weight").fill_null(0.0),
         pl.col("n_institutions").fill_null(0),
         pl.col("n_authorships_fallback").fill_null(0),
+        pl.col("joint_unit").fill_null(False),
         # Leiden's P(collab): more than one organisation, or more than one country.
         is_collab=pl.col("several_organisations").fill_null(False) | (pl.col("n_countries") >= 2),
     )
