@@ -17,7 +17,8 @@ What is ported, rule by rule:
   copub adds: not paratext, not XPAC (checked here too, so the difference is
   explicit).
 - core publications: journal or book-series document types, language ``en``,
-  core source (OpenAlex's ``is_core``, CWTS's core-source flag).
+  core source (OpenAlex's ``is_core``, CWTS's core-source flag), published in
+  2000 or later.
 - fractional weight: 1 / (n_authors x n_strings_of_author) per (author,
   string), divided by the number of institutions of the string (the union
   over the whole work of the institutions that string names); summed over
@@ -217,7 +218,11 @@ def in_universe(work: dict[str, Any], rule: str) -> bool:
         return bool(leiden)
     assert rule == "core"
     return bool(
-        leiden and (journal or series) and work.get("language") == "en" and source.get("is_core")
+        leiden
+        and (journal or series)
+        and work.get("language") == "en"
+        and source.get("is_core")
+        and (work.get("publication_year") or 0) >= 2000
     )
 
 

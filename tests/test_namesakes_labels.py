@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import copub
 from conftest import shared_path
 from copub.classify.collaboration import work_institutions
-from copub.indicators import Definitions, fractional_weights
+from copub.indicators import Definitions, fractional_weights, universe_works
 from reference_leiden import known_institutions, leiden_weight, several_organisations
 from strategies import TABLE_SETTINGS, tables_of
 
@@ -258,3 +258,36 @@ def test_top_level_homes_of_the_real_pages_do_not_change(tables: copub.Tables) -
             assert several == old[work_id], (home, work_id)
             checked += 1
     assert checked > 100
+
+
+def test_core_publications_start_in_2000(pages: list[Path], tables: copub.Tables) -> None:
+    """Leiden's core publications require publication_year >= 2000 (its database starts there)."""
+    from reference_leiden import in_universe, institutions_of
+
+    raw = _raw(pages)
+    every = tuple(tables.institutions["institution_id"].to_list())
+    core = set(universe_works(tables, Definitions(institutions=every, universe="core"))["work_id"])
+    # Every institution is a home: the works with an institution.
+    expected = {w for w, work in raw.items() if in_universe(work, "core") and institutions_of(work)}
+    assert core == expected
+    # Works that meet every other core rule but are older: found in the real pages.
+    older = [
+        w
+        for w, work in raw.items()
+        if in_universe({**work, "publication_year": 2000}, "core")
+        and work["publication_year"] < 2000
+    ]
+    assert older, "the real pages hold core-eligible works from before 2000"
+    assert not core & set(older)
+
+
+def test_fractional_collaboration_shares_are_labelled_copubs() -> None:
+    """Leiden defines PP(int collab) and PP(collab) under full counting only."""
+    from copub.indicators.catalogue import catalogue, catalogue_markdown
+
+    by_name = {i.name: i for i in catalogue(Definitions())}
+    for stem in ("intl", "collab"):
+        text = by_name[stem].definition
+        assert f"{stem}_share_frac) is copub's extension" in text
+        assert "full counting" in text
+    assert "intl_share_frac) is copub's extension" in catalogue_markdown()
