@@ -74,6 +74,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "authorships": (
         "work_id",
         "position",
+        "is_corresponding",
         "countries",
         "n_raw_affiliations",
         "affiliation_strings",
@@ -96,7 +97,8 @@ class KeyedTables:
     works : pl.DataFrame
         ``wid`` and the works columns labelling reads, sorted by ``wid``.
     authorships : pl.DataFrame
-        ``wid, aid, n_raw_affiliations, n_affiliation_strings, is_home``;
+        ``wid, aid, n_raw_affiliations, is_corresponding,
+        n_affiliation_strings, is_home``;
         ``n_affiliation_strings`` is null when the record has no
         ``affiliations`` field; ``is_home``: some affiliation is a home one.
     affiliations : pl.DataFrame
@@ -451,6 +453,7 @@ def key_tables(
             "wid",
             "aid",
             "n_raw_affiliations",
+            pl.col("is_corresponding").fill_null(False),
             n_affiliation_strings=pl.col("affiliation_strings").list.len(),
             is_home=pl.col("aid").is_in(home_aids.implode()),
         ).collect()

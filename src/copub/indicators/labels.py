@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from copub.classify.bibliometrix import bibliometrix_labels
 from copub.classify.channels import level_labels
 from copub.classify.collaboration import institution_labels
 from copub.classify.countries import country_labels
@@ -55,7 +56,9 @@ class LabelledWorks:
         ``level, in_register`` (null without a register). ``weight`` is the
         home institution's fractional weight; full counting weighs 1.
         ``joint_unit``: the home took part of a joint unit's weight (1/k for
-        k universities, :mod:`copub.indicators.counting`).
+        k universities, :mod:`copub.indicators.counting`). Under the
+        ``bibliometrix`` preset also ``n_au_co, au1_co, au1_home``
+        (:mod:`copub.classify.bibliometrix`).
     definitions : Definitions
     source : Tables or TableScan
         What the labels came from (the third argument, ``tables``).
@@ -196,6 +199,15 @@ def _label(keyed: KeyedTables, definitions: Definitions, workers: int = WORKERS)
             }
         )
 
+    def bibliometrix() -> pl.DataFrame:
+        # bibliometrix's AU_CO and AU1_CO: only its preset reads them.
+        if definitions.preset == "bibliometrix":
+            homes = keyed.institutions.filter(
+                pl.col("institution_id").is_in(definitions.institutions)
+            )["country_code"].drop_nulls()
+            return aligned(bibliometrix_labels(keyed, homes.to_list()))
+        return pl.DataFrame()
+
     # Each label reads the keyed rows alone: they are computed side by side.
     labels = side_by_side(
         lambda: aligned(weight_labels(keyed, rule=definitions.fractional_rule)),
@@ -211,9 +223,10 @@ def _label(keyed: KeyedTables, definitions: Definitions, workers: int = WORKERS)
         ).drop("wid"),
         lambda: aligned(funding_labels(works, keyed.funding.lazy(), "wid")),
         levels,
+        bibliometrix,
         workers=workers,
     )
-    weights, countries, institutions, fallback, joint, groups, funding, channel = labels
+    weights, countries, institutions, fallback, joint, groups, funding, channel, bx = labels
     parts = [
         universe,
         weights,
@@ -225,6 +238,7 @@ def _label(keyed: KeyedTables, definitions: Definitions, workers: int = WORKERS)
         groups,
         funding,
         channel,
+        bx,
     ]
     frame = pl.concat(parts, how="horizontal").with_columns(
         pl.col("weight").fill_null(0.0),

@@ -11,9 +11,17 @@
     at least two institutions), institutional (one institution, at least two
     authors) and single authorship; articles, reviews and book chapters, not
     retracted, not paratext.
-``bibliometrix`` — bibliometrix ``biblioAnalysis`` (Aria & Cuccurullo 2017):
-    MCP, the work's authors come from at least two countries; SCP, from one;
-    every document type; Hong Kong and Macao kept apart.
+``bibliometrix`` — bibliometrix ``biblioAnalysis`` (Aria & Cuccurullo 2017),
+    read from its code (``R/biblioAnalysis.R`` ``countryCollaboration``,
+    ``R/apiOA2df.R``): a document is SCP when its ``AU_CO``
+    (``authorships.countries`` only) holds one distinct country, and is
+    attributed to ``AU1_CO`` (the corresponding author's country, else the
+    first author's); MCP is a country's ``AU1_CO`` documents minus its SCP.
+    ``mcp``/``scp`` are the home institution's country's row (MCP / Articles,
+    SCP / Articles; :func:`copub.indicators.bibliometrix.country_collaboration`
+    gives every row); ``multi_country`` keeps copub's former share (at
+    least two of copub's countries, of works with a known country). Every
+    document type; Hong Kong and Macao kept apart.
 
 The preset's definitional defaults (universe, Hong Kong/Macao, fractional
 rule) live in :data:`copub.classify.definitions.PRESET_RULES` and are resolved
@@ -92,20 +100,35 @@ _SCIVAL = (
         "Works with one author.",
     ),
 )
+_HOME_ROW = pl.col("au1_home").fill_null(False)
 _BIBLIOMETRIX = (
     ShareSpec(
         "mcp",
-        "Multiple-country publications (MCP)",
-        pl.col("n_countries") >= 2,
-        pl.col("n_countries") >= 1,
-        "Works whose authors come from at least two countries, among works with a known country.",
+        "Multiple-country publications (MCP, bibliometrix)",
+        _HOME_ROW & (pl.col("n_au_co") >= 2),
+        _HOME_ROW,
+        "bibliometrix's MCP ratio of the home institution's country: of the documents "
+        "attributed to it (AU1_CO, the corresponding author's country, else the first "
+        "author's), those whose authorships report at least two distinct countries (AU_CO, "
+        "authorships.countries only), i.e. MCP / Articles of its row in CountryCollaboration.",
     ),
     ShareSpec(
         "scp",
-        "Single-country publications (SCP)",
-        pl.col("n_countries") == 1,
+        "Single-country publications (SCP, bibliometrix)",
+        _HOME_ROW & (pl.col("n_au_co") == 1),
+        _HOME_ROW,
+        "bibliometrix's SCP share of the home institution's country: of the documents "
+        "attributed to it (AU1_CO), those whose authorships report exactly one distinct "
+        "country (AU_CO).",
+    ),
+    ShareSpec(
+        "multi_country",
+        "Multi-country works, of works with a known country (copub)",
+        pl.col("n_countries") >= 2,
         pl.col("n_countries") >= 1,
-        "Works whose authors all come from one country, among works with a known country.",
+        "copub's share, not bibliometrix's MCP (copub's mcp before): works with at least two "
+        "countries (copub's countries of a work: institutions and authorships) among works "
+        "with a known country.",
     ),
 )
 
