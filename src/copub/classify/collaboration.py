@@ -49,33 +49,55 @@ def _home_organisations(keyed: KeyedTables) -> pl.DataFrame:
     return rows.select("iid", organisation=pl.Series(organisation, dtype=pl.UInt32))
 
 
-def _home_labels(keyed: KeyedTables, counts: pl.LazyFrame, pairs: pl.LazyFrame) -> pl.DataFrame:
-    """Leiden's rule against a home (see the module docs)."""
+def _home_flags(keyed: KeyedTables, pairs: pl.LazyFrame) -> pl.LazyFrame:
+    """``wid, home_several``: Leiden's rule against a home (see the module docs)."""
     organisations = _home_organisations(keyed).lazy()
-    per_work = (
+    return (
         pairs.join(organisations, on="iid", how="left")
         .group_by("wid", maintain_order=True)
         .agg(
-            other=pl.col("organisation").is_null().any(),
-            homes=pl.col("organisation").drop_nulls().n_unique(),
+            home_several=pl.col("organisation").is_null().any()
+            | (pl.col("organisation").drop_nulls().n_unique() >= 2)
         )
+    )
+
+
+def _lineage_flags(keyed: KeyedTables, pairs: pl.LazyFrame, stride: int) -> pl.LazyFrame:
+    """``wid, widest``: the most institutions of a work that share one lineage unit."""
+    # Each institution's units (itself and its lineage), numbered once on the small table.
+    units = (
+        keyed.institutions.lazy()
+        .select(
+            "iid",
+            unit=pl.concat_list(
+                pl.col("institution_id"), pl.col("lineage").fill_null([])
+            ).list.unique(),
+        )
+        .explode("unit")
+        .with_columns(unit=pl.col("unit").rank("dense").cast(pl.UInt64))
     )
     return (
-        counts.join(per_work, on="wid", how="left", maintain_order="left")
-        .select(
-            "wid",
-            "n_institutions",
-            several_organisations=pl.col("other") | (pl.col("homes") >= 2),
-        )
-        .collect()
+        pairs.join(units, on="iid")
+        .select(pair=pl.col("wid").cast(pl.UInt64) * stride + pl.col("unit"))
+        .sort("pair")
+        .select(run=pl.col("pair").rle())
+        .unnest("run")
+        .select(wid=(pl.col("value") // stride).cast(pl.UInt32).set_sorted(), n="len")
+        .group_by("wid", maintain_order=True)
+        .agg(widest=pl.col("n").max())
     )
 
 
-def institution_labels(keyed: KeyedTables, *, home: bool = True) -> pl.DataFrame:
+def institution_labels(
+    keyed: KeyedTables, *, home: bool = True, merged: bool = False
+) -> pl.DataFrame:
     """:func:`work_institutions` on keyed tables (``wid`` for ``work_id``).
 
-    With ``home`` and home institutions in ``keyed``, Leiden's rule against
-    the home (see the module docs); else the lineage rule alone.
+    ``several_organisations``: with ``home`` and home institutions in
+    ``keyed``, Leiden's rule against the home (see the module docs); else the
+    lineage rule alone. ``merged`` adds ``several_merged``, the lineage rule
+    whatever the home (more than one institution once units are merged into
+    a common lineage id: what SciVal's national collaboration needs).
 
     The distinct (work, institution) pairs and then the (work, unit) pairs are
     each packed into one integer and sorted, so counting them is a run length.
@@ -93,41 +115,23 @@ def institution_labels(keyed: KeyedTables, *, home: bool = True) -> pl.DataFrame
         .collect()
         .lazy()
     )
-    counts = pairs.group_by("wid", maintain_order=True).agg(n_institutions=pl.len().cast(pl.Int32))
-    if home and keyed.home_ids:
-        return _home_labels(keyed, counts, pairs)
-    # Each institution's units (itself and its lineage), numbered once on the small table.
-    units = (
-        keyed.institutions.lazy()
-        .select(
-            "iid",
-            unit=pl.concat_list(
-                pl.col("institution_id"), pl.col("lineage").fill_null([])
-            ).list.unique(),
+    out = pairs.group_by("wid", maintain_order=True).agg(n_institutions=pl.len().cast(pl.Int32))
+    by_home = home and bool(keyed.home_ids)
+    lineage = pl.col("widest").cast(pl.Int32) < pl.col("n_institutions")
+    if by_home:
+        out = out.join(_home_flags(keyed, pairs), on="wid", how="left", maintain_order="left")
+    if merged or not by_home:
+        out = out.join(
+            _lineage_flags(keyed, pairs, stride), on="wid", how="left", maintain_order="left"
         )
-        .explode("unit")
-        .with_columns(unit=pl.col("unit").rank("dense").cast(pl.UInt64))
-    )
-    # The most institutions of a work that share one unit.
-    widest = (
-        pairs.join(units, on="iid")
-        .select(pair=pl.col("wid").cast(pl.UInt64) * stride + pl.col("unit"))
-        .sort("pair")
-        .select(run=pl.col("pair").rle())
-        .unnest("run")
-        .select(wid=(pl.col("value") // stride).cast(pl.UInt32).set_sorted(), n="len")
-        .group_by("wid", maintain_order=True)
-        .agg(widest=pl.col("n").max())
-    )
-    return (
-        counts.join(widest, on="wid", how="left", maintain_order="left")
-        .select(
-            "wid",
-            "n_institutions",
-            several_organisations=pl.col("widest").cast(pl.Int32) < pl.col("n_institutions"),
-        )
-        .collect()
-    )
+    columns = [
+        pl.col("wid"),
+        pl.col("n_institutions"),
+        (pl.col("home_several") if by_home else lineage).alias("several_organisations"),
+    ]
+    if merged:
+        columns.append(lineage.alias("several_merged"))
+    return out.select(columns).collect()
 
 
 def work_institutions(tables: Tables, institution: str | Sequence[str] = ()) -> pl.DataFrame:

@@ -57,7 +57,9 @@ class LabelledWorks:
         home institution's fractional weight; full counting weighs 1.
         ``joint_unit``: the home took part of a joint unit's weight (1/k for
         k universities, :mod:`copub.indicators.counting`). Under the
-        ``bibliometrix`` preset also ``n_au_co, au1_co, au1_home``
+        ``bibliometrix`` preset also ``n_au_co, au1_co, au1_home``; under the
+        ``scival`` preset ``several_merged`` (more than one institution after
+        merging by OpenAlex lineage, whatever the home)
         (:mod:`copub.classify.bibliometrix`).
     definitions : Definitions
     source : Tables or TableScan
@@ -212,7 +214,7 @@ def _label(keyed: KeyedTables, definitions: Definitions, workers: int = WORKERS)
     labels = side_by_side(
         lambda: aligned(weight_labels(keyed, rule=definitions.fractional_rule)),
         lambda: country_labels(keyed, merge_hk_mo=definitions.merge).drop("wid", "unknown_codes"),
-        lambda: aligned(institution_labels(keyed)),
+        lambda: aligned(institution_labels(keyed, merged=definitions.preset == "scival")),
         lambda: aligned(fallback_labels(keyed)),
         lambda: aligned(joint_unit_labels(keyed)),
         lambda: group_labels(

@@ -9,8 +9,14 @@
 ``scival`` — Elsevier SciVal's "Collaboration" metric: exclusive categories
     per work: international (at least two countries), national (one country,
     at least two institutions), institutional (one institution, at least two
-    authors) and single authorship; articles, reviews and book chapters, not
-    retracted, not paratext.
+    authors) and single authorship. SciVal decides on its own merged
+    institutions; copub on OpenAlex institutions merged by lineage (the
+    ``several_merged`` label). Where copub cannot follow SciVal (its universe
+    of "publications with the necessary affiliation information" in Scopus
+    document types; its Hong Kong/Macao choice, undocumented) it approximates:
+    articles, reviews and book chapters, not retracted, not paratext; Hong
+    Kong and Macao as China. :data:`SCIVAL_APPROXIMATION` says so in every
+    SciVal column's definition.
 ``bibliometrix`` — bibliometrix ``biblioAnalysis`` (Aria & Cuccurullo 2017),
     read from its code (``R/biblioAnalysis.R`` ``countryCollaboration``,
     ``R/apiOA2df.R``): a document is SCP when its ``AU_CO``
@@ -38,7 +44,7 @@ import polars as pl
 from copub.classify.definitions import PRESET_RULES, PresetName, PresetRule, Universe
 from copub.indicators.definitions import ShareSpec
 
-__all__ = ["PRESETS", "Preset", "PresetName"]
+__all__ = ["PRESETS", "SCIVAL_APPROXIMATION", "Preset", "PresetName", "preset_notes"]
 
 
 @dataclass(frozen=True)
@@ -70,34 +76,47 @@ class Preset:
 
 
 _one_country = pl.col("n_countries") <= 1
+# SciVal decides on its own merged institutions; copub merges by OpenAlex lineage
+# (a unit and its parent, World Bank and World Bank Group, are one institution).
+_merged = pl.col("several_merged").fill_null(False)
+#: What every SciVal column says about itself: SciVal's rule, copub's approximation.
+SCIVAL_APPROXIMATION = (
+    "SciVal's rule: exclusive categories by countries, then institutions, then authors. "
+    "copub's approximation: SciVal's merged institutions are OpenAlex institutions merged "
+    "by lineage; its universe ('publications with the necessary affiliation information', "
+    "Scopus document types) is OpenAlex articles, reviews and book chapters, not retracted "
+    "or paratext; Hong Kong and Macao count as China (SciVal does not document its choice)."
+)
 _SCIVAL = (
     ShareSpec(
         "scival_international",
         "International (SciVal)",
         pl.col("n_countries") >= 2,
         None,
-        "Works with authors from at least two countries.",
+        f"Works with authors from at least two countries. {SCIVAL_APPROXIMATION}",
     ),
     ShareSpec(
         "scival_national",
         "National (SciVal)",
-        _one_country & (pl.col("n_institutions") >= 2),
+        _one_country & _merged,
         None,
-        "Works from one country with at least two institutions.",
+        "Works from one country with at least two institutions (OpenAlex institutions "
+        f"merged by lineage). {SCIVAL_APPROXIMATION}",
     ),
     ShareSpec(
         "scival_institutional",
         "Institutional (SciVal)",
-        _one_country & (pl.col("n_institutions") <= 1) & (pl.col("n_authorships") >= 2),
+        _one_country & ~_merged & (pl.col("n_authorships") >= 2),
         None,
-        "Works from one institution with at least two authors.",
+        "Works from one institution (merged by lineage) with at least two authors. "
+        f"{SCIVAL_APPROXIMATION}",
     ),
     ShareSpec(
         "scival_single_author",
         "Single authorship (SciVal)",
-        _one_country & (pl.col("n_institutions") <= 1) & (pl.col("n_authorships") == 1),
+        _one_country & ~_merged & (pl.col("n_authorships") == 1),
         None,
-        "Works with one author.",
+        f"Works with one author. {SCIVAL_APPROXIMATION}",
     ),
 )
 _HOME_ROW = pl.col("au1_home").fill_null(False)
@@ -137,3 +156,25 @@ PRESETS: dict[str, Preset] = {
     "scival": Preset(PRESET_RULES["scival"], _SCIVAL),
     "bibliometrix": Preset(PRESET_RULES["bibliometrix"], _BIBLIOMETRIX),
 }
+
+
+def preset_notes(name: str) -> list[str]:
+    """What every output of preset ``name`` says about its namesake (empty: nothing to say).
+
+    Examples
+    --------
+    >>> preset_notes("leiden")
+    []
+    >>> "copub's approximation" in preset_notes("scival")[0]
+    True
+    """
+    if name == "scival":
+        return [f"SciVal preset: {SCIVAL_APPROXIMATION}"]
+    if name == "bibliometrix":
+        return [
+            "bibliometrix preset: mcp and scp are bibliometrix's MCP and SCP of the home "
+            "institution's country (documents attributed to AU1_CO, the corresponding "
+            "author's country, else the first author's; countries from authorships.countries "
+            "only); multi_country is copub's share, not bibliometrix's."
+        ]
+    return []

@@ -13,6 +13,7 @@ import polars as pl
 from copub.errors import DataError
 from copub.indicators.catalogue import goals, indicator_specs
 from copub.indicators.labels import label_works
+from copub.indicators.presets import preset_notes
 from copub.indicators.trends import compare_periods
 from copub.indicators.yearly import window_indicators, yearly_indicators
 from copub.networks.build import build_network
@@ -98,7 +99,7 @@ def build_report(
     comparison = compare_periods(yearly, definitions=definitions)
     specs = indicator_specs(definitions)
     labels = {spec.name: spec.label for spec in specs}
-    notes: list[str] = []
+    notes: list[str] = list(preset_notes(definitions.preset))
     if definitions.register is None:
         notes.append("Level-2 and channel indicators are unavailable: no register was given.")
     home_warning = home_country_warning(definitions.partner_groups, tables, options.institution)
