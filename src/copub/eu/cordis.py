@@ -26,7 +26,7 @@ from typing import Final
 import polars as pl
 
 from copub.errors import DataError
-from copub.eu.csvfile import money, read_text_csv
+from copub.eu.csvfile import money, read_text_csv, signed_on
 from copub.eu.programmes import pillar2, programme_part
 from copub.eu.schema import PARTICIPATIONS, check_participations, empty_participations
 
@@ -209,6 +209,7 @@ def _participations(
         acronym=pl.col("acronym"),
         call=pl.coalesce(pl.col("subCall"), pl.col("masterCall")),
         signature_year=pl.col("ecSignatureDate").str.slice(0, 4).cast(pl.Int32, strict=False),
+        signature_date=signed_on(project, ("ecSignatureDate", "startDate"), "%Y-%m-%d"),
         project_legal_basis=pl.col("legalBasis").str.strip_chars(),
         project_topic=pl.col("topics").str.strip_chars(),
     )
