@@ -16,37 +16,16 @@ pages in ../shared/data (skipped without it):
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
 
 import copub
-from conftest import shared_path
 from copub.indicators import Definitions
 from copub.indicators.bibliometrix import country_collaboration
-
-
-def _pages() -> list[Path]:
-    return [
-        *sorted(shared_path("openalex").glob("*.json")),
-        shared_path("openalex-2026", "works_page_2026.json"),
-    ]
-
-
-def _raw(pages: list[Path]) -> tuple[dict[str, dict[str, Any]], set[str]]:
-    """The works by id (the newer record wins) and the ids seen more than once."""
-    works: dict[str, dict[str, Any]] = {}
-    seen: Counter[str] = Counter()
-    for page in pages:
-        for work in json.loads(page.read_text())["results"]:
-            key = work["id"].rsplit("/", 1)[-1]
-            works[key] = work
-            seen[key] += 1
-    return works, {k for k, n in seen.items() if n > 1}
+from real_pages import raw_works, real_pages
 
 
 def au_co(work: dict[str, Any]) -> list[str] | None:
@@ -89,8 +68,8 @@ def country_collaboration_port(works: list[dict[str, Any]]) -> dict[str, tuple[i
 
 @pytest.fixture(scope="module")
 def real() -> tuple[copub.Tables, dict[str, dict[str, Any]], set[str]]:
-    pages = _pages()
-    works, repeated = _raw(pages)
+    pages = real_pages()
+    works, repeated = raw_works(pages)
     return copub.read_works(pages), works, repeated
 
 

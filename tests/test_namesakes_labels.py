@@ -9,7 +9,6 @@ the National Institutes of Health).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import copub
-from conftest import shared_path
 from copub.classify.collaboration import work_institutions
 from copub.indicators import Definitions, fractional_weights, universe_works
+from real_pages import raw_works, real_pages
 from reference_leiden import known_institutions, leiden_weight, several_organisations
 from strategies import TABLE_SETTINGS, tables_of
 
@@ -29,24 +28,9 @@ MAHIDOL, OXFORD, MORU = "I25399158", "I40120149", "I4210126604"
 NTNU = "I204778367"
 
 
-def _pages() -> list[Path]:
-    return [
-        *sorted(shared_path("openalex").glob("*.json")),
-        shared_path("openalex-2026", "works_page_2026.json"),
-    ]
-
-
-def _raw(pages: list[Path]) -> dict[str, dict[str, Any]]:
-    works: dict[str, dict[str, Any]] = {}
-    for page in pages:
-        for work in json.loads(page.read_text())["results"]:
-            works[work["id"].rsplit("/", 1)[-1]] = work  # the newer record wins
-    return works
-
-
 @pytest.fixture(scope="module")
 def pages() -> list[Path]:
-    return _pages()
+    return real_pages()
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +40,7 @@ def tables(pages: list[Path]) -> copub.Tables:
 
 def test_moru_is_split_between_mahidol_and_oxford(pages: list[Path], tables: copub.Tables) -> None:
     """W2277834738: Mahidol and Oxford share MORU's slots, so together they hold at most 1."""
-    raw = _raw(pages)
+    raw = raw_works(pages)[0]
     work = "W2277834738"
     assert work in raw, "W2277834738 must be in ../shared/data/openalex"
     known = known_institutions(list(raw.values()))
@@ -207,7 +191,7 @@ def test_a_parent_on_the_work_is_another_institution(
     pages: list[Path], tables: copub.Tables, work: str, child: str, parent: str
 ) -> None:
     """World Bank (NCI) as home: World Bank Group (NIH) on the work makes it P(collab)."""
-    raw = _raw(pages)
+    raw = raw_works(pages)[0]
     assert work in raw, f"{work} must be in ../shared/data"
     definitions = Definitions(institutions=(child,), universe="all", bootstrap=0)
     row = copub.label_works(tables, definitions).works.filter(pl.col("work_id") == work)
@@ -264,7 +248,7 @@ def test_core_publications_start_in_2000(pages: list[Path], tables: copub.Tables
     """Leiden's core publications require publication_year >= 2000 (its database starts there)."""
     from reference_leiden import in_universe, institutions_of
 
-    raw = _raw(pages)
+    raw = raw_works(pages)[0]
     every = tuple(tables.institutions["institution_id"].to_list())
     core = set(universe_works(tables, Definitions(institutions=every, universe="core"))["work_id"])
     # Every institution is a home: the works with an institution.

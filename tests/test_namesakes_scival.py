@@ -3,37 +3,20 @@ which parts are SciVal's and which are copub's approximation (issue 26, item 4).
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
 
 import copub
-from conftest import shared_path
 from copub.classify.definitions import PRESET_RULES
 from copub.indicators import Definitions
 from copub.indicators.catalogue import catalogue
 from copub.indicators.presets import SCIVAL_APPROXIMATION
+from real_pages import raw_works, real_pages
 from reference_leiden import countries_of, institutions_of, several_organisations
 
 WORLD_BANK, WORLD_BANK_WORK = "I1334329717", "W2180613954"
-
-
-def _pages() -> list[Path]:
-    return [
-        *sorted(shared_path("openalex").glob("*.json")),
-        shared_path("openalex-2026", "works_page_2026.json"),
-    ]
-
-
-def _raw(pages: list[Path]) -> dict[str, dict[str, Any]]:
-    works: dict[str, dict[str, Any]] = {}
-    for page in pages:
-        for work in json.loads(page.read_text())["results"]:
-            works[work["id"].rsplit("/", 1)[-1]] = work  # the newer record wins
-    return works
 
 
 def _category(work: dict[str, Any]) -> str:
@@ -46,8 +29,8 @@ def _category(work: dict[str, Any]) -> str:
 
 
 def test_world_bank_with_world_bank_group_is_institutional() -> None:
-    pages = _pages()
-    raw = _raw(pages)
+    pages = real_pages()
+    raw = raw_works(pages)[0]
     tables = copub.read_works(pages)
     assert WORLD_BANK_WORK in raw, "W2180613954 must be in ../shared/data"
     definitions = Definitions(
@@ -68,8 +51,8 @@ def test_world_bank_with_world_bank_group_is_institutional() -> None:
 
 def test_every_real_work_gets_the_plain_category() -> None:
     """Every work of the real pages, every institution as home: one category, the plain one."""
-    pages = _pages()
-    raw = _raw(pages)
+    pages = real_pages()
+    raw = raw_works(pages)[0]
     tables = copub.read_works(pages)
     every = tuple(tables.institutions["institution_id"].to_list())
     definitions = Definitions(institutions=every, preset="scival", universe="all", bootstrap=0)
