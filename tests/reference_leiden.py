@@ -17,16 +17,21 @@ What is ported, rule by rule:
   copub adds: not paratext, not XPAC (checked here too, so the difference is
   explicit).
 - core publications: journal or book-series document types, language ``en``,
-  core source (OpenAlex's ``is_core``, CWTS's core-source flag).
+  core source (OpenAlex's ``is_core``, CWTS's core-source flag), published in
+  2000 or later.
 - fractional weight: 1 / (n_authors x n_strings_of_author) per (author,
   string), divided by the number of institutions of the string (the union
   over the whole work of the institutions that string names); summed over
-  the home institution and its child units (lineage).
+  the home institution and its child units (lineage); a joint unit (k >= 2
+  top-level universities, type ``education``, in its lineage) gives the home
+  1/k of its slot when the home is one of those universities.
 - P(int collab): more than one country among institution countries and
   authorship countries, Hong Kong and Macao as China.
-- P(collab): more than one organisation (child units merged into a parent:
-  no institution id common to every institution's lineage) or more than one
-  country.
+- P(collab): more than one organisation or more than one country; against
+  a home, the home and its child units are one organisation and any other
+  institution (a parent of the home included) is another; without a home,
+  child units merged into a parent (no institution id common to every
+  institution's lineage).
 """
 
 from __future__ import annotations
@@ -63,6 +68,45 @@ def is_home_id(key: str, insts: dict[str, dict[str, Any]], home: str) -> bool:
     return home in lineage(insts.get(key), key)
 
 
+def known_institutions(works: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every institution object of the works, by short id.
+
+    Records of one id may disagree (the University of Oxford is ``funder`` in
+    some works, ``education`` in others): the tables keep the first by name,
+    ROR, country and type, missing values last, and so does this.
+    """
+
+    def order(inst: dict[str, Any]) -> tuple[tuple[bool, str], ...]:
+        fields = ("display_name", "ror", "country_code", "type")
+        return tuple((inst.get(f) is None, str(inst.get(f) or "")) for f in fields)
+
+    out: dict[str, dict[str, Any]] = {}
+    for work in works:
+        for a in work.get("authorships") or []:
+            for inst in a.get("institutions") or []:
+                key = short(inst.get("id"))
+                if key and (key not in out or order(inst) < order(out[key])):
+                    out[key] = inst
+    return out
+
+
+def home_share(key: str, known: dict[str, dict[str, Any]], home: str) -> float:
+    """The part of a slot at ``key`` that ``home`` takes (joint units split 1/k)."""
+    line = lineage(known.get(key), key)
+    if home not in line:
+        return 0.0
+    tops = {
+        x
+        for x in line
+        if (known.get(x) or {}).get("type") == "education"
+        and lineage(known.get(x), x) == {x}
+        and x in known
+    }
+    if len(tops) >= 2 and home in tops:
+        return 1 / len(tops)
+    return 1.0
+
+
 def strings_of(authorship: dict[str, Any]) -> dict[str, set[str]] | None:
     """The author's distinct trimmed raw strings with their institutions; None without the field."""
     if "affiliations" not in authorship or authorship["affiliations"] is None:
@@ -80,11 +124,17 @@ def strings_of(authorship: dict[str, Any]) -> dict[str, set[str]] | None:
     return out
 
 
-def leiden_weight(work: dict[str, Any], home: str) -> float:
-    """The home institution's Leiden fractional weight in ``work``."""
+def leiden_weight(
+    work: dict[str, Any], home: str, known: dict[str, dict[str, Any]] | None = None
+) -> float:
+    """The home institution's Leiden fractional weight in ``work``.
+
+    ``known``: the institutions whose type and lineage decide a joint unit
+    (default: the work's own).
+    """
     authorships = work.get("authorships") or []
     n_authors = len(authorships)
-    insts = institutions_of(work)
+    insts = known if known is not None else institutions_of(work)
     per_author = [strings_of(a) for a in authorships]
     # Leiden links a string to its institutions once per work (work_affiliation_institution).
     string_institutions: dict[str, set[str]] = defaultdict(set)
@@ -96,7 +146,7 @@ def leiden_weight(work: dict[str, Any], home: str) -> float:
         if strings is None:
             # No affiliations field: split over the authorship's distinct institutions.
             ids = {short(i.get("id")) for i in a.get("institutions") or [] if i.get("id")}
-            homes = sum(1 for k in ids if is_home_id(k, insts, home))  # type: ignore[arg-type]
+            homes = sum(home_share(k, insts, home) for k in ids)  # type: ignore[arg-type]
             if homes:
                 weight += homes / len(ids) / n_authors
             continue
@@ -104,7 +154,7 @@ def leiden_weight(work: dict[str, Any], home: str) -> float:
             ids = string_institutions[text]
             if not ids:
                 continue  # a string with no institution loses its share
-            homes = sum(1 for k in ids if is_home_id(k, insts, home))
+            homes = sum(home_share(k, insts, home) for k in ids)
             weight += homes / len(ids) / len(strings) / n_authors
     return weight
 
@@ -122,8 +172,10 @@ def countries_of(work: dict[str, Any], merge: bool = True) -> set[str]:
     return {"CN" if c in ("HK", "MO") else c for c in known} if merge else known
 
 
-def several_organisations(work: dict[str, Any]) -> bool:
+def several_organisations(work: dict[str, Any], home: str | None = None) -> bool:
     insts = institutions_of(work)
+    if home is not None:
+        return any(home not in lineage(inst, key) for key, inst in insts.items())
     if len(insts) < 2:
         return False
     common = set.intersection(*(lineage(inst, key) for key, inst in insts.items()))
@@ -166,7 +218,11 @@ def in_universe(work: dict[str, Any], rule: str) -> bool:
         return bool(leiden)
     assert rule == "core"
     return bool(
-        leiden and (journal or series) and work.get("language") == "en" and source.get("is_core")
+        leiden
+        and (journal or series)
+        and work.get("language") == "en"
+        and source.get("is_core")
+        and (work.get("publication_year") or 0) >= 2000
     )
 
 
@@ -204,6 +260,7 @@ def reference_yearly(
 ) -> dict[int, dict[str, float]]:
     """Per year: P, P frac, P(collab), P(int collab), their fractional twins and shares."""
     seen: set[str] = set()
+    known = known_institutions(works)
     out: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for work in works:
         wid = short(work["id"])
@@ -213,10 +270,10 @@ def reference_yearly(
         seen.add(wid)
         if not in_universe(work, universe) or not is_home_work(work, home):
             continue
-        weight = leiden_weight(work, home)
+        weight = leiden_weight(work, home, known)
         countries = countries_of(work, merge)
         intl = len(countries) >= 2
-        collab = intl or several_organisations(work)
+        collab = intl or several_organisations(work, home)
         in_group = bool(group and (partner_countries(work, home) - {home_country}) & group)
         row = out[work["publication_year"]]
         row["works"] += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -29,6 +30,14 @@ NTNU = "974767880"
 def _plain_norway_part(row: dict[str, str]) -> str:
     """Independent mapping of the file's programme codes (fields.csv; Program kode)."""
     code = row["Program kode (H2020)"] or ""
+    if code.startswith("EU.1.2."):
+        # FET, by line (the topic): Open and Proactive are the EIC Pathfinder's predecessor.
+        topic = row["Topic kode"] or ""
+        for stem, line in (("FETHPC", "fet_hpc"), ("FETFLAG", "fet_flagships"),
+                           ("FETOPEN", "fet_open_proactive"), ("FETPROACT", "fet_open_proactive")):
+            if topic.startswith(stem):
+                return line
+        return "fet"
     for prefix, part in (
         ("EU.1.1.", "erc"),
         ("EU.1.2.", "fet"),
@@ -67,8 +76,10 @@ def test_norway_ntnu_per_part_equals_plain_count() -> None:
         assert got[part]["coordinated"] == plain_coord[part], part
         assert got[part]["ec_contribution_eur"] == pytest.approx(plain_euro[part]), part
     assert sum(r["participations"] for r in got.values()) == 241
-    # by hand in the file: ERC 13, FET 11, MSCA 65
-    assert (plain["erc"], plain["fet"], plain["msca"]) == (13, 11, 65)
+    # by hand in the file: ERC 13, FET 11 (9 Open/Proactive, 1 Flagships, 1 HPC), MSCA 65
+    fet = ("fet_open_proactive", "fet_flagships", "fet_hpc")
+    assert (plain["erc"], sum(plain[p] for p in fet), plain["msca"]) == (13, 11, 65)
+    assert [plain[p] for p in fet] == [9, 1, 1]
     assert result.matches.filter(organisation="ntnu")["matched_on"].to_list() == ["orgnr"]
 
 
@@ -289,13 +300,16 @@ def test_cli_csv_columns(tmp_path: Path) -> None:
 def test_pro_rating_uses_the_years_the_data_covers(tmp_path: Path) -> None:
     out = write_cordis_sample(tmp_path / "c")
     result = eu_participation(EuInputs(cordis=(out / "h2020", out / "horizon-europe")))
-    latest = int(
-        result.participations.filter(pl.col("framework_programme") == "HORIZON")[
-            "signature_year"
-        ].max()  # type: ignore[arg-type]
-    )
+    latest = result.participations.filter(pl.col("framework_programme") == "HORIZON")[
+        "signature_date"
+    ].max()
+    assert isinstance(latest, dt.date)
+    # The real span, to the latest signature date: a partial last year is not counted whole.
+    span = (latest - dt.date(2021, 1, 1)).days / 365.25
     years = {r["goal"]: r["horizon_years"] for r in result.goals.iter_rows(named=True)}
-    assert set(years.values()) == {latest - 2021 + 1}
+    assert list(years.values()) == pytest.approx([span] * len(years))
+    spans = set(result.goals["horizon_span"])
+    assert spans == {f"2021-01-01 to {latest.isoformat()} ({span:.2f} years)"}
     erc = result.goals.filter(goal="double_erc").row(0, named=True)
     assert erc["ratio_pro_rated"] == pytest.approx(
         (erc["horizon_projects"] / erc["horizon_years"]) / (erc["h2020_projects"] / 7)

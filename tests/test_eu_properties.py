@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from copub.eu.ranking import pillar2_ranking
 from copub.eu.summary import programme_goals, programme_summary
 
-_PARTS = ("erc", "msca", "fet", "eic_pathfinder", "cluster_1", "societal_challenges", "other")
+_PARTS = ("erc", "msca", "fet_open_proactive", "fet_hpc", "eic_pathfinder", "cluster_1",
+          "societal_challenges", "other")  # fmt: skip
 _ROLES = ("coordinator", "participant", "associatedPartner", "thirdParty")
 
 _row = st.fixed_dictionaries(
@@ -30,7 +31,7 @@ _row = st.fixed_dictionaries(
 
 
 def _frame(rows: list[dict[str, object]]) -> pl.DataFrame:
-    return pl.DataFrame(
+    dated = pl.DataFrame(
         rows,
         schema={
             "framework_programme": pl.String, "project_id": pl.String,
@@ -40,6 +41,8 @@ def _frame(rows: list[dict[str, object]]) -> pl.DataFrame:
             "country": pl.String, "activity_type": pl.String,
         },
     )  # fmt: skip
+    # Each row signed mid-June of its year: the span the goals are pro-rated over.
+    return dated.with_columns(signature_date=pl.date(pl.col("signature_year"), 6, 15))
 
 
 @settings(max_examples=60, deadline=None)

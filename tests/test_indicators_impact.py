@@ -60,6 +60,10 @@ def _plain(raw: list[dict[str, Any]], institution: str) -> dict[str, float | Non
             base_frac += weight
             top10_frac += weight * bool(pct["is_in_top_10_percent"])
         fwci = _fwci_reference(work)
+        counts = work.get("counts_by_year") or []
+        hidden = (work.get("cited_by_count") or 0) - sum(c["cited_by_count"] for c in counts)
+        if fwci == 0 and work["publication_year"] < 2012 and hidden > 0:
+            fwci = None  # its window lies before counts_by_year begins: unknown, not zero
         if fwci is None:
             no_fwci += 1
         else:

@@ -25,6 +25,7 @@ FIGURES = (
     "partner_network",
     "top_partners",
     "mobility_flows",
+    "publication_points",
 )
 
 
@@ -94,7 +95,7 @@ def test_provenance_json(out: Path) -> None:
     header = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
     assert header["synthetic"] is True and header["institution"] == "I204778367"
     assert header["options"]["definitions"]["register"].endswith(".csv")
-    assert set(header["analyses"]) == {"impact", "eu", "mobility"}
+    assert set(header["analyses"]) == {"impact", "eu", "mobility", "points"}
 
 
 def test_html_sections_in_order(page: str) -> None:
@@ -110,6 +111,7 @@ def test_html_sections_in_order(page: str) -> None:
         "impact",
         "eu",
         "mobility",
+        "points",
         "quality",
         "definitions",
         "provenance",

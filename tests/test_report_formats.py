@@ -86,7 +86,7 @@ def test_json_carries_the_provenance_block_and_every_column(
     assert set(document["provenance"]["versions"]) >= {"copub", "polars"}
     assert set(document["options"]) == OPTION_KEYS
     assert document["options"]["definitions"]["baseline"] == [2018, 2021]
-    assert set(document["analyses"]) == {"impact", "eu", "mobility"}
+    assert set(document["analyses"]) == {"impact", "eu", "mobility", "points"}
     assert document["analyses"]["impact"]["tables"]["impact"], "no impact rows"
     rows = document["yearly"]
     assert len(rows) == expected_yearly.height
@@ -120,7 +120,7 @@ def test_markdown_has_a_table_per_indicator(
     # Then every registered analysis, in registry order.
     assert headings[len(core) :] == [
         "Citation impact by collaboration type", "EU programme participation",
-        "Researcher mobility",
+        "Researcher mobility", "Publication points (NVI)",
     ]  # fmt: skip
     # Every yearly column appears in some table header.
     header_cells = {

@@ -116,7 +116,12 @@ PRESET_RULES: dict[str, PresetRule] = {
         "leiden", "leiden", True, "affiliation_strings", "CWTS Leiden Ranking Open Edition"
     ),
     "scival": PresetRule(
-        "scival", "types", True, "affiliation_strings", "Elsevier SciVal collaboration categories"
+        "scival",
+        "types",
+        True,
+        "affiliation_strings",
+        "Elsevier SciVal collaboration categories; SciVal's categories, copub's approximation "
+        "of SciVal's merged institutions (OpenAlex lineage), universe and Hong Kong/Macao",
     ),
     "bibliometrix": PresetRule(
         "bibliometrix", "all", False, "affiliation_strings", "bibliometrix biblioAnalysis (SCP/MCP)"

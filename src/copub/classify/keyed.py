@@ -39,7 +39,15 @@ import polars as pl
 from copub.concurrent import WORKERS, side_by_side
 from copub.normalize import Tables
 
-__all__ = ["AUTHORSHIP_STRIDE", "Engine", "FrameLike", "KeyedTables", "key_tables"]
+__all__ = [
+    "AUTHORSHIP_STRIDE",
+    "Engine",
+    "FrameLike",
+    "KeyedTables",
+    "home_shares",
+    "key_tables",
+    "top_universities",
+]
 
 FrameLike = pl.DataFrame | pl.LazyFrame
 Engine = Literal["auto", "in-memory", "streaming"]
@@ -66,6 +74,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "authorships": (
         "work_id",
         "position",
+        "is_corresponding",
         "countries",
         "n_raw_affiliations",
         "affiliation_strings",
@@ -88,7 +97,8 @@ class KeyedTables:
     works : pl.DataFrame
         ``wid`` and the works columns labelling reads, sorted by ``wid``.
     authorships : pl.DataFrame
-        ``wid, aid, n_raw_affiliations, n_affiliation_strings, is_home``;
+        ``wid, aid, n_raw_affiliations, is_corresponding,
+        n_affiliation_strings, is_home``;
         ``n_affiliation_strings`` is null when the record has no
         ``affiliations`` field; ``is_home``: some affiliation is a home one.
     affiliations : pl.DataFrame
@@ -105,7 +115,9 @@ class KeyedTables:
     reported_codes : pl.Series
         The distinct reported country strings, as given.
     institutions : pl.DataFrame
-        ``iid, institution_id, ror, country_code, type, lineage, is_home``.
+        ``iid, institution_id, ror, country_code, type, lineage, is_home,
+        home_share``: ``home_share`` is the part of a slot at the institution
+        that the home takes (:func:`home_shares`: below 1 for a joint unit).
     sources : pl.DataFrame
     funding : pl.DataFrame
         ``wid, funder_id, funder_ror``.
@@ -271,6 +283,47 @@ def _with_work_keys(frame: pl.DataFrame, wid: pl.Series) -> pl.DataFrame:
     return keyed.collect()
 
 
+def top_universities(institutions: pl.DataFrame) -> pl.Expr:
+    """Per institution row, the top-level universities in its lineage (a list of ids).
+
+    A top-level university is an institution of OpenAlex type ``education``
+    whose lineage holds nothing but itself, as the institutions table knows
+    it; a lineage id the table lacks is not counted (its type is unknown).
+    """
+    lineage = pl.col("lineage")
+    tops = institutions.filter(
+        (pl.col("type") == "education")
+        & (
+            (lineage.list.len().fill_null(0) == 0)
+            | ((lineage.list.len() == 1) & (lineage.list.first() == pl.col("institution_id")))
+        )
+    )["institution_id"].to_list()
+    return lineage.fill_null([]).list.eval(pl.element().filter(pl.element().is_in(tops)))
+
+
+def home_shares(institutions: pl.DataFrame, home_ids: Sequence[str]) -> pl.Expr:
+    """The part of a slot at each institution that the home takes (Float64).
+
+    0 for an institution that is not home (``is_home``); 1 for a home
+    institution or a child unit of it; for a *joint unit*, one whose lineage
+    holds k >= 2 top-level universities (:func:`top_universities`), 1/k for
+    each of those universities that is home, as the Leiden Ranking splits a
+    joint organisation between its universities. A home below those
+    universities (the joint unit itself, or a unit between) takes the whole
+    slot; so does a home that is none of them (a funder in the lineage, say).
+    """
+    tops = top_universities(institutions)
+    k = tops.list.len()
+    home_tops = tops.list.eval(pl.element().is_in(list(home_ids))).list.sum()
+    return (
+        pl.when(~pl.col("is_home"))
+        .then(0.0)
+        .when((k >= 2) & (home_tops > 0))
+        .then(home_tops.cast(pl.Float64) / k.cast(pl.Float64))
+        .otherwise(1.0)
+    )
+
+
 def _institutions(
     known: pl.DataFrame, named: list[pl.Series], home_ids: Sequence[str], workers: int
 ) -> tuple[pl.DataFrame, list[pl.Series]]:
@@ -289,7 +342,7 @@ def _institutions(
     table = known.with_row_index("iid").with_columns(
         is_home=pl.col("institution_id").is_in(list(home_ids))
     )
-    return table, iids
+    return table.with_columns(home_share=home_shares(table, home_ids)), iids
 
 
 def key_tables(
@@ -400,6 +453,7 @@ def key_tables(
             "wid",
             "aid",
             "n_raw_affiliations",
+            pl.col("is_corresponding").fill_null(False),
             n_affiliation_strings=pl.col("affiliation_strings").list.len(),
             is_home=pl.col("aid").is_in(home_aids.implode()),
         ).collect()

@@ -29,7 +29,7 @@ from copub.eu.norway import read_norway_grants
 from copub.eu.ranking import pillar2_ranking
 from copub.eu.schema import PARTICIPATIONS, empty_participations
 from copub.eu.summaries import read_participation_summary
-from copub.eu.summary import horizon_years, programme_goals, programme_summary
+from copub.eu.summary import horizon_span, programme_goals, programme_roles, programme_summary
 from copub.normalize import Tables
 
 __all__ = ["EuInputs", "EuParticipation", "eu_participation", "read_participations"]
@@ -93,6 +93,9 @@ class EuParticipation:
     links : pl.DataFrame, optional
         :func:`copub.eu.links.project_links`: the works that acknowledge a
         project of the table (set by :meth:`with_links`).
+    roles : pl.DataFrame, optional
+        :func:`copub.eu.summary.programme_roles` per organisation
+        (``organisation`` first): every role, beneficiaries or not.
     """
 
     home: Organisation
@@ -108,6 +111,7 @@ class EuParticipation:
     synthetic: bool
     notes: tuple[str, ...] = field(default=())
     links: pl.DataFrame | None = None
+    roles: pl.DataFrame | None = None
 
     def with_links(self, tables: Tables) -> EuParticipation:
         """A copy with :attr:`links` from the works of ``tables`` (synthetic works: synthetic)."""
@@ -127,6 +131,8 @@ class EuParticipation:
             "eu_matches": self.matches,
             "eu_participations": self.participations.filter(pl.col("organisation").is_not_null()),
         }
+        if self.roles is not None:
+            out["eu_roles"] = self.roles
         if self.links is not None:
             out["eu_publication_links"] = self.links
         return out
@@ -223,12 +229,17 @@ def eu_participation(inputs: EuInputs) -> EuParticipation:
             programme_summary(rows).select(pl.lit(org.key).alias("organisation"), pl.all())
         )
     summary = pl.concat(summaries)
-    home_rows = participations.filter(pl.col("organisation") == home.key)
-    goals = programme_goals(
-        summary.filter(pl.col("organisation") == home.key),
-        home_rows,
-        horizon_years(participations),
+    roles = pl.concat(
+        [
+            programme_roles(participations.filter(pl.col("organisation") == org.key)).select(
+                pl.lit(org.key).alias("organisation"), pl.all()
+            )
+            for org in organisations
+        ]
     )
+    home_rows = participations.filter(pl.col("organisation") == home.key)
+    span = horizon_span(participations)
+    goals = programme_goals(summary.filter(pl.col("organisation") == home.key), home_rows, span)
     ranking = pillar2_ranking(_ranking_rows(participations))
     ids = (
         participations.select("framework_programme", "organisation_id", "organisation")
@@ -265,10 +276,21 @@ def eu_participation(inputs: EuInputs) -> EuParticipation:
     if "HORIZON" not in set(participations["framework_programme"].to_list()):
         notes.append("No Horizon Europe participation data was given: the goals are 'no data'.")
     else:
+        covered = span.describe() if span is not None else "no dated row"
         notes.append(
             "Horizon Europe (2021-2027) is still running: ratios are given raw and pro-rated "
-            "by year (its years so far against Horizon 2020's seven)."
+            f"by the data's real span ({covered}, to its latest signature date) against "
+            "Horizon 2020's seven years."
         )
+    notes.append(
+        "The summary and the goals count beneficiaries (coordinator, participant); the roles "
+        "table (eu_roles) counts every role the data has, MSCA partners and associated "
+        "partners included."
+    )
+    notes.append(
+        "The EIC Pathfinder goal compares with H2020's FET Open and FET Proactive, its "
+        "predecessors; FET Flagships and FET HPC are shown on their own lines."
+    )
     countries = sorted(set(ranking["country"].drop_nulls().to_list()))
     if countries and len(countries) <= 3:
         notes.append(
@@ -278,7 +300,7 @@ def eu_participation(inputs: EuInputs) -> EuParticipation:
     return EuParticipation(
         home=home, peers=peers, participations=participations, summary=summary, goals=goals,
         ranking=ranking, standing=standing, matches=matches, projects=projects,
-        sources=sources, synthetic=synthetic, notes=tuple(notes),
+        sources=sources, synthetic=synthetic, notes=tuple(notes), roles=roles,
     )  # fmt: skip
 
 

@@ -18,6 +18,8 @@ copub.errors.DataError: ... holds none of project.csv, organization.csv, legalBa
 # ruff: noqa: E501  (doctest output lines cannot be wrapped)
 from __future__ import annotations
 
+import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +28,31 @@ from typing import Final
 import polars as pl
 
 from copub.errors import DataError
-from copub.eu.csvfile import money, read_text_csv
+from copub.eu.csvfile import money, read_text_csv, signed_on
 from copub.eu.programmes import pillar2, programme_part
 from copub.eu.schema import PARTICIPATIONS, check_participations, empty_participations
 
-__all__ = ["MEMBERS", "CordisSource", "classify_projects", "read_cordis"]
+__all__ = [
+    "MAX_MEMBER_BYTES",
+    "MAX_MEMBER_RATIO",
+    "MEMBERS",
+    "CordisSource",
+    "classify_projects",
+    "read_cordis",
+]
+
+#: The most a zip member may decompress to. CORDIS's largest member (H2020
+#: ``project.csv``, with every project's objective) is about a tenth of this.
+MAX_MEMBER_BYTES: Final = 1 << 30
+#: The most a member may grow on decompression (decompressed / compressed
+#: bytes) once past :data:`_RATIO_FROM`: CORDIS's CSV files grow about 3 to
+#: 10 times; a file of blank lines grows a thousand times.
+MAX_MEMBER_RATIO: Final = 100
+_RATIO_FROM: Final = 16 << 20
+_CHUNK: Final = 1 << 20
+#: Lines of nothing but white space: dropped while reading (each would cost
+#: polars a row of nulls, some 200 bytes, for one byte of file).
+_BLANK_LINES = re.compile(rb"(?m)^(?:[ \t\r]*\n)+")
 
 #: The files of a CORDIS download copub reads, with the columns each must have.
 MEMBERS: Final[dict[str, tuple[str, ...]]] = {
@@ -105,11 +127,70 @@ def _members(path: Path) -> dict[str, tuple[bytes, str]]:
                     places.setdefault(name, []).append(info.filename)
             _no_duplicates(path, places)
             return {
-                name: (archive.read(where[0]), f"{path}:{where[0]}")
+                name: (_read_member(archive, where[0], f"{path}:{where[0]}"), f"{path}:{where[0]}")
                 for name, where in places.items()
             }
     except zipfile.BadZipFile:
         raise DataError(f"{path}: not a zip file and not a folder: not a CORDIS download") from None
+    except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
+        raise DataError(f"{path}: cannot be unpacked ({type(exc).__name__}: {exc})") from None
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, label: str) -> bytes:
+    """A member's bytes, read in chunks, blank lines dropped, refused past the caps.
+
+    The caps (:data:`MAX_MEMBER_BYTES`, :data:`MAX_MEMBER_RATIO`) are checked
+    on the size the zip declares and then on the bytes actually decompressed
+    (a declared size may lie), so a zip bomb stops at the first chunk past them. A blank line inside a
+    quoted field (an objective's paragraph break) is dropped too: copub reads
+    no such text.
+    """
+    info = archive.getinfo(name)
+    ratio_cap = MAX_MEMBER_RATIO * max(info.compress_size, 1)
+    declared = info.file_size
+    if declared > MAX_MEMBER_BYTES or (declared > _RATIO_FROM and declared > ratio_cap):
+        raise DataError(_bomb(label, info, declared))  # what it says it holds is already too much
+    try:
+        return _stream_member(archive, info, label, ratio_cap)
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise DataError(f"{label}: a damaged zip member ({exc})") from None
+
+
+def _stream_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, ratio_cap: int
+) -> bytes:
+    out = io.BytesIO()
+    total = 0
+    pending = b""
+    mid_line = False  # a very long line was written in part: the next bytes end it
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            total += len(chunk)
+            if total > MAX_MEMBER_BYTES or (total > _RATIO_FROM and total > ratio_cap):
+                raise DataError(_bomb(label, info, total))
+            data = pending + chunk
+            if mid_line:
+                end = data.find(b"\n") + 1
+                out.write(data[:end] if end else data)
+                data, mid_line = (data[end:], False) if end else (b"", True)
+            cut = data.rfind(b"\n") + 1
+            out.write(_BLANK_LINES.sub(b"", data[:cut]))
+            pending = data[cut:]
+            if len(pending) > 8 * _CHUNK:  # a line this long is not blank: write it as it comes
+                out.write(pending)
+                pending, mid_line = b"", True
+    if pending.strip():
+        out.write(pending)
+    return out.getvalue()
+
+
+def _bomb(label: str, info: zipfile.ZipInfo, total: int) -> str:
+    mib = 1 << 20
+    return (
+        f"{label}: decompresses to more than {total // mib} MiB from "
+        f"{info.compress_size / mib:.1f} MiB (the caps are {MAX_MEMBER_BYTES // mib} MiB and "
+        f"{MAX_MEMBER_RATIO} times the compressed size): not a CORDIS file; refused unread"
+    )
 
 
 def _no_duplicates(path: Path, places: dict[str, list[str]]) -> None:
@@ -209,6 +290,7 @@ def _participations(
         acronym=pl.col("acronym"),
         call=pl.coalesce(pl.col("subCall"), pl.col("masterCall")),
         signature_year=pl.col("ecSignatureDate").str.slice(0, 4).cast(pl.Int32, strict=False),
+        signature_date=signed_on(project, ("ecSignatureDate", "startDate"), "%Y-%m-%d"),
         project_legal_basis=pl.col("legalBasis").str.strip_chars(),
         project_topic=pl.col("topics").str.strip_chars(),
     )

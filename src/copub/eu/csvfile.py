@@ -23,7 +23,7 @@ import polars as pl
 
 from copub.errors import DataError
 
-__all__ = ["header_of", "money", "read_text_csv", "utf8"]
+__all__ = ["header_of", "money", "read_text_csv", "signed_on", "utf8"]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -91,3 +91,26 @@ def money(frame: pl.DataFrame, column: str, where: str) -> pl.Series:
             f"{where}: column {column} has {bad.len()} values that are not amounts, e.g. {bad[0]!r}"
         )
     return values.alias(column)
+
+
+def signed_on(frame: pl.DataFrame, columns: tuple[str, ...], fmt: str) -> pl.Expr:
+    """The first of ``columns`` (those ``frame`` has) that parses as a date in ``fmt``.
+
+    The signature date, else the start date: what dates a row when the goals
+    are pro-rated over the span of the data. A value that does not parse is
+    null (the year columns keep their own checks).
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"signed": ["2024-04-22", None], "start": ["", "2023-01-01"]})
+    >>> frame.select(signed_on(frame, ("signed", "start"), "%Y-%m-%d")).to_series().to_list()
+    [datetime.date(2024, 4, 22), datetime.date(2023, 1, 1)]
+    """
+    parsed = [
+        pl.col(name).str.strip_chars().str.to_date(fmt, strict=False)
+        for name in columns
+        if name in frame.columns
+    ]
+    if not parsed:
+        return pl.lit(None, pl.Date).alias("signature_date")
+    return pl.coalesce(parsed).alias("signature_date")

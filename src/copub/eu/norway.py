@@ -21,7 +21,7 @@ from typing import Final
 import polars as pl
 
 from copub.errors import DataError
-from copub.eu.csvfile import money, read_text_csv
+from copub.eu.csvfile import money, read_text_csv, signed_on
 from copub.eu.programmes import normalise_legal_basis, pillar2, programme_part
 from copub.eu.schema import PARTICIPATIONS, check_participations
 
@@ -96,6 +96,9 @@ def read_norway_grants(path: str | Path) -> pl.DataFrame:
             .str.strip_chars()
             .str.slice(6, 4)
             .cast(pl.Int32, strict=False),
+            signature_date=signed_on(
+                grants, ("Kontrakt signeringsdato", "Kontrakt startdato"), "%d.%m.%Y %H:%M"
+            ),
             organisation_id=pl.col("Organisasjonsnummer").str.strip_chars(),
             id_kind=pl.lit("orgnr"),
             vat=pl.lit(None, pl.String),

@@ -5,9 +5,10 @@ ecSignatureDate;…;country;countryName;PIC;Organisation;shortName;
 activityType;SME;Type of action;subCall;order;role;ecContribution;…``
 (FP7, H2020 and Horizon Europe rows). They carry no legal basis: projects are
 classified from CORDIS legal bases when a download of that programme is
-given (``classify_with``), and otherwise from the call id
-(``part_basis = "call id"``), which finds ERC, MSCA, FET, the EIC and the
-Horizon Europe clusters but leaves H2020's Pillar 2 counterpart as ``other``.
+given (``classify_with``), and otherwise from the call id and the type of
+action (``part_basis = "call id"``): ERC, MSCA, the FET lines, the EIC, the
+Horizon Europe clusters, and H2020's societal challenges (``H2020-SC5-2016``,
+``H2020-SFS-…``) and industrial leadership (``H2020-ICT-2015``, ``H2020-NMBP-…``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Final
 import polars as pl
 
 from copub.errors import DataError
-from copub.eu.csvfile import money, read_text_csv
+from copub.eu.csvfile import money, read_text_csv, signed_on
 from copub.eu.programmes import call_programme_part, pillar2
 from copub.eu.schema import FRAMEWORKS, PARTICIPATIONS, check_participations
 
@@ -69,6 +70,10 @@ def read_participation_summary(
         acronym=pl.col("projectAcronym"),
         call=pl.col("subCall").str.strip_chars(),
         signature_year=pl.col("ecSignatureDate").str.slice(0, 4).cast(pl.Int32, strict=False),
+        signature_date=signed_on(rows, ("ecSignatureDate", "startDate"), "%Y-%m-%d"),
+        action=pl.col("Type of action").str.strip_chars()
+        if "Type of action" in rows.columns
+        else pl.lit(None, pl.String),
         organisation_id=pl.col("PIC").str.strip_chars(),
         id_kind=pl.lit("pic"),
         vat=pl.lit(None, pl.String),
@@ -94,10 +99,20 @@ def read_participation_summary(
             part_basis=pl.when(pl.col("programme_part").is_not_null())
             .then(pl.lit("legal basis"))
             .otherwise(pl.lit("call id")),
-            programme_part=pl.coalesce("programme_part", call_programme_part(pl.col("call"))),
+            programme_part=pl.coalesce(
+                "programme_part", call_programme_part(pl.col("call"), pl.col("action"))
+            ),
         )
         .with_columns(
-            pillar2=pl.coalesce("pillar2", pillar2(pl.col("legal_basis"), pl.col("programme_part")))
+            pillar2=pl.coalesce(
+                "pillar2",
+                pillar2(
+                    pl.col("legal_basis"),
+                    pl.col("programme_part"),
+                    pl.concat_str("call", "action", separator=" ", ignore_nulls=True),
+                ),
+            )
         )
+        .drop("action")
     )
     return check_participations(table.cast(dict(PARTICIPATIONS)), str(path))  # type: ignore[arg-type]

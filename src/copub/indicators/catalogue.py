@@ -50,7 +50,9 @@ def _core(definitions: Definitions) -> list[Indicator]:
             col("is_international"),
             None,
             "Works with at least two distinct countries among all affiliations and "
-            "authorship countries (Leiden's PP(int collab)).",
+            "authorship countries (Leiden's PP(int collab), full counting). The fractional "
+            "share (intl_share_frac) is copub's extension: Leiden defines no fractional "
+            "PP(int collab).",
             short_label="International co-publication",
             goal="international",
         ),
@@ -59,8 +61,11 @@ def _core(definitions: Definitions) -> list[Indicator]:
             "Collaboration",
             col("is_collab"),
             None,
-            "Works with more than one organisation after merging child units into their "
-            "parent (OpenAlex lineage), or more than one country (Leiden's PP(collab)).",
+            "Works with more than one organisation (the home institution and its child units, "
+            "by OpenAlex lineage, are one; any other institution, a parent of the home "
+            "included, is another), or more than one country (Leiden's PP(collab), full "
+            "counting). The fractional share (collab_share_frac) is copub's extension: Leiden "
+            "defines no fractional PP(collab).",
             short_label="Collaboration (any)",
             goal="international",
         ),

@@ -12,6 +12,13 @@ institution's weight is the sum over the (string, institution) slots that are
 a home institution or a child unit (OpenAlex lineage: Leiden merges its
 "component" units into the university the same way, with its private list).
 
+*Joint units*: a unit whose lineage holds k >= 2 top-level universities
+(OpenAlex type ``education``; the Mahidol Oxford Tropical Medicine Research
+Unit, say) gives each of them 1/k of its slot, as the Leiden Ranking splits a
+joint organisation's weight between the universities it belongs to; so over
+home institutions that are not each other's ancestors a work's weights sum to
+at most 1. :func:`joint_unit_labels` marks the works where that happens.
+
 Where a record has no ``affiliations`` field, the authorship's weight is split
 over its distinct institutions instead (``rule="institutions"`` applies that to
 every authorship); :func:`fallback_authorships` counts how often that happens.
@@ -30,11 +37,39 @@ from copub.classify.keyed import AUTHORSHIP_STRIDE, KeyedTables
 from copub.errors import UsageError
 from copub.normalize import Tables
 
-__all__ = ["fallback_authorships", "fallback_labels", "fractional_weights", "weight_labels"]
+__all__ = [
+    "fallback_authorships",
+    "fallback_labels",
+    "fractional_weights",
+    "joint_unit_labels",
+    "weight_labels",
+]
 
 
 #: The fixed-point unit of the exact sum of shares.
 _UNIT = 2.0**100
+
+
+def _home_share(keyed: KeyedTables) -> pl.Expr:
+    """Each row's home share by its ``iid`` (:func:`~copub.classify.keyed.home_shares`)."""
+    return pl.lit(keyed.institutions["home_share"]).gather(pl.col("iid")).fill_null(0.0)
+
+
+def joint_unit_labels(keyed: KeyedTables) -> pl.DataFrame:
+    """``wid, joint_unit``: some affiliation gives the home part of a joint unit.
+
+    A joint unit's lineage holds two or more top-level universities; the home
+    takes 1/k of its slots for each of them that is home (see the module docs).
+    """
+    shares = keyed.institutions["home_share"]
+    joint = keyed.institutions.filter((shares > 0) & (shares < 1))["iid"]
+    return (
+        keyed.affiliations.lazy()
+        .group_by("wid")
+        .agg(joint_unit=pl.col("iid").is_in(joint.implode()).any())
+        .sort("wid")
+        .collect()
+    )
 
 
 def _by_institutions(keyed: KeyedTables, only_fallback: bool) -> pl.LazyFrame:
@@ -45,8 +80,9 @@ def _by_institutions(keyed: KeyedTables, only_fallback: bool) -> pl.LazyFrame:
         fallback = keyed.authorships.lazy().filter(pl.col("n_affiliation_strings").is_null())
         affiliations = affiliations.join(fallback.select("aid"), on="aid", how="semi")
     slots = (
-        affiliations.group_by("wid", "aid")
-        .agg(home_slots=pl.col("is_home").sum(), n_slots=pl.len())
+        affiliations.with_columns(share=_home_share(keyed))
+        .group_by("wid", "aid")
+        .agg(home_slots=pl.col("share").sum(), n_slots=pl.len())
         .filter(pl.col("home_slots") > 0)
     )
     return slots.select(
@@ -70,15 +106,15 @@ def _by_strings(keyed: KeyedTables) -> pl.LazyFrame:
     """
     entries = keyed.strings.with_columns(
         sid=pl.col("wid").cast(pl.UInt64) * AUTHORSHIP_STRIDE + pl.col("string_id").cast(pl.UInt64),
-        is_home=pl.lit(keyed.institutions["is_home"]).gather(pl.col("iid")).fill_null(False),
+        home_share=_home_share(keyed),
     )
-    home_strings = entries.filter("is_home")["sid"].unique()
+    home_strings = entries.filter(pl.col("home_share") > 0)["sid"].unique()
     named = entries.filter(pl.col("sid").is_in(home_strings.implode())).lazy()
     string_institutions = (
         named.drop_nulls("iid")
         .unique(["sid", "iid"])
         .group_by("sid")
-        .agg(n_institutions=pl.len(), home_institutions=pl.col("is_home").sum())
+        .agg(n_institutions=pl.len(), home_institutions=pl.col("home_share").sum())
     )
     return (
         named.filter("is_first")

@@ -25,7 +25,10 @@ class ShareSpec:
     name : str
         Column stem: the table gets ``<name>_works``, ``<name>_share`` with
         ``_low``/``_high`` (Wilson, 95%) and ``<name>_share_frac`` with its
-        bootstrap ``_frac_low``/``_frac_high``.
+        bootstrap ``_frac_low``/``_frac_high``. The fractional share
+        (Σ weight·flag / Σ weight) is copub's own: where an indicator bears a
+        namesake's name (Leiden's PP(int collab), PP(collab)), the namesake
+        defines it under full counting only, and the definition says so.
     label : str
         Short human label.
     numerator : pl.Expr

@@ -4,7 +4,9 @@ Per year (or rolling window) and collaboration type, in both counting
 methods: P(top 10%), PP(top 10%) and PP(top 1%) from OpenAlex's
 ``citation_normalized_percentile``; mean FWCI and the share with FWCI ≥ 1;
 mean citations in a fixed window after publication; and beside every figure
-its coverage, the share of works without the input (never counted as 0).
+its coverage, the share of works without the input (never counted as 0; a
+zero FWCI whose citation window lies before ``counts_by_year`` begins, for a
+work with citations it does not show, is such an unknown).
 :func:`impact_difference` gives one type minus another (international minus
 domestic by default) with a seeded bootstrap interval and a test.
 
@@ -43,6 +45,7 @@ __all__ = [
     "IMPACT_LEIDEN_DIFFERENCE",
     "IMPACT_NOT_LEIDEN",
     "ImpactPeriods",
+    "fwci_before_counts",
     "impact_collaborations",
     "impact_difference",
     "impact_indicators",
@@ -73,6 +76,42 @@ IMPACT_LEIDEN_DIFFERENCE = (
 _PERIODS = ("year", "window", "all")
 
 
+def fwci_before_counts(counts_from: int = COUNTS_FROM) -> pl.Expr:
+    """``fwci``, with a zero read as unknown (null) where the citation data cannot test it.
+
+    The works table already reads a zero as missing where ``counts_by_year``
+    shows citations in the FWCI window (:mod:`copub.normalize.impact`). That
+    test is blind where the window starts before ``counts_by_year`` does
+    (:data:`~copub.indicators.citation_window.COUNTS_FROM`, 2012): a work of
+    2008 or earlier lies wholly before it, one of 2009-2011 in part. There a
+    zero is unknown when the work has citations that ``counts_by_year`` does
+    not show (``cited_by_count`` above their sum): they fell before the data
+    begins, perhaps in the window. A work never cited, or whose every citation
+    is shown after its window, keeps its true zero.
+
+    Examples
+    --------
+    >>> counts = pl.List(pl.Struct({"year": pl.Int32, "cited_by_count": pl.Int64}))
+    >>> works = pl.DataFrame(
+    ...     {"fwci": [0.0, 0.0, 0.0, 0.0, 1.2], "year": [2005, 2005, 2010, 2015, 2005],
+    ...      "cited_by_count": [3, 0, 2, 4, 3],
+    ...      "counts_by_year": [[], [], [{"year": 2020, "cited_by_count": 2}], [], []]},
+    ...     schema_overrides={"year": pl.Int32, "counts_by_year": counts},
+    ... )
+    >>> works.select(fwci_before_counts())["fwci"].to_list()
+    [None, 0.0, 0.0, 0.0, 1.2]
+    """
+    shown = (
+        pl.col("counts_by_year")
+        .list.eval(pl.element().struct.field("cited_by_count"))
+        .list.sum()
+        .fill_null(0)
+    )
+    hidden = pl.col("cited_by_count").fill_null(0) - shown
+    unknown = (pl.col("fwci") == 0) & (pl.col("year") < counts_from) & (hidden > 0)
+    return pl.when(unknown).then(None).otherwise(pl.col("fwci")).alias("fwci")
+
+
 def impact_per_work(
     tables: Tables | LabelledWorks,
     definitions: Definitions | None = None,
@@ -101,7 +140,9 @@ def impact_per_work(
         citation_percentile, cites_window`` (null = unavailable) and the flags
         ``has_percentile, top10, top1, has_fwci, fwci_ge1, has_cites_window``
         with ``fwci_value, cites_value`` (0 where missing; every figure reads
-        them only where its ``has_*`` flag holds).
+        them only where its ``has_*`` flag holds). A zero FWCI whose window
+        the citation data cannot see is null (:func:`fwci_before_counts`), so
+        it counts in ``fwci_missing_share``.
 
     Examples
     --------
@@ -125,7 +166,7 @@ def impact_per_work(
     per_work, tables = works.works, works.tables
     impact = tables.works.select(
         "work_id",
-        "fwci",
+        fwci_before_counts(counts_from),
         "citation_percentile",
         "is_top_10_percent",
         "is_top_1_percent",

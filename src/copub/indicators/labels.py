@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from copub.classify.bibliometrix import bibliometrix_labels
 from copub.classify.channels import level_labels
 from copub.classify.collaboration import institution_labels
 from copub.classify.countries import country_labels
@@ -32,7 +33,7 @@ from copub.classify.home import home_institution_ids
 from copub.classify.keyed import KeyedTables, key_tables
 from copub.concurrent import WORKERS, side_by_side
 from copub.errors import DataError, UsageError
-from copub.indicators.counting import fallback_labels, weight_labels
+from copub.indicators.counting import fallback_labels, joint_unit_labels, weight_labels
 from copub.indicators.scan import TableScan
 from copub.indicators.universe import universe_keyed
 from copub.normalize import Tables
@@ -50,10 +51,16 @@ class LabelledWorks:
         One row per work in the universe: ``work_id, year, weight,
         countries, n_countries, is_international, is_collab, n_institutions,
         country_missing, n_authorships, n_authorships_no_country,
-        n_authorships_fallback``, one Boolean per partner group (and
+        n_authorships_fallback, joint_unit``, one Boolean per partner group (and
         ``priority_XX``), ``funded_ec, funded_erc, funded_msca``, and
         ``level, in_register`` (null without a register). ``weight`` is the
         home institution's fractional weight; full counting weighs 1.
+        ``joint_unit``: the home took part of a joint unit's weight (1/k for
+        k universities, :mod:`copub.indicators.counting`). Under the
+        ``bibliometrix`` preset also ``n_au_co, au1_co, au1_home``; under the
+        ``scival`` preset ``several_merged`` (more than one institution after
+        merging by OpenAlex lineage, whatever the home)
+        (:mod:`copub.classify.bibliometrix`).
     definitions : Definitions
     source : Tables or TableScan
         What the labels came from (the third argument, ``tables``).
@@ -194,12 +201,22 @@ def _label(keyed: KeyedTables, definitions: Definitions, workers: int = WORKERS)
             }
         )
 
+    def bibliometrix() -> pl.DataFrame:
+        # bibliometrix's AU_CO and AU1_CO: only its preset reads them.
+        if definitions.preset == "bibliometrix":
+            homes = keyed.institutions.filter(
+                pl.col("institution_id").is_in(definitions.institutions)
+            )["country_code"].drop_nulls()
+            return aligned(bibliometrix_labels(keyed, homes.to_list()))
+        return pl.DataFrame()
+
     # Each label reads the keyed rows alone: they are computed side by side.
     labels = side_by_side(
         lambda: aligned(weight_labels(keyed, rule=definitions.fractional_rule)),
         lambda: country_labels(keyed, merge_hk_mo=definitions.merge).drop("wid", "unknown_codes"),
-        lambda: aligned(institution_labels(keyed)),
+        lambda: aligned(institution_labels(keyed, merged=definitions.preset == "scival")),
         lambda: aligned(fallback_labels(keyed)),
+        lambda: aligned(joint_unit_labels(keyed)),
         lambda: group_labels(
             keyed,
             definitions.partner_groups,
@@ -208,9 +225,10 @@ def _label(keyed: KeyedTables, definitions: Definitions, workers: int = WORKERS)
         ).drop("wid"),
         lambda: aligned(funding_labels(works, keyed.funding.lazy(), "wid")),
         levels,
+        bibliometrix,
         workers=workers,
     )
-    weights, countries, institutions, fallback, groups, funding, channel = labels
+    weights, countries, institutions, fallback, joint, groups, funding, channel, bx = labels
     parts = [
         universe,
         weights,
@@ -218,14 +236,17 @@ def _label(keyed: KeyedTables, definitions: Definitions, workers: int = WORKERS)
         institutions,
         keyed.works.select(n_authorships="n_authors"),
         fallback,
+        joint,
         groups,
         funding,
         channel,
+        bx,
     ]
     frame = pl.concat(parts, how="horizontal").with_columns(
         pl.col("weight").fill_null(0.0),
         pl.col("n_institutions").fill_null(0),
         pl.col("n_authorships_fallback").fill_null(0),
+        pl.col("joint_unit").fill_null(False),
         # Leiden's P(collab): more than one organisation, or more than one country.
         is_collab=pl.col("several_organisations").fill_null(False) | (pl.col("n_countries") >= 2),
     )

@@ -9,11 +9,25 @@
 ``scival`` — Elsevier SciVal's "Collaboration" metric: exclusive categories
     per work: international (at least two countries), national (one country,
     at least two institutions), institutional (one institution, at least two
-    authors) and single authorship; articles, reviews and book chapters, not
-    retracted, not paratext.
-``bibliometrix`` — bibliometrix ``biblioAnalysis`` (Aria & Cuccurullo 2017):
-    MCP, the work's authors come from at least two countries; SCP, from one;
-    every document type; Hong Kong and Macao kept apart.
+    authors) and single authorship. SciVal decides on its own merged
+    institutions; copub on OpenAlex institutions merged by lineage (the
+    ``several_merged`` label). Where copub cannot follow SciVal (its universe
+    of "publications with the necessary affiliation information" in Scopus
+    document types; its Hong Kong/Macao choice, undocumented) it approximates:
+    articles, reviews and book chapters, not retracted, not paratext; Hong
+    Kong and Macao as China. :data:`SCIVAL_APPROXIMATION` says so in every
+    SciVal column's definition.
+``bibliometrix`` — bibliometrix ``biblioAnalysis`` (Aria & Cuccurullo 2017),
+    read from its code (``R/biblioAnalysis.R`` ``countryCollaboration``,
+    ``R/apiOA2df.R``): a document is SCP when its ``AU_CO``
+    (``authorships.countries`` only) holds one distinct country, and is
+    attributed to ``AU1_CO`` (the corresponding author's country, else the
+    first author's); MCP is a country's ``AU1_CO`` documents minus its SCP.
+    ``mcp``/``scp`` are the home institution's country's row (MCP / Articles,
+    SCP / Articles; :func:`copub.indicators.bibliometrix.country_collaboration`
+    gives every row); ``multi_country`` keeps copub's former share (at
+    least two of copub's countries, of works with a known country). Every
+    document type; Hong Kong and Macao kept apart.
 
 The preset's definitional defaults (universe, Hong Kong/Macao, fractional
 rule) live in :data:`copub.classify.definitions.PRESET_RULES` and are resolved
@@ -30,7 +44,7 @@ import polars as pl
 from copub.classify.definitions import PRESET_RULES, PresetName, PresetRule, Universe
 from copub.indicators.definitions import ShareSpec
 
-__all__ = ["PRESETS", "Preset", "PresetName"]
+__all__ = ["PRESETS", "SCIVAL_APPROXIMATION", "Preset", "PresetName", "preset_notes"]
 
 
 @dataclass(frozen=True)
@@ -62,50 +76,78 @@ class Preset:
 
 
 _one_country = pl.col("n_countries") <= 1
+# SciVal decides on its own merged institutions; copub merges by OpenAlex lineage
+# (a unit and its parent, World Bank and World Bank Group, are one institution).
+_merged = pl.col("several_merged").fill_null(False)
+#: What every SciVal column says about itself: SciVal's rule, copub's approximation.
+SCIVAL_APPROXIMATION = (
+    "SciVal's rule: exclusive categories by countries, then institutions, then authors. "
+    "copub's approximation: SciVal's merged institutions are OpenAlex institutions merged "
+    "by lineage; its universe ('publications with the necessary affiliation information', "
+    "Scopus document types) is OpenAlex articles, reviews and book chapters, not retracted "
+    "or paratext; Hong Kong and Macao count as China (SciVal does not document its choice)."
+)
 _SCIVAL = (
     ShareSpec(
         "scival_international",
         "International (SciVal)",
         pl.col("n_countries") >= 2,
         None,
-        "Works with authors from at least two countries.",
+        f"Works with authors from at least two countries. {SCIVAL_APPROXIMATION}",
     ),
     ShareSpec(
         "scival_national",
         "National (SciVal)",
-        _one_country & (pl.col("n_institutions") >= 2),
+        _one_country & _merged,
         None,
-        "Works from one country with at least two institutions.",
+        "Works from one country with at least two institutions (OpenAlex institutions "
+        f"merged by lineage). {SCIVAL_APPROXIMATION}",
     ),
     ShareSpec(
         "scival_institutional",
         "Institutional (SciVal)",
-        _one_country & (pl.col("n_institutions") <= 1) & (pl.col("n_authorships") >= 2),
+        _one_country & ~_merged & (pl.col("n_authorships") >= 2),
         None,
-        "Works from one institution with at least two authors.",
+        "Works from one institution (merged by lineage) with at least two authors. "
+        f"{SCIVAL_APPROXIMATION}",
     ),
     ShareSpec(
         "scival_single_author",
         "Single authorship (SciVal)",
-        _one_country & (pl.col("n_institutions") <= 1) & (pl.col("n_authorships") == 1),
+        _one_country & ~_merged & (pl.col("n_authorships") == 1),
         None,
-        "Works with one author.",
+        f"Works with one author. {SCIVAL_APPROXIMATION}",
     ),
 )
+_HOME_ROW = pl.col("au1_home").fill_null(False)
 _BIBLIOMETRIX = (
     ShareSpec(
         "mcp",
-        "Multiple-country publications (MCP)",
-        pl.col("n_countries") >= 2,
-        pl.col("n_countries") >= 1,
-        "Works whose authors come from at least two countries, among works with a known country.",
+        "Multiple-country publications (MCP, bibliometrix)",
+        _HOME_ROW & (pl.col("n_au_co") >= 2),
+        _HOME_ROW,
+        "bibliometrix's MCP ratio of the home institution's country: of the documents "
+        "attributed to it (AU1_CO, the corresponding author's country, else the first "
+        "author's), those whose authorships report at least two distinct countries (AU_CO, "
+        "authorships.countries only), i.e. MCP / Articles of its row in CountryCollaboration.",
     ),
     ShareSpec(
         "scp",
-        "Single-country publications (SCP)",
-        pl.col("n_countries") == 1,
+        "Single-country publications (SCP, bibliometrix)",
+        _HOME_ROW & (pl.col("n_au_co") == 1),
+        _HOME_ROW,
+        "bibliometrix's SCP share of the home institution's country: of the documents "
+        "attributed to it (AU1_CO), those whose authorships report exactly one distinct "
+        "country (AU_CO).",
+    ),
+    ShareSpec(
+        "multi_country",
+        "Multi-country works, of works with a known country (copub)",
+        pl.col("n_countries") >= 2,
         pl.col("n_countries") >= 1,
-        "Works whose authors all come from one country, among works with a known country.",
+        "copub's share, not bibliometrix's MCP (copub's mcp before): works with at least two "
+        "countries (copub's countries of a work: institutions and authorships) among works "
+        "with a known country.",
     ),
 )
 
@@ -114,3 +156,25 @@ PRESETS: dict[str, Preset] = {
     "scival": Preset(PRESET_RULES["scival"], _SCIVAL),
     "bibliometrix": Preset(PRESET_RULES["bibliometrix"], _BIBLIOMETRIX),
 }
+
+
+def preset_notes(name: str) -> list[str]:
+    """What every output of preset ``name`` says about its namesake (empty: nothing to say).
+
+    Examples
+    --------
+    >>> preset_notes("leiden")
+    []
+    >>> "copub's approximation" in preset_notes("scival")[0]
+    True
+    """
+    if name == "scival":
+        return [f"SciVal preset: {SCIVAL_APPROXIMATION}"]
+    if name == "bibliometrix":
+        return [
+            "bibliometrix preset: mcp and scp are bibliometrix's MCP and SCP of the home "
+            "institution's country (documents attributed to AU1_CO, the corresponding "
+            "author's country, else the first author's; countries from authorships.countries "
+            "only); multi_country is copub's share, not bibliometrix's."
+        ]
+    return []

@@ -15,7 +15,8 @@ Rules (``Definitions.universe``):
     Leiden's *core publications*: the ``leiden`` rules restricted to
     articles and reviews in journals and articles, reviews and chapters in
     book series, in English, in a source OpenAlex marks ``is_core`` (CWTS's
-    core-source flag).
+    core-source flag), published in 2000 or later (``publication_year >=
+    2000``, as the Leiden Ranking's database holds).
 ``types``
     The document types in ``Definitions.types`` (default article, review,
     book chapter), not retracted, not paratext — copub's rule before issue 12.
@@ -54,6 +55,8 @@ __all__ = [
     "universe_works",
 ]
 
+#: The first publication year of Leiden's core publications.
+CORE_FIRST_YEAR = 2000
 
 _JOURNAL_TYPES = ("article", "review")
 _BOOK_TYPES = ("book-chapter", "article", "review")
@@ -109,6 +112,8 @@ def universe_rule(rule: Universe, types: Sequence[str] = CORE_TYPES) -> pl.Expr:
             & (journal | series).fill_null(False)
             & (pl.col("language") == "en").fill_null(False)
             & pl.col("source_is_core").fill_null(False)
+            # Leiden's database starts in 2000: an older work is never a core publication.
+            & (pl.col("year") >= CORE_FIRST_YEAR).fill_null(False)
         )
     raise UsageError(f"universe must be one of leiden, core, types, all, not {rule!r}")
 

@@ -61,6 +61,8 @@ def _coverage(per_work: pl.DataFrame, by: str) -> pl.DataFrame:
     return per_work.group_by(by).agg(
         authorship_no_country_rate=pl.col("n_authorships_no_country").sum() / authorships,
         affiliation_fallback_rate=pl.col("n_authorships_fallback").sum() / authorships,
+        # Works where the home took part of a joint unit (1/k of it, see copub.indicators.counting).
+        joint_unit_works=pl.col("joint_unit").sum().cast(pl.Int64),
     )
 
 
@@ -70,6 +72,7 @@ _LEAD = (
     "partial",
     "authorship_no_country_rate",
     "affiliation_fallback_rate",
+    "joint_unit_works",
 )
 
 
@@ -115,7 +118,7 @@ def yearly_indicators(
     pl.DataFrame
         :data:`~copub.indicators.schemas.YEARLY_LEAD` (``year, works,
         works_frac, partial, authorship_no_country_rate,
-        affiliation_fallback_rate``) and, for every share, the columns of
+        affiliation_fallback_rate, joint_unit_works``) and, for every share, the columns of
         :data:`~copub.indicators.schemas.SHARE_COLUMNS`.
 
     Examples
@@ -240,6 +243,7 @@ def window_indicators(
             partial=pl.col("last_year") >= cutoff,
             works=pl.col("works").fill_null(0),
             works_frac=pl.col("works_frac").fill_null(0.0),
+            joint_unit_works=pl.col("joint_unit_works").fill_null(0),
         )
         .select(*lead, pl.exclude(*lead))
         .sort("first_year")

@@ -8,6 +8,7 @@ data ends with a ``synthetic`` column that says so on every row.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import math
@@ -34,20 +35,28 @@ SYNTHETIC_COLUMN = "synthetic"
 
 
 def to_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dictionaries, with NaN turned into None (JSON has no NaN).
+    """Rows as dictionaries ready for JSON: NaN as None, dates and times as ISO 8601 text.
 
     Examples
     --------
     >>> to_records(pl.DataFrame({"x": [1.0, float("nan")]}))
     [{'x': 1.0}, {'x': None}]
+    >>> import datetime as dt
+    >>> to_records(pl.DataFrame({"signed": [dt.date(2024, 4, 22)]}))
+    [{'signed': '2024-04-22'}]
     """
     return [
-        {
-            key: None if isinstance(value, float) and math.isnan(value) else value
-            for key, value in row.items()
-        }
+        {key: _json_value(value) for key, value in row.items()}
         for row in frame.iter_rows(named=True)
     ]
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date too
+        return value.isoformat()
+    return value
 
 
 def csv_frame(frame: pl.DataFrame, *, synthetic: bool) -> pl.DataFrame:

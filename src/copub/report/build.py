@@ -14,6 +14,7 @@ from copub.analyses.contract import AnalysisInputs, ShowOptions
 from copub.analyses.registry import ANALYSES
 from copub.errors import DataError
 from copub.indicators.catalogue import goals, indicator_specs
+from copub.indicators.presets import preset_notes
 from copub.indicators.trends import compare_periods
 from copub.indicators.yearly import window_indicators, yearly_indicators
 from copub.networks.build import build_network
@@ -108,7 +109,7 @@ def build_report(
     comparison = compare_periods(yearly, definitions=definitions)
     specs = indicator_specs(definitions)
     labels = {spec.name: spec.label for spec in specs}
-    notes: list[str] = []
+    notes: list[str] = list(preset_notes(definitions.preset))
     if definitions.register is None:
         notes.append("Level-2 and channel indicators are unavailable: no register was given.")
     home_warning = home_country_warning(definitions.partner_groups, tables, options.institution)

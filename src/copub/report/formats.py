@@ -109,6 +109,7 @@ def render_markdown(data: ReportData) -> str:
                 "partial",
                 "authorship_no_country_rate",
                 "affiliation_fallback_rate",
+                "joint_unit_works",
             )
         ),
         "",

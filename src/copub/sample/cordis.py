@@ -69,7 +69,7 @@ _PARTS: Final[dict[str, tuple[str | None, str | None, str | None, str | None]]] 
     "msca": ("H2020-EU.1.3.1.", "MSCA-ITN-{y}", "HORIZON.1.2", "HORIZON-MSCA-{y}-DN-01-01"),
     "infrastructures": ("H2020-EU.1.4.1.1.", "INFRAIA-01-{y}", "HORIZON.1.3",
                         "HORIZON-INFRA-{y}-DEV-01-01"),
-    "fet": ("H2020-EU.1.2.1.", "FETOPEN-01-{y}", None, None),
+    "fet_open_proactive": ("H2020-EU.1.2.1.", "FETOPEN-01-{y}", None, None),
     "eic_pathfinder": (None, None, "HORIZON.3.1", "HORIZON-EIC-{y}-PATHFINDEROPEN-01-01"),
     "eic_other": (None, None, "HORIZON.3.1", "HORIZON-EIC-{y}-ACCELERATOR-01"),
     "industrial_leadership": ("H2020-EU.2.1.1.", "ICT-10-{y}", None, None),
@@ -81,7 +81,7 @@ _PARTS: Final[dict[str, tuple[str | None, str | None, str | None, str | None]]] 
 }  # fmt: skip
 # relative frequency of each part among projects
 _H2020_MIX: Final[dict[str, float]] = {
-    "erc": 0.12, "msca": 0.25, "infrastructures": 0.03, "fet": 0.02,
+    "erc": 0.12, "msca": 0.25, "infrastructures": 0.03, "fet_open_proactive": 0.02,
     "industrial_leadership": 0.22, "societal_challenges": 0.33, "widening": 0.03,
 }  # fmt: skip
 _HE_MIX: Final[dict[str, float]] = {

@@ -27,6 +27,7 @@ ANALYSIS = Analysis(
         "eu_pillar2_standing": pl.Schema({}),
         "eu_matches": pl.Schema({"organisation": pl.String}),
         "eu_participations": pl.Schema({"organisation": pl.String}),
+        "eu_roles": pl.Schema({}),
         "eu_publication_links": pl.Schema({"work_id": pl.String}),
         "eu_goal_status": pl.Schema({"goal": pl.String, "label": pl.String, "status": pl.String}),
     },

@@ -54,8 +54,8 @@ def eu_goal_status(result: EuParticipation) -> pl.DataFrame:
     for key in ("double_erc", "double_eic_pathfinder", "increase_msca"):
         g = goals[key]
         detail = (
-            f"Horizon Europe {g['horizon_projects']} projects in {g['horizon_years']} years "
-            f"against H2020 {g['h2020_projects']} in 7; raw ratio {_ratio(g['ratio_raw'])}, "
+            f"Horizon Europe {g['horizon_projects']} projects in {g['horizon_span']} "
+            f"against H2020 {g['h2020_projects']} in 7 years; raw ratio {_ratio(g['ratio_raw'])}, "
             f"pro-rated {_ratio(g['ratio_pro_rated'])}"
             if g["status"] not in ("no data", "no baseline")
             else f"no H2020 project in {PART_LABELS.get(str(g['h2020_part']), 'Pillar 2')} to "
