@@ -6,11 +6,11 @@ import math
 
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator
 
 from copub.indicators.impact import IMPACT_DEFINITIONS, IMPACT_NOT_LEIDEN
 from copub.report.data import ReportData
-from copub.report.plots import PALETTE, TrendFigure
+from copub.report.plots import PALETTE, ExactPercentFormatter, TrendFigure
 
 __all__ = ["FIGURE_TYPES", "impact_figure"]
 
@@ -83,7 +83,7 @@ def impact_figure(data: ReportData) -> TrendFigure | None:
         return None
     ax.axhline(0.10, color="#888888", linewidth=1, linestyle="--", label="10% (all OpenAlex)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(ExactPercentFormatter())
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.set_ylim(bottom=0)

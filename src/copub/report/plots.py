@@ -18,7 +18,7 @@ from pathlib import Path
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from copub.indicators.catalogue import figure_groups
 from copub.indicators.definitions import share_column
@@ -27,6 +27,7 @@ from copub.report.data import ReportData
 
 __all__ = [
     "PALETTE",
+    "ExactPercentFormatter",
     "FigureFile",
     "TrendFigure",
     "figure_footer",
@@ -43,6 +44,42 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 _BASELINE_SHADE = "#eef1f5"
 _PLAN_SHADE = "#e3eef7"
 _SYNTHETIC = "SYNTHETIC SAMPLE DATA: not real publications"
+
+
+class ExactPercentFormatter(Formatter):  # type: ignore[misc]
+    """Percent tick labels that are exactly the tick values (a share 0.125 reads "12.5%").
+
+    Every tick of an axis gets the same number of decimals: the fewest that
+    show each tick's value exactly (at most 4), so a gridline at 12.5% is
+    never labelled "12%". Every percentage axis of the report uses it.
+
+    Examples
+    --------
+    >>> f = ExactPercentFormatter()
+    >>> f.set_locs([0.0, 0.025, 0.05, 0.125])
+    >>> [f(v) for v in (0.0, 0.025, 0.05, 0.125)]
+    ['0.0%', '2.5%', '5.0%', '12.5%']
+    >>> f.set_locs([0.0, 0.1, 0.2])
+    >>> f(0.2)
+    '20%'
+    """
+
+    _MAX_DECIMALS = 4
+
+    def __init__(self) -> None:
+        self.decimals = 0
+
+    def set_locs(self, locs: list[float]) -> None:
+        """Choose the decimals that show every tick of the axis exactly."""
+        percents = [100 * float(v) for v in locs]
+        for decimals in range(self._MAX_DECIMALS + 1):
+            if all(abs(round(p, decimals) - p) < 1e-9 * max(1.0, abs(p)) for p in percents):
+                break
+        self.decimals = decimals
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        value = round(100 * float(x), self.decimals) + 0.0  # + 0.0: never "-0%"
+        return f"{value:.{self.decimals}f}%"
 
 
 @dataclass(frozen=True)
@@ -152,12 +189,8 @@ def _line(
 
 
 def _finish(ax: Axes, *, legend: bool = True) -> None:
-    """Percent ticks with as many decimals as the range needs; the legend to the right."""
-    low, high = ax.get_ylim()
-    span = high - low
-    ax.yaxis.set_major_formatter(
-        PercentFormatter(1.0, decimals=0 if span >= 0.05 else 1 if span >= 0.005 else 2)
-    )
+    """Percent ticks labelled with their exact values; the legend to the right."""
+    ax.yaxis.set_major_formatter(ExactPercentFormatter())
     handles, _labels = ax.get_legend_handles_labels()
     if legend and handles:
         ax.legend(frameon=False, fontsize=8.5, loc="center left", bbox_to_anchor=(1.01, 0.5))
