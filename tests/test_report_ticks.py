@@ -42,7 +42,7 @@ def _label_value(label: str) -> float:
 
 
 def _assert_ticks_true(figure: Figure, name: str) -> int:
-    FigureCanvasAgg(figure).draw()
+    FigureCanvasAgg(figure).draw()  # type: ignore[no-untyped-call]
     percent_axes = 0
     for ax in figure.axes:
         if not ax.get_visible():
