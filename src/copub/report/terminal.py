@@ -92,7 +92,8 @@ def _comparison_lines(data: ReportData, unicode: bool) -> list[str]:
     up, down, flat = (fmt.arrow(s, unicode=unicode) for s in ("up", "down", "flat"))
     legend = (
         f"{up} significant rise, {down} significant fall, {flat} no significant change "
-        f"(two-proportion z-test, {SIGNIFICANCE:g} level); small: significant, but less than "
+        f"(two-proportion z-test, Holm-adjusted over the indicators shown, {SIGNIFICANCE:g} "
+        f"level; p is the raw value); small: significant, but less than "
         f"the goal's smallest change that matters ({_thresholds(data)})"
     )
     if options.fractional:
