@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import polars as pl
 from matplotlib.figure import Figure
 
 from copub.atomic import atomic_write
-from copub.indicators.breakdown import Breakdown, where_we_stand
+from copub.indicators.breakdown import Breakdown, standing_sentence, where_we_stand
 from copub.indicators.definitions import share_column
 from copub.indicators.peers import PeerIndicators, peer_group
 from copub.report.formats import csv_frame, write_csv_text
@@ -145,13 +146,15 @@ def breakdown_text(result: Breakdown, indicator: str = "intl", top: int = 5) -> 
         for r in stand.iter_rows(named=True)
     ]
     parts.append("\nWhere we stand:")
-    parts.append(
-        text_table(
-            ["End", "#", "Name", "Works", f"{indicator} full [95%]", ""],
-            lines,
-            [False, True, False, True, True, False],
+    if lines:
+        parts.append(
+            text_table(
+                ["End", "#", "Name", "Works", f"{indicator} full [95%]", ""],
+                lines,
+                [False, True, False, True, True, False],
+            )
         )
-    )
+    parts.append(textwrap.fill(standing_sentence(result, stand, indicator), 100))
     return "\n".join(parts) + "\n"
 
 
