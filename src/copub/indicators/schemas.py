@@ -37,6 +37,7 @@ YEARLY_LEAD: Final = pl.Schema(
         "partial": pl.Boolean(),
         "authorship_no_country_rate": pl.Float64(),
         "affiliation_fallback_rate": pl.Float64(),
+        "register_partial": pl.Boolean(),
     }
 )
 

@@ -19,7 +19,8 @@ from typing import Any
 import polars as pl
 
 from copub.indicators.definitions import share_column, share_columns
-from copub.indicators.trends import share_names
+from copub.indicators.schemas import YEARLY_LEAD
+from copub.indicators.trends import ADJUSTMENT_NOTE, share_names
 from copub.report.data import ReportData
 from copub.report.impact_section import impact_json, impact_markdown
 from copub.report.scope import UNMEASURED_GOALS
@@ -188,16 +189,7 @@ def render_markdown(data: ReportData) -> str:
     out += [f"Source: {data.provenance.describe()}", ""]
     out += ["## Works per year", ""]
     out += [
-        markdown_table(
-            yearly.select(
-                "year",
-                "works",
-                "works_frac",
-                "partial",
-                "authorship_no_country_rate",
-                "affiliation_fallback_rate",
-            )
-        ),
+        markdown_table(yearly.select(list(YEARLY_LEAD))),
         "",
     ]
     for stem in share_names(yearly):
@@ -212,8 +204,8 @@ def render_markdown(data: ReportData) -> str:
     out += ["## Development goals", ""]
     out += [markdown_table(data.goals.drop("goal_text")), ""]
     out += [
-        "`meaningful`: a significant change (p < 0.05) at least `min_change` in size "
-        "(a share difference; 0.01 = one percentage point).",
+        "`meaningful`: a significant change (Holm-adjusted p < 0.05) at least `min_change` "
+        "in size (a share difference; 0.01 = one percentage point). " + ADJUSTMENT_NOTE,
         "",
     ]
     out += ["## Not measured in this report", ""]

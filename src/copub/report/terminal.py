@@ -54,6 +54,12 @@ def _yearly_lines(data: ReportData) -> list[str]:
         lines.append(f"{year:<6}{works:>12}  {intl:>6} {fmt.interval(low, high):<17}{cells}")
     if bool(data.yearly["partial"].any()):
         lines.append("* incomplete year: not comparable with complete years")
+    partial_register = data.yearly.filter(pl.col("register_partial").fill_null(False))["year"]
+    if partial_register.len():
+        years = ", ".join(str(y) for y in partial_register.to_list())
+        lines.append(
+            f"register partial in {years} (only its level-2 decisions): level-2 shares not shown"
+        )
     return lines
 
 
