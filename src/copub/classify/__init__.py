@@ -16,6 +16,7 @@ from copub.classify.countries import (
     work_countries,
 )
 from copub.classify.funding import FUNDER_GROUPS, FunderGroup, funding_flags
+from copub.classify.group_data import policy_notes
 from copub.classify.groups import (
     Group,
     Member,
@@ -47,6 +48,7 @@ __all__ = [
     "member_keys",
     "normalize_issn",
     "normalize_issn_expr",
+    "policy_notes",
     "resolve_members",
     "unknown_country_codes",
     "valid_country_codes",

@@ -12,6 +12,7 @@ plan periods are shaded. Figures from the sample say so on their face.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import Formatter, MaxNLocator
 
+from copub.classify import load_groups, policy_notes
 from copub.indicators.catalogue import figure_groups
 from copub.indicators.definitions import share_column
 from copub.networks.attributes import country_names
@@ -254,20 +256,29 @@ def priority_figure(data: ReportData) -> TrendFigure | None:
     nrows = math.ceil(len(codes) / ncols)
     figure = _new_figure(data, "Priority countries: share of works", ncols=ncols, nrows=nrows)
     names = country_names()
+    notes = policy_notes(load_groups(data.options.groups))
     for ax, code in zip(figure.axes, codes, strict=False):
         _style(ax, data)
         _line(ax, data, f"{share_column(f'priority_{code}')}{suffix}", PALETTE[1], code)
         ax.set_title(names.get(code, code), fontsize=10, loc="left")
+        if code in notes:  # the policy context belongs on the panel it explains
+            ax.text(
+                0.02, 0.04, textwrap.fill(notes[code], 48), transform=ax.transAxes,
+                fontsize=6.5, color="#5b6673", va="bottom", ha="left",
+            )  # fmt: skip
         ax.tick_params(labelsize=8)
         ax.set_ylim(bottom=0)
         _finish(ax, legend=False)
     for ax in figure.axes[len(codes) : nrows * ncols]:
         ax.set_visible(False)
+    noted = "".join(
+        f" {names.get(code, code)}: {notes[code]}." for code in codes if code in notes
+    )
     return TrendFigure(
         "priority_countries",
         "Priority countries",
         "Share of works with at least one co-author in each of Norway's priority countries "
-        "(Panorama), with 95% intervals. Each panel has its own scale.",
+        f"(Panorama), with 95% intervals. Each panel has its own scale.{noted}",
         figure,
     )
 
