@@ -16,7 +16,7 @@ from copub.classify.definitions import (
     Universe,
 )
 from copub.errors import DataError, UsageError
-from copub.indicators.universe import legacy_universe
+from copub.indicators.universe import UNIVERSE_LABELS, legacy_universe
 from copub.settings import DEFAULT_INSTITUTION
 
 __all__ = [
@@ -202,10 +202,3 @@ _DEFINITIONAL = frozenset(
     }
 )
 
-#: How each universe rule is named in headers and footers.
-UNIVERSE_LABELS: dict[str, str] = {
-    "leiden": "Leiden Ranking universe",
-    "core": "Leiden core publications",
-    "types": "article, review, book-chapter",
-    "all": "all document types",
-}
