@@ -15,14 +15,9 @@ import polars as pl
 import pytest
 
 import copub
-from copub.indicators.mobility import (
-    CENSORING_NOTE,
-    MobilityDefinitions,
-    censored_years,
-    mobility_indicators,
-)
+from copub.analyses.mobility.present import flow_table, mobility_figure, mobility_terminal
+from copub.indicators.mobility import CENSORING_NOTE, censored_years, mobility_indicators
 from copub.normalize.authors import AUTHORS
-from copub.report.mobility_section import flow_table, mobility_figure, mobility_terminal
 
 HOME = "I204778367"
 
@@ -54,8 +49,8 @@ def test_censored_years_follow_the_home_span_and_the_window() -> None:
     # home affiliations 2015-2020; the data's last year is 2022 (an abroad row)
     rows = [("A1", "I1", "NO", y) for y in range(2015, 2021)]
     rows += [("A2", "I1", "NO", 2017), ("A2", "I9", "US", 2022), ("A3", "I9", "US", 2010)]
-    d = MobilityDefinitions(window=2, early_career_years=1)
-    result = mobility_indicators(_authors(rows), "I1", years=(2015, 2022), definitions=d)
+    d = copub.Definitions(institutions="I1", mobility_window=2, early_career_years=1)
+    result = mobility_indicators(_authors(rows), d, years=(2015, 2022))
     # by hand: recruitment needs 2 home years before -> 2015, 2016; departures need y..y+2
     # inside the data (last 2022) -> 2021, 2022; career ages cut at 2015 -> 2015, 2016
     assert result.censored["recruited"] == (2015, 2016)

@@ -15,10 +15,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import copub
+from copub.analyses.impact.plot import impact_figure
+from copub.analyses.impact.section import build_impact_section
 from copub.progress import Progress
+from copub.render.figures import percent_formatter
 from copub.report import ReportOptions, build_report
-from copub.report.impact_plot import impact_figure
-from copub.report.plots import ExactPercentFormatter, trend_figures
+from copub.report.plots import trend_figures
 from report_helpers import SCALE, SEED, sample_register, sample_tables
 
 _NUMBER = re.compile(r"^[−-]?\d+(?:\.\d+)?%?$")
@@ -66,9 +68,8 @@ def data():  # type: ignore[no-untyped-def]
 
 def test_every_trend_and_impact_figure_labels_its_ticks_exactly(data) -> None:  # type: ignore[no-untyped-def]
     figures = [(t.name, t.figure) for t in trend_figures(data)]
-    impact = impact_figure(data)
-    assert impact is not None
-    figures.append((impact.name, impact.figure))
+    section = build_impact_section(sample_tables(), copub.Definitions(bootstrap=20))
+    figures.append(("impact_top10", impact_figure(section)))
     names = {name for name, _ in figures}
     assert {"priority_countries", "impact_top10", "international_share"} <= names
     for name, figure in figures:
@@ -86,9 +87,10 @@ def test_priority_panels_with_quarter_steps_say_so(data) -> None:  # type: ignor
 
 
 def test_the_other_figures_label_their_ticks_exactly() -> None:
+    from copub.analyses.breakdown.present import fields_figure
+    from copub.analyses.mobility.present import mobility_figure
+    from copub.analyses.peers.present import peers_figure
     from copub.indicators.breakdown import breakdown_indicators
-    from copub.report.mobility_section import mobility_figure
-    from copub.report.peers_section import fields_figure, peers_figure
 
     tables = sample_tables()
     d = copub.Definitions(years=(2018, 2021), bootstrap=0)
@@ -107,5 +109,5 @@ def test_exact_percent_formatter_on_matplotlib_s_own_ticks(top: float) -> None:
     ax = figure.subplots()
     ax.plot([0, 1], [0, top])
     ax.set_ylim(0, top)
-    ax.yaxis.set_major_formatter(ExactPercentFormatter())
+    ax.yaxis.set_major_formatter(percent_formatter())
     assert _assert_ticks_true(figure, f"0..{top}") == 1

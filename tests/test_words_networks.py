@@ -13,12 +13,12 @@ from pathlib import Path
 import networkx as nx
 import polars as pl
 
+import copub
+from copub.analyses.impact.present import comparison_lines
+from copub.analyses.impact.section import build_impact_section
 from copub.networks import build_network, export_network
 from copub.networks.memberships import DOMESTIC_TAG, node_groups
 from copub.networks.options import NetworkOptions
-from copub.progress import Progress
-from copub.report import ReportOptions, build_report
-from copub.report.impact_section import comparison_lines
 from networks_world import HOME, small_groups, small_world, tables_from
 from report_helpers import sample_tables
 
@@ -66,11 +66,8 @@ def test_a_capped_network_keeps_its_cap(tmp_path: Path) -> None:
 
 
 def test_the_impact_table_has_one_header_per_column() -> None:
-    data = build_report(
-        sample_tables(), ReportOptions(bootstrap=0), scope="table", progress=Progress.silent()
-    )
-    assert data.impact is not None
-    lines = comparison_lines(data.impact)
+    section = build_impact_section(sample_tables(), copub.Definitions(bootstrap=0))
+    lines = comparison_lines(section)
     header = next(line for line in lines if line.startswith(("Year", "Period")))
     words = header.split()
     coverage = [w for w in words if w.startswith("No%")]

@@ -18,6 +18,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -78,11 +79,20 @@ def _groups(definitions: Definitions) -> list[Indicator]:
         "n5t": "alliances",
         "infrastructure": "infrastructure",
     }
+    extra = 0
     for group in definitions.partner_groups.groups:
         if group.key == "home":
             continue
         partner = f"at least one co-author affiliated in {group.label}"
         goal = goal_of.get(group.key)
+        shown: dict[str, object] = dict(_FIGURE.get(group.key, {}))
+        header = _HEADER.get(group.key, "")
+        if group.key not in _SHIPPED:
+            # A user's own group is shown like the shipped ones: a terminal column, a line in
+            # its kind's panel of the group figure, a row of the report's tables.
+            header = group.label if len(group.label) <= 9 else group.key.upper()[:9]
+            shown = {"figure": group.kind, "figure_rank": 100 + extra, "figure_label": group.label}
+            extra += 1
         out.append(
             Indicator(
                 group.key,
@@ -92,8 +102,8 @@ def _groups(definitions: Definitions) -> list[Indicator]:
                 f"Works with {partner}.",
                 short_label=_SHORT.get(group.key, ""),
                 goal=goal,
-                column_header=_HEADER.get(group.key, ""),
-                **_FIGURE.get(group.key, {}),  # type: ignore[arg-type]
+                column_header=header,
+                **shown,  # type: ignore[arg-type]
             )
         )
         out.append(
@@ -216,6 +226,12 @@ _FIGURE: dict[str, dict[str, object]] = {
     )
     for rank, (key, label) in enumerate(rows)
 }
+
+#: The groups copub ships (classify/reference): every other group is a user's own.
+_SHIPPED = frozenset(
+    {"home", "nordic", "eu", "eea", "priority", "devpartner", "lmic", "enhance", "n5t",
+     "infrastructure"}
+)  # fmt: skip
 
 _SHORT = {
     "priority": "Priority countries (Panorama)",
@@ -367,8 +383,21 @@ def _default() -> Definitions:
     return Definitions()
 
 
-#: The goals under the default definitions (NTNU's partner groups).
-GOALS: tuple[Goal, ...] = goals()
+if TYPE_CHECKING:
+    #: The goals under the default definitions (NTNU's partner groups).
+    GOALS: tuple[Goal, ...]
+
+
+@cache
+def _default_goals() -> tuple[Goal, ...]:
+    return goals()
+
+
+def __getattr__(name: str) -> object:
+    # GOALS reads the goal and partner-group files: on first use, not when copub starts.
+    if name == "GOALS":
+        return _default_goals()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def catalogue_markdown(definitions: Definitions | None = None) -> str:

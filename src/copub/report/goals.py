@@ -14,14 +14,13 @@ from typing import Literal
 
 import polars as pl
 
-from copub.indicators.catalogue import DEFAULT_MIN_CHANGE, Goal, goal_directions, short_labels
+from copub.indicators.catalogue import DEFAULT_MIN_CHANGE, Goal, goal_directions
 from copub.indicators.catalogue import GOALS as CATALOGUE_GOALS
 from copub.indicators.trends import SIGNIFICANCE
 
 __all__ = [
     "DEFAULT_MIN_CHANGE",
     "GOALS",
-    "SHORT_LABELS",
     "SIGNIFICANCE",
     "Goal",
     "Status",
@@ -37,8 +36,6 @@ Status = Literal["up", "down", "flat", "unavailable"]
 #: ``copub/indicators/reference/goals.toml``; this module only summarises them.
 GOALS: tuple[Goal, ...] = CATALOGUE_GOALS
 
-#: Labels short enough for the terminal's 100 columns, by share stem (from the catalogue).
-SHORT_LABELS: dict[str, str] = short_labels()
 
 
 def change_status(difference: float | None, p_value: float | None) -> Status:

@@ -14,11 +14,11 @@ from typing import Any
 
 import polars as pl
 
-from copub.report import fmt
+from copub.render import fmt
+from copub.render.html import Cell, esc, status_mark, table
 from copub.report.checks import unavailable_reason
 from copub.report.data import ReportData
-from copub.report.goals import DEFAULT_MIN_CHANGE, GOALS, SHORT_LABELS, SIGNIFICANCE
-from copub.report.html_parts import Cell, esc, status_mark, table
+from copub.report.goals import DEFAULT_MIN_CHANGE, SIGNIFICANCE
 
 __all__ = ["card_status", "goal_cards", "goals_section", "size_words"]
 
@@ -99,12 +99,12 @@ def _reason(data: ReportData, indicator: str) -> str:
     )
 
 
-def _label(row: Mapping[str, Any]) -> str:
-    return SHORT_LABELS.get(str(row["indicator"]), str(row["label"]))
+def _label(data: ReportData, row: Mapping[str, Any]) -> str:
+    return data.short_labels().get(str(row["indicator"]), str(row["label"]))
 
 
 def _indicator_item(data: ReportData, row: Mapping[str, Any], named: bool) -> str:
-    name = f"<span class=n>{esc(_label(row))}</span> " if named else ""
+    name = f"<span class=n>{esc(_label(data, row))}</span> " if named else ""
     if row["status"] == "unavailable":
         return (
             f'<li class="ind unavailable" data-indicator="{esc(row["indicator"])}">'
@@ -126,7 +126,7 @@ def _indicator_item(data: ReportData, row: Mapping[str, Any], named: bool) -> st
 def goal_cards(data: ReportData) -> str:
     """One card per goal, listing every indicator of the goal with its own status."""
     cards = []
-    for goal in GOALS:
+    for goal in data.goal_list():
         rows = data.goals.filter(pl.col("goal") == goal.key).to_dicts()
         if not rows:
             continue
@@ -166,13 +166,13 @@ def _goal_table(data: ReportData) -> str:
         ("Trend p", True),
     ]
     rows: list[list[Cell] | str] = []
-    for goal in GOALS:
+    for goal in data.goal_list():
         goal_rows = data.goals.filter(pl.col("goal") == goal.key).to_dicts()
         if not goal_rows:
             continue
         rows.append(esc(goal.text))
         for row in goal_rows:
-            label = esc(_label(row))
+            label = esc(_label(data, row))
             if row["status"] == "unavailable":
                 reason = _reason(data, str(row["indicator"]))
                 rows.append(
@@ -207,7 +207,7 @@ def _thresholds(data: ReportData) -> str:
         return f"{_pp(DEFAULT_MIN_CHANGE)} for every goal (the default)"
     own = ", ".join(
         f"{goal.title} {_pp(goal.min_change)}"
-        for goal in GOALS
+        for goal in data.goal_list()
         if goal.min_change != DEFAULT_MIN_CHANGE
     )
     return f"{_pp(DEFAULT_MIN_CHANGE)} by default; {own}"

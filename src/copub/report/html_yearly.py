@@ -7,11 +7,11 @@ counting, bootstrap stability intervals for fractional counting).
 
 from __future__ import annotations
 
+from copub.indicators.catalogue import terminal_columns
 from copub.indicators.definitions import share_column
-from copub.report import fmt
+from copub.render import fmt
+from copub.render.html import Cell, esc, table
 from copub.report.data import ReportData
-from copub.report.goals import GOALS, SHORT_LABELS
-from copub.report.html_parts import Cell, esc, table
 
 __all__ = ["YEARLY_HEADERS", "yearly_section", "yearly_stems"]
 
@@ -32,8 +32,9 @@ YEARLY_HEADERS: dict[str, str] = {
 
 
 def yearly_stems(data: ReportData) -> list[str]:
-    """Every goal indicator, in goal order, that the yearly table has."""
-    stems = [stem for goal in GOALS for stem in goal.indicators]
+    """Every goal indicator, in goal order, then the user's own groups, that the table has."""
+    stems = [stem for goal in data.goal_list() for stem in goal.indicators]
+    stems += [stem for _, stem in terminal_columns(data.options.defs)]
     return [s for s in dict.fromkeys(stems) if share_column(s) in data.yearly.columns]
 
 
@@ -67,7 +68,8 @@ _PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 def _part(data: ReportData, stems: list[str], suffix: str) -> str:
     works_column = "works_frac" if suffix else "works"
     headers: list[tuple[str, bool]] = [("Year", False), ("Works", True)]
-    headers += [(esc(YEARLY_HEADERS.get(s, SHORT_LABELS.get(s, s))), True) for s in stems]
+    short = data.short_labels()
+    headers += [(esc(YEARLY_HEADERS.get(s, short.get(s, s))), True) for s in stems]
     rows: list[list[Cell] | str] = []
     for row in data.yearly.iter_rows(named=True):
         year = f"{row['year']}{' *' if row.get('partial') else ''}"

@@ -15,21 +15,21 @@ import math
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import Formatter, MaxNLocator
-
-from copub.classify import load_groups, policy_notes
+from copub.classify import policy_notes
 from copub.indicators.catalogue import figure_groups
 from copub.indicators.definitions import share_column
 from copub.networks.attributes import country_names
+from copub.render.figures import PALETTE, percent_formatter, source_footer
 from copub.report.data import ReportData
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = [
     "PALETTE",
-    "ExactPercentFormatter",
     "FigureFile",
     "TrendFigure",
     "figure_footer",
@@ -40,48 +40,9 @@ __all__ = [
     "trend_figures",
 ]
 
-#: Okabe & Ito's colour-blind-safe palette, without black and the faint yellow:
-#: blue, vermillion, bluish green, reddish purple, orange, sky blue.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 _BASELINE_SHADE = "#eef1f5"
 _PLAN_SHADE = "#e3eef7"
 _SYNTHETIC = "SYNTHETIC SAMPLE DATA: not real publications"
-
-
-class ExactPercentFormatter(Formatter):  # type: ignore[misc]
-    """Percent tick labels that are exactly the tick values (a share 0.125 reads "12.5%").
-
-    Every tick of an axis gets the same number of decimals: the fewest that
-    show each tick's value exactly (at most 4), so a gridline at 12.5% is
-    never labelled "12%". Every percentage axis of the report uses it.
-
-    Examples
-    --------
-    >>> f = ExactPercentFormatter()
-    >>> f.set_locs([0.0, 0.025, 0.05, 0.125])
-    >>> [f(v) for v in (0.0, 0.025, 0.05, 0.125)]
-    ['0.0%', '2.5%', '5.0%', '12.5%']
-    >>> f.set_locs([0.0, 0.1, 0.2])
-    >>> f(0.2)
-    '20%'
-    """
-
-    _MAX_DECIMALS = 4
-
-    def __init__(self) -> None:
-        self.decimals = 0
-
-    def set_locs(self, locs: list[float]) -> None:
-        """Choose the decimals that show every tick of the axis exactly."""
-        percents = [100 * float(v) for v in locs]
-        for decimals in range(self._MAX_DECIMALS + 1):
-            if all(abs(round(p, decimals) - p) < 1e-9 * max(1.0, abs(p)) for p in percents):
-                break
-        self.decimals = decimals
-
-    def __call__(self, x: float, pos: int | None = None) -> str:
-        value = round(100 * float(x), self.decimals) + 0.0  # + 0.0: never "-0%"
-        return f"{value:.{self.decimals}f}%"
 
 
 @dataclass(frozen=True)
@@ -111,21 +72,15 @@ def _suffix(data: ReportData) -> str:
 
 def figure_footer(data: ReportData) -> str:
     """The source line every figure of a report carries."""
-    prov = data.provenance
-    if data.synthetic:
-        origin = "SYNTHETIC sample data"
-    elif prov.source == "openalex":
-        origin = f"OpenAlex ({prov.api_url or 'api.openalex.org'})"
-    else:
-        origin = f"OpenAlex records ({prov.source})"
-    return (
-        f"{data.institution_name} ({data.options.institution}), {data.options.counting} "
-        f"counting. Source: {origin}, built {prov.created[:10]}; "
-        f"copub {prov.versions.get('copub', '?')}"
-    )
+    who = f"{data.institution_name} ({data.options.institution})"
+    return source_footer(data.provenance, who, data.options.counting)
 
 
 def _new_figure(data: ReportData, title: str, *, ncols: int = 1, nrows: int = 1) -> Figure:
+    # Here, not at the top: matplotlib takes most of a second to import.
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
     height = 4.4 if nrows == 1 else 2.5 * nrows + 0.9
     # Keep a strip at the bottom for the source line: constrained layout does
     # not see figure texts, and a fixed strip spares a second "tight" draw.
@@ -146,6 +101,8 @@ def _new_figure(data: ReportData, title: str, *, ncols: int = 1, nrows: int = 1)
 
 
 def _style(ax: Axes, data: ReportData, *, label_periods: bool = False) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
@@ -192,7 +149,7 @@ def _line(
 
 def _finish(ax: Axes, *, legend: bool = True) -> None:
     """Percent ticks labelled with their exact values; the legend to the right."""
-    ax.yaxis.set_major_formatter(ExactPercentFormatter())
+    ax.yaxis.set_major_formatter(percent_formatter())
     handles, _labels = ax.get_legend_handles_labels()
     if legend and handles:
         ax.legend(frameon=False, fontsize=8.5, loc="center left", bbox_to_anchor=(1.01, 0.5))
@@ -227,9 +184,7 @@ def international_figure(data: ReportData) -> TrendFigure:
     has_frac_band = "intl_share_frac_low" in data.yearly.columns and (
         data.yearly["intl_share_frac_low"].null_count() < data.yearly.height
     )
-    frac_band = (
-        "bootstrap stability interval" if has_frac_band else "no interval (bootstrap off)"
-    )
+    frac_band = "bootstrap stability interval" if has_frac_band else "no interval (bootstrap off)"
     return TrendFigure(
         "international_share",
         "International co-publication share",
@@ -256,7 +211,7 @@ def priority_figure(data: ReportData) -> TrendFigure | None:
     nrows = math.ceil(len(codes) / ncols)
     figure = _new_figure(data, "Priority countries: share of works", ncols=ncols, nrows=nrows)
     names = country_names()
-    notes = policy_notes(load_groups(data.options.groups))
+    notes = policy_notes(data.options.definitions.partner_groups)
     for ax, code in zip(figure.axes, codes, strict=False):
         _style(ax, data)
         _line(ax, data, f"{share_column(f'priority_{code}')}{suffix}", PALETTE[1], code)
@@ -283,18 +238,17 @@ def priority_figure(data: ReportData) -> TrendFigure | None:
     )
 
 
-# The figure's lines come from the indicator catalogue.
-_COUNTRY_GROUPS = figure_groups("country")
-_INSTITUTION_GROUPS = figure_groups("institution")
-
-
 def group_shares_figure(data: ReportData) -> TrendFigure:
     """Partner-group shares: country groups and institution groups side by side."""
     suffix = _suffix(data)
     figure = _new_figure(data, "Partner-group shares", nrows=2)
     for ax, groups, title in zip(
         figure.axes,
-        (_COUNTRY_GROUPS, _INSTITUTION_GROUPS),
+        # The lines come from the catalogue under the report's definitions (its groups).
+        (
+            figure_groups("country", data.options.defs),
+            figure_groups("institution", data.options.defs),
+        ),
         ("Country groups", "Alliances and infrastructures"),
         strict=True,
     ):

@@ -15,20 +15,18 @@ import polars as pl
 
 from copub.indicators.catalogue import terminal_columns
 from copub.indicators.definitions import share_column
-from copub.report import fmt
+from copub.render import fmt
 from copub.report.checks import unavailable_reason
 from copub.report.data import ReportData
-from copub.report.goals import DEFAULT_MIN_CHANGE, SHORT_LABELS, SIGNIFICANCE
-from copub.report.impact_section import comparison_lines, definitions_lines
+from copub.report.goals import DEFAULT_MIN_CHANGE, SIGNIFICANCE
 from copub.report.quality import quality_line
 from copub.report.scope import scope_text
 
-__all__ = ["WIDTH", "YEARLY_COLUMNS", "render_terminal"]
+__all__ = ["WIDTH", "render_terminal"]
 
 WIDTH = 100
 
 #: The yearly table's share columns: (header, stem), from the indicator catalogue.
-YEARLY_COLUMNS: tuple[tuple[str, str], ...] = terminal_columns()
 
 
 def _share(row: Mapping[str, Any], stem: str, suffix: str) -> float | None:
@@ -38,7 +36,8 @@ def _share(row: Mapping[str, Any], stem: str, suffix: str) -> float | None:
 
 def _yearly_lines(data: ReportData) -> list[str]:
     suffix = "_frac" if data.options.fractional else ""
-    columns = [(h, s) for h, s in YEARLY_COLUMNS if share_column(s) in data.yearly.columns]
+    chosen = terminal_columns(data.options.defs)
+    columns = [(h, s) for h, s in chosen if share_column(s) in data.yearly.columns]
     works_header = "Works (frac)" if suffix else "Works"
     header = f"{'Year':<6}{works_header:>12}  {'International [95% CI]':<24}" + "".join(
         f"{h:>9}" for h, _ in columns
@@ -72,8 +71,9 @@ def _comparison_lines(data: ReportData, unicode: bool) -> list[str]:
     )
     header = f"  {'Indicator':<34}{'Baseline':>9}{'Plan':>9}  {'Change [95% CI]':<27}{'p':>7}"
     lines = [title, header, "-" * len(header)]
+    short = data.short_labels()
     for row in data.goals.iter_rows(named=True):
-        label = SHORT_LABELS.get(row["indicator"], str(row["label"]))
+        label = short.get(row["indicator"], str(row["label"]))
         label = label if len(label) <= 33 else label[:32] + "…"
         mark = fmt.arrow(row["status"], unicode=unicode)
         if row["status"] == "unavailable":
@@ -156,21 +156,18 @@ def render_terminal(data: ReportData, *, unicode: bool = True) -> str:
     lines.append("")
     lines += _comparison_lines(data, unicode)
     lines.append("")
-    if data.impact is not None and data.impact.available:
-        impact = comparison_lines(data.impact, fractional=data.options.fractional, width=WIDTH - 2)
-        impact += textwrap.wrap(definitions_lines(data.impact.window)[0], WIDTH - 2)
-        lines += [f"  {line}" for line in impact]  # indented: not a yearly-table row
-        lines.append("")
     lines += textwrap.wrap(quality_line(data.quality), WIDTH, subsequent_indent="  ")
     for line in scope_text():
         lines += textwrap.wrap(line, WIDTH, subsequent_indent="  ")
     for note in data.notes:
         lines += textwrap.wrap(f"Note: {note}", WIDTH, subsequent_indent="  ")
     lines += textwrap.wrap(f"Source: {data.provenance.describe()}", WIDTH, subsequent_indent="  ")
-    if data.eu is not None:
-        from copub.report.eu_section import eu_lines
-
-        lines += ["", *eu_lines(data.eu, unicode=unicode)]
+    for result in data.results:
+        lines += ["", f"== {result.title} " + "=" * max(0, WIDTH - len(result.title) - 4)]
+        # Indented, so a reader of the yearly table above never takes its rows for its own.
+        text = result.text_with_notes(result.summary or result.text, WIDTH - 2)
+        shown = text.rstrip("\n").split("\n")
+        lines += [f"  {line}" if line else line for line in shown]
     text = "\n".join(lines) + "\n"
     if not unicode:
         text = text.replace("–", "-").replace("…", "...")

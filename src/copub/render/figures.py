@@ -1,0 +1,160 @@
+"""The one figure style: palette, SYNTHETIC tag, source footer, and PNG + SVG files.
+
+Every figure of every analysis is drawn on a :func:`new_figure` (no pyplot,
+so drawing never touches global state or needs a display) and written by
+:func:`save_figure`, which stamps the source footer and, for the sample, the
+SYNTHETIC tag on its face.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from copub.provenance import Provenance
+from copub.render.tables import SYNTHETIC_TEXT
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import Formatter
+
+__all__ = [
+    "DPI",
+    "PALETTE",
+    "new_figure",
+    "percent_formatter",
+    "save_figure",
+    "source_footer",
+    "stamp",
+]
+
+#: Okabe & Ito's colour-blind-safe palette, without black and the faint yellow:
+#: blue, vermillion, bluish green, reddish purple, orange, sky blue.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+DPI = 144
+#: Height (inches) of the strip kept at the bottom for the source footer.
+_FOOTER_STRIP = 0.32
+_STAMPED = "_copub_stamped"
+
+
+def source_footer(provenance: Provenance, who: str, counting: str) -> str:
+    """The source line every figure carries: whose works, counting, source, build date, version.
+
+    Examples
+    --------
+    >>> source_footer(Provenance(source="synthetic", synthetic=True, created="2026-01-02T00:00"),
+    ...               "NTNU (I204778367)", "full")[:60]
+    'NTNU (I204778367), full counting. Source: SYNTHETIC sample d'
+    """
+    if provenance.synthetic:
+        origin = "SYNTHETIC sample data"
+    elif provenance.source == "openalex":
+        origin = f"OpenAlex ({provenance.api_url or 'api.openalex.org'})"
+    else:
+        origin = f"OpenAlex records ({provenance.source})"
+    return (
+        f"{who}, {counting} counting. Source: {origin}, built {provenance.created[:10]}; "
+        f"copub {provenance.versions.get('copub', '?')}"
+    )
+
+
+def percent_formatter() -> Formatter:
+    """Percent tick labels that are exactly the tick values (a share 0.125 reads "12.5%").
+
+    Every tick of an axis gets the same number of decimals: the fewest that
+    show each tick's value exactly (at most 4), so a gridline at 12.5% is
+    never labelled "12%". Every percentage axis of every figure uses it.
+
+    Examples
+    --------
+    >>> f = percent_formatter()
+    >>> f.set_locs([0.0, 0.025, 0.05, 0.125])
+    >>> [f(v) for v in (0.0, 0.025, 0.05, 0.125)]
+    ['0.0%', '2.5%', '5.0%', '12.5%']
+    >>> f.set_locs([0.0, 0.1, 0.2])
+    >>> f(0.2)
+    '20%'
+    """
+    from matplotlib.ticker import Formatter
+
+    class ExactPercentFormatter(Formatter):  # type: ignore[misc]
+        decimals = 0
+
+        def set_locs(self, locs: list[float]) -> None:
+            percents = [100 * float(v) for v in locs]
+            for decimals in range(5):
+                if all(abs(round(p, decimals) - p) < 1e-9 * max(1.0, abs(p)) for p in percents):
+                    break
+            self.decimals = decimals
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            value = round(100 * float(x), self.decimals) + 0.0  # + 0.0: never "-0%"
+            return f"{value:.{self.decimals}f}%"
+
+    return ExactPercentFormatter()
+
+
+def new_figure(figsize: tuple[float, float] = (9.0, 4.4)) -> Figure:
+    """An empty figure with constrained layout and a strip kept for the footer.
+
+    Examples
+    --------
+    >>> new_figure((6, 3)).get_size_inches().tolist()
+    [6.0, 3.0]
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    strip = _FOOTER_STRIP / figsize[1]
+    # Constrained layout does not see figure texts; a fixed strip spares a second draw.
+    layout = ConstrainedLayoutEngine(rect=(0.0, strip, 1.0, 1.0 - strip))
+    return Figure(figsize=figsize, layout=layout)
+
+
+def stamp(figure: Figure, *, footer: str | None, synthetic: bool) -> None:
+    """Add the source footer and (for the sample) the SYNTHETIC tag, each at most once.
+
+    A figure drawn for a notebook gets its tag where it is drawn (``footer=None``);
+    the writer adds the footer later without a second tag.
+    """
+    marks: set[str] = getattr(figure, _STAMPED, set())
+    if footer is not None and "footer" not in marks:
+        figure.text(0.01, 0.01, footer, fontsize=7, color="#666666", ha="left", va="bottom")
+        marks.add("footer")
+    if synthetic and "synthetic" not in marks:
+        figure.text(
+            0.99, 0.995, SYNTHETIC_TEXT, fontsize=9, color="#b00020", fontweight="bold",
+            ha="right", va="top",
+        )  # fmt: skip
+        marks.add("synthetic")
+    setattr(figure, _STAMPED, marks)
+
+
+def save_figure(
+    figure: Figure, base: Path, *, title: str, description: str
+) -> tuple[Path, Path]:
+    """Write ``base.png`` and ``base.svg`` (text stays text in the SVG) with their metadata.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> figure = new_figure((4, 3))
+    >>> stamp(figure, footer="Source: x", synthetic=True)
+    >>> png, svg = save_figure(figure, Path(tempfile.mkdtemp()) / "f", title="T",
+    ...                        description="d")
+    >>> "SYNTHETIC" in svg.read_text()
+    True
+    """
+    import matplotlib
+
+    base.parent.mkdir(parents=True, exist_ok=True)
+    png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
+    figure.savefig(
+        png, format="png", dpi=DPI,
+        metadata={"Title": title, "Description": description, "Software": "copub"},
+    )  # fmt: skip
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(
+            svg, format="svg", metadata={"Title": title, "Description": description, "Date": None}
+        )
+    return png, svg
