@@ -45,13 +45,13 @@ def test_the_eu_section_belongs_to_the_reports_home(capsys: pytest.CaptureFixtur
     assert ntnu.code == kth.code == 0
     eu_ntnu = json.loads(ntnu.out)["analyses"]["eu"]
     eu_kth = json.loads(kth.out)["analyses"]["eu"]
-    assert eu_ntnu["available"] and eu_ntnu["provenance"]["home"] == "ntnu"
+    assert eu_ntnu["available"] and eu_ntnu["analysis_provenance"]["home"] == "ntnu"
     assert not eu_kth["available"] and not eu_kth["tables"]
     assert f"No EU organisation is mapped to institution {KTH}" in eu_kth["reason"]
     # Named on purpose, another organisation's figures are shown as that organisation's.
     uio = run_report(capsys, "--bootstrap", "0", "--format", "json", "--institution", KTH,
                      "--organisation", "uio")  # fmt: skip
-    assert json.loads(uio.out)["analyses"]["eu"]["provenance"]["home"] == "uio"
+    assert json.loads(uio.out)["analyses"]["eu"]["analysis_provenance"]["home"] == "uio"
 
 
 def test_a_users_group_reaches_every_output(tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def test_every_analysis_command_writes_the_same_way(tmp_path: Path) -> None:
     """Every analysis goes through the same writers: plain CSV, Parquet, figures, HTML."""
     commands = {
         "impact": [], "mobility": [], "peers": ["--group", "n5t"], "breakdown": ["--by", "field"],
-        "points": [], "eu": [],
+        "points": [], "eu": [], "partners": [],
     }  # fmt: skip
     assert set(commands) == {a.key for a in ANALYSES}
     for key, extra in commands.items():

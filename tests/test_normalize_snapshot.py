@@ -43,7 +43,15 @@ def snapshot(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
         [_work(3, xpac=None), _work(4, xpac=True)],
     )
     _part(works / "updated_date=2024-01-01" / "part_001.gz", [_work(1, xpac=False)])
-    (works / "manifest").write_text(json.dumps({"entries": []}))
+    entries = [
+        {"url": f"s3://openalex/{request.param}/{name}", "meta": {"record_count": n}}
+        for name, n in (
+            ("updated_date=2024-01-02/part_000.gz", 2),
+            ("updated_date=2024-01-01/part_000.gz", 2),
+            ("updated_date=2024-01-01/part_001.gz", 1),
+        )
+    ]
+    (works / "manifest").write_text(json.dumps({"entries": entries}))
     # Another entity of the snapshot must not be read as works.
     _part(root / "data" / "authors" / "updated_date=2024-01-01" / "part_000.gz", [{"id": "A1"}])
     return root

@@ -54,7 +54,7 @@ def test_partners_json_has_provenance_and_rows(capsys: pytest.CaptureFixture[str
     document = json.loads(capsys.readouterr().out)
     assert document["synthetic"] is True and document["warning"].startswith("SYNTHETIC")
     assert document["provenance"]["synthetic"] is True
-    assert [row["rank"] for row in document["partners"]] == [1, 2, 3, 4, 5]
+    assert [row["rank"] for row in document["tables"]["partners"]] == [1, 2, 3, 4, 5]
 
 
 def test_groups_that_change_the_home_country_warn(

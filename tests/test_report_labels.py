@@ -36,6 +36,9 @@ TABLES = (
     "impact_difference",
     "impact_overall",
 )
+#: The imported sample's report has the sample's register, so it has publication points;
+#: the real pages' report has no register, and its points section says so (no tables).
+POINTS = ("points_by_year", "points_per_work")
 
 
 @dataclass(frozen=True)
@@ -200,8 +203,11 @@ def _check_csv(text: str, columns: list[str]) -> None:
     assert list(pandas.columns) == columns and len(pandas) == len(rows) - 1
 
 
-@pytest.mark.parametrize("name", TABLES)
-@pytest.mark.parametrize("which", ["synthetic", "real"])
+@pytest.mark.parametrize(
+    ("which", "name"),
+    [(which, name) for which in ("synthetic", "real") for name in TABLES]
+    + [("synthetic", name) for name in POINTS],
+)
 def test_every_out_csv_opens_with_default_readers(
     request: pytest.FixtureRequest, which: str, name: str
 ) -> None:
@@ -232,11 +238,11 @@ def test_workbook_has_every_sheet_and_the_mark(synthetic_outputs: Outputs) -> No
     path = synthetic_outputs.report / "report.xlsx"
     assert zipfile.is_zipfile(path)
     book = openpyxl.load_workbook(path, read_only=True)
-    assert book.sheetnames == ["provenance", *TABLES]
+    assert book.sheetnames == ["provenance", *TABLES, *POINTS]
     provenance = list(book["provenance"].iter_rows(values_only=True))
     assert provenance[0] == ("item", "value")
     assert provenance[1] == ("data", "SYNTHETIC SAMPLE DATA: not real publications")
-    for name in TABLES:
+    for name in (*TABLES, *POINTS):
         rows = list(book[name].iter_rows(values_only=True))
         parquet = pl.read_parquet(synthetic_outputs.report / "tables" / f"{name}.parquet")
         assert list(rows[0]) == [*parquet.columns, "synthetic"]

@@ -5,11 +5,15 @@ The normalizer writes them; the output writers refuse to write into them.
 
 from __future__ import annotations
 
-__all__ = ["GENERATIONS_DIR", "RAW_DIR", "TABLES_LINK"]
+from typing import Final
 
-#: The link to the current table generation.
-TABLES_LINK = "tables"
-#: The folder of table generations.
-GENERATIONS_DIR = ".generations"
+__all__ = ["AUTHORS_LINK", "GENERATIONS_DIR", "RAW_DIR", "TABLES_LINK"]
+
+#: The link to the current generation of the works tables.
+TABLES_LINK: Final = "tables"
+#: The link to the current generation of the authors table.
+AUTHORS_LINK: Final = "authors"
+#: The folder of generations.
+GENERATIONS_DIR: Final = ".generations"
 #: The raw pages the fetcher wrote.
-RAW_DIR = "raw"
+RAW_DIR: Final = "raw"

@@ -79,6 +79,10 @@ class Provenance:
     per_institution : dict
         For a fetch: each institution's own counts (``expected_works``,
         ``received_works``, ``pages``, ``refetched``, ``retries``), by id.
+    institution_conflicts : dict
+        Institutions whose records in the works disagree: per institution id,
+        per attribute (``name``, ``country_code``, …), the works whose record
+        gives another value than the one kept (a data-quality count).
 
     Examples
     --------
@@ -101,6 +105,7 @@ class Provenance:
     inputs: tuple[str, ...] = ()
     institutions: tuple[str, ...] = ()
     per_institution: dict[str, dict[str, int]] = field(default_factory=dict)
+    institution_conflicts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         institutions = tuple(self.institutions)

@@ -137,7 +137,7 @@ class AnalysisResult:
             "available": self.available,
             "reason": self.reason,
             "notes": list(self.notes),
-            "provenance": dict(self.provenance),
+            "analysis_provenance": dict(self.provenance),
             "tables": {name: to_records(frame) for name, frame in self.tables.items()},
         }
 
@@ -205,6 +205,10 @@ class ShowOptions:
         The collaboration types the impact tables list (default all).
     compare : (str, str)
         The two collaboration types the impact difference compares.
+    partner_kind : {"country", "institution"}
+        The partners the partner review ranks.
+    group : str, optional
+        Only the partners in this partner group.
     unicode : bool
         Whether the terminal takes arrows and dashes.
     """
@@ -214,6 +218,8 @@ class ShowOptions:
     period: Period = "year"
     collaborations: tuple[str, ...] | None = None
     compare: tuple[str, str] = ("international", "domestic")
+    partner_kind: Literal["country", "institution"] = "country"
+    group: str | None = None
     unicode: bool = True
 
 

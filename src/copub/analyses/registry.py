@@ -7,7 +7,7 @@ it up from this list.
 Examples
 --------
 >>> [a.key for a in ANALYSES]
-['impact', 'eu', 'mobility', 'peers', 'breakdown', 'points']
+['impact', 'eu', 'mobility', 'peers', 'breakdown', 'points', 'partners']
 >>> analysis("mobility").title
 'Researcher mobility'
 """
@@ -19,6 +19,7 @@ from copub.analyses.contract import Analysis
 from copub.analyses.eu import ANALYSIS as EU
 from copub.analyses.impact import ANALYSIS as IMPACT
 from copub.analyses.mobility import ANALYSIS as MOBILITY
+from copub.analyses.partners import ANALYSIS as PARTNERS
 from copub.analyses.peers import ANALYSIS as PEERS
 from copub.analyses.points import ANALYSIS as POINTS
 from copub.errors import UsageError
@@ -32,6 +33,7 @@ ANALYSES: tuple[Analysis, ...] = (
     PEERS,
     BREAKDOWN,
     POINTS,
+    PARTNERS,
 )
 
 

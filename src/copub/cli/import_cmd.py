@@ -19,8 +19,10 @@ allowed. A folder stands for the works files under it, including the snapshot's
 layout (data/works/updated_date=…/part_*.gz). XPAC works (is_xpac: true) are
 dropped and counted, as the API leaves them out by default; --include-xpac keeps
 them. The tables are written as parquet under DIR/tables, replacing the old ones
-in one step. Files with no works are an error (exit 1); tables with fewer works
-than those already in DIR need --replace.
+in one step. Files with no works are an error (exit 1); tables that would lose
+works, years or institutions of those already in DIR need --replace. A snapshot
+folder is checked against its manifest; an impossible year is refused naming
+the file and record.
 
 OpenAlex /authors list pages and single author records (/authors/A…) are
 accepted too: they build the authors table (one row per author x institution x
@@ -55,7 +57,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="replace the tables in DIR even if the new ones hold fewer works",
+        help=(
+            "replace the tables (or the authors table) in DIR even if the new ones would lose "
+            "works, years, institutions or authors"
+        ),
     )
     parser.set_defaults(run=run)
 
@@ -102,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             )
     if author_files:
         authors = read_authors(author_files)
-        path = write_authors(authors, data_dir)
+        path = write_authors(authors, data_dir, replace=args.replace)
         progress.note(
             f"{authors['author_id'].n_unique()} authors with affiliations, {authors.height} rows "
             f"(author x institution x year); authors table in {path}"

@@ -9,7 +9,7 @@ from copub.errors import UsageError
 from copub.locking import writable_dir
 from copub.progress import Progress
 from copub.sample import write_sample
-from copub.sample.writer import MAX_SCALE, check_sample_args
+from copub.sample.writer import FORCE_SCALE, MAX_SCALE, check_sample_args
 
 __all__ = ["register", "run"]
 
@@ -19,9 +19,11 @@ The files look like a real fetch: list-response pages of 200 works (authorships
 cut at 100 with is_authors_truncated, a few works repeated), the complete
 records of the truncated works in works_full/, and a matching synthetic channel
 register (channel_register.csv: issn,year,level). README.txt in DIR says that
-the data is synthetic. Scale 1.0 is NTNU-sized (about 140,000 works); scale
-can go from a tiny test world up to {MAX_SCALE:g}. --fat adds the heavy fields of
-real records (about 16 KB a work) for benchmarks.
+the data is synthetic. Scale 1.0 is NTNU-sized (about 140,000 works, 1.1 GB of
+pages); scale can go from a tiny test world up to {MAX_SCALE:g}. The size is
+estimated first: a scale above {FORCE_SCALE:g}, or more than the free space in DIR,
+is refused unless --force. --fat adds the heavy fields of real records (about 16
+KB a work) for benchmarks.
 """
 EXAMPLE = "Example:\n  python -m copub sample --out ./sample --seed 1 --scale 0.1"
 
@@ -68,6 +70,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="list-response pages (default) or gzipped JSON Lines",
     )
     parser.add_argument(
+        "--force",
+        action="store_true",
+        help=f"write a scale above {FORCE_SCALE:g}, or more than the free space seems to hold",
+    )
+    parser.add_argument(
         "--cordis",
         action="store_true",
         help="also write the synthetic CORDIS world (H2020, Horizon Europe) to DIR/cordis",
@@ -88,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         fmt=args.fmt,
         progress=progress,
         peers=args.peers,
+        force=args.force,
     )
     progress.note(
         f"{sum(files.counts.values()):,} synthetic works in {len(files.work_files)} files; "

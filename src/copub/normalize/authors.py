@@ -6,9 +6,10 @@ with it. A year without a paper is invisible, so the table is a proxy for a
 career, not a CV. OpenAlex lists at most the ten most recent affiliations.
 
 The table is kept beside the six work tables (``authors/authors.parquet``,
-outside the generation of ``tables/`` that fetch and import switch), not
-inside :class:`~copub.normalize.Tables`, so a data directory without authors
-stays valid.
+its own generation beside the ``tables/`` one that fetch and import switch,
+with the same shrink guard and previous version kept), not inside
+:class:`~copub.normalize.Tables`, so a data directory without authors stays
+valid.
 
 Examples
 --------
@@ -38,6 +39,7 @@ import orjson
 import polars as pl
 
 from copub.errors import DataError
+from copub.normalize.generations import AUTHORS_LINK, build_generation
 from copub.normalize.reader import _read_bytes
 from copub.normalize.schemas import _INSTITUTION
 
@@ -86,7 +88,8 @@ RAW_AUTHOR: Final = pl.Schema(
         "display_name": pl.String(),
         "orcid": pl.String(),
         "affiliations": pl.List(
-            pl.Struct({"institution": _INSTITUTION, "years": pl.List(pl.Int64())})
+            # Float64, so a year such as 2020.5 is seen (and refused), not cut to 2020.
+            pl.Struct({"institution": _INSTITUTION, "years": pl.List(pl.Float64())})
         ),
     }
 )
@@ -143,15 +146,43 @@ def _first_problem(path: Path, raw: bytes) -> str:
         data = orjson.loads(_as_page(raw))
     except orjson.JSONDecodeError as exc:
         return f"not valid JSON ({exc})"
-    for position, record in enumerate(data.get("results") or [], start=1):
+    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+        return "an OpenAlex list response needs a 'results' list"
+    for position, record in enumerate(data["results"], start=1):
         if not isinstance(record, dict):
             return f"record {position}: an author must be a JSON object"
+        # The same reader as the whole page, one record at a time: the first it refuses is named.
         try:
-            pl.DataFrame([record], schema=RAW_AUTHOR)
-        except (pl.exceptions.PolarsError, TypeError, ValueError) as exc:
-            first = str(exc).splitlines()[0]
-            return f"record {position} ({record.get('id', 'no id')}): malformed author: {first}"
-    return "polars could not read it, and no single record is at fault"
+            pl.read_json(io.BytesIO(orjson.dumps({"results": [record]})), schema=_PAGE)
+        except pl.exceptions.PolarsError as exc:
+            return (
+                f"record {position} ({record.get('id', 'no id')}): malformed author: "
+                f"{_field_problem(record) or str(exc).splitlines()[0]}; fix or remove this record"
+            )
+    return (
+        "the page cannot be read as a whole although each record can (a broken JSON "
+        "structure?); fetch or export it again"
+    )
+
+
+def _field_problem(record: dict[str, object]) -> str | None:
+    """Which of the fields copub reads has the wrong JSON type, in words."""
+    affiliations = record.get("affiliations")
+    if affiliations is None:
+        return None
+    if not isinstance(affiliations, list):
+        return f"'affiliations' must be a list, not {type(affiliations).__name__}"
+    for number, entry in enumerate(affiliations, start=1):
+        if not isinstance(entry, dict):
+            return f"affiliation {number} must be an object, not {type(entry).__name__}"
+        institution, years = entry.get("institution"), entry.get("years")
+        if institution is not None and not isinstance(institution, dict):
+            return f"affiliation {number}: 'institution' must be an object"
+        if years is not None and not isinstance(years, list):
+            return f"affiliation {number}: 'years' must be a list of years"
+        if isinstance(years, list) and any(not isinstance(y, (int, float)) for y in years):
+            return f"affiliation {number}: 'years' holds {years!r}, not numbers"
+    return None
 
 
 def _read_file(path: Path) -> pl.DataFrame:
@@ -201,13 +232,23 @@ def _check_records(records: pl.DataFrame, path: Path) -> None:
         .select("_record", "id", year=pl.col("affiliations").struct.field("years"))
         .explode("year")
         .drop_nulls("year")
-        .filter((pl.col("year") < _FIRST_YEAR) | (pl.col("year") > latest))
+        .filter(
+            (pl.col("year") < _FIRST_YEAR)
+            | (pl.col("year") > latest)
+            | (pl.col("year") != pl.col("year").floor())
+        )
     )
     if years.height:
         row = years.row(0, named=True)
+        year = row["year"]
+        what = (
+            f"{int(year)} is outside {_FIRST_YEAR}-{latest}"
+            if year == int(year)
+            else f"{year} is not a whole year"
+        )
         raise DataError(
-            f"{path}: record {row['_record']} ({row['id']}): affiliation year {row['year']} is "
-            f"outside {_FIRST_YEAR}-{latest}"
+            f"{path}: record {row['_record']} ({row['id']}): affiliation year {what}; fix or "
+            "remove this record"
         )
 
 
@@ -310,24 +351,43 @@ def authors_path(data_dir: str | os.PathLike[str]) -> Path:
     return Path(data_dir) / "authors" / "authors.parquet"
 
 
-def write_authors(authors: pl.DataFrame, data_dir: str | os.PathLike[str]) -> Path:
-    """Write the ``authors`` table atomically (temporary file, fsync, rename).
+def write_authors(
+    authors: pl.DataFrame, data_dir: str | os.PathLike[str], *, replace: bool = False
+) -> Path:
+    """Write the ``authors`` table as a new generation of ``data_dir/authors``.
+
+    Like the works tables (:func:`~copub.normalize.generations.build_generation`):
+    built beside the current one, switched in with one rename, the previous
+    one kept; a table that would lose authors is refused unless ``replace``.
 
     Raises
     ------
     DataError
         If ``authors`` does not follow :data:`AUTHORS`.
+    ShrinkRefusedError
+        If the new table holds fewer authors, or loses more than 1% of them,
+        and ``replace`` is False.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> write_authors(pl.DataFrame([{"author_id": "A1", "year": 2020}], schema=AUTHORS),
+    ...               folder).name
+    'authors.parquet'
+    >>> write_authors(pl.DataFrame(schema=AUTHORS), folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    copub.normalize.generations.ShrinkRefusedError: kept the existing authors table in ...
     """
     if authors.schema != AUTHORS:
         raise DataError(f"the authors table does not follow its schema: got {dict(authors.schema)}")
-    path = authors_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    authors.write_parquet(tmp)
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    return path
+
+    def fill(folder: Path) -> None:
+        authors.write_parquet(folder / "authors.parquet")
+
+    build_generation(fill, data_dir, replace=replace, link=AUTHORS_LINK)
+    return authors_path(data_dir)
 
 
 def load_authors(data_dir: str | os.PathLike[str]) -> pl.DataFrame:

@@ -20,6 +20,8 @@ __all__ = [
     "choose_institutions",
     "choose_sources",
     "deduplicate_raw",
+    "institution_conflicts",
+    "institution_votes",
     "part_frames",
 ]
 
@@ -104,6 +106,7 @@ def _exploded_authorships(raw: pl.DataFrame) -> pl.DataFrame:
             work_id=pl.col("id"),
             a=pl.col("authorships"),
             position=pl.int_ranges(pl.col("authorships").list.len().fill_null(0)),
+            updated_date=pl.col("updated_date"),
         )
         .filter(pl.col("position").list.len() > 0)
         .explode(["a", "position"])
@@ -179,7 +182,9 @@ def _with_affiliation_strings(authorships: pl.DataFrame, strings: pl.DataFrame) 
 
 def _affiliation_rows(exploded: pl.DataFrame) -> pl.DataFrame:
     return (
-        exploded.select("work_id", "position", inst=pl.col("a").struct.field("institutions"))
+        exploded.select(
+            "work_id", "position", "updated_date", inst=pl.col("a").struct.field("institutions")
+        )
         .filter(pl.col("inst").list.len() > 0)
         .explode("inst")
         .unnest("inst")
@@ -193,7 +198,8 @@ def _affiliations(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def institution_rows(rows: pl.DataFrame) -> pl.DataFrame:
-    """Each work's institution records: ``work_id`` and the institutions table's columns."""
+    """Each work's institution records: ``work_id``, the institutions table's columns, and
+    the work record's ``updated_date`` (to break ties between conflicting records)."""
     return rows.select(
         "work_id",
         "institution_id",
@@ -202,24 +208,103 @@ def institution_rows(rows: pl.DataFrame) -> pl.DataFrame:
         country_code=pl.col("country_code").str.to_uppercase(),
         type=pl.col("type"),
         lineage=pl.col("lineage").list.eval(_short(pl.element())).fill_null([]),
+        updated_date=pl.col("updated_date"),
     ).unique(maintain_order=True)
 
 
-def choose_institutions(rows: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per institution of :func:`institution_rows`: first by name, ROR, country, type."""
+#: The institution attributes that records of works may disagree on.
+INSTITUTION_ATTRIBUTES = ("name", "ror", "country_code", "type", "lineage")
+#: Joins a lineage into one value to count (short ids hold no "|").
+_LINEAGE_SEPARATOR = "|"
+
+
+def institution_votes(rows: pl.LazyFrame) -> pl.DataFrame:
+    """How the records of :func:`institution_rows` describe each institution, ranked.
+
+    One row per institution, attribute and known value (a lineage as one
+    ``|``-joined value): ``works`` whose record gives it, the ``newest``
+    ``updated_date`` among them, and ``rank``, 0 for the value kept: the most
+    works, then the newest record, then the value, so the choice never
+    depends on the order of the files. One pass over the rows serves
+    :func:`choose_institutions` and :func:`institution_conflicts`.
+    """
+    lineage = pl.col("lineage")
+    index = ["institution_id", "work_id", "updated_date"]
     return (
-        rows.drop("work_id")
-        .sort(
-            "institution_id",
+        rows.select(
+            *index,
             "name",
             "ror",
             "country_code",
             "type",
-            nulls_last=True,
-            maintain_order=True,
+            lineage=pl.when(lineage.list.len() > 0).then(lineage.list.join(_LINEAGE_SEPARATOR)),
         )
-        .unique(subset="institution_id", keep="first", maintain_order=True)
+        .unpivot(
+            on=list(INSTITUTION_ATTRIBUTES),
+            index=index,
+            variable_name="attribute",
+            value_name="value",
+        )
+        .drop_nulls("value")
+        .group_by("institution_id", "attribute", "value")
+        .agg(works=pl.col("work_id").n_unique(), newest=pl.col("updated_date").max())
+        .sort(
+            ["institution_id", "attribute", "works", "newest", "value"],
+            descending=[False, False, True, True, False],
+            nulls_last=True,
+        )
+        .with_columns(rank=pl.int_range(pl.len()).over("institution_id", "attribute"))
+        .collect()
+    )
+
+
+def choose_institutions(votes: pl.DataFrame, institution_ids: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per institution of ``institution_ids``, each attribute chosen on its own.
+
+    Records of works copy an institution's attributes as they were when the
+    work was last updated, so they may disagree (a renamed institution, or
+    one wrong record). Each attribute takes the value that the most works'
+    records give, a tie going to the newest record (``updated_date``; see
+    :func:`institution_votes`); a missing value never outvotes a known one.
+    One record can never rewrite an institution that others describe: the
+    home institution, in every work, least of all. copub holds no
+    ``/institutions`` records of its own, so the works' records are the only
+    source; :func:`institution_conflicts` counts the records that disagree.
+    """
+    chosen = votes.filter(pl.col("rank") == 0).pivot(
+        on="attribute", index="institution_id", values="value"
+    )
+    missing = [c for c in INSTITUTION_ATTRIBUTES if c not in chosen.columns]
+    chosen = chosen.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
+    return (
+        institution_ids.unique()
+        .join(chosen.lazy(), on="institution_id", how="left")
+        .with_columns(pl.col("lineage").str.split(_LINEAGE_SEPARATOR).fill_null([]))
+        .sort("institution_id")
+        .select(list(INSTITUTIONS))
         .cast(INSTITUTIONS)  # type: ignore[arg-type]
+    )
+
+
+def institution_conflicts(votes: pl.DataFrame) -> pl.DataFrame:
+    """Where records of works disagree on an institution: one row per institution and attribute.
+
+    Columns: ``institution_id, attribute, kept`` (the value
+    :func:`choose_institutions` keeps, as text), ``kept_works`` (works whose
+    record gives it), ``conflicting_works`` (works whose record gives another
+    known value) and ``others`` (those values, most frequent first).
+    """
+    later = pl.col("rank") > 0
+    return (
+        votes.group_by("institution_id", "attribute", maintain_order=True)
+        .agg(
+            kept=pl.col("value").filter(pl.col("rank") == 0).first(),
+            kept_works=pl.col("works").filter(pl.col("rank") == 0).first().cast(pl.Int64),
+            conflicting_works=pl.col("works").filter(later).sum().cast(pl.Int64),
+            others=pl.col("value").filter(later),
+        )
+        .filter(pl.col("conflicting_works") > 0)
+        .sort("institution_id", "attribute")
     )
 
 

@@ -23,15 +23,19 @@ from pathlib import Path
 
 import polars as pl
 
+from copub.errors import DataError
 from copub.normalize.build import (
     PART_FRAMES,
     attach_funder_rors,
     choose_institutions,
     choose_sources,
+    institution_conflicts,
+    institution_votes,
     part_frames,
 )
 from copub.normalize.reader import read_raw_file
 from copub.normalize.schemas import RAW_WORK, SCHEMAS
+from copub.normalize.snapshot import expected_records
 
 __all__ = ["PART_NAMES", "Merged", "Part", "batches", "merge_parts", "read_parts"]
 
@@ -81,10 +85,17 @@ class Part:
         ``work_id`` of every XPAC record dropped (a work read twice, twice).
     records : int
         Records read.
+    impossible_dates : int
+        Kept records whose ``publication_date`` is no calendar date
+        (``2020-13-45``): kept without a date, and counted.
+    date_example : str or None
+        The first of them, as ``W… ('2020-13-45') in FILE``.
     """
 
     frames: dict[str, pl.DataFrame]
     records: int
+    impossible_dates: int = 0
+    date_example: str | None = None
 
 
 def _estimated_bytes(path: Path) -> int:
@@ -120,8 +131,35 @@ def batches(paths: Sequence[Path], budget: int | None = None) -> list[list[Path]
     return groups
 
 
+def _impossible_dates(raw: pl.DataFrame) -> pl.DataFrame:
+    """Records whose ``publication_date`` is given but no calendar date."""
+    given = pl.col("publication_date")
+    return raw.filter(given.is_not_null() & given.str.to_date(strict=False).is_null())
+
+
+def _read_checked(path: Path) -> pl.DataFrame:
+    """:func:`read_raw_file`, and for a snapshot part, its records against the manifest."""
+    raw = read_raw_file(path)
+    expected = expected_records(path)
+    if expected is not None and raw.height != expected[0]:
+        raise DataError(
+            f"{path}: {raw.height:,} records, but the snapshot's manifest {expected[1]} lists "
+            f"{expected[0]:,}: the part is incomplete or from another snapshot; download it again"
+        )
+    return raw
+
+
 def _read_part(files: Sequence[Path], include_xpac: bool) -> Part:
-    raws = [read_raw_file(path) for path in files]
+    raws = [_read_checked(path) for path in files]
+    bad_dates = [(_impossible_dates(raw), path) for raw, path in zip(raws, files, strict=True)]
+    example = next(
+        (
+            f"{b['id'][0]} ({b['publication_date'][0]!r}) in {path}"
+            for b, path in bad_dates
+            if b.height
+        ),
+        None,
+    )
     raw = pl.concat(raws, how="vertical") if raws else pl.DataFrame(schema=RAW_WORK)
     del raws
     xpac = raw["is_xpac"].fill_null(False)
@@ -142,7 +180,12 @@ def _read_part(files: Sequence[Path], include_xpac: bool) -> Part:
     frames = part_frames(kept.drop("_truncated", "_n"))
     frames[RANKS] = ranks
     frames[XPAC] = pl.DataFrame({"work_id": xpac_ids})
-    return Part(frames=frames, records=records)
+    return Part(
+        frames=frames,
+        records=records,
+        impossible_dates=sum(b.height for b, _ in bad_dates),
+        date_example=example,
+    )
 
 
 def read_parts(
@@ -184,12 +227,16 @@ class Merged:
         replacing its truncated twin is not counted).
     truncated_completed : int
         Works whose truncated record a complete one replaced.
+    institution_conflicts : DataFrame
+        Where the kept records disagree on an institution
+        (:func:`~copub.normalize.build.institution_conflicts`).
     """
 
     tables: dict[str, pl.LazyFrame]
     winners: pl.DataFrame
     duplicates_removed: int
     truncated_completed: int
+    institution_conflicts: pl.DataFrame
 
 
 def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
@@ -214,11 +261,14 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
         name: frames[name].join(keep, on=["work_id", "_part"], how="semi").drop("_part")
         for name in PART_FRAMES
     }
+    # Collected once (a row per institution and value): the table and the conflicts read it.
+    votes = institution_votes(kept["institution_rows"])
+    institution_ids = kept["institution_rows"].select("institution_id")
     tables = {
         "works": kept["works"].sort("work_id"),
         "authorships": kept["authorships"].sort("work_id", "position"),
         "affiliations": kept["affiliations"].sort("work_id", "position", "institution_id"),
-        "institutions": choose_institutions(kept["institution_rows"]),
+        "institutions": choose_institutions(votes, institution_ids),
         "sources": choose_sources(kept["source_rows"]),
         "funding": attach_funder_rors(kept["funding"], kept["funder_rows"]),
     }
@@ -227,4 +277,5 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
         winners=winners,
         duplicates_removed=records - winners.height - completed,
         truncated_completed=completed,
+        institution_conflicts=institution_conflicts(votes),
     )

@@ -71,8 +71,45 @@ def _provenance(
     }
     if n_synthetic:
         counts["synthetic_works"] = n_synthetic
+    conflicts = _conflicts_by_institution(merged.institution_conflicts)
+    counts["institution_conflicts"] = len(conflicts)
     inputs = base.inputs or tuple(str(p) for p in files)
-    return base.with_(counts=counts, inputs=inputs)
+    return base.with_(counts=counts, inputs=inputs, institution_conflicts=conflicts)
+
+
+def _conflicts_by_institution(conflicts: pl.DataFrame) -> dict[str, dict[str, int]]:
+    """Per institution id, per attribute: works whose record gives another value than the kept."""
+    out: dict[str, dict[str, int]] = {}
+    for row in conflicts.iter_rows(named=True):
+        out.setdefault(row["institution_id"], {})[row["attribute"]] = row["conflicting_works"]
+    return out
+
+
+#: Conflicts named one by one in the progress notes; the rest are counted.
+_NOTED_CONFLICTS = 3
+
+
+def _note_conflicts(conflicts: pl.DataFrame, home: Sequence[str], progress: Progress) -> None:
+    """Say which institutions' records disagree, the home institution's country first."""
+    if conflicts.is_empty():
+        return
+    n = conflicts["institution_id"].n_unique()
+    progress.note(
+        f"records of the works disagree on {n:,} institution(s): each attribute keeps the value "
+        "most works' records give (ties: the newest record); see institution_conflicts in "
+        "provenance.json"
+    )
+    shown = conflicts.with_columns(
+        _home=pl.col("institution_id").is_in(list(home)),
+        _country=pl.col("attribute") == "country_code",
+    ).sort(["_home", "_country", "conflicting_works"], descending=True)
+    for row in shown.head(_NOTED_CONFLICTS).iter_rows(named=True):
+        others = ", ".join(repr(v) for v in row["others"][:3])
+        whose = " (a home institution)" if row["_home"] else ""
+        progress.note(
+            f"  {row['institution_id']}{whose}: {row['attribute']} {row['kept']!r} in "
+            f"{row['kept_works']:,} works, kept; {others} in {row['conflicting_works']:,}"
+        )
 
 
 def _kept_records(records: int, xpac: pl.LazyFrame) -> int:
@@ -93,7 +130,8 @@ def _build_into(
     parts_dir = folder / _PARTS_DIR
     for name in PART_NAMES:
         (parts_dir / name).mkdir(parents=True)
-    records = n_parts = 0
+    records = n_parts = impossible_dates = 0
+    date_example: str | None = None
     for index, part in enumerate(read_parts(files, include_xpac=include_xpac)):
         # Everything of a part goes to disk at once: a frame kept in memory pins the
         # buffers of the raw records it was cut from (all of them, at 1M works 20 GB).
@@ -102,6 +140,8 @@ def _build_into(
             path = parts_dir / name / f"{index:06d}.parquet"
             _tagged(frame, index).write_parquet(path, compression="lz4")
         records += part.records
+        impossible_dates += part.impossible_dates
+        date_example = date_example or part.date_example
         n_parts = index + 1
         progress.tick(f"normalising: part {n_parts} read ({len(files)} files in all)")
     frames = {name: pl.scan_parquet(parts_dir / name / "*.parquet") for name in PART_NAMES}
@@ -116,10 +156,18 @@ def _build_into(
         progress.note(f"normalising: merging {n_parts} parts into the tables")
     for name, table in merged.tables.items():
         table.sink_parquet(folder / f"{name}.parquet")
+    home = provenance.institutions if provenance is not None else ()
+    _note_conflicts(merged.institution_conflicts, home, progress)
+    if impossible_dates:
+        progress.note(
+            f"{impossible_dates:,} record(s) give a publication_date that is no calendar date "
+            f"(first: {date_example}): kept without a date, counted as impossible_dates"
+        )
     authorships = pl.scan_parquet(folder / "authorships.parquet").select(pl.len()).collect()
     result = _provenance(
         provenance, files, records, frames[XPAC], merged, int(authorships.item()), expected_copies
     )
+    result = result.with_(counts={**result.counts, "impossible_dates": impossible_dates})
     write_provenance(folder, result.to_dict())
     shutil.rmtree(parts_dir)
     return result

@@ -20,6 +20,7 @@ user.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import io
 import re
@@ -33,7 +34,7 @@ from polars._typing import PolarsDataType
 from copub.errors import DataError
 from copub.normalize.schemas import RAW_WORK
 
-__all__ = ["read_raw_file"]
+__all__ = ["FIRST_YEAR", "read_raw_file"]
 
 FileKind = Literal["page", "lines"]
 _PAGE_SCHEMA = pl.Schema({"results": pl.List(pl.Struct(RAW_WORK))})
@@ -220,10 +221,39 @@ def _read_file(path: Path) -> pl.DataFrame:
             # lines (a pretty-printed /works/W… answer), or lines only DuckDB refuses.
             raw = _read_bytes(path)
             if _is_one_document(raw):
-                return _read_page(path, b'{"results":[' + raw + b"]}")
+                return _read_document(path, raw)
             works = _read_lines_polars(path, raw)
+        if works.height == 1 and works["id"][0] is None:
+            # One object without an id: a list response whose first key is not 'meta' or
+            # 'results', or no OpenAlex shape at all.
+            return _read_document(path, _read_bytes(path))
         return works.with_row_index("_record", offset=1)
     return _read_page(path, _read_bytes(path))
+
+
+def _read_document(path: Path, raw: bytes) -> pl.DataFrame:
+    """A file that is one JSON object: a list response (its keys in any order) or one work.
+
+    Raises
+    ------
+    DataError
+        When the object is neither: no ``results`` list and no ``id``.
+    """
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        document = None
+    if isinstance(document, dict):
+        if "results" in document:
+            return _read_page(path, raw)
+        if "id" not in document:
+            keys = ", ".join(repr(k) for k in list(document)[:5])
+            raise DataError(
+                f"{path}: not an OpenAlex list response or work: a JSON object with the keys "
+                f"{keys or '(none)'} but no 'results' list and no 'id'; give /works list pages "
+                '({"meta": …, "results": […]}), JSON Lines of works, or single works'
+            )
+    return _read_page(path, b'{"results":[' + raw + b"]}")
 
 
 def _read_page(path: Path, raw: bytes) -> pl.DataFrame:
@@ -241,17 +271,39 @@ def _read_page(path: Path, raw: bytes) -> pl.DataFrame:
     return works.with_row_index("_record", offset=1)
 
 
+#: The first year a work can have; the last is next year (OpenAlex dates a
+#: forthcoming issue ahead). A year outside, or not whole, is impossible.
+FIRST_YEAR = 1
+
+
+def _year_problem(year: float | None, latest: int) -> str:
+    if year is None:
+        return "no publication_year; fix or remove this record"
+    if year != year or year != int(year):  # NaN, or 2020.7: never cut to a whole year
+        return f"publication_year {year} is not a whole year; fix or remove this record"
+    return (
+        f"publication_year {int(year)} is impossible (outside {FIRST_YEAR}-{latest}); "
+        "fix or remove this record"
+    )
+
+
 def _check_ids(works: pl.DataFrame, path: Path) -> pl.DataFrame:
     works = works.with_columns(pl.col("id").str.strip_prefix(_OPENALEX_PREFIX))
+    latest = dt.date.today().year + 1
+    year = pl.col("publication_year")
     bad = works.filter(
         pl.col("id").is_null()
         | ~pl.col("id").str.contains(_WORK_ID.pattern)
-        | pl.col("publication_year").is_null()
+        | year.is_null()
+        | year.is_nan()
+        | (year != year.floor())
+        | (year < FIRST_YEAR)
+        | (year > latest)
     )
     if bad.height:
         row = bad.row(0, named=True)
         what = (
-            "no publication_year"
+            _year_problem(row["publication_year"], latest)
             if row["id"] and _WORK_ID.match(row["id"])
             else (f"id {row['id']!r} is not an OpenAlex work id (W…)")
         )
@@ -260,16 +312,21 @@ def _check_ids(works: pl.DataFrame, path: Path) -> pl.DataFrame:
                 "; it is an OpenAlex author: import author files with `copub import --kind authors`"
             )
         raise DataError(f"{path}: record {row['_record']}: {what}")
-    return works
+    return works.with_columns(year.cast(pl.Int32))
 
 
 def read_raw_file(path: Path) -> pl.DataFrame:
     """One file's raw works with the ``RAW_WORK`` schema and a short ``id``.
 
+    Every record is checked (this is the validation a fetched page can be put
+    through before it is trusted): a work id, and a whole ``publication_year``
+    from :data:`FIRST_YEAR` to next year, returned as ``Int32``.
+
     Raises
     ------
     DataError
-        Naming the file and the record when the file cannot be read.
+        Naming the file and the record when the file cannot be read, a record
+        has no work id, or its year is missing or impossible.
     """
     if not path.is_file():
         raise DataError(f"{path}: no such file")

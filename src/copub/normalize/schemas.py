@@ -170,7 +170,9 @@ RAW_WORK: Final = pl.Schema(
         "id": pl.String(),
         "doi": pl.String(),
         "display_name": pl.String(),
-        "publication_year": pl.Int32(),
+        # Float64, so a year such as 2020.7 or 99999999999 is seen and refused
+        # (copub.normalize.reader), never cut or overflowed to another year.
+        "publication_year": pl.Float64(),
         "publication_date": pl.String(),
         "type": pl.String(),
         "language": pl.String(),

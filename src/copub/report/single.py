@@ -55,7 +55,8 @@ def render_result(result: AnalysisResult, fmt: OutputFormat, provenance: Provena
     ...                         text="Demo text\\n", synthetic=True)
     >>> render_result(result, "csv", Provenance()).splitlines()[0]
     'year,synthetic'
-    >>> print(render_result(result, "table", Provenance()), end="")
+    >>> print(render_result(result, "table", Provenance()), end="")  # doctest: +ELLIPSIS
+    ===...SYNTHETIC SAMPLE DATA: not real publications===...
     Demo text
     SYNTHETIC SAMPLE DATA: not real publications
     """
@@ -69,7 +70,10 @@ def render_result(result: AnalysisResult, fmt: OutputFormat, provenance: Provena
     if fmt == "markdown":
         return result_markdown(result) + "\n"
     text = result.text_with_notes(result.text or f"{result.title}: unavailable. {result.reason}")
-    return text + (f"{SYNTHETIC_TEXT}\n" if synthetic else "")
+    if not synthetic:
+        return text
+    # Said first and last, so neither the top nor the tail of the output can be taken alone.
+    return f"{SYNTHETIC_TEXT.center(100, '=')}\n{text}{SYNTHETIC_TEXT}\n"
 
 
 def _page(result: AnalysisResult, figures: list[tuple[str, str, Path, Path]], synthetic: bool,

@@ -97,6 +97,7 @@ def load_sample(
     *,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> Tables:
     """The synthetic NTNU world as tables: generated once, then read from the cache.
 
@@ -114,6 +115,9 @@ def load_sample(
         Its ``cache_dir`` holds the cached tables (``COPUB_CACHE_DIR``).
     progress : Progress, optional
         Progress on stderr while generating; silent when omitted.
+    force : bool
+        Generate a scale above :data:`~copub.sample.writer.FORCE_SCALE`, or one
+        larger than the free space seems to hold.
 
     Returns
     -------
@@ -123,7 +127,7 @@ def load_sample(
     Raises
     ------
     UsageError
-        For a bad seed or scale.
+        For a bad seed or scale, or a scale refused as too large (without ``force``).
 
     Examples
     --------
@@ -150,7 +154,12 @@ def load_sample(
         )
         with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as build:
             files = write_sample(
-                Path(build) / "raw", seed=seed, scale=scale, progress=progress, peers=True
+                Path(build) / "raw",
+                seed=seed,
+                scale=scale,
+                progress=progress,
+                peers=True,
+                force=force,
             )
             provenance = _provenance(seed, scale, files.calibration)
             # The world keeps its XPAC works, so the Leiden universe's XPAC rule has

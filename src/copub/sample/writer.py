@@ -6,6 +6,7 @@ import gzip
 import math
 import os
 import re
+import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,14 +26,16 @@ from copub.sample.ids import rng_for
 from copub.sample.peers import write_peer_pages
 from copub.sample.register import register_frame
 from copub.sample.works import generate_chunk
-from copub.sample.world import World, build_world, works_in_year
+from copub.sample.world import YEARS, World, build_world, works_in_year
 
 __all__ = [
+    "FORCE_SCALE",
     "MAX_SCALE",
     "PER_PAGE",
     "SampleFiles",
     "SampleFormat",
     "check_sample_args",
+    "estimate_sample",
     "write_sample",
 ]
 
@@ -40,6 +43,22 @@ SampleFormat = Literal["pages", "jsonl"]
 PER_PAGE = 200
 #: 100 is about 14 million works: beyond that, write several seeds instead.
 MAX_SCALE = 100.0
+#: The largest scale written without ``force``: about 1.4 million works, 11 GB of pages.
+FORCE_SCALE = 10.0
+#: Bytes written per work (duplicates and complete records included), by format and
+#: ``fat``, and the part that does not grow with the scale (the complete records of
+#: hyperauthored works, the register): measured at scales 0.01 to 0.2, seed 0.
+_BYTES_PER_WORK = {
+    ("pages", False): 7_400,
+    ("pages", True): 16_800,
+    ("jsonl", False): 900,
+    ("jsonl", True): 3_000,
+}
+_FIXED_BYTES = {"pages": 4_000_000, "jsonl": 600_000}
+#: The N5T peers' pages, per home work (0.4 peer works of 3.1 KB each).
+_PEER_BYTES_PER_WORK = 1_300
+#: Free space kept beyond the estimate: it is an estimate.
+_FREE_MARGIN = 1.2
 _CHUNK = 25_000
 _DUPLICATE_RATE = 0.004
 REGISTER_FILE = "channel_register.csv"
@@ -120,6 +139,50 @@ def check_sample_args(seed: object, scale: object) -> tuple[int, float]:
     if not math.isfinite(value) or not 0 < value <= MAX_SCALE:
         raise UsageError(f"scale must be greater than 0 and at most {MAX_SCALE:g}, not {scale!r}")
     return int(seed), value
+
+
+def estimate_sample(
+    scale: float, *, fat: bool = False, fmt: SampleFormat = "pages", peers: bool = False
+) -> tuple[int, int]:
+    """The works a sample of ``scale`` holds and about how many bytes its files take.
+
+    Examples
+    --------
+    >>> works, size = estimate_sample(1.0)
+    >>> 100_000 < works < 200_000, 0.5e9 < size < 2e9
+    (True, True)
+    """
+    works = sum(works_in_year(year, scale) for year in range(YEARS[0], YEARS[1] + 1))
+    per_work = _BYTES_PER_WORK[(fmt, fat)] + (_PEER_BYTES_PER_WORK if peers else 0)
+    return works, works * per_work + _FIXED_BYTES[fmt]
+
+
+def _gb(size: float) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 1e8 else f"{size / 1e6:.0f} MB"
+
+
+def _check_room(
+    out: Path, scale: float, fat: bool, fmt: SampleFormat, peers: bool, force: bool
+) -> int:
+    """Refuse a sample above :data:`FORCE_SCALE`, or larger than the free space, unless forced.
+
+    Returns the estimated size in bytes.
+    """
+    works, size = estimate_sample(scale, fat=fat, fmt=fmt, peers=peers)
+    if force:
+        return size
+    if scale > FORCE_SCALE:
+        raise UsageError(
+            f"--scale {scale:g} would write about {works:,} works, {_gb(size)}, to {out}; "
+            f"scales above {FORCE_SCALE:g} need --force (force=True)"
+        )
+    free = shutil.disk_usage(out).free
+    if size * _FREE_MARGIN > free:
+        raise UsageError(
+            f"--scale {scale:g} would write about {_gb(size)} to {out}, but only {_gb(free)} "
+            "is free there; choose a smaller --scale or another --out (--force writes anyway)"
+        )
+    return size
 
 
 def _clear_old(out_dir: Path) -> None:
@@ -260,6 +323,7 @@ def write_sample(
     fmt: SampleFormat = "pages",
     progress: Progress | None = None,
     peers: bool = False,
+    force: bool = False,
 ) -> SampleFiles:
     """Write a deterministic synthetic world of OpenAlex works for NTNU.
 
@@ -282,6 +346,9 @@ def write_sample(
     peers : bool
         Also write the Nordic Five Tech peers' own works (:mod:`copub.sample.peers`)
         into ``peer_pages/``; NTNU's works are the same either way.
+    force : bool
+        Write a scale above :data:`FORCE_SCALE`, or more than the free space
+        seems to hold (see :func:`estimate_sample`).
 
     Returns
     -------
@@ -290,7 +357,8 @@ def write_sample(
     Raises
     ------
     UsageError
-        For a bad seed, scale or format.
+        For a bad seed, scale or format; a scale above :data:`FORCE_SCALE`, or
+        an estimated size above the free space in ``out_dir``, without ``force``.
 
     Examples
     --------
@@ -307,6 +375,9 @@ def write_sample(
     progress = progress or Progress.silent()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # Before a byte is written: at scale 50 a run filled 48 GB before failing.
+    size = _check_room(out, scale, fat, fmt, peers, force)
+    progress.note(f"writing about {_gb(size)} to {out}")
     _clear_old(out)
     world = build_world(seed, scale)
     works_dir = out / ("pages" if fmt == "pages" else "works")

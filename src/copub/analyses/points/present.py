@@ -67,17 +67,22 @@ def _pct(value: object) -> str:
     return fmt.percent(value)  # type: ignore[arg-type]
 
 
+def _num(value: object, spec: str) -> str:
+    """``value`` formatted with ``spec``, or ``n/a`` when there is none (never 0)."""
+    return "n/a" if value is None else format(value, spec)
+
+
 def points_text(result: PointsResult, names: dict[str, str], home: str) -> str:
     """The home's points per year, then (with peers) each institution over the years."""
     by_year = result.points_by_year
     rows = [
         [
             str(r["year"]),
-            f"{r['works']:,}",
-            "n/a" if r["points"] is None else f"{r['points']:,.1f}",
-            "n/a" if r["points_per_work"] is None else f"{r['points_per_work']:.3f}",
+            _num(r["works"], ","),
+            _num(r["points"], ",.1f"),
+            _num(r["points_per_work"], ".3f"),
             _pct(r["level2_points_share"]),
-            "n/a" if r["intl_factor_effect"] is None else f"{r['intl_factor_effect']:,.1f}",
+            _num(r["intl_factor_effect"], ",.1f"),
             "" if r["register_covers_year"] else "register has no levels",
         ]
         for r in by_year.filter(pl.col("institution_id") == home).sort("year").iter_rows(named=True)
@@ -99,9 +104,9 @@ def points_text(result: PointsResult, names: dict[str, str], home: str) -> str:
             [
                 clip(names.get(r["institution_id"], r["institution_id"]), 40)
                 + (" (home)" if r["institution_id"] == home else ""),
-                f"{r['works']:,}",
-                f"{r['points']:,.1f}",
-                "n/a" if r["per_work"] is None else f"{r['per_work']:.3f}",
+                _num(r["works"], ","),
+                _num(r["points"], ",.1f"),
+                _num(r["per_work"], ".3f"),
             ]
             for r in pooled.iter_rows(named=True)
         ]
@@ -143,16 +148,11 @@ def _html(result: PointsResult, names: dict[str, str], home: str) -> str:
     rows = [
         [
             (esc(r["year"]), False),
-            (esc(f"{r['works']:,}"), True),
-            (esc("n/a" if r["points"] is None else f"{r['points']:,.1f}"), True),
-            (esc("n/a" if r["points_per_work"] is None else f"{r['points_per_work']:.3f}"), True),
+            (esc(_num(r["works"], ",")), True),
+            (esc(_num(r["points"], ",.1f")), True),
+            (esc(_num(r["points_per_work"], ".3f")), True),
             (esc(_pct(r["level2_points_share"])), True),
-            (
-                esc(
-                    "n/a" if r["intl_factor_effect"] is None else f"{r['intl_factor_effect']:,.1f}"
-                ),
-                True,
-            ),
+            (esc(_num(r["intl_factor_effect"], ",.1f")), True),
         ]
         for r in result.points_by_year.filter(pl.col("institution_id") == home)
         .sort("year")
