@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 
 import polars as pl
@@ -15,8 +16,11 @@ from copub.indicators.breakdown import (
     NO_UNIT,
     STANDING,
     UNKNOWN,
+    Breakdown,
+    BreakdownBy,
     breakdown_indicators,
     breakdown_schema,
+    standing_sentence,
     where_we_stand,
     work_groups,
 )
@@ -138,15 +142,81 @@ def test_small_groups_are_flagged_not_hidden(labelled: copub.LabelledWorks) -> N
     assert result.table["small"].any()
 
 
-def test_where_we_stand(labelled: copub.LabelledWorks) -> None:
-    result = breakdown_indicators(labelled, by="field")
-    stand = where_we_stand(result, n=3)
+def _z_p(k1: float, n1: float, k2: float, n2: float) -> float:
+    """Two-sided pooled two-proportion z-test p-value, in plain Python."""
+    pooled = (k1 + k2) / (n1 + n2)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    return math.erfc(abs(k1 / n1 - k2 / n2) / se / math.sqrt(2))
+
+
+def _holm(p: dict[str, float]) -> dict[str, float]:
+    out, running = {}, 0.0
+    for j, (key, value) in enumerate(sorted(p.items(), key=lambda kv: kv[1])):
+        running = max(running, min(1.0, (len(p) - j) * value))
+        out[key] = running
+    return out
+
+
+@pytest.mark.parametrize("by", ["field", "unit"])
+def test_where_we_stand_ranks_only_groups_that_differ(
+    labelled: copub.LabelledWorks, by: BreakdownBy
+) -> None:
+    result = breakdown_indicators(labelled, by=by)
+    stand = where_we_stand(result, n=100)
     assert stand.schema == STANDING
-    pooled = result.pooled.filter(pl.col("intl_share").is_not_null())
-    assert stand.filter(end="highest")["share"][0] == pooled["intl_share"].max()
-    assert stand.filter(end="lowest")["share"][0] == pooled["intl_share"].min()
+    first, last = labelled.definitions.years or (0, 0)
+    whole = copub.window_indicators(labelled, labelled.definitions.with_(window=last - first + 1))
+    assert whole.height == 1
+    total_k, total_n = float(whole["intl_works"].sum()), float(whole["intl_base"].sum())
+    p = {
+        r["group_id"]: _z_p(r["intl_works"], r["intl_base"],
+                            total_k - r["intl_works"], total_n - r["intl_base"])
+        for r in result.pooled.iter_rows(named=True)
+        if r["group_id"] not in (UNKNOWN, NO_UNIT) and r["intl_base"]
+    }  # fmt: skip
+    significant = {g for g, q in _holm(p).items() if q < 0.05}
+    assert set(stand["group_id"]) == significant
+    for row in stand.iter_rows(named=True):
+        above = row["share"] > total_k / total_n
+        assert row["end"] == ("highest" if above else "lowest")
+        assert row["p_value_adjusted"] == pytest.approx(_holm(p)[row["group_id"]])
     assert (stand["share_low"] <= stand["share"]).all()
     assert (stand["share"] <= stand["share_high"]).all()
+
+
+def _pooled(rows: list[tuple[str, int, int]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "group_id": [g for g, _, _ in rows],
+            "group_name": [g.capitalize() for g, _, _ in rows],
+            "works": [n for _, _, n in rows],
+            "small": [False] * len(rows),
+            "intl_works": [k for _, k, _ in rows],
+            "intl_base": [n for _, _, n in rows],
+            "intl_share": [k / n for _, k, n in rows],
+            "intl_share_low": [k / n - 0.01 for _, k, n in rows],
+            "intl_share_high": [k / n + 0.01 for _, k, n in rows],
+            "intl_share_frac": [k / n for _, k, n in rows],
+        }
+    )
+
+
+def test_overlapping_fields_rank_nobody_and_say_so() -> None:
+    """Engineering 62.2% and Physics 61.3% of one institution are not "highest" and "lowest"."""
+    pooled = _pooled([("engineering", 1244, 2000), ("physics", 1226, 2000)])
+    result = Breakdown(pooled, pooled, "field", 30, copub.Definitions())
+    stand = where_we_stand(result)
+    assert stand.is_empty()
+    assert standing_sentence(result, stand).startswith("No field differs significantly")
+
+
+def test_the_unknown_bucket_is_never_ranked() -> None:
+    pooled = _pooled([("a", 600, 1000), ("b", 610, 1000), (UNKNOWN, 100, 1000)])
+    result = Breakdown(pooled, pooled, "field", 30, copub.Definitions())
+    stand = where_we_stand(result)
+    assert UNKNOWN not in stand["group_id"].to_list()
+    # both fields lie far above the institution, which the unknown bucket pulls down
+    assert stand["end"].to_list() == ["highest", "highest"]
 
 
 def test_bad_input(tables: copub.Tables, labelled: copub.LabelledWorks) -> None:

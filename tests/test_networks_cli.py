@@ -89,7 +89,7 @@ def test_partners_command(data_dir: Path, capsys: pytest.CaptureFixture[str]) ->
     assert table["partner_id"].to_list()[:2] == ["US", "SE"]
     assert "works_2019" in table.columns
     assert main([*base, "--kind", "institution", "--format", "json", "--top", "2"]) == 0
-    assert [r["partner_id"] for r in json.loads(capsys.readouterr().out)["partners"]] == [
+    assert [r["partner_id"] for r in json.loads(capsys.readouterr().out)["tables"]["partners"]] == [
         "I3",
         "I2",
     ]

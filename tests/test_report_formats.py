@@ -34,8 +34,10 @@ JSON_KEYS = {
 OPTION_KEYS = {"top_partners", "definitions"}
 COMPARISON_KEYS = {
     "indicator", "baseline_share", "plan_share", "difference", "difference_low",
-    "difference_high", "p_value", "baseline_share_frac", "plan_share_frac", "difference_frac",
-    "trend_z", "trend_p", "plan_partial", "baseline_works", "plan_works",
+    "difference_high", "p_value", "p_value_adjusted", "adjustment", "significant",
+    "baseline_share_frac", "plan_share_frac", "difference_frac",
+    "trend_z", "trend_p", "trend_p_adjusted", "trend_direction", "plan_partial",
+    "baseline_works", "plan_works",
 }  # fmt: skip
 
 

@@ -198,5 +198,5 @@ def test_options_to_dict_is_json_ready(tmp_path: Path) -> None:
     as_dict = options.to_dict()
     json.dumps(as_dict)  # JSON-ready
     definitions = as_dict["definitions"]
-    assert definitions["years"] == [2015, 2020] and definitions["register"] is True
+    assert definitions["years"] == [2015, 2020] and definitions["register"] == str(register)
     assert definitions["baseline"] == [2018, 2021] and options.fractional

@@ -219,9 +219,8 @@ def test_funders_in_the_grants_shape(world: SampleFiles, tables: Tables) -> None
     assert 0.2 < funded < 0.6
 
 
-@pytest.mark.parametrize("calibration", ["builtin", "auto"])
-def test_partner_mix_russia_falls_after_2022(calibration: str) -> None:
-    mix = partner_mix(YEARS, calibration)
+def test_partner_mix_russia_falls_after_2022() -> None:
+    mix = partner_mix(YEARS)
     ru, us = mix.countries.index("RU"), mix.countries.index("US")
     assert mix.for_year(2025)[ru] < mix.for_year(2022)[ru] < mix.for_year(2021)[ru]
     assert mix.for_year(2025)[us] > 0.2

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # for the type checker; at run time each name loads on first 
         work_countries,
     )
     from copub.classify.funding import FUNDER_GROUPS, FunderGroup, funding_flags
+    from copub.classify.group_data import policy_notes
     from copub.classify.groups import (
         Group,
         Member,
@@ -54,6 +55,7 @@ _EXPORTS = {
     "load_groups": "copub.classify.groups",
     "resolve_members": "copub.classify.groups",
     "work_group_flags": "copub.classify.groups",
+    "policy_notes": "copub.classify.group_data",
     "home_affiliations": "copub.classify.home",
     "home_authorships": "copub.classify.home",
     "match_keys": "copub.classify.matching",
@@ -80,6 +82,7 @@ __all__ = [
     "member_keys",
     "normalize_issn",
     "normalize_issn_expr",
+    "policy_notes",
     "resolve_members",
     "unknown_country_codes",
     "valid_country_codes",

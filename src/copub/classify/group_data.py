@@ -12,7 +12,8 @@ top-level ``home_country``::
     vintage = "2024"
     members = [
       { code = "KTH", name = "KTH", ror = "026vcq606", openalex_id = "I86987016",
-        valid_from = 2019, valid_to = 2024, status = "member" },
+        valid_from = 2019, valid_to = 2024, status = "member",
+        note = "optional: a policy note every output about this partner shows" },
     ]
 
 A user file extends the defaults (a key that exists replaces that group) or,
@@ -32,7 +33,7 @@ from copub.classify.countries import valid_country_codes
 from copub.classify.membership import Group, GroupKind, Member, PartnerGroups
 from copub.errors import DataError, UsageError
 
-__all__ = ["DEFAULT_GROUP_FILES", "load_groups"]
+__all__ = ["DEFAULT_GROUP_FILES", "load_groups", "policy_notes"]
 
 #: The packaged group files, in the order their groups are listed.
 DEFAULT_GROUP_FILES = (
@@ -53,7 +54,9 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _ROR = re.compile(r"^0[a-z0-9]{6}[0-9]{2}$")
 _OPENALEX_INSTITUTION = re.compile(r"^I\d+$")
 _GROUP_FIELDS = {"label", "kind", "source", "vintage", "members", "notes"}
-_MEMBER_FIELDS = {"code", "name", "ror", "openalex_id", "valid_from", "valid_to", "status"}
+_MEMBER_FIELDS = {
+    "code", "name", "ror", "openalex_id", "valid_from", "valid_to", "status", "note",
+}  # fmt: skip
 
 
 def _fail(where: str, key: str, message: str) -> DataError:
@@ -120,6 +123,7 @@ def _member(raw: Any, kind: GroupKind, where: str, key: str) -> Member:
         valid_from=_year(raw.get("valid_from"), where, key, "valid_from"),
         valid_to=_year(raw.get("valid_to"), where, key, "valid_to"),
         status=_text(raw.get("status"), where, key, "status", required=False) or "member",
+        note=_text(raw.get("note"), where, key, "note", required=False),
     )
     if (
         member.valid_from is not None
@@ -261,3 +265,34 @@ def load_groups(
         explicit = user_home or (None if overrides_home else default_home)
         home_country = _home_country(merged, explicit, str(file))
     return PartnerGroups(tuple(merged), home_country)
+
+
+def policy_notes(groups: PartnerGroups | None = None) -> dict[str, str]:
+    """The policy note of every partner that has one, by its key.
+
+    The key is the member's code: the ISO alpha-2 code for a country, the
+    OpenAlex id (else the code) for an institution. A partner noted in two
+    groups gets both notes, once each. Every row, card and figure about the
+    partner shows its note.
+
+    Parameters
+    ----------
+    groups : PartnerGroups, optional
+        Default :func:`load_groups`.
+
+    Examples
+    --------
+    >>> policy_notes()["RU"]
+    'Institutional cooperation frozen by the Ministry of Education and Research in March 2022'
+    """
+    notes: dict[str, list[str]] = {}
+    for group in groups if groups is not None else load_groups():
+        for member in group.members:
+            if member.note is None:
+                continue
+            key = (
+                (member.openalex_id or member.code) if group.kind == "institution" else member.code
+            )
+            if member.note not in notes.setdefault(key, []):
+                notes[key].append(member.note)
+    return {key: "; ".join(texts) for key, texts in notes.items()}

@@ -52,6 +52,10 @@ class Member:
     status : str
         Free-text state from the reference data, e.g. ``member``,
         ``ror_verified`` or ``unresolved`` (no id known yet).
+    note : str or None
+        A policy note every output about this partner shows (e.g. Russia:
+        institutional cooperation frozen in March 2022); see
+        :func:`copub.classify.group_data.policy_notes`.
     """
 
     code: str
@@ -61,6 +65,7 @@ class Member:
     valid_from: int | None
     valid_to: int | None
     status: str
+    note: str | None = None
 
     def valid_in(self, year: int) -> bool:
         """Whether the member is valid in ``year``."""

@@ -14,6 +14,12 @@ Text files are read as UTF-8 and, failing that, as Windows-1252 (older
 exports). ISSNs are normalised; invalid ones are counted and left out. When
 one ISSN has several levels in a year (two channels sharing it), the highest
 counts.
+
+The last years of a register may be partial: the register decides next
+year's level-2 list in advance, so its newest column (``level_2026`` in the
+August 2025 table) holds level-2 channels only. A trailing year that rates no
+level-1 channel while earlier years do is listed in ``partial_years``; its
+level-2 share would read as a jump (every rated work is level 2).
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import polars as pl
 from copub.classify.issn import normalize_issn_expr
 from copub.errors import DataError, RegisterFormatError
 
-__all__ = ["LEVELS_SCHEMA", "Register", "load_register"]
+__all__ = ["LEVELS_SCHEMA", "Register", "load_register", "partial_years"]
 
 LEVELS_SCHEMA = pl.Schema({"issn": pl.String, "year": pl.Int32, "level": pl.Int8})
 _LEVEL_COLUMN = re.compile(r"^(?:niv[aå]|level)[ _](\d{4})$", re.IGNORECASE)
@@ -60,6 +66,9 @@ class Register:
         Non-empty ISSNs that failed normalisation (left out).
     n_channels_without_issn : int
         Channels with no valid ISSN, which no work can match (e.g. publishers).
+    partial_years : tuple of int
+        Trailing years that rate no level-1 channel while earlier years do:
+        only the level-2 decisions made in advance (:func:`partial_years`).
     """
 
     levels: pl.DataFrame
@@ -68,11 +77,30 @@ class Register:
     n_channels: int
     n_invalid_issns: int
     n_channels_without_issn: int = 0
+    partial_years: tuple[int, ...] = ()
 
     def level(self, issn: str, year: int) -> int | None:
         """The level of ``issn`` in ``year``, or ``None`` when not in the register."""
         hit = self.levels.filter((pl.col("issn") == issn) & (pl.col("year") == year))
         return None if hit.is_empty() else int(hit["level"][0])
+
+
+def partial_years(levels: pl.DataFrame) -> tuple[int, ...]:
+    """The trailing years of a register that rate no level-1 channel while earlier years do.
+
+    Examples
+    --------
+    >>> levels = pl.DataFrame({"issn": ["a", "b", "a", "b", "a"], "year": [2024, 2024, 2025,
+    ...     2025, 2026], "level": [1, 2, 1, 2, 2]})
+    >>> partial_years(levels)
+    (2026,)
+    """
+    level1 = levels.filter(pl.col("level") == 1)["year"]
+    if level1.is_empty():
+        return ()
+    last_full = int(level1.max())  # type: ignore[arg-type]
+    later = levels.filter(pl.col("year") > last_full)["year"].unique().sort()
+    return tuple(int(y) for y in later)
 
 
 def _decode(raw: bytes) -> str:
@@ -153,7 +181,7 @@ def _register(
     years = (tidy["year"].min(), tidy["year"].max()) if tidy.height else (0, 0)
     return Register(
         tidy, str(path), (int(years[0]), int(years[1])),  # type: ignore[arg-type]
-        n_channels, n_invalid, without_issn,
+        n_channels, n_invalid, without_issn, partial_years(tidy),
     )
 
 

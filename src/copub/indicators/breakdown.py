@@ -22,8 +22,10 @@ Groups
     least the total.
 
 A group with fewer than ``min_works`` works in a row is flagged ``small``,
-never hidden. :func:`where_we_stand` ranks the groups by a share pooled over
-the requested years.
+never hidden. :func:`where_we_stand` names the groups whose share, pooled over
+the requested years, differs significantly from the rest of the institution
+(Holm-adjusted over the groups tested); the ``unknown`` and ``no_unit``
+buckets are never ranked.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from copub.indicators.catalogue import indicator_specs
 from copub.indicators.definitions import share_column
 from copub.indicators.labels import LabelledWorks, label_works
 from copub.indicators.schemas import check_table, window_schema, yearly_schema
+from copub.indicators.trends import SIGNIFICANCE, holm_adjust, two_proportion_p
 from copub.indicators.yearly import window_indicators, yearly_indicators
 from copub.normalize import Tables
 
@@ -52,6 +55,7 @@ __all__ = [
     "BreakdownBy",
     "breakdown_indicators",
     "breakdown_schema",
+    "standing_sentence",
     "where_we_stand",
     "work_groups",
 ]
@@ -80,6 +84,9 @@ STANDING: Final = pl.Schema(
         "share_low": pl.Float64(),
         "share_high": pl.Float64(),
         "share_frac": pl.Float64(),
+        "whole_share": pl.Float64(),
+        "p_value": pl.Float64(),
+        "p_value_adjusted": pl.Float64(),
     }
 )
 
@@ -116,6 +123,10 @@ class Breakdown:
     min_works : int
         The ``small`` threshold.
     definitions : Definitions
+    whole : pl.DataFrame or None
+        The institution as a whole over the same pooled years (one window
+        row), what :func:`where_we_stand` compares each group with; None
+        when not computed (the groups' sum is used, exact for fields).
     """
 
     table: pl.DataFrame
@@ -123,6 +134,7 @@ class Breakdown:
     by: BreakdownBy
     min_works: int
     definitions: Definitions
+    whole: pl.DataFrame | None = None
 
 
 def _topic_groups(labelled: LabelledWorks, by: str) -> pl.DataFrame:
@@ -290,7 +302,17 @@ def breakdown_indicators(
     schema = breakdown_schema(chosen, period)
     table = _finish(tables_out, small, schema, "breakdown table")
     pooled = _finish(pooled_out, small, breakdown_schema(chosen, "window"), "pooled breakdown")
-    return Breakdown(table=table, pooled=pooled, by=by, min_works=min_works, definitions=chosen)
+    everything = LabelledWorks(
+        works=labelled.works, definitions=pooled_definitions, tables=labelled.tables
+    )
+    return Breakdown(
+        table=table,
+        pooled=pooled,
+        by=by,
+        min_works=min_works,
+        definitions=chosen,
+        whole=window_indicators(everything),
+    )
 
 
 def _finish(
@@ -302,12 +324,24 @@ def _finish(
     return check_table(table.select(list(schema)), schema, what)
 
 
-def where_we_stand(result: Breakdown, indicator: str = "intl", n: int = 5) -> pl.DataFrame:
-    """The ``n`` groups with the highest and the ``n`` with the lowest pooled share.
+def _whole_counts(result: Breakdown, indicator: str) -> tuple[float, float]:
+    """The institution's (numerator, base) of a share over the pooled years, full counting."""
+    k, n = f"{indicator}_works", f"{indicator}_base"
+    source = result.whole if result.whole is not None else result.pooled
+    return float(source[k].fill_null(0).sum()), float(source[n].fill_null(0).sum())
 
-    Groups without works in the base of the share are left out; small
-    groups stay in, flagged. Schema :data:`STANDING`; ``end`` is ``highest``
-    or ``lowest``, ``rank`` counts from that end.
+
+def where_we_stand(result: Breakdown, indicator: str = "intl", n: int = 5) -> pl.DataFrame:
+    """The groups whose pooled share differs significantly from the institution's.
+
+    Each group (never the ``unknown`` or ``no_unit`` bucket) is tested against
+    the rest of the institution with the two-proportion z-test on full
+    counts; the p-values are Holm-adjusted over the groups tested. Up to
+    ``n`` groups significantly above the institution are ``highest`` and up to
+    ``n`` significantly below are ``lowest``, ranked by share from that end.
+    Overlapping intervals rank nobody: the table is then empty, and
+    :func:`standing_sentence` says "no field differs significantly". Small
+    groups stay in, flagged. Schema :data:`STANDING`.
 
     Examples
     --------
@@ -315,13 +349,16 @@ def where_we_stand(result: Breakdown, indicator: str = "intl", n: int = 5) -> pl
     >>> d = Definitions(years=(2020, 2021), bootstrap=0)
     >>> result = breakdown_indicators(copub.load_sample(scale=0.01), d, by="field")
     >>> stand = where_we_stand(result, n=2)
-    >>> stand["end"].to_list()
-    ['highest', 'highest', 'lowest', 'lowest']
+    >>> bool((stand["p_value_adjusted"] < 0.05).all()), UNKNOWN in stand["group_id"].to_list()
+    (True, False)
     """
     share = share_column(indicator)
     if share not in result.pooled.columns:
         raise UsageError(f"where we stand: no share {indicator!r} in this breakdown")
-    rows = result.pooled.filter(pl.col(share).is_not_null()).select(
+    total_k, total_n = _whole_counts(result, indicator)
+    rows = result.pooled.filter(
+        pl.col(share).is_not_null() & ~pl.col("group_id").is_in([UNKNOWN, NO_UNIT])
+    ).select(
         "group_id",
         "group_name",
         "works",
@@ -330,13 +367,48 @@ def where_we_stand(result: Breakdown, indicator: str = "intl", n: int = 5) -> pl
         pl.col(f"{share}_low").alias("share_low"),
         pl.col(f"{share}_high").alias("share_high"),
         pl.col(f"{share}_frac").alias("share_frac"),
+        k=pl.col(f"{indicator}_works").cast(pl.Float64),
+        n=pl.col(f"{indicator}_base").cast(pl.Float64),
     )
-    top = rows.sort(["share", "group_id"], descending=[True, False]).head(n)
-    bottom = rows.sort(["share", "group_id"], descending=[False, False]).head(n)
+    k, m = rows["k"].to_numpy(), rows["n"].to_numpy()
+    p = two_proportion_p(k, m, total_k - k, total_n - m)
+    rows = rows.with_columns(
+        whole_share=pl.lit(total_k / total_n if total_n > 0 else None, pl.Float64),
+        p_value=pl.Series(p).fill_nan(None),
+        p_value_adjusted=pl.Series(holm_adjust(p)).fill_nan(None),
+    )
+    differs = rows.filter(pl.col("p_value_adjusted") < SIGNIFICANCE)
+    above = differs.filter(pl.col("share") > pl.col("whole_share"))
+    below = differs.filter(pl.col("share") < pl.col("whole_share"))
+    top = above.sort(["share", "group_id"], descending=[True, False]).head(n)
+    bottom = below.sort(["share", "group_id"], descending=[False, False]).head(n)
     table = pl.concat(
         [
             top.with_columns(end=pl.lit("highest"), rank=pl.int_range(1, pl.len() + 1)),
             bottom.with_columns(end=pl.lit("lowest"), rank=pl.int_range(1, pl.len() + 1)),
         ]
-    ).with_columns(pl.col("rank").cast(pl.Int32))
+    ).with_columns(pl.col("rank").cast(pl.Int32), pl.col("works").cast(pl.Int64))
     return check_table(table.select(list(STANDING)), STANDING, "where we stand")
+
+
+def standing_sentence(result: Breakdown, stand: pl.DataFrame, indicator: str = "intl") -> str:
+    """One sentence saying how ``stand`` (:func:`where_we_stand`) was chosen, or that nobody was.
+
+    Examples
+    --------
+    >>> import copub
+    >>> d = Definitions(years=(2020, 2021), bootstrap=0)
+    >>> result = breakdown_indicators(copub.load_sample(scale=0.01), d, by="field")
+    >>> standing_sentence(result, where_we_stand(result).clear()).startswith("No field differs")
+    True
+    """
+    total_k, total_n = _whole_counts(result, indicator)
+    whole = f"{100 * total_k / total_n:.1f}%" if total_n > 0 else "n/a"
+    how = (
+        f"two-proportion z-test of each {result.by} against the rest of the institution "
+        f"(whole: {whole}), Holm-adjusted over the {result.by}s tested, {SIGNIFICANCE:g} level; "
+        "works without a group are not ranked"
+    )
+    if stand.is_empty():
+        return f"No {result.by} differs significantly from the institution as a whole ({how})."
+    return f"Only {result.by}s that differ significantly from the institution are ranked ({how})."

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from copub.classify.definitions import Definitions
-from copub.indicators.definitions import Indicator
+from copub.indicators.definitions import GoalDirection, Indicator
 from copub.indicators.presets import PRESETS
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "catalogue",
     "catalogue_markdown",
     "figure_groups",
+    "goal_directions",
     "goals",
     "indicator_specs",
     "short_labels",
@@ -164,6 +165,7 @@ def _channels_funding_coverage(definitions: Definitions) -> list[Indicator]:
             short_label="Channel not in register",
             goal="level2",
             needs=("register",),
+            goal_direction="decrease",
         ),
         Indicator(
             "fund_ec",
@@ -196,6 +198,7 @@ def _channels_funding_coverage(definitions: Definitions) -> list[Indicator]:
             None,
             "Works where some authorship outside the institution has no country: they "
             "cannot be proven domestic (coverage).",
+            goal_direction="decrease",
         ),
     ]
 
@@ -294,6 +297,18 @@ def figure_groups(
     """
     chosen = [i for i in catalogue(definitions or _default()) if i.figure == panel]
     return tuple((i.name, i.figure_label) for i in sorted(chosen, key=lambda i: i.figure_rank))
+
+
+def goal_directions(definitions: Definitions | None = None) -> dict[str, GoalDirection]:
+    """The direction that is good news, by stem (``increase`` unless the catalogue says not).
+
+    Examples
+    --------
+    >>> directions = goal_directions()
+    >>> directions["intl"], directions["channel_unmatched"]
+    ('increase', 'decrease')
+    """
+    return {i.name: i.goal_direction for i in catalogue(definitions or _default())}
 
 
 def short_labels(definitions: Definitions | None = None) -> dict[str, str]:

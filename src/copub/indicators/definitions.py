@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 import polars as pl
 
-__all__ = ["Indicator", "ShareSpec", "share_column", "share_columns"]
+__all__ = ["GoalDirection", "Indicator", "ShareSpec", "share_column", "share_columns"]
+
+#: Which way a share should move for its goal to be met.
+GoalDirection = Literal["increase", "decrease"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,9 @@ class ShareSpec:
     figure : {"country", "institution"} or None
         The group-shares figure panel that draws it, if any; ``figure_rank``
         orders the panel and ``figure_label`` names the line.
+    goal_direction : {"increase", "decrease"}
+        The direction that is good news: a fall of "channel not in register"
+        serves the level-2 goal. Colours follow it, not the sign of a change.
     """
 
     name: str
@@ -66,6 +73,7 @@ class ShareSpec:
     figure: str | None = None
     figure_rank: int = 0
     figure_label: str = ""
+    goal_direction: GoalDirection = "increase"
 
     @property
     def short(self) -> str:

@@ -28,6 +28,16 @@ Shares are of the home authors in y (``left_share``: of those in y-1;
 ``early_intl_share``: of the early-career home authors in y), each with its
 Wilson 95% interval.
 
+The edges of the data (the first year of any affiliation with the home
+institution, the last year of any affiliation in the authors table) hide some
+definitions: nobody is seen arriving from abroad in the first ``window`` years
+(no earlier home history: everyone looks new), departures and guests are not
+visible in the last ``window`` years (their next papers are not out yet), and
+career ages are cut at the first year, so "early career" is everyone in the
+first ``early_career_years + 1`` years. Those years are marked ``censored``
+(with ``censored_reason``) in the yearly table, and the flows of a censored
+measure are marked too (:data:`CENSORING_NOTE`); they are no finding.
+
 Examples
 --------
 >>> import polars as pl
@@ -39,10 +49,13 @@ Examples
 >>> result = mobility_indicators(authors, "I1", years=(2019, 2020))
 >>> result.yearly.select("year", "home_authors", "recruited", "left", "guests").rows()
 [(2019, 1, 1, 0, 1), (2020, 0, 0, 1, 0)]
+>>> result.yearly["censored"].to_list()  # three years of data in all: every year is an edge
+[True, True]
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -56,9 +69,11 @@ from copub.normalize.authors import AUTHORS
 from copub.validate import parse_institution_id, parse_year_range
 
 __all__ = [
+    "CENSORING_NOTE",
     "MOBILITY_NOTE",
     "MobilityResult",
     "author_mobility",
+    "censored_years",
     "describe_mobility",
     "mobility_indicators",
 ]
@@ -68,6 +83,14 @@ MOBILITY_NOTE: Final = (
     "OpenAlex affiliation histories come from publications: a year without a paper is "
     "invisible and at most the 10 most recent affiliations are kept, so these figures are "
     "a proxy for mobility, not a record of employment."
+)
+
+#: Said beside every table or figure with censored years.
+CENSORING_NOTE: Final = (
+    "Censored years lie at the edges of the data, where a definition cannot be observed: "
+    "no earlier history shows recruitment in the first years, departures and guests are not "
+    "yet visible in the last years, and career ages are cut at the first year; they are "
+    "marked, drawn hollow, and no finding."
 )
 
 #: The shares of the yearly table: (share, numerator, denominator).
@@ -86,7 +109,7 @@ def describe_mobility(definitions: Definitions) -> tuple[str, ...]:
 
     Examples
     --------
-    >>> describe_mobility(Definitions(mobility_window=2))[1][-40:]
+    >>> describe_mobility(Definitions(mobility_window=2))[1][-28:]
     'in one of the 2 years before'
     """
     n = definitions.mobility_window
@@ -134,6 +157,9 @@ class MobilityResult:
         ``guest_max_years``).
     note : str
         :data:`MOBILITY_NOTE`.
+    censored : mapping of str to tuple of int
+        For each measure (``recruited``, ``left``, ``guests``, ``early_career``),
+        the reported years it cannot be observed in (:func:`censored_years`).
     """
 
     yearly: pl.DataFrame
@@ -144,6 +170,7 @@ class MobilityResult:
     years: tuple[int, int]
     definitions: Definitions
     note: str = field(default=MOBILITY_NOTE)
+    censored: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 def _check_authors(authors: pl.DataFrame) -> None:
@@ -402,6 +429,71 @@ def _flows(
     return flows, countries
 
 
+def censored_years(
+    data_years: tuple[int, int], years: tuple[int, int], d: Definitions
+) -> dict[str, tuple[int, ...]]:
+    """The years of ``years`` in which each measure cannot be observed, given the data's span.
+
+    Parameters
+    ----------
+    data_years : (int, int)
+        The first year of any affiliation with the home institution and the
+        last year of any affiliation in the authors table.
+    years : (int, int)
+        The years reported.
+    d : Definitions
+        Its ``mobility_window`` and ``early_career_years``.
+
+    Examples
+    --------
+    >>> c = censored_years((2012, 2025), (2012, 2025), Definitions())
+    >>> c["recruited"], c["left"], c["early_career"][-1]
+    ((2012, 2013, 2014), (2023, 2024, 2025), 2018)
+    """
+    first, last = data_years
+    span = range(years[0], years[1] + 1)
+    start = [y for y in span if y < first + d.mobility_window]
+    end = [y for y in span if y > last - d.mobility_window]
+    return {
+        "recruited": tuple(start),
+        "left": tuple(end),
+        "guests": tuple(sorted(set(start) | set(end))),
+        "early_career": tuple(y for y in span if y <= first + d.early_career_years),
+    }
+
+
+_REASONS: Final = {
+    "recruited": "recruitment needs the {n} years before",
+    "left": "departures need the {n} years after",
+    "guests": "guests need years before and after",
+    "early_career": "career ages are cut at the data's first year",
+}
+
+
+def _mark_censored(
+    yearly: pl.DataFrame, censored: Mapping[str, tuple[int, ...]], d: Definitions
+) -> pl.DataFrame:
+    n = d.mobility_window
+    reasons = {
+        year: "; ".join(_REASONS[m].format(n=n) for m, years in censored.items() if year in years)
+        for year in yearly["year"].to_list()
+    }
+    return yearly.with_columns(
+        censored=pl.Series([bool(reasons[y]) for y in yearly["year"]], dtype=pl.Boolean),
+        censored_reason=pl.Series([reasons[y] or None for y in yearly["year"]], dtype=pl.String),
+    )
+
+
+def _mark_flows(frame: pl.DataFrame, censored: Mapping[str, tuple[int, ...]]) -> pl.DataFrame:
+    """``censored`` on each flow row: inflow as recruitment, outflow as departures."""
+    by_direction = {"inflow": censored.get("recruited", ()), "outflow": censored.get("left", ())}
+    marks = [
+        year in by_direction.get(direction, ())
+        for year, direction in zip(frame["year"], frame["direction"], strict=True)
+    ]
+    return frame.with_columns(censored=pl.Series(marks, dtype=pl.Boolean))
+
+
 def mobility_indicators(
     authors: pl.DataFrame,
     definitions: Definitions | str | None = None,
@@ -436,8 +528,10 @@ def mobility_indicators(
     Returns
     -------
     MobilityResult
-        The yearly counts and shares, the flows by partner group and by
-        country, and :data:`MOBILITY_NOTE`.
+        The yearly counts and shares (with ``censored`` and
+        ``censored_reason``), the flows by partner group and by country (with
+        ``censored``), the censored years of each measure and
+        :data:`MOBILITY_NOTE`.
 
     Raises
     ------
@@ -476,17 +570,24 @@ def mobility_indicators(
         first, last = int(span["first"][0]), int(span["last"][0])
     else:
         first, last = parse_year_range(years)
-    yearly = _yearly(flags, leavers, first, last)
+    span = rows.select(
+        first=pl.col("year").filter(pl.col("is_home")).min(), last=pl.col("year").max()
+    ).collect()
+    home_first = span["first"][0] if span["first"][0] is not None else first
+    data_last = span["last"][0] if span["last"][0] is not None else last
+    censored = censored_years((int(home_first), int(data_last)), (first, last), d)
+    yearly = _mark_censored(_yearly(flags, leavers, first, last), censored, d)
     abroad = rows.filter(pl.col("is_foreign")).with_row_index("row").collect().lazy()
     flows, countries = _flows(
         abroad, _flow_rows(abroad, flags, leavers, d), groups or d.partner_groups, first, last
     )
     return MobilityResult(
         yearly=yearly,
-        flows=flows,
-        countries=countries,
+        flows=_mark_flows(flows, censored),
+        countries=_mark_flows(countries, censored),
         institution=institution,
         home_country=country,
         years=(first, last),
         definitions=d,
+        censored=censored,
     )

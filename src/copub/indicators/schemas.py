@@ -38,6 +38,7 @@ YEARLY_LEAD: Final = pl.Schema(
         "authorship_no_country_rate": pl.Float64(),
         "affiliation_fallback_rate": pl.Float64(),
         "joint_unit_works": pl.Int64(),
+        "register_partial": pl.Boolean(),
     }
 )
 
@@ -78,11 +79,16 @@ COMPARISON: Final = pl.Schema(
         "difference_low": pl.Float64(),
         "difference_high": pl.Float64(),
         "p_value": pl.Float64(),
+        "p_value_adjusted": pl.Float64(),
+        "adjustment": pl.String(),
+        "significant": pl.Boolean(),
         "baseline_share_frac": pl.Float64(),
         "plan_share_frac": pl.Float64(),
         "difference_frac": pl.Float64(),
         "trend_z": pl.Float64(),
         "trend_p": pl.Float64(),
+        "trend_p_adjusted": pl.Float64(),
+        "trend_direction": pl.String(),
         "plan_partial": pl.Boolean(),
         "baseline_works": pl.Float64(),
         "plan_works": pl.Float64(),

@@ -47,16 +47,39 @@ from copub.normalize import Tables
 
 __all__ = [
     "CORE_TYPES",
+    "UNIVERSE_LABELS",
     "TypesChoice",
     "institution_works",
     "legacy_universe",
     "universe_keyed",
     "universe_rule",
+    "universe_words",
     "universe_works",
 ]
 
 #: The first publication year of Leiden's core publications.
 CORE_FIRST_YEAR = 2000
+
+#: How each universe rule is named in headers, footers and file notes.
+UNIVERSE_LABELS: dict[str, str] = {
+    "leiden": "Leiden Ranking universe",
+    "core": "Leiden core publications",
+    "types": "article, review, book-chapter",
+    "all": "all document types",
+}
+
+
+def universe_words(rule: str, types: Sequence[str] = CORE_TYPES) -> str:
+    """The universe a figure counts, in words (the document types of the ``types`` rule).
+
+    Examples
+    --------
+    >>> universe_words("leiden"), universe_words("types", ("article",))
+    ('Leiden Ranking universe', 'document types article')
+    """
+    if rule == "types":
+        return f"document types {', '.join(types)}"
+    return UNIVERSE_LABELS.get(rule, rule)
 
 _JOURNAL_TYPES = ("article", "review")
 _BOOK_TYPES = ("book-chapter", "article", "review")

@@ -18,6 +18,7 @@ from copub.classify import PartnerGroups, Register
 from copub.classify.definitions import Definitions, PresetName, resolve_definitions
 from copub.classify.matching import Membership
 from copub.indicators.catalogue import indicator_specs
+from copub.indicators.definitions import Indicator, share_columns
 from copub.indicators.labels import LabelledWorks, label_works
 from copub.indicators.scan import TableScan
 from copub.indicators.schemas import check_table, window_schema, yearly_schema
@@ -73,7 +74,38 @@ _LEAD = (
     "authorship_no_country_rate",
     "affiliation_fallback_rate",
     "joint_unit_works",
+    "register_partial",
 )
+
+
+def _register_partial(
+    table: pl.DataFrame, definitions: Definitions, specs: list[Indicator], first: str, last: str
+) -> pl.DataFrame:
+    """Mark rows that reach a partial register year, and blank their register-based shares.
+
+    Such a year rates only the level-2 channels decided in advance, so its
+    level-2 share would read as a rise (:attr:`Register.partial_years`): the
+    shares that need the register are left null there, never shown.
+    """
+    register = definitions.channel_register
+    years = list(register.partial_years) if register is not None else []
+    partial = pl.lit(False)
+    if years:
+        partial = (
+            pl.int_ranges(pl.col(first), pl.col(last) + 1)
+            .list.set_intersection(pl.lit(years, pl.List(pl.Int64)))
+            .list.len()
+            > 0
+        )
+    table = table.with_columns(register_partial=partial)
+    blanked = [c for s in specs if "register" in s.needs for c in share_columns(s.name)]
+    if not years or not blanked:
+        return table
+    return table.with_columns(
+        pl.when(pl.col("register_partial")).then(None).otherwise(pl.col(c)).alias(c)
+        for c in blanked
+        if c in table.columns
+    )
 
 
 def yearly_indicators(
@@ -118,8 +150,10 @@ def yearly_indicators(
     pl.DataFrame
         :data:`~copub.indicators.schemas.YEARLY_LEAD` (``year, works,
         works_frac, partial, authorship_no_country_rate,
-        affiliation_fallback_rate, joint_unit_works``) and, for every share, the columns of
-        :data:`~copub.indicators.schemas.SHARE_COLUMNS`.
+        affiliation_fallback_rate, joint_unit_works, register_partial``) and, for every
+        share, the columns of :data:`~copub.indicators.schemas.SHARE_COLUMNS`.
+        ``register_partial`` marks a year whose channel register is partial
+        (only its level-2 decisions); the register-based shares are null there.
 
     Examples
     --------
@@ -156,6 +190,7 @@ def yearly_indicators(
     table = (
         shares.join(_coverage(works.works, "year"), on="year", how="left")
         .with_columns(partial=pl.col("year") >= cutoff)
+        .pipe(_register_partial, chosen, specs, "year", "year")
         .select("year", *_LEAD, pl.exclude("year", *_LEAD))
         .sort("year")
     )
@@ -245,6 +280,7 @@ def window_indicators(
             works_frac=pl.col("works_frac").fill_null(0.0),
             joint_unit_works=pl.col("joint_unit_works").fill_null(0),
         )
+        .pipe(_register_partial, chosen, specs, "first_year", "last_year")
         .select(*lead, pl.exclude(*lead))
         .sort("first_year")
     )

@@ -53,6 +53,7 @@ import orjson
 import polars as pl
 
 from copub.errors import UsageError
+from copub.indicators.universe import universe_words
 from copub.networks.frames import (
     CLUSTER_MAX_EDGES,
     LAYOUT_MAX_NODES,
@@ -61,6 +62,7 @@ from copub.networks.frames import (
     graph_frames,
     network_frames,
 )
+from copub.networks.options import node_cap
 from copub.progress import Progress
 
 if TYPE_CHECKING:
@@ -202,14 +204,14 @@ def _about(frames: GraphFrames, files: list[Path]) -> str:
         f"{g.get('name', 'co-authorship network')}",
         f"data: {_origin(frames)}",
         f"kind: {g.get('kind', '?')}; institution: {g.get('institution', '?')}; "
-        f"years: {g.get('years') or 'all'}; document types: {g.get('types', '?')}",
+        f"years: {g.get('years') or 'all'}; universe: "
+        f"{universe_words(str(g.get('universe', '?')), str(g.get('types', '')).split(','))}",
         f"edge weight: {g.get('counting', 'full')} counting "
         "(full = shared works; fractional = sum of 1/(n-1) over shared works, "
         "n = nodes of the work)",
         f"normalisation attribute: {g.get('normalization') or 'none'}",
-        f"cap: works with more than {g.get('max_nodes_per_work')} nodes skipped "
-        f"({g.get('skipped_works', 0)} works)"
-        if g.get("max_nodes_per_work")
+        f"cap: works with more than {cap} nodes skipped ({g.get('skipped_works', 0)} works)"
+        if (cap := node_cap(g.get("max_nodes_per_work")))
         else "cap: none",
         f"works in universe: {g.get('works_in_universe', '?')}; "
         f"in network: {g.get('works_in_network', '?')}",

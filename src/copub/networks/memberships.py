@@ -20,7 +20,11 @@ import polars as pl
 from copub.classify.groups import PartnerGroups, load_groups
 from copub.classify.matching import match_keys, member_keys
 
-__all__ = ["FLAG_GROUPS", "default_groups", "group_flags", "node_groups"]
+__all__ = ["DOMESTIC_TAG", "FLAG_GROUPS", "default_groups", "group_flags", "node_groups"]
+
+#: The tag of a partner in the home country's group (key ``home``): a Norwegian
+#: partner is *domestic*; "home" would read as the home institution itself.
+DOMESTIC_TAG = "domestic"
 
 #: The flag columns of the partner table and the group keys each one reads.
 #: ``alliance`` and ``infrastructure`` are read from the group kinds instead.
@@ -60,7 +64,8 @@ def node_groups(
     -------
     pl.DataFrame
         ``node, groups``: a list of group keys in the groups' order (empty
-        when none), one row per input node, in input order.
+        when none), one row per input node, in input order; the home
+        country's group (key ``home``) is tagged :data:`DOMESTIC_TAG`.
 
     Examples
     --------
@@ -86,7 +91,7 @@ def node_groups(
         .unique()
         .sort("node", "order")
         .group_by("node", maintain_order=True)
-        .agg(groups=pl.col("group"))
+        .agg(groups=pl.col("group").replace("home", DOMESTIC_TAG))
     )
     return (
         nodes.select("node")

@@ -18,7 +18,14 @@ from copub.indicators.universe import TypesChoice
 from copub.networks.nodes import NetworkKind, check_kind
 from copub.networks.normalize import Normalization, check_normalization
 
-__all__ = ["DEFAULT_MAX_NODES", "Counting", "NetworkOptions", "check_counting"]
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "NO_CAP",
+    "Counting",
+    "NetworkOptions",
+    "check_counting",
+    "node_cap",
+]
 
 Counting = Literal["full", "fractional"]
 
@@ -126,7 +133,8 @@ class NetworkOptions:
             "fractional_rule": d.fractional_rule,
             "counting": self.counting,
             "normalization": self.normalization or "",
-            "max_nodes_per_work": self.max_nodes_per_work or 0,
+            # "none", not 0: a reader of the GraphML must not take 0.0 for a cap.
+            "max_nodes_per_work": self.max_nodes_per_work or NO_CAP,
         }
 
     @classmethod
@@ -155,12 +163,35 @@ class NetworkOptions:
                 definitions=chosen,
                 counting=str(attributes["counting"]),
                 normalization=str(attributes["normalization"]) or None,
-                max_nodes_per_work=int(attributes["max_nodes_per_work"]) or None,
+                max_nodes_per_work=node_cap(attributes.get("max_nodes_per_work")),
             )
         except KeyError as exc:
             raise UsageError(
                 f"this graph was not built by copub.build_network (no {exc.args[0]!r} attribute)"
             ) from None
+
+
+#: How a graph file says that no work was skipped for its size.
+NO_CAP = "none"
+
+
+def node_cap(value: object) -> int | None:
+    """The ``max_nodes_per_work`` of a graph file: a whole number, or None for no cap.
+
+    Reads ``"none"``, an absent value and the 0 (0.0 in GraphML) older files wrote.
+
+    Examples
+    --------
+    >>> node_cap("none"), node_cap(None), node_cap(0.0), node_cap("50"), node_cap(50.0)
+    (None, None, None, 50, 50)
+    """
+    if value is None or str(value).strip().lower() in (NO_CAP, ""):
+        return None
+    try:
+        cap = int(float(str(value)))
+    except ValueError:
+        raise UsageError(f"max_nodes_per_work {value!r} is not a whole number or 'none'") from None
+    return cap or None
 
 
 def _as_bool(value: object) -> bool:

@@ -16,8 +16,17 @@ from copub.render.tables import SYNTHETIC_TEXT
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from matplotlib.ticker import Formatter
 
-__all__ = ["DPI", "PALETTE", "new_figure", "save_figure", "source_footer", "stamp"]
+__all__ = [
+    "DPI",
+    "PALETTE",
+    "new_figure",
+    "percent_formatter",
+    "save_figure",
+    "source_footer",
+    "stamp",
+]
 
 #: Okabe & Ito's colour-blind-safe palette, without black and the faint yellow:
 #: blue, vermillion, bluish green, reddish purple, orange, sky blue.
@@ -47,6 +56,42 @@ def source_footer(provenance: Provenance, who: str, counting: str) -> str:
         f"{who}, {counting} counting. Source: {origin}, built {provenance.created[:10]}; "
         f"copub {provenance.versions.get('copub', '?')}"
     )
+
+
+def percent_formatter() -> Formatter:
+    """Percent tick labels that are exactly the tick values (a share 0.125 reads "12.5%").
+
+    Every tick of an axis gets the same number of decimals: the fewest that
+    show each tick's value exactly (at most 4), so a gridline at 12.5% is
+    never labelled "12%". Every percentage axis of every figure uses it.
+
+    Examples
+    --------
+    >>> f = percent_formatter()
+    >>> f.set_locs([0.0, 0.025, 0.05, 0.125])
+    >>> [f(v) for v in (0.0, 0.025, 0.05, 0.125)]
+    ['0.0%', '2.5%', '5.0%', '12.5%']
+    >>> f.set_locs([0.0, 0.1, 0.2])
+    >>> f(0.2)
+    '20%'
+    """
+    from matplotlib.ticker import Formatter
+
+    class ExactPercentFormatter(Formatter):  # type: ignore[misc]
+        decimals = 0
+
+        def set_locs(self, locs: list[float]) -> None:
+            percents = [100 * float(v) for v in locs]
+            for decimals in range(5):
+                if all(abs(round(p, decimals) - p) < 1e-9 * max(1.0, abs(p)) for p in percents):
+                    break
+            self.decimals = decimals
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            value = round(100 * float(x), self.decimals) + 0.0  # + 0.0: never "-0%"
+            return f"{value:.{self.decimals}f}%"
+
+    return ExactPercentFormatter()
 
 
 def new_figure(figsize: tuple[float, float] = (9.0, 4.4)) -> Figure:

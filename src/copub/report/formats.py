@@ -15,7 +15,8 @@ import json
 
 from copub.analyses.contract import AnalysisResult
 from copub.indicators.definitions import share_column, share_columns
-from copub.indicators.trends import share_names
+from copub.indicators.schemas import YEARLY_LEAD
+from copub.indicators.trends import ADJUSTMENT_NOTE, share_names
 from copub.render.tables import (
     SYNTHETIC_TEXT,
     csv_frame,
@@ -101,17 +102,7 @@ def render_markdown(data: ReportData) -> str:
     out += [f"Source: {data.provenance.describe()}", ""]
     out += ["## Works per year", ""]
     out += [
-        markdown_table(
-            yearly.select(
-                "year",
-                "works",
-                "works_frac",
-                "partial",
-                "authorship_no_country_rate",
-                "affiliation_fallback_rate",
-                "joint_unit_works",
-            )
-        ),
+        markdown_table(yearly.select(list(YEARLY_LEAD))),
         "",
     ]
     for stem in share_names(yearly):
@@ -124,8 +115,8 @@ def render_markdown(data: ReportData) -> str:
     out += ["## Development goals", ""]
     out += [markdown_table(data.goals.drop("goal_text")), ""]
     out += [
-        "`meaningful`: a significant change (p < 0.05) at least `min_change` in size "
-        "(a share difference; 0.01 = one percentage point).",
+        "`meaningful`: a significant change (Holm-adjusted p < 0.05) at least `min_change` "
+        "in size (a share difference; 0.01 = one percentage point). " + ADJUSTMENT_NOTE,
         "",
     ]
     out += ["## Not measured in this report", ""]

@@ -14,8 +14,9 @@ from typing import Literal
 
 import polars as pl
 
-from copub.indicators.catalogue import DEFAULT_MIN_CHANGE, Goal
+from copub.indicators.catalogue import DEFAULT_MIN_CHANGE, Goal, goal_directions
 from copub.indicators.catalogue import GOALS as CATALOGUE_GOALS
+from copub.indicators.trends import SIGNIFICANCE
 
 __all__ = [
     "DEFAULT_MIN_CHANGE",
@@ -26,12 +27,10 @@ __all__ = [
     "change_status",
     "goal_summary",
     "is_meaningful",
+    "toward_goal",
 ]
 
 Status = Literal["up", "down", "flat", "unavailable"]
-
-#: Two-sided level below which a change counts as significant.
-SIGNIFICANCE = 0.05
 
 #: The goals and all their indicators come from the catalogue and the packaged
 #: ``copub/indicators/reference/goals.toml``; this module only summarises them.
@@ -67,12 +66,33 @@ _SCHEMA = {
     "difference_low": pl.Float64,
     "difference_high": pl.Float64,
     "p_value": pl.Float64,
+    "p_value_adjusted": pl.Float64,
     "trend_p": pl.Float64,
+    "trend_direction": pl.String,
     "plan_partial": pl.Boolean,
     "status": pl.String,
+    "goal_direction": pl.String,
+    "toward_goal": pl.Boolean,
     "min_change": pl.Float64,
     "meaningful": pl.Boolean,
 }
+
+
+def toward_goal(status: str, direction: str) -> bool | None:
+    """Whether a significant change goes the way its goal wants; None when nothing moved.
+
+    Examples
+    --------
+    >>> toward_goal("up", "increase"), toward_goal("down", "decrease")
+    (True, True)
+    >>> toward_goal("up", "decrease")
+    False
+    >>> toward_goal("flat", "increase") is None
+    True
+    """
+    if status not in ("up", "down"):
+        return None
+    return (status == "up") == (direction == "increase")
 
 
 def is_meaningful(status: str, difference: float | None, min_change: float) -> bool | None:
@@ -123,8 +143,12 @@ def goal_summary(
     -------
     pl.DataFrame
         ``goal, goal_text, indicator, label, baseline_share, plan_share,
-        difference, difference_low, difference_high, p_value, trend_p,
-        plan_partial, status, min_change, meaningful``; an indicator missing
+        difference, difference_low, difference_high, p_value,
+        p_value_adjusted, trend_p, trend_direction, plan_partial, status,
+        goal_direction, toward_goal, min_change, meaningful``; ``status`` (the
+        sign of a significant change) reads the Holm-adjusted p-value when the
+        comparison has one, and ``toward_goal`` says whether that change is good
+        news for the goal (:func:`toward_goal`); an indicator missing
         from the comparison (e.g. level 2 without a register) is kept with
         ``status="unavailable"``. ``meaningful`` is True for a significant
         change of at least the goal's ``min_change``.
@@ -144,6 +168,7 @@ def goal_summary(
     'unavailable'
     """
     labels = labels or {}
+    directions = goal_directions()
     by_name = {row["indicator"]: row for row in comparison.iter_rows(named=True)}
     suffix = "_frac" if fractional else ""
     rows = []
@@ -151,10 +176,12 @@ def goal_summary(
         for stem in goal.indicators:
             found = by_name.get(stem, {})
             difference = found.get(f"difference{suffix}")
+            # Significance is read from the multiplicity-adjusted p when the comparison has it.
+            tested = found.get("p_value_adjusted", found.get("p_value"))
             status = (
                 "unavailable"
                 if difference is None
-                else change_status(found.get("difference"), found.get("p_value"))
+                else change_status(found.get("difference"), tested)
             )
             rows.append(
                 {
@@ -168,9 +195,13 @@ def goal_summary(
                     "difference_low": None if fractional else found.get("difference_low"),
                     "difference_high": None if fractional else found.get("difference_high"),
                     "p_value": found.get("p_value"),
+                    "p_value_adjusted": found.get("p_value_adjusted"),
                     "trend_p": found.get("trend_p"),
+                    "trend_direction": found.get("trend_direction"),
                     "plan_partial": found.get("plan_partial"),
                     "status": status,
+                    "goal_direction": directions.get(stem, "increase"),
+                    "toward_goal": toward_goal(status, directions.get(stem, "increase")),
                     "min_change": goal.min_change,
                     "meaningful": is_meaningful(status, difference, goal.min_change),
                 }

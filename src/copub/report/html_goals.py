@@ -58,8 +58,16 @@ def _matters(row: Mapping[str, Any]) -> str:
     return f"yes: ≥ {threshold}" if row["meaningful"] else f"no: < {threshold}"
 
 
+def _tone(row: Mapping[str, Any]) -> str:
+    """``good`` or ``bad``: a significant change read against its goal's direction."""
+    toward = row.get("toward_goal")
+    if toward is None:
+        toward = row["status"] == "up" if row["status"] in ("up", "down") else None
+    return "" if toward is None else ("good" if toward else "bad")
+
+
 def card_status(rows: list[dict[str, Any]]) -> str:
-    """The colour of a goal card from its indicators' rows.
+    """The colour of a goal card from its indicators' rows: the goal's way, not the sign.
 
     Examples
     --------
@@ -68,12 +76,14 @@ def card_status(rows: list[dict[str, Any]]) -> str:
     'mixed'
     >>> card_status([{"status": "up", "meaningful": False}])
     'flat'
+    >>> card_status([{"status": "down", "meaningful": True, "toward_goal": True}])
+    'good'
     >>> card_status([{"status": "unavailable", "meaningful": None}])
     'unavailable'
     """
     if all(r["status"] == "unavailable" for r in rows):
         return "unavailable"
-    moved = {r["status"] for r in rows if r["status"] in ("up", "down") and r.get("meaningful")}
+    moved = {_tone(r) for r in rows if r["status"] in ("up", "down") and r.get("meaningful")}
     if len(moved) == 2:
         return "mixed"
     return moved.pop() if moved else "flat"
@@ -104,7 +114,8 @@ def _indicator_item(data: ReportData, row: Mapping[str, Any], named: bool) -> st
     size = size_words(row)
     size_html = f' <span class="size">({esc(size)})</span>' if size else ""
     return (
-        f'<li class="ind {esc(row["status"])}" data-indicator="{esc(row["indicator"])}">'
+        f'<li class="ind {esc(row["status"])} {_tone(row)}" '
+        f'data-indicator="{esc(row["indicator"])}">'
         f"{name}<span class=v>{esc(fmt.percent(row['plan_share']))}</span> "
         f"<span class=d>{esc(fmt.change(row['difference']))} from "
         f"{esc(fmt.percent(row['baseline_share']))}</span> "
@@ -129,6 +140,13 @@ def goal_cards(data: ReportData) -> str:
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
+def _trend(row: Mapping[str, Any]) -> str:
+    """The trend test's p-value with its direction in words (``rising``, ``falling``, …)."""
+    p = fmt.p_value(row["trend_p"])
+    direction = row.get("trend_direction")
+    return f"{p}, {direction}" if direction and p else p
+
+
 def _period(period: tuple[int, int]) -> str:
     return f"{period[0]}–{period[1]}"
 
@@ -142,6 +160,7 @@ def _goal_table(data: ReportData) -> str:
         ("Change", True),
         ("95% interval", True),
         ("p", True),
+        ("p (Holm)", True),
         ("Status", False),
         ("Matters", False),
         ("Trend p", True),
@@ -158,7 +177,7 @@ def _goal_table(data: ReportData) -> str:
                 reason = _reason(data, str(row["indicator"]))
                 rows.append(
                     [(label, False)]
-                    + [("n/a", True)] * 5
+                    + [("n/a", True)] * 6
                     + [(status_mark("unavailable", reason), False), ("", False), ("", True)]
                 )
                 continue
@@ -173,9 +192,10 @@ def _goal_table(data: ReportData) -> str:
                     (esc(fmt.change(row["difference"])), True),
                     (esc(ci), True),
                     (esc(fmt.p_value(row["p_value"])), True),
-                    (status_mark(str(row["status"])), False),
+                    (esc(fmt.p_value(row.get("p_value_adjusted"))), True),
+                    (f'<span class="{_tone(row)}">{status_mark(str(row["status"]))}</span>', False),
                     (esc(_matters(row)), False),
-                    (esc(fmt.p_value(row["trend_p"])), True),
+                    (esc(_trend(row)), True),
                 ]
             )
     return table(headers, rows, css_class="goals")
@@ -200,11 +220,13 @@ def goals_section(data: ReportData) -> str:
         f"<p class=lead>The plan period {_period(options.plan)} against the baseline "
         f"{_period(options.baseline)}, {esc(options.counting)} counting. A change is "
         f"<b>significant</b> when the two-proportion z-test on full counts gives p &lt; "
-        f"{SIGNIFICANCE:g}: it is unlikely to be chance. Whether it <b>matters</b> is a "
+        f"{SIGNIFICANCE:g} after Holm's adjustment for testing every indicator at once: it "
+        "is unlikely to be chance. Whether it <b>matters</b> is a "
         "separate question: with tens of thousands of works a fraction of a percentage point "
         "is significant. A change matters when it is at least the goal's smallest change "
-        f"that matters: {esc(_thresholds(data))}. Cards are green (rise) or red (fall) only "
-        "for significant changes that matter.</p>"
+        f"that matters: {esc(_thresholds(data))}. Cards are green (the goal's way: a rise, or a "
+        "fall for a share the goal wants lower, such as channels not in the register) or red "
+        "only for significant changes that matter.</p>"
     )
     if bool(data.goals["plan_partial"].fill_null(False).any()):
         intro += (
@@ -218,6 +240,10 @@ def goals_section(data: ReportData) -> str:
         + _goal_table(data)
         + "<p class=note>Change and interval in percentage points (pp); the interval is "
         "Newcombe's 95% interval for the difference. p: two-proportion z-test of plan against "
-        "baseline. Matters: a significant change at least the goal's smallest change that "
-        "matters. Trend p: Cochran–Armitage test for a linear trend over every complete year.</p>"
+        "baseline; p (Holm): the same, adjusted for the number of indicators tested, which "
+        "decides the status. Matters: a significant change at least the goal's smallest change "
+        "that matters. Trend: Cochran–Armitage test for a linear trend over every complete "
+        "year (Holm-adjusted for its direction), with its direction: rising or falling only "
+        "when significant and monotone (first, middle and last third of the years in order), "
+        "else no monotone trend.</p>"
     )

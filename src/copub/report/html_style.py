@@ -61,6 +61,10 @@ tr.group th { background: #fff; text-align: left; font-weight: 600; color: var(-
   font-variant-numeric: tabular-nums; }
 .card .d { font-size: .86rem; }
 .card.mixed { border-left-color: #e69f00; }
+.card.good { border-left-color: var(--up); }
+.card.bad { border-left-color: var(--down); }
+.good .st.up, .good .st.down { color: var(--up); }
+.bad .st.up, .bad .st.down { color: var(--down); }
 .cards { align-items: start; }
 ul.inds .d { display: inline-block; }
 ul.inds .st { display: inline-block; margin-right: 4px; }

@@ -13,6 +13,7 @@ from copub.classify.definitions import (
     resolve_definitions,
 )
 from copub.errors import DataError, UsageError
+from copub.indicators.universe import UNIVERSE_LABELS
 
 __all__ = [
     "DEFAULT_BASELINE",
@@ -115,10 +116,3 @@ class ReportOptions:
         return ReportOptions(self.definitions, top, **changes)
 
 
-#: How each universe rule is named in headers and footers.
-UNIVERSE_LABELS: dict[str, str] = {
-    "leiden": "Leiden Ranking universe",
-    "core": "Leiden core publications",
-    "types": "article, review, book-chapter",
-    "all": "all document types",
-}

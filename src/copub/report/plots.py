@@ -12,14 +12,16 @@ plan periods are shaded. Figures from the sample say so on their face.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from copub.classify import policy_notes
 from copub.indicators.catalogue import figure_groups
 from copub.indicators.definitions import share_column
 from copub.networks.attributes import country_names
-from copub.render.figures import PALETTE, source_footer
+from copub.render.figures import PALETTE, percent_formatter, source_footer
 from copub.report.data import ReportData
 
 if TYPE_CHECKING:
@@ -146,14 +148,8 @@ def _line(
 
 
 def _finish(ax: Axes, *, legend: bool = True) -> None:
-    """Percent ticks with as many decimals as the range needs; the legend to the right."""
-    from matplotlib.ticker import PercentFormatter
-
-    low, high = ax.get_ylim()
-    span = high - low
-    ax.yaxis.set_major_formatter(
-        PercentFormatter(1.0, decimals=0 if span >= 0.05 else 1 if span >= 0.005 else 2)
-    )
+    """Percent ticks labelled with their exact values; the legend to the right."""
+    ax.yaxis.set_major_formatter(percent_formatter())
     handles, _labels = ax.get_legend_handles_labels()
     if legend and handles:
         ax.legend(frameon=False, fontsize=8.5, loc="center left", bbox_to_anchor=(1.01, 0.5))
@@ -215,20 +211,29 @@ def priority_figure(data: ReportData) -> TrendFigure | None:
     nrows = math.ceil(len(codes) / ncols)
     figure = _new_figure(data, "Priority countries: share of works", ncols=ncols, nrows=nrows)
     names = country_names()
+    notes = policy_notes(data.options.definitions.partner_groups)
     for ax, code in zip(figure.axes, codes, strict=False):
         _style(ax, data)
         _line(ax, data, f"{share_column(f'priority_{code}')}{suffix}", PALETTE[1], code)
         ax.set_title(names.get(code, code), fontsize=10, loc="left")
+        if code in notes:  # the policy context belongs on the panel it explains
+            ax.text(
+                0.02, 0.04, textwrap.fill(notes[code], 48), transform=ax.transAxes,
+                fontsize=6.5, color="#5b6673", va="bottom", ha="left",
+            )  # fmt: skip
         ax.tick_params(labelsize=8)
         ax.set_ylim(bottom=0)
         _finish(ax, legend=False)
     for ax in figure.axes[len(codes) : nrows * ncols]:
         ax.set_visible(False)
+    noted = "".join(
+        f" {names.get(code, code)}: {notes[code]}." for code in codes if code in notes
+    )
     return TrendFigure(
         "priority_countries",
         "Priority countries",
         "Share of works with at least one co-author in each of Norway's priority countries "
-        "(Panorama), with 95% intervals. Each panel has its own scale.",
+        f"(Panorama), with 95% intervals. Each panel has its own scale.{noted}",
         figure,
     )
 

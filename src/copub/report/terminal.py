@@ -53,6 +53,12 @@ def _yearly_lines(data: ReportData) -> list[str]:
         lines.append(f"{year:<6}{works:>12}  {intl:>6} {fmt.interval(low, high):<17}{cells}")
     if bool(data.yearly["partial"].any()):
         lines.append("* incomplete year: not comparable with complete years")
+    partial_register = data.yearly.filter(pl.col("register_partial").fill_null(False))["year"]
+    if partial_register.len():
+        years = ", ".join(str(y) for y in partial_register.to_list())
+        lines.append(
+            f"register partial in {years} (only its level-2 decisions): level-2 shares not shown"
+        )
     return lines
 
 
@@ -92,7 +98,8 @@ def _comparison_lines(data: ReportData, unicode: bool) -> list[str]:
     up, down, flat = (fmt.arrow(s, unicode=unicode) for s in ("up", "down", "flat"))
     legend = (
         f"{up} significant rise, {down} significant fall, {flat} no significant change "
-        f"(two-proportion z-test, {SIGNIFICANCE:g} level); small: significant, but less than "
+        f"(two-proportion z-test, Holm-adjusted over the indicators shown, {SIGNIFICANCE:g} "
+        f"level; p is the raw value); small: significant, but less than "
         f"the goal's smallest change that matters ({_thresholds(data)})"
     )
     if options.fractional:

@@ -1,9 +1,11 @@
 """The partner-country mix of the synthetic world, and its trends by year.
 
-The mix is calibrated on ``norway_country_pairs_1990_2023.csv`` (for each year,
-the share of Norway's OpenAlex works that also have an author from country X),
-read in place when it is beside the checkout, else on the small built-in table
-``data/partner_shares_builtin.csv`` of the same shape (41 countries, rounded).
+The mix is calibrated on packaged facts, ``data/partner_shares.csv``: for each
+year 2012-2023, the share of Norway's OpenAlex works that also have an author
+from country X, for the 73 partner countries the world draws. They are an
+extract of ``norway_country_pairs_1990_2023.csv`` by V. Batagelj
+(github.com/bavla/OpenAlex), taken once and shipped with copub, so the sample
+depends on its seed and scale only, never on the folder it is made in.
 Years after the table's last year continue each country's recent log-linear
 trend, so Russia keeps falling after 2022.
 """
@@ -11,29 +13,29 @@ trend, so Russia keeps falling after 2022.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from copub.errors import DataError, UsageError
+from copub.errors import DataError
 
 __all__ = [
     "CALIBRATION_FILE",
-    "CalibrationChoice",
+    "CALIBRATION_SOURCE",
     "PartnerMix",
-    "find_calibration_file",
+    "packaged_shares",
     "partner_mix",
 ]
 
+#: The file the packaged facts were taken from, and who made it.
 CALIBRATION_FILE = "norway_country_pairs_1990_2023.csv"
-CalibrationChoice = Literal["auto", "builtin"] | str | os.PathLike[str]
-_BUILTIN = "partner_shares_builtin.csv"
+CALIBRATION_SOURCE = (
+    f"V. Batagelj, bavla/OpenAlex {CALIBRATION_FILE} (OpenAlex), as packaged with copub"
+)
+_PACKAGED = "partner_shares.csv"
 _MAX_COUNTRIES = 70
 #: Development-policy partners: kept even when small, so LMIC shares are not empty.
 _ALWAYS_KEEP = ("ET", "TZ", "UG", "NP", "CO", "ID", "GH", "MW", "MZ", "MM")
@@ -70,54 +72,30 @@ class PartnerMix:
         return np.asarray(self.shares[min(max(year, first), last) - first], dtype=np.float64)
 
 
-def find_calibration_file() -> Path | None:
-    """The shared calibration table, if it is beside this checkout.
+def packaged_shares() -> pl.DataFrame:
+    """The packaged calibration facts: ``year, country_b, share_of_no_works``.
 
-    Looks in ``$COPUB_SHARED_DIR/data/reference``, then ``../shared`` beside the
-    source checkout, then ``../shared`` beside the working directory.
+    Examples
+    --------
+    >>> table = packaged_shares()
+    >>> table["year"].min(), table["year"].max(), table["country_b"].n_unique()
+    (2012, 2023, 73)
     """
-    candidates = []
-    env = os.environ.get("COPUB_SHARED_DIR")
-    if env:
-        candidates.append(Path(env) / "data" / "reference" / CALIBRATION_FILE)
-    repo = Path(__file__).resolve().parents[3]
-    candidates.append(repo.parent / "shared" / "data" / "reference" / CALIBRATION_FILE)
-    candidates.append(Path.cwd().parent / "shared" / "data" / "reference" / CALIBRATION_FILE)
-    return next((path for path in candidates if path.is_file()), None)
+    text = resources.files("copub.sample").joinpath("data", _PACKAGED).read_bytes()
+    return pl.read_csv(text, comment_prefix="#")
 
 
-def _read_table(choice: CalibrationChoice) -> tuple[pl.DataFrame, str]:
-    path: Path | None
-    if choice == "auto":
-        path = find_calibration_file()
-    elif choice == "builtin":
-        path = None
-    else:
-        path = Path(choice)
-        if not path.is_file():
-            raise UsageError(f"calibration file {path} does not exist")
-    if path is None:
-        text = resources.files("copub.sample").joinpath("data", _BUILTIN).read_bytes()
-        return pl.read_csv(text, comment_prefix="#"), f"copub built-in {_BUILTIN}"
-    try:
-        return pl.read_csv(path, comment_prefix="#"), path.name
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        raise DataError(f"cannot read calibration file {path}: {exc}") from exc
-
-
-def partner_mix(
-    years: tuple[int, int], choice: CalibrationChoice = "auto", *, home: str = "NO"
-) -> PartnerMix:
+def partner_mix(years: tuple[int, int], *, home: str = "NO") -> PartnerMix:
     """Calibrate the partner mix for ``years`` (first, last), extrapolating past the table.
 
     Examples
     --------
-    >>> mix = partner_mix((2012, 2025), "builtin")
+    >>> mix = partner_mix((2012, 2025))
     >>> ru = mix.countries.index("RU")
     >>> bool(mix.for_year(2025)[ru] < mix.for_year(2021)[ru])
     True
     """
-    table, source = _read_table(choice)
+    table, source = packaged_shares(), CALIBRATION_SOURCE
     needed = {"year", "country_b", "share_of_no_works"}
     if not needed <= set(table.columns):
         raise DataError(f"calibration table {source} needs columns {sorted(needed)}")

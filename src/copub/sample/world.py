@@ -10,7 +10,7 @@ import orjson
 import polars as pl
 
 from copub.sample.authors import Authors, build_authors
-from copub.sample.calibration import CalibrationChoice, PartnerMix, partner_mix
+from copub.sample.calibration import PartnerMix, partner_mix
 from copub.sample.ids import OPENALEX, synthetic_id
 from copub.sample.institutions import Institutions, build_institutions, country_name
 from copub.sample.reference import FUNDERS, HOME
@@ -130,10 +130,9 @@ def build_world(
     scale: float,
     *,
     years: tuple[int, int] = YEARS,
-    calibration: CalibrationChoice = "auto",
 ) -> World:
     """Calibrate the partner mix and build institutions, authors, sources and funders."""
-    mix = partner_mix(years, calibration, home=HOME.country)
+    mix = partner_mix(years, home=HOME.country)
     institutions = build_institutions(mix, seed)
     authors = build_authors(institutions, mix, seed, scale)
     sources = build_sources(seed, scale)

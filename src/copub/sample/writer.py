@@ -20,7 +20,6 @@ from copub.errors import UsageError
 from copub.progress import Progress
 from copub.provenance import package_versions
 from copub.sample.attributes import work_attributes
-from copub.sample.calibration import CalibrationChoice
 from copub.sample.encode import encode_chunk
 from copub.sample.fat import build_fat_pools
 from copub.sample.ids import rng_for
@@ -323,7 +322,6 @@ def write_sample(
     fat: bool = False,
     fmt: SampleFormat = "pages",
     progress: Progress | None = None,
-    calibration: CalibrationChoice = "auto",
     peers: bool = False,
     force: bool = False,
 ) -> SampleFiles:
@@ -345,10 +343,6 @@ def write_sample(
         OpenAlex list-response pages of 200, or gzipped JSON Lines per year.
     progress : Progress, optional
         Progress lines on stderr; silent when omitted.
-    calibration : "auto", "builtin" or path
-        The partner-country table: ``auto`` reads the shared
-        ``norway_country_pairs_1990_2023.csv`` when it is beside the checkout
-        and falls back to copub's built-in rounded extract.
     peers : bool
         Also write the Nordic Five Tech peers' own works (:mod:`copub.sample.peers`)
         into ``peer_pages/``; NTNU's works are the same either way.
@@ -385,7 +379,7 @@ def write_sample(
     size = _check_room(out, scale, fat, fmt, peers, force)
     progress.note(f"writing about {_gb(size)} to {out}")
     _clear_old(out)
-    world = build_world(seed, scale, calibration=calibration)
+    world = build_world(seed, scale)
     works_dir = out / ("pages" if fmt == "pages" else "works")
     full_dir = out / "works_full"
     works_dir.mkdir(exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Literal
 
 import polars as pl
@@ -15,7 +16,12 @@ from copub.analyses.contract import (
 )
 from copub.classify.definitions import Definitions
 from copub.errors import UsageError
-from copub.indicators.breakdown import Breakdown, breakdown_indicators, where_we_stand
+from copub.indicators.breakdown import (
+    Breakdown,
+    breakdown_indicators,
+    standing_sentence,
+    where_we_stand,
+)
 from copub.indicators.definitions import share_column
 from copub.progress import Progress
 from copub.render.figures import PALETTE, new_figure, stamp
@@ -63,13 +69,15 @@ def breakdown_text(result: Breakdown, indicator: str = "intl", top: int = 5) -> 
         for r in stand.iter_rows(named=True)
     ]
     parts.append("\nWhere we stand:")
-    parts.append(
-        text_table(
-            ["End", "#", "Name", "Works", f"{indicator} full [95%]", ""],
-            lines,
-            [False, True, False, True, True, False],
+    if lines:
+        parts.append(
+            text_table(
+                ["End", "#", "Name", "Works", f"{indicator} full [95%]", ""],
+                lines,
+                [False, True, False, True, True, False],
+            )
         )
-    )
+    parts.append(textwrap.fill(standing_sentence(result, stand, indicator), 100))
     return "\n".join(parts) + "\n"
 
 

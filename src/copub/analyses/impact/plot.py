@@ -6,7 +6,7 @@ import math
 from typing import TYPE_CHECKING
 
 from copub.analyses.impact.section import ImpactSection
-from copub.render.figures import PALETTE, new_figure
+from copub.render.figures import PALETTE, new_figure, percent_formatter
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -35,7 +35,7 @@ def impact_figure(section: ImpactSection, *, fractional: bool = False) -> Figure
     (hollow markers) where it is still open; bands are the 95% intervals
     (Wilson under full counting, the bootstrap under fractional counting).
     """
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
+    from matplotlib.ticker import MaxNLocator
 
     suffix = "_frac" if fractional else ""
     column = f"top10_share{suffix}"
@@ -67,7 +67,7 @@ def impact_figure(section: ImpactSection, *, fractional: bool = False) -> Figure
                     color=color, fillstyle="none")  # fmt: skip
     ax.axhline(0.10, color="#888888", linewidth=1, linestyle="--", label="10% (all OpenAlex)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(percent_formatter())
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.set_ylim(bottom=0)

@@ -112,13 +112,19 @@ def _difference_text(row: dict[str, object], suffix: str) -> str:
     return text
 
 
+def _no_percentile(key: str) -> str:
+    """The header of one type's coverage column: ``No%`` and the type's first letters."""
+    return f"No%{key[:3]}"
+
+
 def comparison_lines(
     section: ImpactSection, *, fractional: bool = False, width: int = _WIDTH
 ) -> list[str]:
     """PP(top 10%) of the two compared types per period, their difference and its test.
 
-    The last row pools the whole range. ``NoPct`` is each type's share of works
-    without a citation percentile (coverage).
+    The last row pools the whole range. ``No%`` and the type's first letters
+    (``No%dom``, ``No%int``) head each type's share of works without a citation
+    percentile (coverage), so the two columns never share a header.
     """
     suffix = "_frac" if fractional else ""
     a, b = section.compare
@@ -133,7 +139,7 @@ def comparison_lines(
     )
     header = (
         f"{column.capitalize():<{first}}{lb:<21}{la:<21}{'Difference [95% CI]':<24}"
-        f"{'p':>7}{'NoPct':>7}{'NoPct':>7}"
+        f"{'p':>7}{_no_percentile(b):>7}{_no_percentile(a):>7}"
     )
     lines = [*textwrap.wrap(title, width), header, "-" * len(header)]
     for row in section.difference.filter(pl.col("indicator") == "top10").iter_rows(named=True):
@@ -154,7 +160,8 @@ def comparison_lines(
             f"{fmt.p_value(row[f'p_value{suffix}']) or 'n/a':>7}"
         )
     lines += textwrap.wrap(
-        f"NoPct: share of {b} and of {a} works without a citation percentile (coverage)."
+        f"{_no_percentile(b)}, {_no_percentile(a)}: share of {b} and of {a} works without a "
+        "citation percentile (coverage)."
         + (
             f" A year marked * has its citation window still open (publication year + "
             f"{section.window} years reaches the year the tables were built)."

@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -32,7 +33,12 @@ from copub.analyses.contract import (
 )
 from copub.classify.definitions import Definitions
 from copub.errors import CopubError
-from copub.indicators.mobility import MobilityResult, describe_mobility, mobility_indicators
+from copub.indicators.mobility import (
+    CENSORING_NOTE,
+    MobilityResult,
+    describe_mobility,
+    mobility_indicators,
+)
 from copub.progress import Progress
 from copub.render.figures import PALETTE, new_figure, stamp
 from copub.render.html import esc, table
@@ -69,8 +75,12 @@ def flow_table(result: MobilityResult) -> pl.DataFrame:
 
     An author who moves twice (say, arrives in 2015 and leaves in 2020) counts
     in both directions; within one direction and year an author counts once per group.
+    Censored years of a direction (the edges of the data) are left out of its sum.
     """
-    totals = result.flows.group_by("group", "direction").agg(pl.col("authors").sum())
+    flows = result.flows
+    if "censored" in flows.columns:
+        flows = flows.filter(~pl.col("censored"))
+    totals = flows.group_by("group", "direction").agg(pl.col("authors").sum())
     order = result.flows.select("group").unique(maintain_order=True).with_row_index("order")
     wide = (
         totals.pivot(on="direction", index="group", values="authors")
@@ -82,6 +92,10 @@ def flow_table(result: MobilityResult) -> pl.DataFrame:
         if direction not in wide.columns:
             wide = wide.with_columns(pl.lit(0, pl.UInt32).alias(direction))
     return wide.select("group", *_DIRECTIONS).fill_null(0)
+
+
+def _has_censored(result: MobilityResult) -> bool:
+    return "censored" in result.yearly.columns and bool(result.yearly["censored"].any())
 
 
 def _header(result: MobilityResult, synthetic: bool) -> list[str]:
@@ -113,8 +127,11 @@ def mobility_terminal(result: MobilityResult, *, synthetic: bool = False) -> str
             f"{row['recruited']:>4} {_interval(row, 'recruited_share'):>17} "
             f"{row['left']:>4} {_interval(row, 'left_share'):>17} "
             f"{row['concurrent']:>7} {row['guests']:>6} {early:>19}"
+            + (" *" if row.get("censored") else "")
         )
-    lines += ["", "Flows by partner group (authors, summed over the years):"]
+    if _has_censored(result):
+        lines += textwrap.wrap("* censored: " + CENSORING_NOTE, 100)
+    lines += ["", "Flows by partner group (authors, summed over the uncensored years):"]
     flows = flow_table(result)
     lines.append(f"  {'group':<16}{'inflow':>8}{'outflow':>9}{'concurrent':>12}")
     for group, inflow, outflow, concurrent in flows.iter_rows():
@@ -133,10 +150,20 @@ def mobility_figure(result: MobilityResult, *, synthetic: bool = False) -> Figur
         ("concurrent", "^", ":", "concurrent foreign affiliation"),
     )
     for (column, marker, style, label), colour in zip(series, PALETTE, strict=False):
+        # Censored years (edges of the data) are hollow markers, off the line.
+        hidden = set(result.censored.get(column, ()))
+        values = [float(v) for v in result.yearly[column].to_list()]
+        line = [math.nan if y in hidden else v for y, v in zip(years, values, strict=True)]
         axes.plot(
-            years, result.yearly[column].to_list(), marker=marker, linestyle=style,
-            color=colour, label=label,
+            years, line, marker=marker, linestyle=style, color=colour, label=label,
         )  # fmt: skip
+        edge = [(y, v) for y, v in zip(years, values, strict=True) if y in hidden]
+        if edge:
+            axes.plot(*zip(*edge, strict=True), marker=marker, linestyle="none",
+                      fillstyle="none", color=colour)  # fmt: skip
+    if any(result.censored.values()):
+        figure.text(0.99, 0.005, "hollow: censored year (edge of the data)", fontsize=7,
+                    ha="right")  # fmt: skip
     axes.set_xlabel("year")
     axes.set_ylabel("authors")
     axes.legend(frameon=False)
@@ -218,6 +245,7 @@ def mobility_html(result: MobilityResult, *, synthetic: bool = False) -> str:
         ("Guests", True),
         ("Early career with foreign experience", True),
     ]
+
     def with_interval(count: object, share: str, row: Mapping[str, object]) -> str:
         # The interval on its own line (as in the yearly tables), so the table fits a page.
         if row[share] is None:
@@ -227,7 +255,11 @@ def mobility_html(result: MobilityResult, *, synthetic: bool = False) -> str:
 
     rows = [
         [
-            (esc(row["year"]), False),
+            (
+                esc(row["year"])
+                + (" <abbr title=censored>*</abbr>" if row.get("censored") else ""),
+                False,
+            ),
             (esc(row["home_authors"]), True),
             (with_interval(row["recruited"], "recruited_share", row), True),
             (with_interval(row["left"], "left_share", row), True),
@@ -256,9 +288,11 @@ def mobility_html(result: MobilityResult, *, synthetic: bool = False) -> str:
                 [(esc(g), False), (esc(i), True), (esc(o), True), (esc(c), True)]
                 for g, i, o, c in flows.iter_rows()
             ],
-            caption="Authors by partner group, summed over the years",
+            caption="Authors by partner group, summed over the uncensored years",
         )
     )
+    if _has_censored(result):
+        parts.append(f"<p class=note>* censored: {esc(CENSORING_NOTE)}</p>")
     items = "".join(f"<li>{esc(line)}</li>" for line in describe_mobility(result.definitions))
     parts.append(f"<ul>{items}</ul>")
     return "".join(parts)
