@@ -131,7 +131,7 @@ def write_dynamic_gexf(
         for number, ((source, target_node), group) in enumerate(
             link_years.group_by(["source", "target"], maintain_order=True)
         ):
-            years = group["year"].to_list()
+            link_spells: list[int] = group["year"].to_list()
             values = "".join(
                 f'<attvalue for="works" value="{w}" start="{y}" end="{y}"/>'
                 f'<attvalue for="fractional" value="{f!r}" start="{y}" end="{y}"/>'
@@ -142,7 +142,7 @@ def write_dynamic_gexf(
             total = float(group[weight].sum())
             out.write(
                 f'<edge id="{number}" source="{_attr(source)}" target="{_attr(target_node)}" '
-                f'weight="{total!r}"><attvalues>{values}</attvalues>{_spells(years)}</edge>\n'
+                f'weight="{total!r}"><attvalues>{values}</attvalues>{_spells(link_spells)}</edge>\n'
             )
         out.write("</edges>\n</graph>\n</gexf>\n")
     return target
