@@ -148,13 +148,19 @@ def network_data(
     options: NetworkOptions,
     *,
     groups: PartnerGroups | None = None,
+    check_size: bool = False,
 ) -> NetworkData:
     """Prepare the frames a graph (or a partner table) is built from.
 
-    ``groups`` defaults to the definitions' partner groups.
+    ``groups`` defaults to the definitions' partner groups. ``check_size``
+    refuses a network that could have more than :data:`MAX_LINKS` links
+    before the node attributes are looked up (the slow part for authors).
     """
     selection = select_works(tables, options)
     rows = selection.work_nodes
+    if check_size:
+        cap = options.max_nodes_per_work
+        _check_size(rows if cap is None else rows.filter(pl.col("n_nodes") <= cap), options)
     nodes = node_table(
         selection.tables,
         options.kind,
@@ -537,7 +543,7 @@ def build_network_frames(
         max_nodes_per_work=max_nodes_per_work,
     )
     progress.note(f"selecting the works and the {options.kind} nodes' attributes")
-    data = network_data(tables, options, groups=groups)
+    data = network_data(tables, options, groups=groups, check_size=not force)
     return data_frames(data, progress=progress, force=force)
 
 

@@ -53,7 +53,7 @@ import networkx as nx
 import orjson
 import polars as pl
 
-from copub.errors import UsageError
+from copub.errors import DataError, UsageError
 from copub.networks.frames import (
     CLUSTER_MAX_EDGES,
     LAYOUT_MAX_NODES,
@@ -64,7 +64,7 @@ from copub.networks.frames import (
 )
 from copub.progress import Progress
 
-__all__ = ["ExportFormat", "export_network", "export_networks", "vosviewer_text"]
+__all__ = ["ExportFormat", "export_network", "export_networks", "vosviewer_text", "write_error"]
 
 ExportFormat = Literal["gexf", "graphml", "vosviewer", "gephi", "pajek"]
 _MAX_CLUSTER = 1000
@@ -157,6 +157,28 @@ def _xml_type(dtype: pl.DataType) -> str:
     if dtype.is_float():
         return "double"
     return "string"
+
+
+def write_error(exc: OSError, what: str, out: Path) -> DataError:
+    """One line for a failed write: what, where, why, and what to do.
+
+    polars raises a bare ``OSError`` (no ``strerror``) when its writer
+    fails, so the reason is taken from the message when there is no
+    ``strerror``.
+
+    Examples
+    --------
+    >>> write_error(OSError("No space left on device (os error 28)"), "the gephi files",
+    ...             Path("net")).args[0]  # doctest: +NORMALIZE_WHITESPACE
+    'cannot write the gephi files into net: No space left on device (os error 28);
+    free some space or choose another --out'
+    """
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename and exc.strerror:
+        reason = f"{exc.filename}: {reason}"
+    return DataError(
+        f"cannot write {what} into {out}: {reason}; free some space or choose another --out"
+    )
 
 
 def _write_lines(handle: IO[bytes], frame: pl.DataFrame, line: pl.Expr) -> None:
@@ -707,7 +729,10 @@ def export_networks(
     for fmt in chosen:
         progress.note(f"writing {fmt} ({nodes:,} nodes, {links:,} links)")
         started = time.perf_counter()
-        written = _WRITERS[fmt](frames, out, name)
+        try:
+            written = _WRITERS[fmt](frames, out, name)
+        except OSError as exc:
+            raise write_error(exc, f"the {fmt} files", out) from exc
         seconds = time.perf_counter() - started
         if seconds >= 1.0:
             size = sum(p.stat().st_size for p in written) / 1e6
@@ -715,7 +740,10 @@ def export_networks(
         files += written
     about = out / f"{name}_about.txt"
     listed = [*files, *(Path(p) for p in also_listed)]
-    about.write_text(_about(frames, listed), encoding="utf-8")
+    try:
+        about.write_text(_about(frames, listed), encoding="utf-8")
+    except OSError as exc:
+        raise write_error(exc, about.name, out) from exc
     return [*files, about]
 
 

@@ -68,6 +68,8 @@ def prepare_network(
     definitions: Definitions | None = None,
     *,
     counting: Literal["full", "fractional"] = "full",
+    normalization: Literal["association", "cosine", "jaccard", "inclusion", "equivalence"]
+    | None = None,
     max_nodes_per_work: int | Literal["auto"] | None = "auto",
     groups: PartnerGroups | None = None,
     progress: Progress | None = None,
@@ -87,11 +89,15 @@ def prepare_network(
     if isinstance(tables, LabelledWorks) and definitions is None:
         definitions = tables.definitions
     options = NetworkOptions.create(
-        kind, definitions=definitions, counting=counting, max_nodes_per_work=max_nodes_per_work
+        kind,
+        definitions=definitions,
+        counting=counting,
+        normalization=normalization,
+        max_nodes_per_work=max_nodes_per_work,
     )
     progress = progress or Progress.silent()
     progress.note(f"selecting the works and the {options.kind} nodes' attributes")
-    data = network_data(tables, options, groups=groups)
+    data = network_data(tables, options, groups=groups, check_size=not force)
     network = data_frames(data, progress=progress, force=force)
     raw = tables.tables if isinstance(tables, LabelledWorks) else tables
     return PreparedNetwork(data=data, network=network, tables=raw)
