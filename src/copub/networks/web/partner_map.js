@@ -255,7 +255,7 @@
         head = `<h3 id="copub-map-selected" data-node="${esc(n.id)}">${esc(nameOf(n))}</h3>` + rows(nodeNumbers(n));
         const mine = M.edges.filter((e) => (e.s === n.i || e.t === n.i) && edgeShown[e.k])
           .sort((a, b) => edgeWeight[b.k] - edgeWeight[a.k]);
-        links = `<details class="cm-links"${mine.length <= 30 ? " open" : ""}><summary>${mine.length} links</summary><ul>` +
+        links = `<details class="cm-links" open><summary>${mine.length} links</summary><ul>` +
           mine.map((e) => {
             const other = M.nodes[e.s === n.i ? e.t : e.s];
             return `<li><button type="button" data-edge="e${e.k}">${esc(nameOf(other))}</button> ${num(edgeWeight[e.k])}</li>`;
@@ -300,13 +300,15 @@
       return M.nodes.find((n) => n.id.toLowerCase() === q || n.label.toLowerCase() === q || nameOf(n).toLowerCase() === q) ||
         M.nodes.find((n) => n.label.toLowerCase().includes(q));
     }
-    $("search").addEventListener("change", (ev) => {
+    function go(ev) {
       const n = find(ev.target.value);
       if (!n) return;
       const at = renderer.getNodeDisplayData(n.id);
       if (at) renderer.getCamera().animate({ x: at.x, y: at.y, ratio: 0.4 }, { duration: 400 });
       show({ node: n.id });
-    });
+    }
+    $("search").addEventListener("change", go);
+    $("search").addEventListener("keydown", (ev) => { if (ev.key === "Enter") go(ev); });
     const legend = $("legend");
     legend.innerHTML = cats.filter((c, i) => present.has(i))
       .map(([, label, colour]) => `<span style="--c:${colour}">${esc(label)}</span>`).join("") +
