@@ -194,7 +194,8 @@ def test_click_norway_japan_lists_works_between(browser: Browser, pages: dict[st
         " document.getElementById('copub-map-from').value = m.years[0];"
         " document.getElementById('copub-map-to').value = m.years[m.years.length - 1];"
         " copubMap.update();"
-        " const e = m.edges.find(e => [m.nodes[e.s].id, m.nodes[e.t].id].sort().join() === 'JP,NO');"
+        " const e = m.edges.find(e =>"
+        "   [m.nodes[e.s].id, m.nodes[e.t].id].sort().join() === 'JP,NO');"
         " copubMap.renderer.emit('clickEdge', {edge: 'e' + e.k}); })()"
     )
     assert page.works_listed() == expected
