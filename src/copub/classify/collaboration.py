@@ -38,9 +38,7 @@ def institution_labels(keyed: KeyedTables) -> pl.DataFrame:
         .collect()
         .lazy()
     )
-    counts = pairs.group_by("wid", maintain_order=True).agg(
-        n_institutions=pl.len().cast(pl.Int32)
-    )
+    counts = pairs.group_by("wid", maintain_order=True).agg(n_institutions=pl.len().cast(pl.Int32))
     # Each institution's units (itself and its lineage), numbered once on the small table.
     units = (
         keyed.institutions.lazy()

@@ -152,8 +152,12 @@ def _register(
     )
     years = (tidy["year"].min(), tidy["year"].max()) if tidy.height else (0, 0)
     return Register(
-        tidy, str(path), (int(years[0]), int(years[1])),  # type: ignore[arg-type]
-        n_channels, n_invalid, without_issn,
+        tidy,
+        str(path),
+        (int(years[0]), int(years[1])),  # type: ignore[arg-type]
+        n_channels,
+        n_invalid,
+        without_issn,
     )
 
 
@@ -206,8 +210,12 @@ def _from_wide(frame: pl.DataFrame, path: Path, level_columns: dict[str, int]) -
     )
     with_issn = checked.filter(pl.col("valid").is_not_null())["channel"].n_unique()
     return _register(
-        checked, levels, path, on="channel",
-        n_channels=channels.height, without_issn=channels.height - with_issn,
+        checked,
+        levels,
+        path,
+        on="channel",
+        n_channels=channels.height,
+        without_issn=channels.height - with_issn,
     )
 
 

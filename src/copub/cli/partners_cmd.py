@@ -141,8 +141,7 @@ def terminal_table(table: pl.DataFrame, kind: str) -> str:
             f"{fmt.p_value(row['p_value']):>6}"
         )
     lines.append(
-        "Share: of the institution's works; Base/Plan: baseline and plan period; Change: "
-        "plan minus"
+        "Share: of the institution's works; Base/Plan: baseline and plan period; Change: plan minus"
     )
     lines.append("baseline (two-proportion z-test p). csv/json give every column.")
     return "\n".join(lines) + "\n"

@@ -213,8 +213,10 @@ class RawStore:
                 ours = _PAGE_NAME.match(relative) or _WORK_NAME.match(relative)
                 if not ours or relative in keep:
                     continue  # vouched for, or not copub's: never touched
-                why = "its checksum differs from the manifest" if relative in listed else (
-                    "no manifest entry vouches for it"
+                why = (
+                    "its checksum differs from the manifest"
+                    if relative in listed
+                    else ("no manifest entry vouches for it")
                 )
                 target = quarantine / relative
                 try:

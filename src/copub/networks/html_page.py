@@ -1,8 +1,12 @@
 """The interactive partner map: one self-contained HTML page per network.
 
-The page draws the country, institution or author network with sigma.js on
+The page draws the country, institution or author network with sigma.js 3 on
 graphology (both bundled in ``copub/networks/web/``, MIT licensed, copied from
 the npm registry's builds; see the README for why they and not ipysigma).
+
+For report.html: ``partner_map(tables, "country").fragment()`` is the map as an
+HTML fragment (its style, markup, data and scripts) to place in a section;
+one map per page, since its elements have fixed ids.
 Nothing is fetched: the libraries, the page's own script and the data are
 inlined, and a Content-Security-Policy forbids every request.
 

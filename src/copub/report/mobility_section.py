@@ -203,6 +203,7 @@ def mobility_html(result: MobilityResult, out_dir: Path, *, synthetic: bool = Fa
         ("Guests", True),
         ("Early career with foreign experience", True),
     ]
+
     def with_interval(count: object, share: str, row: Mapping[str, object]) -> str:
         # The interval on its own line (as in the yearly tables), so the table fits a page.
         if row[share] is None:

@@ -192,9 +192,7 @@ def international_figure(data: ReportData) -> TrendFigure:
     has_frac_band = "intl_share_frac_low" in data.yearly.columns and (
         data.yearly["intl_share_frac_low"].null_count() < data.yearly.height
     )
-    frac_band = (
-        "bootstrap stability interval" if has_frac_band else "no interval (bootstrap off)"
-    )
+    frac_band = "bootstrap stability interval" if has_frac_band else "no interval (bootstrap off)"
     return TrendFigure(
         "international_share",
         "International co-publication share",
