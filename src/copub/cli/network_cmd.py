@@ -14,6 +14,7 @@ from copub.cli._common import (
     load_tables_from_args,
     positive_arg,
 )
+from copub.errors import UsageError
 from copub.networks import (
     ExportFormat,
     export_networks,
@@ -200,9 +201,12 @@ def run(args: argparse.Namespace) -> int:
             else:
                 progress.note("--plot draws country and institution networks only; skipped")
             if args.kind != "author":
-                pictures += plot_ego_periods(
-                    prepared, args.out / f"{args.kind}_network_periods", seed=args.layout_seed
-                )
+                try:
+                    pictures += plot_ego_periods(
+                        prepared, args.out / f"{args.kind}_network_periods", seed=args.layout_seed
+                    )
+                except UsageError as exc:  # no partner in the periods, say, in a small data set
+                    progress.note(f"the baseline/plan picture is skipped: {exc}")
     except OSError as exc:
         raise write_error(exc, "the pictures", args.out) from exc
     with_works = export_with_works(
