@@ -250,3 +250,17 @@ def test_ego_periods_count_the_works_of_each_period(
     assert "SYNTHETIC" in svg and "2018-2021" in svg and "2022-2025" in svg
     with pytest.raises(UsageError, match="countries and institutions"):
         ego_periods(prepare_network(tables, "author"))
+
+
+def test_page_escapes_a_hostile_home_name(tables: copub.Tables) -> None:
+    from copub.networks import partner_map
+
+    hostile = '</script><script>alert(1)</script>"<b>'
+    home = pl.col("institution_id") == "I204778367"
+    institutions = tables.institutions.with_columns(
+        name=pl.when(home).then(pl.lit(hostile)).otherwise(pl.col("name"))
+    )
+    page = partner_map(tables.with_(institutions=institutions), "institution").html()
+    assert hostile not in page
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in page
+    assert page.count("<script") == 4  # the data, graphology, sigma and the page's own

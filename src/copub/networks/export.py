@@ -200,23 +200,28 @@ def _origin(frames: GraphFrames) -> str:
     return _SYNTHETIC if _synthetic(frames) else "tables built from OpenAlex records"
 
 
-def _about(frames: GraphFrames, files: list[Path]) -> str:
+def _about(frames: GraphFrames, files: list[Path], *, drawn: bool = True) -> str:
+    """The note; ``drawn=False`` when no format with a layout was written (no layout lines)."""
     g = frames.attributes
-    layout = [
-        "layout: "
-        + (
-            "seeded force-directed (Fruchterman-Reingold)"
-            if frames.has_layout
-            else f"none (more than {LAYOUT_MAX_NODES:,} nodes, where networkx's layout gets "
-            "slow; the viewer lays it out)"
-        ),
-        "clusters: "
-        + (
-            "seeded Louvain"
-            if frames.has_clusters
-            else f"none (more than {CLUSTER_MAX_EDGES:,} links; the viewer clusters it)"
-        ),
-    ]
+    layout = (
+        []
+        if not drawn
+        else [
+            "layout: "
+            + (
+                "seeded force-directed (Fruchterman-Reingold)"
+                if frames.has_layout
+                else f"none (more than {LAYOUT_MAX_NODES:,} nodes, where networkx's layout gets "
+                "slow; the viewer lays it out)"
+            ),
+            "clusters: "
+            + (
+                "seeded Louvain"
+                if frames.has_clusters
+                else f"none (more than {CLUSTER_MAX_EDGES:,} links; the viewer clusters it)"
+            ),
+        ]
+    )
     lines = [
         *([_SYNTHETIC.upper()] if _synthetic(frames) else []),
         f"{g.get('name', 'co-authorship network')}",
@@ -650,6 +655,10 @@ _BYTES_PER_LINK = {"gexf": 195, "graphml": 155, "vosviewer": 100, "gephi": 110, 
 LARGE_EXPORT_LINKS = 1_000_000
 
 
+def _node_ids(graph: nx.Graph | NetworkFrames) -> list[object]:
+    return graph.nodes["node"].to_list() if isinstance(graph, NetworkFrames) else list(graph.nodes)
+
+
 def export_networks(
     graph: nx.Graph | NetworkFrames,
     out_dir: str | Path,
@@ -721,7 +730,17 @@ def export_networks(
             f"warning: {links:,} links: the {', '.join(chosen)} files will take about "
             f"{megabytes:,.0f} MB; --top N or --max-nodes-per-work N make a smaller map"
         )
-    if isinstance(graph, NetworkFrames):
+    if not chosen:
+        # Only the note: no layout or clusters to compute (the page and the other
+        # works-listing files lay themselves out).
+        frames = GraphFrames(
+            pl.DataFrame({"node": [str(n) for n in _node_ids(graph)]}),
+            pl.DataFrame({"source": [None] * links}),
+            has_layout=False,
+            has_clusters=False,
+            attributes=dict(attributes),
+        )
+    elif isinstance(graph, NetworkFrames):
         frames = network_frames(graph, seed=seed, progress=progress)
     else:
         frames = graph_frames(graph, seed=seed, progress=progress)
@@ -741,7 +760,7 @@ def export_networks(
     about = out / f"{name}_about.txt"
     listed = [*files, *(Path(p) for p in also_listed)]
     try:
-        about.write_text(_about(frames, listed), encoding="utf-8")
+        about.write_text(_about(frames, listed, drawn=bool(chosen)), encoding="utf-8")
     except OSError as exc:
         raise write_error(exc, about.name, out) from exc
     return [*files, about]
