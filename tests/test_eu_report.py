@@ -10,10 +10,10 @@ import pytest
 from tests.conftest import shared_path
 
 import copub
+from copub.analyses.eu.present import eu_goal_status, eu_html, eu_lines, present_eu
 from copub.eu.analysis import EuInputs, EuParticipation, eu_participation
 from copub.progress import Progress
 from copub.report import ReportOptions, build_report
-from copub.report.eu_section import eu_goal_status, eu_html, eu_lines
 from copub.report.files import write_tables
 from copub.report.html import render_html
 from copub.report.terminal import render_terminal
@@ -66,7 +66,7 @@ def test_terminal_section_fits_and_says_synthetic(eu: EuParticipation) -> None:
 def test_report_carries_the_section(tables: copub.Tables, eu: EuParticipation) -> None:
     data = build_report(
         tables, ReportOptions(bootstrap=0), scope="table", progress=Progress.silent()
-    ).with_(eu=eu)
+    ).with_(results=(present_eu(eu),))
     text = render_terminal(data)
     assert "EU programme participation" in text
     assert max(len(line) for line in text.splitlines()) <= 100
@@ -87,8 +87,10 @@ def test_report_without_eu_says_so(tables: copub.Tables) -> None:
     data = build_report(tables, ReportOptions(bootstrap=0), scope="table",
                         progress=Progress.silent())  # fmt: skip
     page = render_html(data, [])
-    assert "Not computed: EU participation needs CORDIS data" in page
-    assert "EU programme participation:" not in render_terminal(data)
+    assert "Unavailable: No EU data was given (--cordis, --norway-grants, or --sample)." in page
+    text = render_terminal(data)
+    assert "EU programme participation: unavailable. No EU data was given" in text
+    assert "Double the ERC portfolio" not in text
 
 
 def test_norway_grants_goals_are_no_data_and_ranking_incomplete() -> None:

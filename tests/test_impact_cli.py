@@ -11,6 +11,7 @@ import pytest
 
 import copub
 from copub.cli import main
+from copub.outdir import MARKER
 from report_helpers import SAMPLE_ARGS, report_dir
 
 DEFINITIONS = "OpenAlex field-normalised percentiles; self-citations included"
@@ -43,9 +44,10 @@ def test_csv_json_markdown_and_files(capsys: pytest.CaptureFixture[str], tmp_pat
     assert {"year", "collaboration", "top10_share", "fwci_mean", "partial"} <= set(table.columns)
     code, out, _ = _run(capsys, *SAMPLE_ARGS, "--bootstrap", "0", "--format", "json")
     document = json.loads(out)
-    assert document["synthetic"] is True and document["impact"]["definitions"] == DEFINITIONS
-    assert "Leiden" in document["impact"]["leiden_difference"]
-    assert {r["indicator"] for r in document["impact"]["difference"]} == {
+    facts = document["analysis_provenance"]
+    assert document["synthetic"] is True and facts["definitions"] == DEFINITIONS
+    assert "Leiden" in facts["leiden_difference"]
+    assert {r["indicator"] for r in document["tables"]["impact_difference"]} == {
         "top10", "top1", "fwci_ge1", "fwci", "cites_window"
     }  # fmt: skip
     code, out, _ = _run(capsys, *SAMPLE_ARGS, "--bootstrap", "0", "--format", "markdown")
@@ -53,12 +55,16 @@ def test_csv_json_markdown_and_files(capsys: pytest.CaptureFixture[str], tmp_pat
     out_dir = tmp_path / "impact"
     code, _, _ = _run(capsys, *SAMPLE_ARGS, "--bootstrap", "0", "--out", str(out_dir))
     assert code == 0
-    names = {p.name for p in out_dir.iterdir()}
-    assert {"impact.csv", "impact.parquet", "impact_difference.csv", "about.txt"} <= names
-    assert not [n for n in names if n.startswith(".")]  # no temporary files left
-    parquet = pl.read_parquet(out_dir / "impact.parquet")
-    assert parquet.height == pl.read_csv(out_dir / "impact.csv", comment_prefix="#").height
-    assert DEFINITIONS in (out_dir / "about.txt").read_text()
+    names = {p.name for p in (out_dir / "tables").iterdir()}
+    assert {"impact.csv", "impact.parquet", "impact_difference.csv"} <= names
+    assert {p.name for p in out_dir.iterdir()} == {
+        "tables", "figures", "impact.html", "provenance.json", MARKER
+    }  # fmt: skip
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no build left beside
+    parquet = pl.read_parquet(out_dir / "tables" / "impact.parquet")
+    assert parquet.height == pl.read_csv(out_dir / "tables" / "impact.csv").height
+    assert DEFINITIONS in (out_dir / "provenance.json").read_text()
+    assert DEFINITIONS in (out_dir / "impact.html").read_text()
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,7 @@ def test_streaming_in_passes_equals_in_memory_on_random_tables(
         universe=universe,  # type: ignore[arg-type]
         membership=membership,  # type: ignore[arg-type]
         bootstrap=20,
-        window=2,
+        period_window=2,
     )
     scan = _scan(tables, works_per_pass)
     assert _passes(scan) == -(-tables.works.height // works_per_pass)

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 import copub
 from conftest import shared_path
+from copub.classify.definitions import Definitions
 from copub.errors import DataError, UsageError
-from copub.indicators.mobility import MobilityDefinitions, author_mobility, mobility_indicators
+from copub.indicators.mobility import author_mobility, mobility_indicators
 from copub.normalize.authors import AUTHORS, read_authors
 
 PNNL = "I142606810"  # Pacific Northwest National Laboratory: 28 of the 70 real authors
@@ -165,9 +166,8 @@ def _plain_mobility(
 def test_real_mobility_counts_equal_a_plain_computation(window: int) -> None:
     result = mobility_indicators(
         read_authors(_pages()),
-        PNNL,
+        Definitions(institutions=PNNL, mobility_window=window),
         years=(1990, 2026),
-        definitions=MobilityDefinitions(window=window),
     )
     assert result.home_country == "US"
     plain = _plain_mobility(_records(), PNNL, "US", n=window)
@@ -237,7 +237,7 @@ def test_handmade_histories() -> None:
     } <= countries
     # A longer window does not make the 2013 stay an arrival two years on; a shorter one drops it.
     short = mobility_indicators(
-        authors, "I1", years=(2015, 2015), definitions=MobilityDefinitions(window=1)
+        authors, Definitions(institutions="I1", mobility_window=1), years=(2015, 2015)
     )
     assert short.yearly["recruited"].to_list() == [0]
     flags = author_mobility(authors, "I1")
@@ -248,8 +248,8 @@ def test_handmade_histories() -> None:
 
 def test_bad_arguments() -> None:
     empty = pl.DataFrame(schema=AUTHORS)
-    with pytest.raises(UsageError, match="window must be"):
-        MobilityDefinitions(window=0)
+    with pytest.raises(UsageError, match="mobility_window must be"):
+        Definitions(mobility_window=0)
     with pytest.raises(UsageError, match="institution"):
         mobility_indicators(empty, "NTNU")
     with pytest.raises(UsageError, match="pass home_country"):
@@ -315,11 +315,20 @@ def test_cli_mobility_import_and_errors(tmp_path: Path, capsys: pytest.CaptureFi
             "--format", "json", "--out", str(tmp_path / "out")]  # fmt: skip
     assert main(argv) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert "proxy" in payload["note"] and payload["home_country"] == "US"
-    assert not payload["synthetic"] and len(payload["definitions"]) == 7
+    assert any("proxy" in note for note in payload["notes"])
+    assert payload["analysis_provenance"]["home_country"] == "US"
+    assert not payload["synthetic"] and len(payload["tables"]["mobility_definitions"]) == 7
     assert (tmp_path / "out" / "figures" / "mobility_flows.png").stat().st_size > 1000
     # Plain CSV with one header row, like every report table.
     assert (tmp_path / "out" / "tables" / "mobility_yearly.csv").read_text().startswith("year,")
+    # On stdout too: no comment line before the header (pandas reads it with its defaults).
+    assert main([*argv[:-4], "--format", "csv"]) == 0
+    import io
+
+    import pandas as pd
+
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(frame.columns[:2]) == ["year", "home_authors"] and len(frame) > 0
     assert main(["mobility", "--sample", "--scale", "0.002", "--format", "markdown"]) == 0
     out = capsys.readouterr().out
     assert "SYNTHETIC" in out and "proxy" in out

@@ -26,7 +26,11 @@ from copub.networks.dynamic import write_dynamic_gexf
 from copub.networks.html_page import partner_map_of
 from copub.networks.plot_periods import ego_periods, plot_ego_periods
 from copub.networks.prepared import PreparedNetwork, prepare_network
-from copub.networks.vosviewer_online import TOP_WORKS, vosviewer_online, vosviewer_online_schema
+from copub.networks.vosviewer_online import (
+    TOP_WORKS,
+    vosviewer_online_map,
+    vosviewer_online_schema,
+)
 
 SCALE = 0.01
 
@@ -194,7 +198,7 @@ def test_every_vosviewer_online_map_passes_the_schema(
 def test_vosviewer_online_lists_the_most_cited_works_of_a_link(
     tables: copub.Tables, country: PreparedNetwork
 ) -> None:
-    vos = vosviewer_online(country)
+    vos = vosviewer_online_map(country)
     assert vos["config"]["terminology"]["link_strength"] == "Co-publications"
     assert "{work1_title}" in vos["config"]["templates"]["link_description"]
     assert vos["info"]["description"].startswith("SYNTHETIC")

@@ -125,7 +125,7 @@ def test_shared_matrix_counts_by_plain_sets(
 
 
 def test_windows(tables: copub.Tables) -> None:
-    d = Definitions(years=(2018, 2022), bootstrap=0, window=4)
+    d = Definitions(years=(2018, 2022), bootstrap=0, period_window=4)
     result = peer_indicators(tables, d, peers=[KTH], period="window")
     assert result.table["period"].unique().sort().to_list() == ["2018-2021", "2019-2022"]
     alone = copub.window_indicators(tables, d.with_(institutions=(KTH,)))

@@ -49,9 +49,13 @@ def test_peers_csv_is_the_api_table(capsys: pytest.CaptureFixture[str], tmp_path
     api = copub.peer_indicators(tables, d, peers=[KTH]).table
     assert table.height == api.height
     assert table["intl_share"].to_list() == pytest.approx(api["intl_share"].to_list())
-    saved = pl.read_parquet(tmp_path / "peers.parquet").drop("synthetic")
+    # The parquet file is the table itself; that it is synthetic is in its metadata.
+    saved = pl.read_parquet(tmp_path / "tables" / "peers.parquet")
     assert_frame_equal(saved, api)
-    assert (tmp_path / "shared_works.csv").is_file()
+    assert pl.read_parquet_metadata(tmp_path / "tables" / "peers.parquet")["copub.synthetic"] == (
+        "true"
+    )
+    assert (tmp_path / "tables" / "peers_shared_works.csv").is_file()
 
 
 def test_a_peer_with_no_works_is_missing_data(capsys: pytest.CaptureFixture[str]) -> None:

@@ -133,7 +133,8 @@ def test_register_comes_from_the_environment(
 ) -> None:
     monkeypatch.setenv("COPUB_REGISTER", str(sample_register()))
     document = _json(capsys)
-    assert document["options"]["register"] == str(sample_register())  # type: ignore[index]
+    definitions = document["options"]["definitions"]  # type: ignore[index]
+    assert definitions["register"] == str(sample_register())
     assert all(isinstance(r["level2_share"], float) for r in _yearly(document))
 
 
@@ -195,7 +196,7 @@ def test_preset_adds_its_shares(
     capsys: pytest.CaptureFixture[str], preset: str, column: str
 ) -> None:
     document = _json(capsys, "--preset", preset)
-    assert document["options"]["preset"] == preset  # type: ignore[index]
+    assert document["options"]["definitions"]["preset"] == preset  # type: ignore[index]
     assert all(0 <= r[column] <= 1 for r in _yearly(document))  # type: ignore[operator]
 
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from copub.progress import Progress
 from copub.report import ReportOptions, build_report
-from copub.report.html import SECTIONS, render_html
+from copub.report.html import render_html
 from report_helpers import report_dir, sample_tables
 
 TABLES = ("yearly", "windows", "period_comparison", "partners", "data_quality")
@@ -24,6 +24,7 @@ FIGURES = (
     "impact_top10",
     "partner_network",
     "top_partners",
+    "mobility_flows",
 )
 
 
@@ -92,13 +93,14 @@ def test_own_figures_carry_synthetic_metadata(out: Path) -> None:
 def test_provenance_json(out: Path) -> None:
     header = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
     assert header["synthetic"] is True and header["institution"] == "I204778367"
-    assert header["options"]["register"].endswith(".csv")
+    assert header["options"]["definitions"]["register"].endswith(".csv")
+    assert set(header["analyses"]) == {"impact", "eu", "mobility"}
 
 
 def test_html_sections_in_order(page: str) -> None:
     ids = re.findall(r'<section id="([a-z]+)">', page)
-    # The sample has author histories, so the mobility section follows the standard ones.
-    assert ids == [key for key, _ in SECTIONS] + ["mobility"]
+    # Every registered analysis stands where SECTIONS says "analyses", before the data
+    # quality, definitions and provenance (issue 24: mobility came after Provenance).
     assert ids == [
         "goals",
         "scope",
@@ -107,10 +109,10 @@ def test_html_sections_in_order(page: str) -> None:
         "partners",
         "impact",
         "eu",
+        "mobility",
         "quality",
         "definitions",
         "provenance",
-        "mobility",
     ]
 
 
@@ -120,7 +122,7 @@ def test_html_is_self_contained_and_needs_no_javascript(page: str) -> None:
     assert "@import" not in page and not re.search(r"url\(\s*['\"]?(https?:)?//", page)
     assert re.findall(r"<link\b", page) == []
     sources = re.findall(r'<img src="([^"]{0,30})', page)
-    assert len(sources) == len(FIGURES) + 1  # + the mobility section's figure
+    assert len(sources) == len(FIGURES)
     inline = ("data:image/png;base64,", "data:image/svg+xml;base64,")
     assert all(s.startswith(inline) for s in sources)
     # The page stays small enough to email: the network goes in as SVG when that is lighter.

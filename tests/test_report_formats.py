@@ -28,13 +28,10 @@ CONTRACT = [
 JSON_KEYS = {
     "synthetic", "warning", "institution", "institution_name", "provenance", "options",
     "notes", "yearly", "period_comparison", "goals", "data_quality",
-    "impact",
+    "analyses",  # every registered analysis's result, by key
 }  # fmt: skip
-OPTION_KEYS = {
-    "institution", "years", "baseline", "plan", "types", "counting", "preset", "bootstrap",
-    "seed", "register", "groups", "top_partners",
-    "universe", "full_interval", "definitions",  # issue 12: the report's Definitions
-}  # fmt: skip
+#: Presentation only, beside the one Definitions (issue 24).
+OPTION_KEYS = {"top_partners", "definitions"}
 COMPARISON_KEYS = {
     "indicator", "baseline_share", "plan_share", "difference", "difference_low",
     "difference_high", "p_value", "baseline_share_frac", "plan_share_frac", "difference_frac",
@@ -88,7 +85,9 @@ def test_json_carries_the_provenance_block_and_every_column(
     assert document["provenance"]["source"] == "synthetic"
     assert set(document["provenance"]["versions"]) >= {"copub", "polars"}
     assert set(document["options"]) == OPTION_KEYS
-    assert document["options"]["baseline"] == [2018, 2021]
+    assert document["options"]["definitions"]["baseline"] == [2018, 2021]
+    assert set(document["analyses"]) == {"impact", "eu", "mobility"}
+    assert document["analyses"]["impact"]["tables"]["impact"], "no impact rows"
     rows = document["yearly"]
     assert len(rows) == expected_yearly.height
     assert list(rows[0]) == expected_yearly.columns
@@ -116,7 +115,13 @@ def test_markdown_has_a_table_per_indicator(
     assert headings[0] == "Works per year"
     assert any("`intl_share`" in h for h in headings)
     assert any("`priority_share_US`" in h for h in headings)
-    assert headings[-3:] == ["Development goals", "Not measured in this report", "Data quality"]
+    core = headings[: headings.index("Data quality") + 1]
+    assert core[-3:] == ["Development goals", "Not measured in this report", "Data quality"]
+    # Then every registered analysis, in registry order.
+    assert headings[len(core) :] == [
+        "Citation impact by collaboration type", "EU programme participation",
+        "Researcher mobility",
+    ]  # fmt: skip
     # Every yearly column appears in some table header.
     header_cells = {
         cell.strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from copub.errors import UsageError
 from copub.provenance import Provenance
-from copub.report import fmt
+from copub.render import fmt
 from copub.report.goals import GOALS, SIGNIFICANCE, change_status, goal_summary
 from copub.report.options import ReportOptions
 from copub.report.quality import quality_line, quality_table
@@ -170,9 +171,9 @@ def test_quality_with_a_register_reports_unmatched_channels() -> None:
         ({"baseline": (2022, 2025), "plan": (2018, 2021)}, "must end before"),
         ({"baseline": (2018, 2022), "plan": (2022, 2025)}, "must end before"),
         ({"counting": "weighted"}, "counting must be one of"),
-        ({"types": "articles"}, "types must be one of"),
+        ({"types": "articles"}, "types must be 'core', 'all' or a list of types"),
         ({"preset": "incites"}, "preset must be one of"),
-        ({"bootstrap": -5}, "bootstrap must be 0 or more"),
+        ({"bootstrap": -5}, "bootstrap must be a whole number of resamples from 0"),
         ({"top_partners": 0}, "top partners must be at least 1"),
         ({"institution": "NTNU"}, "not an OpenAlex institution id"),
         ({"groups": Path("/no/such/groups.toml")}, "does not exist"),
@@ -195,5 +196,7 @@ def test_options_to_dict_is_json_ready(tmp_path: Path) -> None:
     register.write_text("issn,year,level\n", encoding="utf-8")
     options = ReportOptions(years=(2015, 2020), register=register, counting="fractional")
     as_dict = options.to_dict()
-    assert as_dict["years"] == [2015, 2020] and as_dict["register"] == str(register)
-    assert as_dict["baseline"] == [2018, 2021] and options.fractional
+    json.dumps(as_dict)  # JSON-ready
+    definitions = as_dict["definitions"]
+    assert definitions["years"] == [2015, 2020] and definitions["register"] is True
+    assert definitions["baseline"] == [2018, 2021] and options.fractional

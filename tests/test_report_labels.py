@@ -34,6 +34,7 @@ TABLES = (
     "partner_groups",
     "impact",
     "impact_difference",
+    "impact_overall",
 )
 
 

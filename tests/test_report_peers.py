@@ -27,7 +27,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_files_and_html_have_both_sections(report: Path) -> None:
     html = (report / "report.html").read_text()
-    assert 'id="peers"' in html and 'id="by_field"' in html
+    assert 'id="peers"' in html and 'id="breakdown"' in html and "By field" in html
     assert "SYNTHETIC" in html
     for name in ("peers", "by_field"):
         assert (report / "figures" / f"{name}.png").stat().st_size > 0

@@ -65,7 +65,7 @@ def test_ntnu_figures_do_not_depend_on_the_peers(tmp_path: Path, tables: copub.T
 
 
 def test_kth_more_international_than_ntnu(tables: copub.Tables) -> None:
-    d = copub.Definitions(years=(2016, 2019), bootstrap=0, window=4)
+    d = copub.Definitions(years=(2016, 2019), bootstrap=0, period_window=4)
     result = copub.peer_indicators(tables, d, group="n5t", period="window")
     share = dict(zip(result.table["institution_id"], result.table["intl_share"], strict=True))
     assert share[KTH] > share[NTNU]

@@ -51,42 +51,96 @@ True
 
 from __future__ import annotations
 
-# First: Ctrl-C during the imports below is one line and exit 130 (command line only).
+from typing import TYPE_CHECKING
+
+# First: Ctrl-C while the command line starts is one line and exit 130 (see _startup).
 from copub import _startup  # noqa: F401
-from copub.classify import load_groups, load_register
-from copub.classify.definitions import Definitions
-from copub.errors import CopubError
-from copub.eu import EuInputs, EuParticipation, eu_participation
-from copub.eu import project_links as eu_project_links
-from copub.fetch import FetchResult, fetch_works
-from copub.fetch.authors import AuthorFetchResult, fetch_authors
-from copub.indicators import (
-    Breakdown,
-    LabelledWorks,
-    PeerIndicators,
-    breakdown_indicators,
-    compare_periods,
-    label_works,
-    peer_indicators,
-    where_we_stand,
-    window_indicators,
-    yearly_indicators,
-)
-from copub.indicators.impact import (
-    IMPACT_DEFINITIONS,
-    impact_difference,
-    impact_indicators,
-    impact_per_work,
-)
-from copub.indicators.mobility import MobilityDefinitions, MobilityResult, mobility_indicators
-from copub.indicators.scan import TableScan, scan_tables
-from copub.networks import build_network, partner_table, works_between
-from copub.normalize import BuiltTables, Tables, build_tables, load_tables, read_works
-from copub.normalize.authors import load_authors, read_authors
-from copub.provenance import Provenance
-from copub.sample import load_sample
-from copub.sample.author_histories import load_sample_authors
-from copub.settings import Settings
+from copub._lazy import lazy_exports
+
+if TYPE_CHECKING:  # for the type checker; at run time each name loads on first use
+    from copub.classify import load_groups, load_register
+    from copub.classify.definitions import Definitions
+    from copub.errors import CopubError
+    from copub.eu import EuInputs, EuParticipation, eu_participation
+    from copub.eu import project_links as eu_project_links
+    from copub.fetch import FetchResult, fetch_works
+    from copub.fetch.authors import AuthorFetchResult, fetch_authors
+    from copub.indicators import (
+        Breakdown,
+        LabelledWorks,
+        PeerIndicators,
+        breakdown_indicators,
+        compare_periods,
+        label_works,
+        peer_indicators,
+        where_we_stand,
+        window_indicators,
+        yearly_indicators,
+    )
+    from copub.indicators.impact import (
+        IMPACT_DEFINITIONS,
+        impact_difference,
+        impact_indicators,
+        impact_per_work,
+    )
+    from copub.indicators.mobility import MobilityResult, mobility_indicators
+    from copub.indicators.scan import TableScan, scan_tables
+    from copub.networks import build_network, partner_table, works_between
+    from copub.normalize import BuiltTables, Tables, build_tables, load_tables, read_works
+    from copub.normalize.authors import load_authors, read_authors
+    from copub.provenance import Provenance
+    from copub.sample import load_sample
+    from copub.sample.author_histories import load_sample_authors
+    from copub.settings import Settings
+
+#: Where each public name lives (see copub._lazy): ``import copub`` imports none of them,
+#: so it does not pay for polars, scipy, matplotlib, DuckDB or networkx until a name is used.
+_EXPORTS = {
+    "load_groups": "copub.classify",
+    "load_register": "copub.classify",
+    "Definitions": "copub.classify.definitions",
+    "CopubError": "copub.errors",
+    "EuInputs": "copub.eu",
+    "EuParticipation": "copub.eu",
+    "eu_participation": "copub.eu",
+    "eu_project_links": "copub.eu:project_links",
+    "FetchResult": "copub.fetch",
+    "fetch_works": "copub.fetch",
+    "AuthorFetchResult": "copub.fetch.authors",
+    "fetch_authors": "copub.fetch.authors",
+    "Breakdown": "copub.indicators",
+    "LabelledWorks": "copub.indicators",
+    "PeerIndicators": "copub.indicators",
+    "breakdown_indicators": "copub.indicators",
+    "compare_periods": "copub.indicators",
+    "label_works": "copub.indicators",
+    "peer_indicators": "copub.indicators",
+    "where_we_stand": "copub.indicators",
+    "window_indicators": "copub.indicators",
+    "yearly_indicators": "copub.indicators",
+    "IMPACT_DEFINITIONS": "copub.indicators.impact",
+    "impact_difference": "copub.indicators.impact",
+    "impact_indicators": "copub.indicators.impact",
+    "impact_per_work": "copub.indicators.impact",
+    "MobilityResult": "copub.indicators.mobility",
+    "mobility_indicators": "copub.indicators.mobility",
+    "TableScan": "copub.indicators.scan",
+    "scan_tables": "copub.indicators.scan",
+    "build_network": "copub.networks",
+    "partner_table": "copub.networks",
+    "works_between": "copub.networks",
+    "BuiltTables": "copub.normalize",
+    "Tables": "copub.normalize",
+    "build_tables": "copub.normalize",
+    "load_tables": "copub.normalize",
+    "read_works": "copub.normalize",
+    "load_authors": "copub.normalize.authors",
+    "read_authors": "copub.normalize.authors",
+    "Provenance": "copub.provenance",
+    "load_sample": "copub.sample",
+    "load_sample_authors": "copub.sample.author_histories",
+    "Settings": "copub.settings",
+}
 
 __all__ = [
     "IMPACT_DEFINITIONS",
@@ -99,7 +153,6 @@ __all__ = [
     "EuParticipation",
     "FetchResult",
     "LabelledWorks",
-    "MobilityDefinitions",
     "MobilityResult",
     "PeerIndicators",
     "Provenance",
@@ -135,3 +188,5 @@ __all__ = [
     "works_between",
     "yearly_indicators",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

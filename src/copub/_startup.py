@@ -1,7 +1,8 @@
 """Ctrl-C while ``python -m copub`` is still importing: one line and exit 130, no traceback.
 
-Importing polars, matplotlib and the rest takes most of a second, before
-:func:`copub.cli.main` can catch anything. ``copub/__init__.py`` imports this
+The interpreter and copub's first modules load before :func:`copub.cli.main`
+can catch anything (the command's own module, with polars and the stages, is
+imported later, inside ``main``). ``copub/__init__.py`` imports this
 module first, and it calls :func:`guard_cli_start`: only when copub was started
 as the command line (``python -m copub`` or the ``copub`` script) is a SIGINT
 handler installed that prints the line and ends the process. ``main`` then

@@ -54,8 +54,11 @@ __all__ = [
     "FullInterval",
     "PresetName",
     "PresetRule",
+    "TypesChoice",
     "Universe",
     "check_periods",
+    "legacy_universe",
+    "resolve_definitions",
 ]
 
 PresetName = Literal["leiden", "scival", "bibliometrix"]
@@ -71,6 +74,22 @@ FractionalRule = Literal["affiliation_strings", "institutions"]
 #: The interval of full-counting shares: Wilson, or the Leiden Ranking's
 #: bootstrap stability interval.
 FullInterval = Literal["wilson", "bootstrap"]
+
+#: The old ``types=`` argument: ``"core"``, ``"all"`` or a list of document types.
+TypesChoice = Literal["core", "all"] | Sequence[str]
+BreakdownBy = Literal["field", "domain", "subfield", "unit"]
+
+#: Whole-number fields: (name, lowest, highest, unit). The ranges are the
+#: documented ones; 10 million resamples already take hours.
+_WHOLE_NUMBERS: tuple[tuple[str, int, int, str], ...] = (
+    ("period_window", 1, 50, "years"),
+    ("bootstrap", 0, 10_000_000, "resamples"),
+    ("citation_window", 0, 50, "years"),
+    ("mobility_window", 1, 20, "years"),
+    ("early_career_years", 0, 20, "years"),
+    ("guest_max_years", 1, 20, "years"),
+    ("min_works", 0, 1_000_000, "works"),
+)
 
 #: Articles, reviews and book chapters: the ``types`` universe's default.
 CORE_TYPES: tuple[str, ...] = ("article", "review", "book-chapter")
@@ -173,8 +192,40 @@ class Definitions:
         unavailable, never zero.
     baseline, plan : (int, int) or str
         The compared periods (:func:`check_periods`).
-    window : int
-        Years per rolling window (4, as in the Leiden Ranking).
+    period_window : int
+        Years per rolling period window of the shares (4, as in the Leiden
+        Ranking). The old name ``window`` is accepted by :func:`resolve_definitions`.
+    citation_window : int
+        Citation window of the impact analysis: the publication year plus this
+        many years (3).
+    mobility_window : int
+        N of the mobility definitions: years before a first home year (after a
+        last one) in which an affiliation abroad makes a recruitment (a
+        departure) (3).
+    early_career_years : int
+        Largest career age that counts as early career in the mobility analysis (6).
+    guest_max_years : int
+        Most home years of a guest in the mobility analysis (2).
+    home_country : str, optional
+        ISO alpha-2 code that "abroad" is measured from in the mobility
+        analysis; default the home institution's own country in the data.
+    eu_organisation : str, optional
+        The home organisation in EU participation data (a key of the packaged
+        organisation mapping, a PIC, VAT or organisation number). Default: the
+        organisation the mapping gives for the first home institution; when it
+        has none, the EU analysis says so instead of showing another
+        organisation's figures.
+    peer_group : str, optional
+        The institution group the peers analysis compares the home with.
+    peers : sequence of str
+        Peer institutions (short OpenAlex ids) compared with the home, besides
+        ``peer_group``'s members.
+    breakdown_by : {"field", "domain", "subfield", "unit"}, optional
+        The breakdown analysis's grouping.
+    breakdown_units : sequence of str
+        With ``breakdown_by="unit"``: only these child units of the home.
+    min_works : int
+        Groups (fields, units) with fewer works are flagged ``small`` (30).
     bootstrap : int
         Resamples of the bootstrap intervals (0: none).
     full_interval : {"wilson", "bootstrap"}
@@ -196,10 +247,21 @@ class Definitions:
     register: Register | PathLike | None = field(default=None, compare=False)
     baseline: tuple[int, int] = DEFAULT_BASELINE
     plan: tuple[int, int] = DEFAULT_PLAN
-    window: int = 4
+    period_window: int = 4
     bootstrap: int = 1000
     full_interval: FullInterval = "wilson"
     seed: int = 0
+    citation_window: int = 3
+    mobility_window: int = 3
+    early_career_years: int = 6
+    guest_max_years: int = 2
+    home_country: str | None = None
+    eu_organisation: str | None = None
+    peer_group: str | None = None
+    peers: tuple[str, ...] = ()
+    breakdown_by: BreakdownBy | None = None
+    breakdown_units: tuple[str, ...] = ()
+    min_works: int = 30
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -208,11 +270,7 @@ class Definitions:
             institutions = (institutions,)
         if not isinstance(institutions, Sequence) or not institutions:
             raise UsageError("definitions: institutions must name at least one institution")
-        try:
-            ids = tuple(dict.fromkeys(parse_institution_id(str(i)) for i in institutions))
-        except UsageError as error:
-            raise UsageError(f"definitions: {error}") from None
-        put(self, "institutions", ids)
+        put(self, "institutions", _ids("institutions", institutions))
         if self.years is not None:
             put(self, "years", _period("years", self.years, allow_future=False))
         _choice("preset", self.preset, tuple(PRESET_RULES))
@@ -240,10 +298,31 @@ class Definitions:
         baseline, plan = check_periods(self.baseline, self.plan)
         put(self, "baseline", baseline)
         put(self, "plan", plan)
-        for name, low, unit in (("window", 1, "years"), ("bootstrap", 0, "resamples")):
+        for name, low, high, unit in _WHOLE_NUMBERS:
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise UsageError(f"definitions: {name} must be {low} or more {unit}, not {value!r}")
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise UsageError(
+                    f"definitions: {name} must be a whole number of {unit} from {low} to "
+                    f"{high}, not {value!r}"
+                )
+        if self.breakdown_by is not None:
+            _choice("breakdown_by", self.breakdown_by, get_args(BreakdownBy))
+        for name in ("peers", "breakdown_units"):
+            put(self, name, _ids(name, getattr(self, name)))
+        if self.breakdown_units and self.breakdown_by != "unit":
+            raise UsageError("definitions: breakdown_units needs breakdown_by 'unit'")
+        if self.home_country is not None:
+            code = str(self.home_country).strip().upper()
+            if len(code) != 2 or not code.isalpha():
+                raise UsageError(
+                    f"definitions: home_country must be an ISO alpha-2 code, not "
+                    f"{self.home_country!r}"
+                )
+            put(self, "home_country", code)
+        for name in ("eu_organisation", "peer_group"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise UsageError(f"definitions: {name} must be a non-empty text, not {value!r}")
         _choice("full_interval", self.full_interval, get_args(FullInterval))
         if self.full_interval == "bootstrap" and self.bootstrap == 0:
             raise UsageError(
@@ -297,6 +376,7 @@ class Definitions:
         >>> Definitions().with_(preset="bibliometrix").universe
         'all'
         """
+        changes = _renamed(changes)
         if "preset" in changes:
             for name in ("universe", "merge_hk_mo", "fractional"):
                 changes.setdefault(name, None)
@@ -315,14 +395,89 @@ class Definitions:
             "membership": self.membership,
             "merge_hk_mo": self.merge_hk_mo,
             "groups": list(self.partner_groups.keys()),
-            "register": self.register is not None,
+            "register": self.channel_register.source if self.channel_register else None,
             "baseline": list(self.baseline),
             "plan": list(self.plan),
-            "window": self.window,
+            "period_window": self.period_window,
             "bootstrap": self.bootstrap,
             "full_interval": self.full_interval,
             "seed": self.seed,
+            "citation_window": self.citation_window,
+            "mobility_window": self.mobility_window,
+            "early_career_years": self.early_career_years,
+            "guest_max_years": self.guest_max_years,
+            "home_country": self.home_country,
+            "eu_organisation": self.eu_organisation,
+            "peer_group": self.peer_group,
+            "peers": list(self.peers),
+            "breakdown_by": self.breakdown_by,
+            "breakdown_units": list(self.breakdown_units),
+            "min_works": self.min_works,
         }
+
+
+def legacy_universe(types: TypesChoice | None) -> dict[str, object]:
+    """``Definitions`` fields for the old ``types=`` argument.
+
+    ``"core"`` was copub's name for articles, reviews and book chapters that
+    are neither retracted nor paratext (now the ``types`` universe); ``"all"``
+    is every work; a list keeps those types (not retracted, not paratext).
+    """
+    if types is None:
+        return {}
+    if isinstance(types, str):
+        if types == "core":
+            return {"universe": "types", "types": CORE_TYPES}
+        if types == "all":
+            return {"universe": "all"}
+        raise UsageError(f"types must be 'core', 'all' or a list of types, not {types!r}")
+    return {"universe": "types", "types": tuple(types)}
+
+
+#: Old keyword names and the fields that replaced them.
+_OLD_NAMES = {"window": "period_window"}
+
+
+def _renamed(changes: dict[str, Any]) -> dict[str, Any]:
+    return {_OLD_NAMES.get(name, name): value for name, value in changes.items()}
+
+
+def resolve_definitions(definitions: Definitions | None = None, **legacy: Any) -> Definitions:
+    """``definitions`` with the old keyword arguments applied (``None`` means not given).
+
+    This is the one shim for the keyword arguments the public functions took
+    before :class:`Definitions` (``institution=``, ``types=``, ``window=``, ...):
+    every function that still accepts them passes them here.
+
+    Examples
+    --------
+    >>> resolve_definitions(institution="I1", preset="bibliometrix").universe
+    'all'
+    >>> resolve_definitions(Definitions(years=(2020, 2021)), types="all").universe
+    'all'
+    >>> resolve_definitions(window=3).period_window
+    3
+    """
+    changes = _renamed({k: v for k, v in legacy.items() if v is not None})
+    if "institution" in changes:
+        changes["institutions"] = (changes.pop("institution"),)
+    if "types" in changes:
+        changes |= legacy_universe(changes.pop("types"))
+    if definitions is None:
+        return Definitions(**changes)
+    return definitions.with_(**changes) if changes else definitions
+
+
+def _ids(name: str, values: object) -> tuple[str, ...]:
+    """Distinct short OpenAlex institution ids, in order."""
+    if isinstance(values, str):
+        values = (values,)
+    if not isinstance(values, Sequence):
+        raise UsageError(f"definitions: {name} must be a list of institution ids, not {values!r}")
+    try:
+        return tuple(dict.fromkeys(parse_institution_id(str(i)) for i in values))
+    except UsageError as error:
+        raise UsageError(f"definitions: {error}") from None
 
 
 def _groups(value: object) -> PartnerGroups:

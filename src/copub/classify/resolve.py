@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
-
-import urllib3
 
 from copub.classify.membership import Group, Member, PartnerGroups
 from copub.progress import Progress
 from copub.settings import Settings
+
+if TYPE_CHECKING:
+    import urllib3
 
 __all__ = ["resolve_members"]
 
@@ -37,6 +39,8 @@ def _get(http: urllib3.PoolManager, settings: Settings, path: str, query: dict[s
     if settings.email:
         params["mailto"] = settings.email
     url = f"{settings.api_url}{path}" + (f"?{urlencode(params)}" if params else "")
+    import urllib3
+
     try:
         response = http.request("GET", url)
     except urllib3.exceptions.HTTPError as exc:
@@ -104,6 +108,8 @@ def resolve_members(
     'infrastructure'
     """
     report = progress or Progress()
+    import urllib3  # here, not at the top: with ssl it is slow to import
+
     http = urllib3.PoolManager(
         timeout=urllib3.Timeout(connect=min(settings.timeout, 10.0), read=settings.timeout),
         retries=urllib3.Retry(total=2, connect=0, backoff_factor=settings.backoff, redirect=2),

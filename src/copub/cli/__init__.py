@@ -16,8 +16,8 @@ import threading
 import traceback
 from collections.abc import Sequence
 
-from copub.cli._common import CopubArgumentParser
 from copub.cli._interrupt import INTERRUPTED, exit_at_once, interrupt_handling, interrupted
+from copub.cli._parser import CopubArgumentParser
 from copub.errors import CopubError
 from copub.secrets import redact
 
@@ -30,8 +30,34 @@ def _version() -> str:
     return package_versions()["copub"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``copub`` parser with every subcommand."""
+class _VersionAction(argparse.Action):
+    """``--version``: the version is looked up when asked for, not for every command.
+
+    ``importlib.metadata`` alone is a sixth of ``copub --help``'s start.
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        parser._print_message(f"copub {_version()}\n", sys.stdout)
+        parser.exit()
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``copub`` parser with every subcommand.
+
+    Given the arguments it is for (``argv``), only the subcommand they name is
+    built with its options and only its module imported: the others are listed
+    by name and summary (:mod:`copub.cli.commands`), so ``copub --help`` and
+    ``copub --version`` answer without importing polars or any stage.
+    """
     from copub.cli import commands
 
     parser = CopubArgumentParser(
@@ -43,16 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Example: python -m copub report --sample",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    parser.add_argument(
-        "--version", action="version", version=f"copub {_version()}", help="show the version"
-    )
+    parser.add_argument("--version", action=_VersionAction, help="show the version")
     # Subcommand parsers are CopubArgumentParsers too, so their errors are one line.
     sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=CopubArgumentParser
     )
     sub.required = True
-    for register in commands.REGISTRARS:
-        register(sub)
+    if argv is None:
+        commands.register_commands(sub)
+    else:
+        name = commands.selected_command(argv)
+        commands.register_commands(sub, full=() if name is None else (name,))
     return parser
 
 
@@ -123,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args_list: list[str], debug: bool, *, quick: bool) -> int:
     """Parse and run one command; every foreseen error becomes one line and a code."""
     try:
-        args = build_parser().parse_args(args_list)
+        args = build_parser(args_list).parse_args(args_list)
         result: int = args.run(args)
         return result
     except CopubError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, NoReturn, get_args
+from typing import Any, get_args
 
 from copub.classify.definitions import (
     DEFAULT_BASELINE,
@@ -13,6 +13,7 @@ from copub.classify.definitions import (
     Definitions,
     Universe,
 )
+from copub.cli._parser import CopubArgumentParser
 from copub.errors import UsageError
 from copub.indicators.universe import legacy_universe
 from copub.normalize import Tables, load_tables
@@ -35,18 +36,6 @@ __all__ = [
     "settings_from_args",
     "years_arg",
 ]
-
-
-class CopubArgumentParser(argparse.ArgumentParser):
-    """An argparse parser whose errors are :class:`UsageError` (one line, exit 2)."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    def error(self, message: str) -> NoReturn:
-        # main() prints "copub: error: " before it: say the command once, at the end.
-        raise UsageError(f"{message} (see {self.prog} --help)")
 
 
 def years_arg(text: str) -> tuple[int, int]:

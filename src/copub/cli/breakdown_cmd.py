@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import io
-import sys
-from pathlib import Path
 
-import polars as pl
-
+from copub.analyses.contract import AnalysisInputs, ShowOptions
+from copub.cli._analysis import add_output_options, register_from_args, run_analysis
 from copub.cli._common import (
     add_bootstrap_option,
     add_definition_options,
-    add_format_option,
     add_source_options,
     count_arg,
     definitions_from_args,
@@ -20,15 +16,9 @@ from copub.cli._common import (
     load_tables_from_args,
     positive_arg,
 )
-from copub.cli.peers_cmd import SYNTHETIC, register_path
+from copub.cli.peers_cmd import check_indicator
 from copub.errors import UsageError
-from copub.fetch.atomic import atomic_write
-from copub.indicators.breakdown import breakdown_indicators, where_we_stand
-from copub.indicators.catalogue import indicator_specs
-from copub.indicators.definitions import share_column
 from copub.progress import Progress
-from copub.report.formats import markdown_table
-from copub.report.peers_section import breakdown_text
 
 __all__ = ["register", "run"]
 
@@ -79,10 +69,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="groups at each end of 'where we stand' (default 5)",
     )  # fmt: skip
     add_bootstrap_option(parser)
-    add_format_option(parser)
-    parser.add_argument(
-        "--out", type=Path, metavar="DIR", help="write breakdown.csv, .parquet, standing.csv"
-    )
+    add_output_options(parser, out_help="write the tables (breakdown_BY, standing_BY), the figure "
+                       "and breakdown.html here")  # fmt: skip
     parser.set_defaults(run=run)
 
 
@@ -90,54 +78,12 @@ def run(args: argparse.Namespace) -> int:
     if args.unit and args.by != "unit":
         raise UsageError("--unit needs --by unit")
     definitions = definitions_from_args(
-        args, register=register_path(args), bootstrap=args.bootstrap, window=args.window
-    )
-    stems = [s.name for s in indicator_specs(definitions)]
-    if args.indicator not in stems:
-        raise UsageError(
-            f"--indicator {args.indicator!r} is not a share; known: {', '.join(stems)}"
-        )
-    if args.out is not None and args.out.exists() and not args.out.is_dir():
-        raise UsageError(f"--out {args.out} exists and is not a directory")
-    progress = Progress()
-    tables = load_tables_from_args(args, progress)
-    synthetic = tables.provenance.synthetic
-    if synthetic:
-        progress.note(f"WARNING: {SYNTHETIC}")
-    result = breakdown_indicators(
-        tables,
-        definitions,
-        by=args.by,
-        period=args.period,
-        units=args.unit or None,
+        args, register=register_from_args(args), bootstrap=args.bootstrap,
+        period_window=args.window, breakdown_by=args.by, breakdown_units=tuple(args.unit),
         min_works=args.min_works,
-    )
-    table = result.table.with_columns(synthetic=pl.lit(True)) if synthetic else result.table
-    if args.format == "csv":
-        sys.stdout.write(table.write_csv())
-    elif args.format == "json":
-        sys.stdout.write(table.write_json() + "\n")
-    elif args.format == "markdown":
-        share = share_column(args.indicator)
-        shown = result.pooled.select(
-            "group_id", "group_name", "small", "works", share, f"{share}_low", f"{share}_high",
-            f"{share}_frac",
-        )  # fmt: skip
-        print(markdown_table(shown))
-        if synthetic:
-            print(f"\n_{SYNTHETIC}_")
-    else:
-        sys.stdout.write(breakdown_text(result, args.indicator, args.top))
-        if synthetic:
-            print(SYNTHETIC)
-    if args.out is not None:
-        stand = where_we_stand(result, args.indicator, args.top)
-        if synthetic:
-            stand = stand.with_columns(synthetic=pl.lit(True))
-        atomic_write(args.out / "breakdown.csv", table.write_csv().encode())
-        atomic_write(args.out / "standing.csv", stand.write_csv().encode())
-        parquet = io.BytesIO()
-        table.write_parquet(parquet)
-        atomic_write(args.out / "breakdown.parquet", parquet.getvalue())
-        progress.note(f"wrote breakdown.csv, breakdown.parquet and standing.csv to {args.out}")
-    return 0
+    )  # fmt: skip
+    check_indicator(args.indicator, definitions)
+    progress = Progress()
+    inputs = AnalysisInputs(load_tables_from_args(args, progress))
+    show = ShowOptions(indicator=args.indicator, top=args.top, period=args.period)
+    return run_analysis("breakdown", args, inputs, definitions, show, progress)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from pathlib import Path
 
-from copub.cli._common import add_source_options, positive_arg, settings_from_args, years_arg
-from copub.indicators.mobility import MobilityDefinitions, MobilityResult, mobility_indicators
-from copub.normalize import load_tables
-from copub.normalize.authors import load_authors
+from copub.analyses.contract import AnalysisInputs, ShowOptions
+from copub.cli._analysis import add_output_options, authors_from_args, run_analysis
+from copub.cli._common import (
+    add_source_options,
+    count_arg,
+    definitions_from_args,
+    load_tables_from_args,
+    positive_arg,
+    years_arg,
+)
+from copub.errors import CopubError, DataError
+from copub.normalize import Tables
 from copub.progress import Progress
-from copub.report.formats import markdown_table
-from copub.report.mobility_section import flow_table, mobility_terminal, write_mobility
 
 __all__ = ["register", "run"]
 
@@ -48,16 +51,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_source_options(parser)
     parser.add_argument("--years", type=years_arg, help="years to report, e.g. 2015-2025")
-    parser.add_argument(
-        "--format",
-        choices=("table", "csv", "json", "markdown"),
-        default="table",
-        help="stdout format (default table)",
-    )
-    parser.add_argument("--out", type=Path, metavar="DIR", help="write tables and the figure here")
+    add_output_options(parser, out_help="write the tables, the figure and mobility.html here")
     parser.add_argument("--window", type=positive_arg, default=3, help="N years (default 3)")
     parser.add_argument(
-        "--early-career", type=int, default=6, help="early-career career age (default 6)"
+        "--early-career", type=count_arg, default=6, help="early-career career age (default 6)"
     )
     parser.add_argument(
         "--guest-years", type=positive_arg, default=2, help="most home years of a guest (default 2)"
@@ -70,73 +67,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(run=run)
 
 
-def _load(args: argparse.Namespace, progress: Progress) -> tuple[MobilityResult, bool]:
-    settings = settings_from_args(args)
-    definitions = MobilityDefinitions(
-        window=args.window, early_career_years=args.early_career, guest_max_years=args.guest_years
-    )
-    if args.sample:
-        from copub.sample.author_histories import load_sample_authors
-
-        progress.note(
-            f"loading the synthetic sample's authors (seed {args.seed}, scale {args.scale:g})"
-        )
-        authors = load_sample_authors(args.seed, args.scale, settings=settings)
-        synthetic = True
-    else:
-        authors = load_authors(settings.data_dir)
-        try:
-            synthetic = load_tables(settings.data_dir).provenance.synthetic
-        except Exception:
-            synthetic = False
-    result = mobility_indicators(
-        authors,
-        args.institution,
-        years=args.years,
-        home_country=args.home_country,
-        definitions=definitions,
-    )
-    return result, synthetic
-
-
 def run(args: argparse.Namespace) -> int:
     """Compute the figures, print them, and with ``--out`` write the files."""
+    definitions = definitions_from_args(
+        args, mobility_window=args.window, early_career_years=args.early_career,
+        guest_max_years=args.guest_years, home_country=args.home_country,
+    )  # fmt: skip
     progress = Progress()
-    result, synthetic = _load(args, progress)
-    if synthetic:
-        progress.note("WARNING: SYNTHETIC SAMPLE DATA: invented author histories")
-    progress.note(result.note)
-    comment = ("SYNTHETIC; " if synthetic else "") + result.note
-    if args.format == "table":
-        text = mobility_terminal(result, synthetic=synthetic)
-    elif args.format == "csv":
-        text = f"# {comment}\n" + result.yearly.write_csv()
-    elif args.format == "json":
-        payload = {
-            "note": result.note,
-            "synthetic": synthetic,
-            "institution": result.institution,
-            "home_country": result.home_country,
-            "years": list(result.years),
-            "definitions": list(result.definitions.describe()),
-            "yearly": result.yearly.to_dicts(),
-            "flows": flow_table(result).to_dicts(),
-            "flows_by_year": result.flows.to_dicts(),
-            "countries": result.countries.to_dicts(),
-        }
-        text = json.dumps(payload, indent=2) + "\n"
-    else:
-        lines = [
-            f"_{comment}_",
-            "",
-            markdown_table(result.yearly),
-            "",
-            markdown_table(flow_table(result)),
-        ]
-        text = "\n".join(lines) + "\n"
-    sys.stdout.write(text)
-    sys.stdout.flush()
-    if args.out is not None:
-        written = write_mobility(result, args.out, synthetic=synthetic)
-        progress.note(f"wrote {len(written)} files in {args.out}")
-    return 0
+    authors = authors_from_args(args, progress)
+    if authors is None:
+        raise DataError(
+            "no authors table in the data directory: fetch with --authors, or import /authors pages"
+        )
+    try:
+        tables = load_tables_from_args(args, progress)
+    except CopubError:
+        tables = Tables.empty()  # an authors table alone: no works, provenance unknown
+    inputs = AnalysisInputs(tables, authors=authors)
+    return run_analysis("mobility", args, inputs, definitions, ShowOptions(), progress)

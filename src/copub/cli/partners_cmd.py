@@ -18,8 +18,8 @@ from copub.cli._common import (
 from copub.errors import UsageError
 from copub.networks import partner_table
 from copub.progress import Progress
-from copub.report import fmt
-from copub.report.formats import csv_frame, markdown_table, to_records, write_csv_text
+from copub.render import fmt
+from copub.render.tables import csv_frame, markdown_table, to_records, write_csv_text
 
 __all__ = ["WIDTH", "register", "run", "summary_columns", "terminal_table"]
 

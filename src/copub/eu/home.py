@@ -35,6 +35,7 @@ __all__ = [
     "load_organisations",
     "match_expr",
     "normalise_name",
+    "organisation_of_institution",
     "resolve_organisation",
 ]
 
@@ -52,6 +53,8 @@ class Organisation:
     names: tuple[str, ...] = ()
     peers: tuple[str, ...] = ()
     source: str = ""
+    #: The organisation's OpenAlex institution ids (a report on one of them takes these figures).
+    openalex: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """One line: the identifiers used."""
@@ -135,6 +138,7 @@ def _parse(text: str, where: str) -> dict[str, Organisation]:
             names=_strings(raw, "names", here),
             peers=_strings(raw, "peers", here),
             source=str(raw.get("source", source)),
+            openalex=_strings(raw, "openalex", here),
         )
         if not (org.pic or org.vat or org.orgnr or org.names):
             raise DataError(f"{here}: names no PIC, VAT, orgnr or name to match on")
@@ -160,6 +164,24 @@ def load_organisations(
             raise UsageError(f"organisations file {file} does not exist")
         mapping.update(_parse(file.read_text(encoding="utf-8"), str(file)))
     return mapping
+
+
+def organisation_of_institution(
+    institution: str, mapping: dict[str, Organisation]
+) -> Organisation | None:
+    """The organisation whose OpenAlex ids include ``institution``, or None.
+
+    Examples
+    --------
+    >>> organisation_of_institution("I204778367", load_organisations()).key
+    'ntnu'
+    >>> organisation_of_institution("I86987016", load_organisations()) is None
+    True
+    """
+    for organisation in mapping.values():
+        if institution in organisation.openalex:
+            return organisation
+    return None
 
 
 def _first(values: pl.Series) -> str | None:

@@ -12,7 +12,22 @@ The public entry point is :func:`fetch_works`; the modules underneath are:
 
 from __future__ import annotations
 
-from copub.fetch.fetcher import fetch_works
-from copub.fetch.result import FetchResult, InstitutionResult, YearResult
+from typing import TYPE_CHECKING
+
+from copub._lazy import lazy_exports
+
+if TYPE_CHECKING:  # for the type checker; at run time each name loads on first use
+    from copub.fetch.fetcher import fetch_works
+    from copub.fetch.result import FetchResult, InstitutionResult, YearResult
+
+#: Where each public name lives (see copub._lazy): importing the package imports none.
+_EXPORTS = {
+    "fetch_works": "copub.fetch.fetcher",
+    "FetchResult": "copub.fetch.result",
+    "InstitutionResult": "copub.fetch.result",
+    "YearResult": "copub.fetch.result",
+}
 
 __all__ = ["FetchResult", "InstitutionResult", "YearResult", "fetch_works"]
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-import pyalex
-
 from copub.errors import UsageError
 from copub.fetch.chains import ChainRunner
 from copub.fetch.query import rebase
@@ -107,6 +105,8 @@ def authors_query(author_ids: Iterable[str], api_url: str) -> str:
     >>> authors_query(["A2", "A1"], "http://127.0.0.1:9")
     'http://127.0.0.1:9/authors?filter=ids.openalex:A2|A1'
     """
+    import pyalex  # here, not at the top: with requests and urllib3 it is slow to import
+
     query = pyalex.Authors().filter(ids={"openalex": "|".join(author_ids)})
     return rebase(str(query.url), api_url).replace("%7C", "|")
 

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-import pyalex
-
 __all__ = [
     "institution_filter",
     "institution_url",
@@ -62,6 +60,9 @@ def institution_filter(institution: str) -> str:
 
 def year_query(institution: str, year: int, api_url: str) -> str:
     """The ``/works`` list URL for one institution and publication year, without paging."""
+    # pyalex is imported where a URL is built: with requests and urllib3 it is slow to import.
+    import pyalex
+
     works = pyalex.Works().filter(
         authorships={"institutions": {"lineage": institution}}, publication_year=year
     )
@@ -76,6 +77,8 @@ def work_url(work_id: str, api_url: str) -> str:
     >>> work_url("W42", "http://127.0.0.1:1")
     'http://127.0.0.1:1/works/W42'
     """
+    import pyalex
+
     return rebase(str(pyalex.Works(work_id).url), api_url)
 
 
@@ -87,6 +90,8 @@ def institution_url(ror: str, api_url: str) -> str:
     >>> institution_url("05xg72x27", "http://127.0.0.1:1")
     'http://127.0.0.1:1/institutions/ror:05xg72x27'
     """
+    import pyalex
+
     return rebase(str(pyalex.Institutions(f"ror:{ror}").url), api_url).replace("%3A", ":")
 
 

@@ -269,7 +269,9 @@ def breakdown_indicators(
     tables_out: list[pl.DataFrame] = []
     pooled_out: list[pl.DataFrame] = []
     fixed = chosen.with_(years=span) if span is not None and chosen.years is None else chosen
-    pooled_definitions = fixed.with_(window=span[1] - span[0] + 1) if span is not None else fixed
+    pooled_definitions = (
+        fixed.with_(period_window=span[1] - span[0] + 1) if span is not None else fixed
+    )
     for group_id in order["group_id"].to_list():
         name = names.filter(pl.col("group_id") == group_id)["group_name"].item()
         members = groups.filter(pl.col("group_id") == group_id).select("work_id", "share")

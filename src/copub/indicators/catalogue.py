@@ -18,6 +18,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -352,8 +353,21 @@ def _default() -> Definitions:
     return Definitions()
 
 
-#: The goals under the default definitions (NTNU's partner groups).
-GOALS: tuple[Goal, ...] = goals()
+if TYPE_CHECKING:
+    #: The goals under the default definitions (NTNU's partner groups).
+    GOALS: tuple[Goal, ...]
+
+
+@cache
+def _default_goals() -> tuple[Goal, ...]:
+    return goals()
+
+
+def __getattr__(name: str) -> object:
+    # GOALS reads the goal and partner-group files: on first use, not when copub starts.
+    if name == "GOALS":
+        return _default_goals()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def catalogue_markdown(definitions: Definitions | None = None) -> str:

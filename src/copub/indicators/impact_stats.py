@@ -15,7 +15,6 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy import stats
 
 from copub.indicators.intervals import Z95, bootstrap_estimates, bootstrap_ratios, wilson_exprs
 from copub.indicators.trends import two_proportion_p
@@ -217,6 +216,8 @@ def _point(num: FloatArray, den: FloatArray) -> FloatArray:
 def _welch_p(a: FloatArray, b: FloatArray) -> float:
     if a.size < 2 or b.size < 2 or (np.var(a) == 0 and np.var(b) == 0):
         return float("nan")
+    from scipy import stats  # here, not at the top: half a second of every start
+
     return float(stats.ttest_ind(a, b, equal_var=False).pvalue)
 
 

@@ -5,7 +5,8 @@ which the author *published* with them. A year without a paper is invisible,
 and OpenAlex keeps at most the ten most recent affiliations, so every figure
 here is a publication-based proxy for mobility, not a record of employment.
 
-Definitions (each one a field of :class:`MobilityDefinitions`; ``h`` is the
+Definitions (``window`` is :attr:`Definitions.mobility_window`, the others are
+fields of :class:`~copub.classify.definitions.Definitions` too; ``h`` is the
 home institution or one of its child units, "abroad" is an institution in a
 country other than the home country):
 
@@ -43,11 +44,12 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import polars as pl
 
-from copub.classify import PartnerGroups, load_groups, match_keys, member_keys
+from copub.classify import PartnerGroups, match_keys, member_keys
+from copub.classify.definitions import Definitions, resolve_definitions
 from copub.errors import DataError, UsageError
 from copub.indicators.intervals import wilson_exprs
 from copub.normalize.authors import AUTHORS
@@ -55,9 +57,9 @@ from copub.validate import parse_institution_id, parse_year_range
 
 __all__ = [
     "MOBILITY_NOTE",
-    "MobilityDefinitions",
     "MobilityResult",
     "author_mobility",
+    "describe_mobility",
     "mobility_indicators",
 ]
 
@@ -79,59 +81,32 @@ SHARES: Final = (
 _FLAGS = ("recruited", "concurrent", "guest", "early_career", "early_intl")
 
 
-@dataclass(frozen=True)
-class MobilityDefinitions:
-    """The parameters of the mobility definitions (module docstring).
-
-    Attributes
-    ----------
-    window : int
-        N: years before a first home year in which an affiliation abroad makes a
-        recruitment from abroad, and years after the last home year in which one
-        makes a departure for abroad (default 3).
-    early_career_years : int
-        Largest career age that counts as early career (default 6).
-    guest_max_years : int
-        Most home years a guest has (default 2).
+def describe_mobility(definitions: Definitions) -> tuple[str, ...]:
+    """The mobility definitions in words, with the parameters filled in.
 
     Examples
     --------
-    >>> MobilityDefinitions(window=0)
-    Traceback (most recent call last):
-    ...
-    copub.errors.UsageError: window must be a whole number from 1 to 20, not 0
+    >>> describe_mobility(Definitions(mobility_window=2))[1][-40:]
+    'in one of the 2 years before'
     """
-
-    window: int = 3
-    early_career_years: int = 6
-    guest_max_years: int = 2
-
-    def __post_init__(self) -> None:
-        for name, low in (("window", 1), ("early_career_years", 0), ("guest_max_years", 1)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 20:
-                raise UsageError(f"{name} must be a whole number from {low} to 20, not {value!r}")
-
-    def describe(self) -> tuple[str, ...]:
-        """The definitions in words, with the parameters filled in."""
-        n = self.window
-        return (
-            "home author in y: an OpenAlex affiliation with the institution or a child unit "
-            "(lineage) that lists y",
-            f"recruited from abroad in y: first home year is y, with an affiliation in another "
-            f"country in one of the {n} years before",
-            f"left for abroad in y: a home author in y-1 and in no year from y on, with an "
-            f"affiliation in another country in y or the {n} years after",
-            "concurrent foreign affiliation in y: a home author in y with an affiliation in "
-            "another country in y",
-            f"guest: at most {self.guest_max_years} home years, with affiliations in another "
-            "country before and after them",
-            f"early career: career age (y minus the first affiliation year) at most "
-            f"{self.early_career_years}; early_intl: such a home author with an affiliation in "
-            "another country in y or before",
-            "shares are of home authors in y (left: in y-1; early_intl: early-career home "
-            "authors in y), with Wilson 95% intervals",
-        )
+    n = definitions.mobility_window
+    return (
+        "home author in y: an OpenAlex affiliation with the institution or a child unit "
+        "(lineage) that lists y",
+        f"recruited from abroad in y: first home year is y, with an affiliation in another "
+        f"country in one of the {n} years before",
+        f"left for abroad in y: a home author in y-1 and in no year from y on, with an "
+        f"affiliation in another country in y or the {n} years after",
+        "concurrent foreign affiliation in y: a home author in y with an affiliation in "
+        "another country in y",
+        f"guest: at most {definitions.guest_max_years} home years, with affiliations in another "
+        "country before and after them",
+        f"early career: career age (y minus the first affiliation year) at most "
+        f"{definitions.early_career_years}; early_intl: such a home author with an affiliation in "
+        "another country in y or before",
+        "shares are of home authors in y (left: in y-1; early_intl: early-career home "
+        "authors in y), with Wilson 95% intervals",
+    )
 
 
 @dataclass(frozen=True)
@@ -154,8 +129,9 @@ class MobilityResult:
         The home institution and the country "abroad" is measured from.
     years : tuple of int
         The years reported.
-    definitions : MobilityDefinitions
-        The parameters used.
+    definitions : Definitions
+        The definitions used (``mobility_window``, ``early_career_years``,
+        ``guest_max_years``).
     note : str
         :data:`MOBILITY_NOTE`.
     """
@@ -166,7 +142,7 @@ class MobilityResult:
     institution: str
     home_country: str
     years: tuple[int, int]
-    definitions: MobilityDefinitions
+    definitions: Definitions
     note: str = field(default=MOBILITY_NOTE)
 
 
@@ -223,7 +199,7 @@ def _abroad(rows: pl.LazyFrame) -> pl.LazyFrame:
     return rows.filter(pl.col("is_foreign")).select("author_id", abroad_year="year").unique()
 
 
-def _author_years(rows: pl.LazyFrame, d: MobilityDefinitions) -> pl.LazyFrame:
+def _author_years(rows: pl.LazyFrame, d: Definitions) -> pl.LazyFrame:
     """One row per author and home year, with the flags of the definitions."""
     stats = _per_author(rows)
     abroad = _abroad(rows)
@@ -237,7 +213,7 @@ def _author_years(rows: pl.LazyFrame, d: MobilityDefinitions) -> pl.LazyFrame:
     recruited = (
         home_years.filter(y == pl.col("first_home"))
         .join(abroad, on="author_id")
-        .filter(pl.col("abroad_year").is_between(y - d.window, y - 1))
+        .filter(pl.col("abroad_year").is_between(y - d.mobility_window, y - 1))
         .select("author_id", "year")
         .unique()
         .with_columns(recruited=pl.lit(True))
@@ -269,14 +245,14 @@ def _author_years(rows: pl.LazyFrame, d: MobilityDefinitions) -> pl.LazyFrame:
     )
 
 
-def _leavers(rows: pl.LazyFrame, d: MobilityDefinitions) -> pl.LazyFrame:
+def _leavers(rows: pl.LazyFrame, d: Definitions) -> pl.LazyFrame:
     """``author_id, year``: left for abroad in ``year`` (the year after the last home year)."""
     stats = _per_author(rows).filter(pl.col("last_home").is_not_null())
     y = pl.col("year")
     return (
         stats.select("author_id", year=pl.col("last_home") + 1)
         .join(_abroad(rows), on="author_id")
-        .filter(pl.col("abroad_year").is_between(y, y + d.window))
+        .filter(pl.col("abroad_year").is_between(y, y + d.mobility_window))
         .select("author_id", "year")
         .unique()
     )
@@ -287,7 +263,7 @@ def author_mobility(
     institution: str,
     *,
     home_country: str | None = None,
-    definitions: MobilityDefinitions | None = None,
+    definitions: Definitions | None = None,
 ) -> pl.DataFrame:
     """One row per home author and home year, with every definition's flag.
 
@@ -306,7 +282,7 @@ def author_mobility(
     0
     """
     _check_authors(authors)
-    d = definitions or MobilityDefinitions()
+    d = definitions or Definitions()
     institution = parse_institution_id(institution)
     rows, _ = _marked(authors, institution, home_country)
     columns = ["author_id", "year", "first_year", "first_home", "last_home", "n_home"]
@@ -356,7 +332,7 @@ def _yearly(flags: pl.LazyFrame, leavers: pl.LazyFrame, first: int, last: int) -
 
 
 def _flow_rows(
-    abroad_rows: pl.LazyFrame, flags: pl.LazyFrame, leavers: pl.LazyFrame, d: MobilityDefinitions
+    abroad_rows: pl.LazyFrame, flags: pl.LazyFrame, leavers: pl.LazyFrame, d: Definitions
 ) -> pl.LazyFrame:
     """``author_id, year, direction, row``: the abroad rows behind each flow."""
     abroad = abroad_rows.select("row", "author_id", abroad_year="year")
@@ -365,12 +341,12 @@ def _flow_rows(
         flags.filter(pl.col("recruited"))
         .select("author_id", "year")
         .join(abroad, on="author_id")
-        .filter(pl.col("abroad_year").is_between(y - d.window, y - 1))
+        .filter(pl.col("abroad_year").is_between(y - d.mobility_window, y - 1))
         .with_columns(direction=pl.lit("inflow"))
     )
     outflow = (
         leavers.join(abroad, on="author_id")
-        .filter(pl.col("abroad_year").is_between(y, y + d.window))
+        .filter(pl.col("abroad_year").is_between(y, y + d.mobility_window))
         .with_columns(direction=pl.lit("outflow"))
     )
     concurrent = (
@@ -428,12 +404,12 @@ def _flows(
 
 def mobility_indicators(
     authors: pl.DataFrame,
-    institution: str,
+    definitions: Definitions | str | None = None,
     *,
     years: str | tuple[int, int] | int | None = None,
     home_country: str | None = None,
-    definitions: MobilityDefinitions | None = None,
     groups: PartnerGroups | None = None,
+    **legacy: Any,
 ) -> MobilityResult:
     """Recruitment, departures, concurrent affiliations, guests and early-career experience.
 
@@ -441,17 +417,21 @@ def mobility_indicators(
     ----------
     authors : pl.DataFrame
         The ``authors`` table (:func:`copub.normalize.authors.read_authors`).
-    institution : str
-        The home institution; its child units count (OpenAlex lineage).
+    definitions : Definitions, optional
+        The home institution (``definitions.institution``; its child units count,
+        OpenAlex lineage), ``years``, ``mobility_window`` (N),
+        ``early_career_years`` and ``guest_max_years``. A text is taken as the
+        home institution's id (the old signature), as is ``institution=``.
     years : str, int or (int, int), optional
-        Years to report; default the home authors' first to last home year.
+        Years to report; default ``definitions.years``, else the home authors'
+        first to last home year.
     home_country : str, optional
         ISO alpha-2 code that "abroad" is measured from; default the most
         common country of the home institution's affiliations.
-    definitions : MobilityDefinitions, optional
-        ``window`` (N), ``early_career_years`` and ``guest_max_years``.
     groups : PartnerGroups, optional
-        Partner groups for the flow table; default :func:`copub.load_groups`.
+        Partner groups for the flow table; default ``definitions.partner_groups``.
+    **legacy
+        Old keyword arguments (``institution=``), applied to ``definitions``.
 
     Returns
     -------
@@ -478,8 +458,14 @@ def mobility_indicators(
     True
     """
     _check_authors(authors)
-    d = definitions or MobilityDefinitions()
-    institution = parse_institution_id(institution)
+    if isinstance(definitions, str):
+        legacy.setdefault("institution", definitions)
+        definitions = None
+    d = resolve_definitions(definitions, **legacy)
+    institution = d.institution
+    home_country = home_country or d.home_country
+    if years is None and d.years is not None:
+        years = d.years
     rows, country = _marked(authors, institution, home_country)
     flags = _author_years(rows, d).collect().lazy()
     leavers = _leavers(rows, d).collect().lazy()
@@ -493,7 +479,7 @@ def mobility_indicators(
     yearly = _yearly(flags, leavers, first, last)
     abroad = rows.filter(pl.col("is_foreign")).with_row_index("row").collect().lazy()
     flows, countries = _flows(
-        abroad, _flow_rows(abroad, flags, leavers, d), groups or load_groups(), first, last
+        abroad, _flow_rows(abroad, flags, leavers, d), groups or d.partner_groups, first, last
     )
     return MobilityResult(
         yearly=yearly,

@@ -397,7 +397,7 @@ def peer_indicators(
         its members found in the tables join ``peers``; members that are not
         found are listed in :attr:`PeerIndicators.unresolved`.
     period : {"year", "window"}
-        Yearly rows or rolling windows (``definitions.window`` years).
+        Yearly rows or rolling windows (``definitions.period_window`` years).
 
     A peer whose every work in the tables is shared with another compared
     institution (the data holds only their co-publications, as when only the

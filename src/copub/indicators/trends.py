@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy import stats
 
 from copub.classify.definitions import (
     DEFAULT_BASELINE,
@@ -69,6 +68,8 @@ def cochran_armitage(
     if variance <= 0:
         return TrendTest(z=0.0, p_value=1.0, direction=0)
     z = statistic / float(np.sqrt(variance))
+    from scipy import stats  # here, not at the top: half a second of every start
+
     return TrendTest(z=z, p_value=float(2 * stats.norm.sf(abs(z))), direction=int(np.sign(z)))
 
 
@@ -91,6 +92,8 @@ def two_proportion_p(k1: np.ndarray, n1: np.ndarray, k2: np.ndarray, n2: np.ndar
         pooled = (k1 + k2) / (n1 + n2)
         se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
         z = (k2 / n2 - k1 / n1) / se
+    from scipy import stats
+
     p = 2 * stats.norm.sf(np.abs(z))
     ok = (n1 > 0) & (n2 > 0) & (se > 0)
     return np.where(ok, p, np.nan)

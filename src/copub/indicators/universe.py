@@ -29,11 +29,16 @@ home institution or one of its child units (OpenAlex lineage).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
 import polars as pl
 
-from copub.classify.definitions import CORE_TYPES, Definitions, Universe
+from copub.classify.definitions import (
+    CORE_TYPES,
+    Definitions,
+    TypesChoice,
+    Universe,
+    legacy_universe,
+)
 from copub.classify.home import home_institution_ids
 from copub.classify.keyed import KeyedTables
 from copub.errors import UsageError
@@ -49,7 +54,6 @@ __all__ = [
     "universe_works",
 ]
 
-TypesChoice = Literal["core", "all"] | Sequence[str]
 
 _JOURNAL_TYPES = ("article", "review")
 _BOOK_TYPES = ("book-chapter", "article", "review")
@@ -135,24 +139,6 @@ def universe_works(tables: Tables, definitions: Definitions) -> pl.DataFrame:
     """
     keyed = KeyedTables.from_tables(tables, home_institution_ids(tables, definitions.institutions))
     return keyed.with_work_ids(universe_keyed(keyed, definitions))
-
-
-def legacy_universe(types: TypesChoice | None) -> dict[str, object]:
-    """``Definitions`` fields for the old ``types=`` argument.
-
-    ``"core"`` was copub's name for articles, reviews and book chapters that
-    are neither retracted nor paratext (now the ``types`` universe); ``"all"``
-    is every work; a list keeps those types (not retracted, not paratext).
-    """
-    if types is None:
-        return {}
-    if isinstance(types, str):
-        if types == "core":
-            return {"universe": "types", "types": CORE_TYPES}
-        if types == "all":
-            return {"universe": "all"}
-        raise UsageError(f"types must be 'core', 'all' or a list of types, not {types!r}")
-    return {"universe": "types", "types": tuple(types)}
 
 
 def institution_works(

@@ -15,14 +15,14 @@ from typing import Any
 import polars as pl
 
 from copub.classify import PartnerGroups, Register
-from copub.classify.definitions import Definitions, PresetName
+from copub.classify.definitions import Definitions, PresetName, resolve_definitions
 from copub.classify.matching import Membership
 from copub.indicators.catalogue import indicator_specs
 from copub.indicators.labels import LabelledWorks, label_works
 from copub.indicators.scan import TableScan
 from copub.indicators.schemas import check_table, window_schema, yearly_schema
 from copub.indicators.shares import compute_shares
-from copub.indicators.universe import TypesChoice, legacy_universe
+from copub.indicators.universe import TypesChoice
 from copub.normalize import Tables
 
 __all__ = [
@@ -34,26 +34,6 @@ __all__ = [
 ]
 
 PathLike = str | os.PathLike[str]
-
-
-def resolve_definitions(definitions: Definitions | None = None, **legacy: Any) -> Definitions:
-    """``definitions`` with the old keyword arguments applied (``None`` means not given).
-
-    Examples
-    --------
-    >>> resolve_definitions(institution="I1", preset="bibliometrix").universe
-    'all'
-    >>> resolve_definitions(Definitions(years=(2020, 2021)), types="all").universe
-    'all'
-    """
-    changes = {k: v for k, v in legacy.items() if v is not None}
-    if "institution" in changes:
-        changes["institutions"] = (changes.pop("institution"),)
-    if "types" in changes:
-        changes |= legacy_universe(changes.pop("types"))
-    if definitions is None:
-        return Definitions(**changes)
-    return definitions.with_(**changes) if changes else definitions
 
 
 def labelled(
@@ -196,7 +176,7 @@ def window_indicators(
     seed: int | None = None,
     as_of: dt.date | None = None,
 ) -> pl.DataFrame:
-    """Rolling windows of ``definitions.window`` years (4, as in Leiden), stepping by one.
+    """Rolling windows of ``definitions.period_window`` years (4, as in Leiden), stepping by one.
 
     As in the Leiden Ranking, the windows cover the requested years
     (``definitions.years``; without it, the first to the last year with
@@ -206,7 +186,7 @@ def window_indicators(
     Same columns as :func:`yearly_indicators`, with ``period`` (``"2018-2021"``),
     ``first_year`` and ``last_year`` instead of ``year``; ``partial`` holds
     when the window reaches an incomplete year. ``size`` overrides
-    ``definitions.window``.
+    ``definitions.period_window``.
     """
     works = labelled(
         tables,
@@ -232,7 +212,7 @@ def window_indicators(
         first, last = 0, -1
     else:
         first, last = int(per_work["year"].min()), int(per_work["year"].max())  # type: ignore[arg-type]
-    size = chosen.window
+    size = chosen.period_window
     starts = pl.DataFrame(
         {"first_year": list(range(first, last - size + 2))}, schema={"first_year": pl.Int32}
     )

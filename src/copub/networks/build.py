@@ -35,9 +35,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
 import polars as pl
 
 from copub.classify.definitions import Definitions
@@ -53,6 +52,9 @@ from copub.networks.normalize import similarity_expr
 from copub.networks.options import NetworkOptions
 from copub.normalize import Tables
 from copub.progress import Progress
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "MAX_LINKS",
@@ -630,6 +632,7 @@ def top_nodes(graph: nx.Graph, top: int, *, keep_home: bool = True) -> nx.Graph:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> g = nx.Graph()
     >>> g.add_nodes_from([("NO", {"works": 9, "is_home": True}), ("SE", {"works": 3}),
     ...                   ("US", {"works": 5})])

@@ -46,10 +46,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Literal, get_args
+from typing import IO, TYPE_CHECKING, Literal, get_args
 from xml.sax.saxutils import escape as xml_escape
 
-import networkx as nx
 import orjson
 import polars as pl
 
@@ -63,6 +62,9 @@ from copub.networks.frames import (
     network_frames,
 )
 from copub.progress import Progress
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["ExportFormat", "export_network", "export_networks", "vosviewer_text", "write_error"]
 

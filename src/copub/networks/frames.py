@@ -18,18 +18,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import polars as pl
-from scipy.sparse import coo_array
-from scipy.sparse.csgraph import connected_components
 
 from copub.errors import UsageError
 from copub.networks.layout import layout_positions
 from copub.networks.metrics import GraphSummary, communities
 from copub.progress import Progress
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "CLUSTER_MAX_EDGES",
@@ -189,6 +189,8 @@ class NetworkFrames:
 
     def to_graph(self) -> nx.Graph:
         """The networkx graph: nodes in node order, edges in (source, target) order."""
+        import networkx as nx  # here, not at the top: networkx is slow to import
+
         graph = nx.Graph()
         graph.graph.update(self.attributes)
         graph.add_nodes_from(
@@ -210,6 +212,8 @@ class NetworkFrames:
         Nodes and links come in the order :meth:`to_graph` adds them, so the
         seeded layout and Louvain clusters are those of the full graph.
         """
+        import networkx as nx
+
         graph = nx.Graph()
         graph.add_nodes_from(self.nodes["node"].to_list())
         graph.add_weighted_edges_from(
@@ -257,6 +261,9 @@ class NetworkFrames:
                 .join(index.rename({"node": "target", "i": "v"}), on="target")
             )
             u, v = ends["u"].to_numpy(), ends["v"].to_numpy()
+            from scipy.sparse import coo_array  # here, not at the top: scipy is slow to import
+            from scipy.sparse.csgraph import connected_components
+
             matrix = coo_array((np.ones(m), (u, v)), shape=(n, n))
             count, labels = connected_components(matrix, directed=False)
             sizes = np.bincount(labels, minlength=count).tolist()
@@ -303,6 +310,7 @@ def graph_frames(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> g = nx.Graph()
     >>> g.add_edge("NO", "SE", weight=2.0)
     >>> frames = graph_frames(g)

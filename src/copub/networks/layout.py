@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["layout_positions"]
 
@@ -19,12 +21,15 @@ def layout_positions(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> g = nx.Graph([("a", "b"), ("b", "c")])
     >>> layout_positions(g) == layout_positions(g)
     True
     """
     if graph.number_of_nodes() == 0:
         return {}
+    import networkx as nx  # here, not at the top: networkx is slow to import
+
     damped = nx.Graph()
     damped.add_nodes_from(sorted(graph.nodes))
     damped.add_edges_from(

@@ -16,10 +16,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import polars as pl
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["GraphSummary", "communities", "graph_summary", "network_metrics"]
 
@@ -43,12 +45,15 @@ def communities(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("d", "e")])
     >>> communities(g)
     {'a': 1, 'b': 1, 'c': 1, 'd': 2, 'e': 2}
     """
     if graph.number_of_nodes() == 0:
         return {}
+    import networkx as nx  # here, not at the top: networkx is slow to import
+
     found = nx.community.louvain_communities(graph, weight=weight, resolution=resolution, seed=seed)
     ordered = sorted(found, key=lambda c: (-len(c), min(c)))
     return {
@@ -60,6 +65,8 @@ def _eigenvector(graph: nx.Graph, weight: str) -> dict[str, float]:
     values = dict.fromkeys(graph.nodes, 0.0)
     if graph.number_of_edges() == 0:
         return values
+    import networkx as nx
+
     largest = min(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
     core = graph.subgraph(largest)
     if core.number_of_edges() == 0:
@@ -102,6 +109,7 @@ def network_metrics(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> g = nx.Graph()
     >>> g.add_edge("NO", "SE", weight=3)
     >>> g.add_edge("NO", "US", weight=1)
@@ -110,6 +118,8 @@ def network_metrics(
     """
     if graph.number_of_nodes() == 0:
         return pl.DataFrame(schema=_METRICS_SCHEMA)
+    import networkx as nx  # here, not at the top: networkx is slow to import
+
     distance = "_copub_length"
     lengths = graph.copy()
     for _, _, data in lengths.edges(data=True):
@@ -165,11 +175,14 @@ def graph_summary(graph: nx.Graph, *, weight: str = "weight") -> GraphSummary:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> g = nx.Graph([("a", "b"), ("c", "d")])
     >>> s = graph_summary(g)
     >>> s.components, s.largest_component, round(s.density, 3)
     (2, 2, 0.333)
     """
+    import networkx as nx  # here, not at the top: networkx is slow to import
+
     n = graph.number_of_nodes()
     sizes = [len(c) for c in nx.connected_components(graph)] if n else []
     return GraphSummary(

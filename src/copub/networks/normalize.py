@@ -26,12 +26,14 @@ JASIST 60(8); Aria & Cuccurullo, bibliometrix ``normalizeSimilarity``.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
-import networkx as nx
 import polars as pl
 
 from copub.errors import UsageError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Normalization", "check_normalization", "normalize_graph", "similarity_expr"]
 

@@ -12,10 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from copub.classify.definitions import Definitions
+from copub.classify.definitions import Definitions, resolve_definitions
 from copub.errors import UsageError
 from copub.indicators.universe import TypesChoice
-from copub.indicators.yearly import resolve_definitions
 from copub.networks.nodes import NetworkKind, check_kind
 from copub.networks.normalize import Normalization, check_normalization
 

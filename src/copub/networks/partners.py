@@ -23,14 +23,13 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from copub.classify.definitions import Definitions
+from copub.classify.definitions import Definitions, resolve_definitions
 from copub.classify.groups import PartnerGroups
 from copub.errors import UsageError
 from copub.indicators.labels import LabelledWorks
 from copub.indicators.schemas import check_table
 from copub.indicators.trends import two_proportion_p
 from copub.indicators.universe import TypesChoice
-from copub.indicators.yearly import resolve_definitions
 from copub.networks.build import network_data
 from copub.networks.memberships import group_flags
 from copub.networks.options import NetworkOptions

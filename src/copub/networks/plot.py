@@ -23,12 +23,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import polars as pl
-from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from copub.errors import UsageError
 from copub.networks.build import top_nodes
@@ -37,6 +34,10 @@ from copub.networks.categories import CATEGORY_COLOURS as _COLOURS
 from copub.networks.categories import OKABE_ITO
 from copub.networks.categories import node_category as _category
 from copub.networks.layout import layout_positions
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from matplotlib.figure import Figure
 
 __all__ = [
     "MAP_GROUPS",
@@ -102,6 +103,11 @@ def _top_subgraph(graph: nx.Graph, top: int | None) -> nx.Graph:
 
 
 def _draw(graph: nx.Graph, title: str, *, seed: int, labels: int) -> Figure:
+    # Here, not at the top: matplotlib takes most of a second to import.
+    from matplotlib.collections import LineCollection
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
     figure = Figure(figsize=(10, 8))
     ax = figure.add_subplot()
     ax.set_axis_off()
@@ -180,6 +186,7 @@ def association_strength(graph: nx.Graph) -> dict[tuple[str, str], float]:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> g = nx.Graph()
     >>> g.add_nodes_from([("A", {"works": 10}), ("B", {"works": 5}), ("C", {"works": 100})])
     >>> g.add_edge("A", "B", works=4); g.add_edge("A", "C", works=8)
@@ -203,6 +210,7 @@ def map_nodes(graph: nx.Graph, top: int | None) -> list[str]:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> g = nx.Graph()
     >>> g.add_nodes_from([("NO", {"works": 50, "is_home": True}), ("SE", {"works": 9}),
     ...     ("US", {"works": 7}), ("MZ", {"works": 1, "groups": ["devpartner", "lmic"]})])
@@ -229,6 +237,8 @@ def _map_positions(
     """Partners laid out on normalised links; home fixed in the middle."""
     home = [n for n, d in sub.nodes(data=True) if d.get("is_home")]
     partners = [n for n in sorted(sub.nodes) if n not in home]
+    import networkx as nx  # here, not at the top: networkx is slow to import
+
     layout = nx.Graph()
     layout.add_nodes_from(partners)
     top = max((strength.get(tuple(sorted((u, v))), 0.0) for u, v in sub.edges()), default=0.0)
@@ -260,6 +270,11 @@ def _map_positions(
 def _draw_map(
     graph: nx.Graph, title: str, *, top: int | None, seed: int, footer: str | None
 ) -> Figure:
+    # Here, not at the top: matplotlib takes most of a second to import.
+    from matplotlib.collections import LineCollection
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
     figure = Figure(figsize=(10, 8.4))
     ax = figure.add_axes((0.01, 0.04, 0.72, 0.88))
     ax.set_axis_off()
@@ -473,6 +488,8 @@ def plot_top_partners(
             "plot_top_partners needs a partner table with label and works_YYYY columns"
         )
     years = [int(c[6:]) for c in year_columns]
+    from matplotlib.figure import Figure  # here, not at the top: slow to import
+
     figure = Figure(figsize=(10, 6))
     ax = figure.add_axes((0.08, 0.14, 0.68, 0.76))
     _stamp(figure, synthetic=synthetic, footer=footer)

@@ -7,9 +7,8 @@ it returns are exactly the works behind a partner-table row or a graph edge.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
 import polars as pl
 
 from copub.classify.definitions import Definitions
@@ -19,6 +18,9 @@ from copub.indicators.universe import TypesChoice
 from copub.networks.build import select_works
 from copub.networks.options import NetworkOptions
 from copub.normalize import Tables
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["works_between"]
 

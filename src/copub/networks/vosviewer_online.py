@@ -40,7 +40,12 @@ from copub.networks.frames import network_frames
 from copub.networks.html_page import DEFAULT_MAX_AUTHORS, DEFAULT_MAX_LINKS, shown_network
 from copub.networks.prepared import PreparedNetwork
 
-__all__ = ["TOP_WORKS", "vosviewer_online", "vosviewer_online_schema", "write_vosviewer_online"]
+__all__ = [
+    "TOP_WORKS",
+    "vosviewer_online_map",
+    "vosviewer_online_schema",
+    "write_vosviewer_online",
+]
 
 #: Works listed in each item's and link's description.
 TOP_WORKS = 3
@@ -100,7 +105,7 @@ def _template(heading: str, label: str, count: str) -> str:
     )
 
 
-def vosviewer_online(
+def vosviewer_online_map(
     prepared: PreparedNetwork,
     *,
     max_authors: int = DEFAULT_MAX_AUTHORS,
@@ -114,7 +119,7 @@ def vosviewer_online(
     --------
     >>> import copub
     >>> from copub.networks.prepared import prepare_network
-    >>> vos = vosviewer_online(prepare_network(copub.load_sample(scale=0.01), "country"))
+    >>> vos = vosviewer_online_map(prepare_network(copub.load_sample(scale=0.01), "country"))
     >>> sorted(vos), sorted(vos["network"])
     (['config', 'info', 'network'], ['clusters', 'items', 'links'])
     >>> vos["config"]["terminology"]["link_strength"]
@@ -228,7 +233,7 @@ def vosviewer_online(
 
 
 def write_vosviewer_online(prepared: PreparedNetwork, path: str | Path, **options: Any) -> Path:
-    """Write :func:`vosviewer_online` to ``path`` and return it."""
+    """Write :func:`vosviewer_online_map` to ``path`` and return it."""
     target = Path(path)
-    target.write_bytes(orjson.dumps(vosviewer_online(prepared, **options)))
+    target.write_bytes(orjson.dumps(vosviewer_online_map(prepared, **options)))
     return target

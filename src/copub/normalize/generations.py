@@ -37,6 +37,7 @@ import polars as pl
 
 from copub.atomic import fsync_dir, fsync_tree, swap_in_dir
 from copub.errors import DataError
+from copub.layout import GENERATIONS_DIR, TABLES_LINK
 from copub.locking import directory_lock, writable_dir
 
 __all__ = [
@@ -49,8 +50,6 @@ __all__ = [
     "write_provenance",
 ]
 
-TABLES_LINK = "tables"
-GENERATIONS_DIR = ".generations"
 _BUILDING = ".building-"
 _PREFIX = "tables-"
 

@@ -26,7 +26,6 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import duckdb
 import orjson
 import polars as pl
 from polars._typing import PolarsDataType
@@ -149,6 +148,8 @@ _LARGE_OBJECT_BYTES = 1 << 30
 
 def _read_lines_duckdb(path: Path, object_bytes: int | None = None) -> pl.DataFrame:
     """A JSON Lines file through DuckDB (raises ``duckdb.Error`` on a bad record)."""
+    import duckdb  # here, not at the top: every start of copub would pay for it
+
     with duckdb.connect() as connection:
         # DuckDB would draw its own progress bar on the user's terminal.
         connection.execute("SET enable_progress_bar = false")
@@ -166,6 +167,8 @@ def _read_lines_duckdb(path: Path, object_bytes: int | None = None) -> pl.DataFr
 
 def _read_lines_engine(path: Path) -> pl.DataFrame:
     """DuckDB with the small buffer, then with the large one (an object over 32 MiB)."""
+    import duckdb
+
     try:
         return _read_lines_duckdb(path)
     except duckdb.Error:
@@ -208,6 +211,8 @@ def _read_file(path: Path) -> pl.DataFrame:
     if not head.strip() and not _read_bytes(path).strip():
         return _empty()
     if _kind_of(head) == "lines":
+        import duckdb
+
         try:
             works = _read_lines_engine(path)
         except (duckdb.Error, pl.exceptions.PolarsError):

@@ -10,9 +10,10 @@ from typing import Literal
 
 import polars as pl
 
+from copub.analyses.contract import AnalysisInputs, ShowOptions
+from copub.analyses.registry import ANALYSES
 from copub.errors import DataError
 from copub.indicators.catalogue import goals, indicator_specs
-from copub.indicators.labels import label_works
 from copub.indicators.trends import compare_periods
 from copub.indicators.yearly import window_indicators, yearly_indicators
 from copub.networks.build import build_network
@@ -22,7 +23,6 @@ from copub.progress import Progress
 from copub.report.checks import home_country_warning, register_warnings
 from copub.report.data import ReportData, definitions_table, groups_table
 from copub.report.goals import goal_summary
-from copub.report.impact_section import build_impact_section
 from copub.report.options import ReportOptions
 from copub.report.quality import quality_table
 
@@ -49,6 +49,8 @@ def build_report(
     *,
     scope: Scope = "files",
     progress: Progress | None = None,
+    inputs: AnalysisInputs | None = None,
+    show: ShowOptions | None = None,
 ) -> ReportData:
     """Everything a report shows, computed from ``tables``.
 
@@ -63,6 +65,13 @@ def build_report(
         rolling windows, the partner review and the country network.
     progress : Progress, optional
         Where progress notes go (stderr by default).
+    inputs : AnalysisInputs, optional
+        The inputs of the registered analyses (authors, EU data); default the
+        tables alone. Every analysis that applies to them and to the
+        definitions (:attr:`copub.analyses.contract.Analysis.wanted`) becomes a
+        section of the report.
+    show : ShowOptions, optional
+        How the analyses' sections are shown.
 
     Returns
     -------
@@ -86,8 +95,9 @@ def build_report(
         if definitions.bootstrap
         else "labelling works and computing yearly indicators"
     )
+    inputs = inputs or AnalysisInputs(tables)
     # Label once for every year; each table then takes its years from the definitions.
-    labelled = label_works(tables, definitions.with_(years=None))
+    labelled = inputs.labelled(definitions)
     yearly = yearly_indicators(labelled, definitions)
     if yearly.is_empty():
         span = f" in {options.years[0]}-{options.years[1]}" if options.years else ""
@@ -108,10 +118,14 @@ def build_report(
     for warning in warnings:
         progress.note(f"warning: {warning}")
     notes += warnings
-    progress.note("computing citation impact by collaboration type")
-    impact = build_impact_section(labelled, definitions)
+    show = show or ShowOptions()
+    results = tuple(
+        analysis.run(inputs, definitions, show, progress)
+        for analysis in ANALYSES
+        if analysis.wanted(inputs, definitions)
+    )
     data = ReportData(
-        impact=impact,
+        results=results,
         options=options,
         provenance=tables.provenance,
         institution_name=institution_name(tables, options.institution),
@@ -127,7 +141,7 @@ def build_report(
     )
     if scope == "table":
         return data
-    progress.note(f"computing rolling {definitions.window}-year windows")
+    progress.note(f"computing rolling {definitions.period_window}-year windows")
     windows = window_indicators(labelled, definitions)
     progress.note("ranking partners and building the country network")
     partners, institutions = (

@@ -6,17 +6,16 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import polars as pl
 
+from copub.analyses.contract import AnalysisResult
 from copub.classify import PartnerGroups
-from copub.eu.analysis import EuParticipation
 from copub.indicators.definitions import ShareSpec, share_column
 from copub.provenance import Provenance
 from copub.report.options import ReportOptions
 
 if TYPE_CHECKING:
-    from copub.report.impact_section import ImpactSection
+    import networkx as nx
 
 __all__ = ["ReportData", "definitions_table", "groups_table"]
 
@@ -101,8 +100,9 @@ class ReportData:
         The country co-authorship network, for the picture.
     notes : tuple of str
         Sections left out and why, stated in the report.
-    impact : ImpactSection, optional
-        Citation impact by collaboration type (``copub.report.impact_section``).
+    results : tuple of AnalysisResult
+        The registered analyses the report holds (citation impact, EU
+        participation, mobility, peers, breakdown, ...), in registry order.
     """
 
     options: ReportOptions
@@ -119,9 +119,7 @@ class ReportData:
     institution_partners: pl.DataFrame | None = None
     network: nx.Graph | None = None
     notes: tuple[str, ...] = field(default=())
-    impact: ImpactSection | None = None
-    #: EU programme participation, when asked for (``--cordis``, ``--norway-grants``, ``--sample``).
-    eu: EuParticipation | None = None
+    results: tuple[AnalysisResult, ...] = ()
 
     @property
     def synthetic(self) -> bool:
@@ -146,15 +144,14 @@ class ReportData:
             "data_quality": self.quality,
             "definitions": self.definitions,
             "partner_groups": self.group_sources,
-            "impact": self.impact.table if self.impact else None,
-            "impact_difference": self.impact.difference if self.impact else None,
         }
-        if self.eu is not None:
-            from copub.report.eu_section import eu_goal_status
-
-            out.update(self.eu.tables())
-            out["eu_goal_status"] = eu_goal_status(self.eu)
+        for result in self.results:
+            out.update(result.tables)
         return {name: frame for name, frame in out.items() if frame is not None}
+
+    def result(self, key: str) -> AnalysisResult | None:
+        """The result of the registered analysis ``key``, if the report holds it."""
+        return next((r for r in self.results if r.key == key), None)
 
     def with_(self, **changes: Any) -> ReportData:
         """Return a copy with ``changes`` applied."""
@@ -170,4 +167,9 @@ class ReportData:
             "provenance": self.provenance.to_dict(),
             "options": self.options.to_dict(),
             "notes": list(self.notes),
+            "analyses": {
+                r.key: {"available": r.available, "reason": r.reason, "notes": list(r.notes),
+                        "provenance": dict(r.provenance)}
+                for r in self.results
+            },
         }

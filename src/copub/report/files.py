@@ -17,48 +17,35 @@ Every file states where its numbers came from, and that the sample is synthetic.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import glob
 import json
 import os
-import shutil
-import time
-import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
-from matplotlib.figure import Figure
-
-from copub.atomic import swap_in_dir
-from copub.errors import UsageError
-from copub.indicators.mobility import MobilityResult
-from copub.locking import writable_dir
 from copub.networks.plot import plot_country_network, plot_top_partners
-from copub.normalize.generations import GENERATIONS_DIR, TABLES_LINK
+from copub.outdir import building
 from copub.progress import Progress
+from copub.render.figures import save_figure, stamp
+from copub.render.tables import SYNTHETIC_TEXT, csv_frame, write_table_files
 from copub.report.data import ReportData
-from copub.report.formats import csv_frame, write_csv_text
 from copub.report.html import render_html
-from copub.report.impact_plot import impact_figure
-from copub.report.mobility_section import mobility_html, write_mobility
-from copub.report.peers_section import ExtraSection, write_section
 from copub.report.plots import FigureFile, figure_footer, trend_figures
 from copub.report.workbook import write_workbook
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "FigureFile",
     "WrittenReport",
-    "check_out_dir",
     "tables_readme",
     "write_figures",
     "write_report",
     "write_tables",
 ]
 
-_DPI = 144
 
 
 @dataclass(frozen=True)
@@ -91,22 +78,14 @@ def _atomic_write(path: Path, text: str) -> None:
 def write_tables(data: ReportData, out_dir: Path) -> list[Path]:
     """Write every table of ``data`` as CSV and Parquet under ``out_dir/tables``."""
     folder = out_dir / "tables"
-    folder.mkdir(parents=True, exist_ok=True)
-    metadata = {
-        "copub.provenance": json.dumps(data.header(), ensure_ascii=False),
-        "copub.synthetic": "true" if data.synthetic else "false",
-    }
+    metadata = {"copub.provenance": data.header()}
     written = []
     for name, frame in data.tables().items():
-        csv_path = folder / f"{name}.csv"
-        _atomic_write(csv_path, write_csv_text(csv_frame(frame, synthetic=data.synthetic)))
-        parquet_path = folder / f"{name}.parquet"
-        tmp = parquet_path.with_name(f".{parquet_path.name}.tmp")
-        frame.write_parquet(tmp, metadata=metadata)
-        os.replace(tmp, parquet_path)
-        written += [csv_path, parquet_path]
+        written += write_table_files(
+            folder, name, frame, synthetic=data.synthetic, metadata=metadata
+        )
     readme = folder / "README.txt"
-    _atomic_write(readme, tables_readme(data))
+    readme.write_text(tables_readme(data), encoding="utf-8")
     written.append(readme)
     return written
 
@@ -136,22 +115,23 @@ def tables_readme(data: ReportData) -> str:
 def _save(figure: Figure, base: Path, data: ReportData, title: str) -> tuple[Path, Path]:
     description = data.provenance.describe()
     if data.synthetic:
-        description = "SYNTHETIC SAMPLE DATA: not real publications. " + description
-    png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
-    figure.savefig(
-        png,
-        format="png",
-        dpi=_DPI,
-        metadata={"Title": title, "Description": description, "Software": "copub"},
-    )
-    # Text stays text in the SVG: smaller, faster, searchable (and says SYNTHETIC).
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
-        figure.savefig(
-            svg,
-            format="svg",
-            metadata={"Title": title, "Description": description, "Date": None},
-        )
-    return png, svg
+        description = f"{SYNTHETIC_TEXT}. {description}"
+    return save_figure(figure, base, title=title, description=description)
+
+
+def write_result_figures(data: ReportData, out_dir: Path) -> dict[str, list[FigureFile]]:
+    """Draw every registered analysis's figures in the one figure style, by result key."""
+    folder = out_dir / "figures"
+    written: dict[str, list[FigureFile]] = {}
+    for result in data.results:
+        for spec in result.figures:
+            figure = spec.draw()
+            stamp(figure, footer=figure_footer(data), synthetic=data.synthetic or result.synthetic)
+            png, svg = _save(figure, folder / spec.name, data, spec.title)
+            written.setdefault(result.key, []).append(
+                FigureFile(spec.name, spec.title, spec.caption, png, svg)
+            )
+    return written
 
 
 def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
@@ -162,10 +142,6 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
     for trend in trend_figures(data):
         png, svg = _save(trend.figure, folder / trend.name, data, trend.title)
         written.append(FigureFile(trend.name, trend.title, trend.caption, png, svg))
-    impact = impact_figure(data)
-    if impact is not None:
-        png, svg = _save(impact.figure, folder / impact.name, data, impact.title)
-        written.append(FigureFile(impact.name, impact.title, impact.caption, png, svg))
     synthetic = " (SYNTHETIC sample data)" if data.synthetic else ""
     if data.network is not None and data.network.number_of_nodes():
         paths = plot_country_network(
@@ -216,8 +192,6 @@ def write_report(
     out_dir: str | os.PathLike[str],
     *,
     progress: Progress | None = None,
-    mobility: MobilityResult | None = None,
-    sections: Sequence[ExtraSection] = (),
 ) -> WrittenReport:
     """Write the tables, figures, provenance and ``report.html`` into ``out_dir``.
 
@@ -231,11 +205,6 @@ def write_report(
         report or the complete new one). A directory that is neither empty nor
         a copub report, or a data directory's tables, is refused.
     progress : Progress, optional
-    mobility : MobilityResult, optional
-        Adds the researcher-mobility section (tables, figure, HTML section).
-    sections : sequence of ExtraSection
-        Added sections (``report --peers``, ``--by``; :mod:`copub.report.peers_section`),
-        with their tables and figures.
 
     Returns
     -------
@@ -258,59 +227,33 @@ def write_report(
     ('report.html', True)
     """
     progress = progress or Progress()
-    out = check_out_dir(out_dir)
-    target = Path(os.path.abspath(out))
+    out = Path(out_dir)
     # Everything is written into a fresh directory beside ``out`` and switched in
     # at the end, so ``out`` is always one whole report: the old or the new.
-    _remove_stale_builds(target)
-    building = target.parent / f".{target.name}{_BUILDING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    building.mkdir()
-    try:
-        written = _write_report_into(data, building, progress, mobility, sections)
+    what = "copub report" + (f"; {SYNTHETIC_TEXT}" if data.synthetic else "")
+    with building(out, what=what) as folder:
+        written = _write_report_into(data, folder, progress)
         progress.note(f"switching the new report into {out}")
-        old = swap_in_dir(building, target)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
     progress.note(f"report written: {out / written.html.name}")
-    return _moved(written, building, out)
+    return _moved(written, folder, out)
 
 
-def _write_report_into(
-    data: ReportData,
-    out: Path,
-    progress: Progress,
-    mobility: MobilityResult | None,
-    sections: Sequence[ExtraSection],
-) -> WrittenReport:
+def _write_report_into(data: ReportData, out: Path, progress: Progress) -> WrittenReport:
     """Write every file of the report into the (new, empty) directory ``out``."""
     progress.note(f"writing tables to {out / 'tables'}")
     tables = write_tables(data, out)
     progress.note(f"drawing figures in {out / 'figures'}")
     figures = write_figures(data, out)
-    _atomic_write(
-        out / "provenance.json",
-        json.dumps(data.header(), indent=2, ensure_ascii=False) + "\n",
+    result_figures = write_result_figures(data, out)
+    (out / "provenance.json").write_text(
+        json.dumps(data.header(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    extra: list[tuple[str, str, str]] = []
-    if mobility is not None:
-        write_mobility(mobility, out, synthetic=data.synthetic)
-        body = mobility_html(mobility, out, synthetic=data.synthetic)
-        extra.append(("mobility", "Researcher mobility", body))
-    extra += [(s.key, s.title, write_section(s, out)) for s in sections]
     progress.note(f"writing the workbook {out / 'report.xlsx'}")
     write_workbook(data, out / "report.xlsx")
     html = out / "report.html"
-    _atomic_write(html, render_html(data, figures, extra_sections=extra))
-    return WrittenReport(out, html, tuple(tables), tuple(figures))
-
-
-_BUILDING = ".building-"
-_STALE_SECONDS = 3600
-#: A directory with both is a copub report, and may be replaced by a new one.
-_REPORT_MARKERS = ("report.html", "provenance.json")
+    html.write_text(render_html(data, figures, result_figures=result_figures), encoding="utf-8")
+    every_figure = [*figures, *(f for shown in result_figures.values() for f in shown)]
+    return WrittenReport(out, html, tuple(tables), tuple(every_figure))
 
 
 def _moved(written: WrittenReport, old: Path, new: Path) -> WrittenReport:
@@ -321,58 +264,3 @@ def _moved(written: WrittenReport, old: Path, new: Path) -> WrittenReport:
         dataclasses.replace(f, png=move(f.png), svg=move(f.svg)) for f in written.figures
     )
     return WrittenReport(new, move(written.html), tuple(map(move, written.tables)), figures)
-
-
-def _remove_stale_builds(out: Path) -> None:
-    """Remove what a killed ``write_report`` left beside ``out`` (over an hour old)."""
-    now = time.time()
-    for path in out.parent.glob(f".{glob.escape(out.name)}{_BUILDING}*"):
-        with contextlib.suppress(OSError):
-            if now - path.stat().st_mtime > _STALE_SECONDS:
-                shutil.rmtree(path, ignore_errors=True)
-
-
-def check_out_dir(out_dir: str | os.PathLike[str]) -> Path:
-    """The report directory ``out_dir``, checked before anything is computed or printed.
-
-    Raises
-    ------
-    UsageError
-        When ``out_dir`` is a file, lies below a file, cannot be created or
-        written, is a data directory's ``tables`` (or inside it), or is a
-        non-empty directory that is not a copub report.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> check_out_dir(Path(tempfile.mkdtemp()) / "report").name
-    'report'
-    """
-    out = Path(out_dir)
-    resolved = Path(os.path.realpath(out))
-    if GENERATIONS_DIR in resolved.parts or (resolved / "works.parquet").exists():
-        raise UsageError(
-            f"--out {out} is a data directory's tables: the report would overwrite them; "
-            "choose another directory"
-        )
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} exists and is not a directory")
-    if out.is_dir():
-        entries = {p.name for p in out.iterdir()}
-        if GENERATIONS_DIR in entries or (TABLES_LINK in entries and (out / "raw").is_dir()):
-            raise UsageError(f"--out {out} is a copub data directory; choose another directory")
-        if entries and not all(marker in entries for marker in _REPORT_MARKERS):
-            raise UsageError(
-                f"--out {out} holds files that are not a copub report; the report replaces "
-                "its directory as a whole, so choose a new or empty directory"
-            )
-    for above in out.parents:
-        if above.exists():
-            if not above.is_dir():
-                raise UsageError(f"--out {out}: {above} is a file, not a directory")
-            break
-    try:
-        writable_dir(out.parent, "--out")
-    except UsageError:
-        raise UsageError(f"--out {out}: cannot create or write its directory") from None
-    return out

@@ -11,36 +11,30 @@
 
 from __future__ import annotations
 
-import io
 import json
-import math
-from typing import Any
 
-import polars as pl
-
+from copub.analyses.contract import AnalysisResult
 from copub.indicators.definitions import share_column, share_columns
 from copub.indicators.trends import share_names
+from copub.render.tables import (
+    SYNTHETIC_TEXT,
+    csv_frame,
+    markdown_table,
+    to_records,
+    write_csv_text,
+)
 from copub.report.data import ReportData
-from copub.report.impact_section import impact_json, impact_markdown
 from copub.report.scope import UNMEASURED_GOALS
 
 __all__ = [
-    "SYNTHETIC_COLUMN",
     "comment_line",
-    "csv_frame",
-    "markdown_table",
     "render_csv",
     "render_json",
     "render_markdown",
-    "to_records",
-    "write_csv_text",
+    "result_markdown",
 ]
 
-_SYNTHETIC = "SYNTHETIC SAMPLE DATA: not real publications"
-
-#: The column every CSV and spreadsheet made from synthetic data ends with.
-SYNTHETIC_COLUMN = "synthetic"
-
+_SYNTHETIC = SYNTHETIC_TEXT
 
 def comment_line(data: ReportData, what: str = "yearly indicators") -> str:
     """The provenance as one ``#`` line (no newline), for stderr: never inside a CSV.
@@ -60,45 +54,6 @@ def comment_line(data: ReportData, what: str = "yearly indicators") -> str:
         parts.append(_SYNTHETIC)
     parts.append(data.provenance.describe().replace("\n", " "))
     return "; ".join(parts)
-
-
-def to_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dictionaries, with NaN turned into None (JSON has no NaN).
-
-    Examples
-    --------
-    >>> to_records(pl.DataFrame({"x": [1.0, float("nan")]}))
-    [{'x': 1.0}, {'x': None}]
-    """
-    return [
-        {
-            key: None if isinstance(value, float) and math.isnan(value) else value
-            for key, value in row.items()
-        }
-        for row in frame.iter_rows(named=True)
-    ]
-
-
-def csv_frame(frame: pl.DataFrame, *, synthetic: bool) -> pl.DataFrame:
-    """``frame`` ready for CSV and spreadsheets: lists joined with ``;``, and the
-    :data:`SYNTHETIC_COLUMN` last when the data is synthetic.
-
-    Examples
-    --------
-    >>> frame = pl.DataFrame({"year": [2020], "groups": [["eu", "nordic"]]})
-    >>> csv_frame(frame, synthetic=True).row(0)
-    (2020, 'eu;nordic', 'SYNTHETIC SAMPLE DATA: not real publications')
-    >>> csv_frame(frame, synthetic=False).columns
-    ['year', 'groups']
-    """
-    flat = frame.with_columns(
-        pl.col(c).cast(pl.List(pl.String)).list.join(";")
-        for c, dtype in frame.schema.items()
-        if isinstance(dtype, pl.List)
-    )
-    if synthetic:
-        flat = flat.with_columns(pl.lit(_SYNTHETIC).alias(SYNTHETIC_COLUMN))
-    return flat
 
 
 def render_csv(data: ReportData) -> str:
@@ -121,19 +76,6 @@ def render_csv(data: ReportData) -> str:
     return write_csv_text(csv_frame(data.yearly, synthetic=data.synthetic))
 
 
-def write_csv_text(frame: pl.DataFrame) -> str:
-    """RFC 4180 text: one header row, CRLF line ends, fields quoted when needed.
-
-    Examples
-    --------
-    >>> write_csv_text(pl.DataFrame({"a": [1], "b": ["x,y"]})).split("\\r\\n")
-    ['a,b', '1,"x,y"', '']
-    """
-    buffer = io.StringIO()
-    frame.write_csv(buffer, line_terminator="\r\n")
-    return buffer.getvalue()
-
-
 def render_json(data: ReportData) -> str:
     """The report as one JSON document with the provenance block."""
     document = {
@@ -142,38 +84,9 @@ def render_json(data: ReportData) -> str:
         "period_comparison": to_records(data.comparison),
         "goals": to_records(data.goals),
         "data_quality": to_records(data.quality),
-        **({"impact": impact_json(data.impact)} if data.impact is not None else {}),
+        "analyses": {result.key: result.to_json() for result in data.results},
     }
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4f}" if abs(value) < 10 else f"{value:,.1f}"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value).replace("|", "\\|")
-
-
-def markdown_table(frame: pl.DataFrame) -> str:
-    """A frame as a GitHub-flavoured markdown table.
-
-    Examples
-    --------
-    >>> print(markdown_table(pl.DataFrame({"year": [2020], "share": [0.5]})))
-    | year | share |
-    |---:|---:|
-    | 2020 | 0.5000 |
-    """
-    align = ["---:" if dtype.is_numeric() else "---" for dtype in frame.dtypes]
-    lines = [
-        "| " + " | ".join(frame.columns) + " |",
-        "|" + "|".join(align) + "|",
-    ]
-    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in frame.iter_rows()]
-    return "\n".join(lines)
 
 
 def render_markdown(data: ReportData) -> str:
@@ -204,8 +117,6 @@ def render_markdown(data: ReportData) -> str:
         columns = [c for c in share_columns(stem) if c in yearly.columns]
         out += [f"## {labels.get(stem, stem)} (`{share_column(stem)}`)", ""]
         out += [markdown_table(yearly.select("year", *columns)), ""]
-    if data.impact is not None:
-        out += [impact_markdown(data.impact, synthetic=data.synthetic)]
     (b0, b1), (p0, p1) = options.baseline, options.plan
     out += [f"## Plan {p0}-{p1} against baseline {b0}-{b1}", ""]
     out += [markdown_table(data.comparison), ""]
@@ -222,4 +133,19 @@ def render_markdown(data: ReportData) -> str:
     out += [markdown_table(data.quality), ""]
     for note in data.notes:
         out += [f"- {note}"]
+    for result in data.results:
+        out += ["", result_markdown(result)]
     return "\n".join(out).rstrip() + "\n"
+
+
+def result_markdown(result: AnalysisResult) -> str:
+    """One analysis's result as markdown: its title, notes and every table."""
+    out = [f"## {result.title}", ""]
+    if result.synthetic:
+        out += [f"_{SYNTHETIC_TEXT}_", ""]
+    if not result.available:
+        out += [f"Unavailable: {result.reason}", ""]
+    out += [f"- {note}" for note in result.notes] + ([""] if result.notes else [])
+    for name, frame in result.tables.items():
+        out += [f"### `{name}`", "", markdown_table(frame), ""]
+    return "\n".join(out)

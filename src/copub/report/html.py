@@ -10,18 +10,18 @@ cleanly.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from copub.analyses.contract import AnalysisResult
 from copub.indicators.presets import PRESETS
-from copub.report import fmt
+from copub.render import fmt
+from copub.render.html import Cell, esc, img_tag, table
 from copub.report.data import ReportData
 from copub.report.html_goals import goals_section
-from copub.report.html_parts import Cell, esc, img_tag, table
 from copub.report.html_style import CSS, print_mark_css
 from copub.report.html_yearly import yearly_section
-from copub.report.impact_html import impact_html
 from copub.report.options import UNIVERSE_LABELS
 from copub.report.plots import FigureFile
 from copub.report.scope import scope_section
@@ -35,8 +35,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("yearly", "Yearly figures"),
     ("figures", "Figures"),
     ("partners", "Partner review"),
-    ("impact", "Citation impact by collaboration type"),
-    ("eu", "EU programme participation"),
+    ("analyses", ""),  # each registered analysis's section, in registry order
     ("quality", "Data quality"),
     ("definitions", "Definitions used"),
     ("provenance", "Provenance"),
@@ -44,26 +43,15 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 _SYNTHETIC = "SYNTHETIC SAMPLE: these numbers come from generated data, not from real publications"
 
 
-def _eu(data: ReportData) -> str:
-    if data.eu is None:
-        return (
-            "<p>Not computed: EU participation needs CORDIS data (<code>--cordis PATH</code>) "
-            "or the Norwegian grants file (<code>--norway-grants FILE</code>).</p>"
-        )
-    from copub.report.eu_section import eu_html
-
-    return eu_html(data.eu)
-
-
 def _period(period: tuple[int, int]) -> str:
     return f"{period[0]}–{period[1]}"
 
 
-def _figures(figures: Sequence[FigureFile]) -> str:
+def _figures(figures: Sequence[FigureFile], first: int = 1) -> str:
     if not figures:
         return "<p class=note>No figures were drawn for this selection.</p>"
     parts = []
-    for number, figure in enumerate(figures, start=1):
+    for number, figure in enumerate(figures, start=first):
         image = img_tag(figure.png, figure.title, svg=figure.svg)
         parts.append(
             f'<figure id="fig-{esc(figure.name)}">{image}'
@@ -87,6 +75,16 @@ GROUP_NAMES = {
     "n5t": "N5T",
     "infrastructure": "infrastructure",
 }
+
+
+def _result_body(result: AnalysisResult, figures: Sequence[FigureFile], first: int) -> str:
+    """An analysis's section: its own HTML, its figures, and its notes."""
+    banner = f"<p class=note><strong>{esc(_SYNTHETIC)}</strong></p>" if result.synthetic else ""
+    if not result.available:
+        banner += f"<p class=note>Unavailable: {esc(result.reason or '')}</p>"
+    notes = "".join(f"<p class=note>{esc(note)}</p>" for note in result.notes)
+    shown = _figures(figures, first) if figures else ""
+    return banner + result.html + shown + notes
 
 
 def _groups_text(value: object) -> str:
@@ -301,6 +299,7 @@ def _provenance(data: ReportData, generated: str) -> str:
     }.get(prov.source, prov.source)
     counts = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in prov.counts.items())
     versions = ", ".join(f"{k} {v}" for k, v in prov.versions.items())
+    register = options.defs.channel_register
     facts = [
         ("Institution", f"{data.institution_name} ({options.institution})"),
         ("Years", f"{min(years)}–{max(years)}" if years else "none"),
@@ -310,7 +309,7 @@ def _provenance(data: ReportData, generated: str) -> str:
         ("Counts", counts),
         ("Inputs", "; ".join(prov.inputs[:3]) + (" …" if len(prov.inputs) > 3 else "")),
         ("Software", versions),
-        ("Channel register", str(options.register) if options.register else "none given"),
+        ("Channel register", register.source if register is not None else "none given"),
         ("Options", _options_text(options.to_dict())),
         ("Report generated", generated),
     ]
@@ -336,7 +335,7 @@ def render_html(
     figures: Sequence[FigureFile],
     *,
     generated: str | None = None,
-    extra_sections: Sequence[tuple[str, str, str]] = (),
+    result_figures: Mapping[str, Sequence[FigureFile]] | None = None,
 ) -> str:
     """The report as one self-contained HTML page.
 
@@ -347,9 +346,8 @@ def render_html(
         The PNGs are read and inlined.
     generated : str, optional
         Timestamp printed in the provenance (default now, UTC).
-    extra_sections : sequence of (id, heading, html)
-        Sections appended after the standard ones (researcher mobility,
-        ``report --peers``, ``--by``).
+    result_figures : mapping of str to sequence of FigureFile, optional
+        The figures of each registered analysis's result (by key), drawn in its section.
 
     Returns
     -------
@@ -360,27 +358,33 @@ def render_html(
     years = data.yearly["year"].to_list()
     span = f"{min(years)}–{max(years)}" if years else ""
     title = f"International co-publication report: {data.institution_name}"
+    result_figures = result_figures or {}
     bodies = {
         "goals": goals_section(data),
         "scope": scope_section(),
         "yearly": yearly_section(data),
         "figures": _figures(figures),
         "partners": _partners(data),
-        "impact": impact_html(data, figures),
-        "eu": _eu(data),
         "quality": _quality(data),
         "definitions": _definitions(data),
         "provenance": _provenance(data, generated),
     }
-    toc = "".join(f'<li><a href="#{key}">{esc(name)}</a></li>' for key, name in SECTIONS)
-    toc += "".join(f'<li><a href="#{key}">{esc(name)}</a></li>' for key, name, _ in extra_sections)
+    # Every section in page order; the registered analyses take the place of "analyses".
+    entries: list[tuple[str, str, str, bool]] = []
+    number = len(figures) + 1
+    for key, name in SECTIONS:
+        if key != "analyses":
+            entries.append((key, name, bodies[key], key in ("figures", "definitions")))
+            continue
+        for result in data.results:
+            shown = result_figures.get(result.key, ())
+            entries.append((result.key, result.title, _result_body(result, shown, number), True))
+            number += len(shown)
+    toc = "".join(f'<li><a href="#{esc(key)}">{esc(name)}</a></li>' for key, name, _, _ in entries)
     sections = "".join(
-        f'<section id="{key}"><h2{" class=newpage" if key in ("figures", "definitions") else ""}>'
-        f"{esc(name)}</h2>{bodies[key]}</section>"
-        for key, name in SECTIONS
-    ) + "".join(
-        f'<section id="{esc(key)}"><h2 class=newpage>{esc(name)}</h2>{body}</section>'
-        for key, name, body in extra_sections
+        f'<section id="{esc(key)}"><h2{" class=newpage" if newpage else ""}>'
+        f"{esc(name)}</h2>{body}</section>"
+        for key, name, body, newpage in entries
     )
     banner = f'<div class="banner" role="note">{esc(_SYNTHETIC)}</div>' if data.synthetic else ""
     origin = "synthetic sample" if data.synthetic else data.provenance.source

@@ -14,11 +14,11 @@ from typing import Any
 
 import polars as pl
 
-from copub.report import fmt
+from copub.render import fmt
+from copub.render.html import Cell, esc, status_mark, table
 from copub.report.checks import unavailable_reason
 from copub.report.data import ReportData
 from copub.report.goals import DEFAULT_MIN_CHANGE, GOALS, SHORT_LABELS, SIGNIFICANCE
-from copub.report.html_parts import Cell, esc, status_mark, table
 
 __all__ = ["card_status", "goal_cards", "goals_section", "size_words"]
 

@@ -8,10 +8,10 @@ counting, bootstrap stability intervals for fractional counting).
 from __future__ import annotations
 
 from copub.indicators.definitions import share_column
-from copub.report import fmt
+from copub.render import fmt
+from copub.render.html import Cell, esc, table
 from copub.report.data import ReportData
 from copub.report.goals import GOALS, SHORT_LABELS
-from copub.report.html_parts import Cell, esc, table
 
 __all__ = ["YEARLY_HEADERS", "yearly_section", "yearly_stems"]
 

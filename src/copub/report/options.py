@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from copub.classify.definitions import (
     DEFAULT_BASELINE,
     DEFAULT_PLAN,
     Definitions,
-    FullInterval,
-    PresetName,
-    Universe,
+    resolve_definitions,
 )
 from copub.errors import DataError, UsageError
-from copub.indicators.universe import legacy_universe
-from copub.settings import DEFAULT_INSTITUTION
 
 __all__ = [
     "DEFAULT_BASELINE",
@@ -34,53 +29,25 @@ OutputFormat = Literal["table", "csv", "json", "markdown"]
 TypesName = Literal["core", "all"]
 
 
-def _choice(value: str, allowed: tuple[str, ...], what: str) -> None:
-    if value not in allowed:
-        raise UsageError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ReportOptions:
-    """The choices behind one report: its :class:`Definitions` and how it is shown.
+    """How one report is shown, beside the :class:`Definitions` that say what it means.
 
-    Every definitional field (institution, years, periods, universe, preset,
-    bootstrap, register, groups) goes into one
-    :class:`~copub.classify.definitions.Definitions`, validated once by its
-    rules; ``definitions`` holds it. Pass ``definitions=`` to use a value
-    built elsewhere (the CLI builds one from its arguments): its fields then
-    win and the matching fields here are set from it.
+    ReportOptions holds presentation only (``top_partners``); every field that
+    gives a number its meaning lives in ``definitions``, validated once by its
+    rules, and is read from there (``institution``, ``years``, ``counting``, ...
+    are views of it).
 
     Parameters
     ----------
-    institution : str
-        Short OpenAlex id of the home institution (default NTNU).
-    years : (int, int), optional
-        Inclusive year range; default every year in the tables.
-    baseline, plan : (int, int)
-        The periods compared in the goal summary (default 2018–2021 and 2022–2025).
-    types : {"core", "all"}, optional
-        The old universe switch (``core``: articles, reviews, chapters, not
-        retracted or paratext); ``universe`` is the new one.
-    counting : {"full", "fractional"}
-        Which counting method the terminal table, the goal summary and the
-        figures show; the files always carry both.
-    preset : {"leiden", "scival", "bibliometrix"}
-        Definition family.
-    bootstrap : int
-        Resamples for the bootstrap intervals (0: none).
-    seed : int
-        Bootstrap seed.
-    register : Path, optional
-        The Norwegian channel register; without it level 2 is "unavailable".
-    groups : Path, optional
-        A TOML file of partner groups that extends the defaults.
-    top_partners : int
-        Partners listed in the partner review.
-    universe : {"leiden", "core", "types", "all"}, optional
-        The universe rule; default from the preset.
-    full_interval : {"wilson", "bootstrap"}
-        The full-counting shares' interval.
     definitions : Definitions, optional
+        Default: NTNU, every year, the Leiden definitions.
+    top_partners : int
+        Partners listed in the partner review (15).
+    **legacy
+        The old keyword arguments (``institution``, ``years``, ``types``,
+        ``counting``, ``bootstrap``, ``register``, ``groups``, ...), applied to
+        ``definitions`` through :func:`~copub.classify.definitions.resolve_definitions`.
 
     Examples
     --------
@@ -89,118 +56,64 @@ class ReportOptions:
     >>> ReportOptions(bootstrap=-1)
     Traceback (most recent call last):
     ...
-    copub.errors.UsageError: definitions: bootstrap must be 0 or more resamples, not -1
+    copub.errors.UsageError: definitions: bootstrap must be a whole number of resamples from 0 ...
+    >>> options = ReportOptions(Definitions(membership="historical", merge_hk_mo=False))
+    >>> options.with_(years=(2018, 2020)).defs.membership  # nothing else is reset
+    'historical'
     """
 
-    institution: str = DEFAULT_INSTITUTION
-    years: tuple[int, int] | None = None
-    baseline: tuple[int, int] = DEFAULT_BASELINE
-    plan: tuple[int, int] = DEFAULT_PLAN
-    types: TypesName | None = None
-    counting: Counting = "full"
-    preset: PresetName = "leiden"
-    bootstrap: int = 1000
-    seed: int = 0
-    register: Path | None = None
-    groups: Path | None = None
-    top_partners: int = 15
-    universe: Universe | None = None
-    full_interval: FullInterval = "wilson"
-    definitions: Definitions | None = field(default=None, compare=False, repr=False)
+    definitions: Definitions
+    top_partners: int
 
-    def __post_init__(self) -> None:
-        if self.types is not None:
-            _choice(self.types, get_args(TypesName), "types")
-        if self.top_partners < 1:
-            raise UsageError(f"top partners must be at least 1, not {self.top_partners}")
+    def __init__(
+        self, definitions: Definitions | None = None, top_partners: int = 15, **legacy: Any
+    ) -> None:
+        if isinstance(top_partners, bool) or not isinstance(top_partners, int) or top_partners < 1:
+            raise UsageError(f"top partners must be at least 1, not {top_partners!r}")
         for name in ("register", "groups"):
-            path = getattr(self, name)
-            if path is not None:
-                path = Path(path)
-                if not path.is_file():
-                    # A missing register is missing data (exit 1), as the README says.
-                    error = DataError if name == "register" else UsageError
-                    raise error(f"{name} file {path} does not exist")
-                object.__setattr__(self, name, path)
-        definitions = self.definitions
-        if definitions is None:
-            fields: dict[str, Any] = legacy_universe(self.types)
-            if self.universe is not None:
-                fields["universe"] = self.universe
-            definitions = Definitions(
-                institutions=(self.institution,),
-                years=self.years,
-                preset=self.preset,
-                counting=self.counting,
-                groups=self.groups,
-                register=self.register,
-                baseline=self.baseline,
-                plan=self.plan,
-                bootstrap=self.bootstrap,
-                full_interval=self.full_interval,
-                seed=self.seed,
-                **fields,
-            )
+            path = legacy.get(name)
+            if isinstance(path, (str, Path)) and not Path(path).is_file():
+                # A missing register is missing data (exit 1), as the README says.
+                error = DataError if name == "register" else UsageError
+                raise error(f"{name} file {path} does not exist")
         put = object.__setattr__
-        put(self, "definitions", definitions)
-        for name in ("years", "baseline", "plan", "preset", "bootstrap", "seed", "counting"):
-            put(self, name, getattr(definitions, name))
-        put(self, "institution", definitions.institution)
-        put(self, "universe", definitions.universe)
-        put(self, "full_interval", definitions.full_interval)
+        put(self, "definitions", resolve_definitions(definitions, **legacy))
+        put(self, "top_partners", top_partners)
 
     @property
     def defs(self) -> Definitions:
-        """The report's definitions (always set)."""
-        assert self.definitions is not None
+        """The report's definitions."""
         return self.definitions
+
+    institution = property(lambda self: self.definitions.institution, doc="The home institution.")
+    years = property(lambda self: self.definitions.years, doc="The year range, or None.")
+    baseline = property(lambda self: self.definitions.baseline, doc="The baseline period.")
+    plan = property(lambda self: self.definitions.plan, doc="The plan period.")
+    counting = property(lambda self: self.definitions.counting, doc="The headline counting.")
+    preset = property(lambda self: self.definitions.preset, doc="The definition family.")
+    bootstrap = property(lambda self: self.definitions.bootstrap, doc="Bootstrap resamples.")
+    seed = property(lambda self: self.definitions.seed, doc="The bootstrap seed.")
+    universe = property(lambda self: self.definitions.universe, doc="The universe rule.")
 
     @property
     def fractional(self) -> bool:
         """True when the headline numbers use fractional counting."""
-        return self.counting == "fractional"
+        return self.definitions.counting == "fractional"
 
     @property
     def universe_label(self) -> str:
         """The universe rule in words, for headers and footers."""
-        return UNIVERSE_LABELS[self.defs.universe_rule]
+        return UNIVERSE_LABELS[self.definitions.universe_rule]
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dictionary (paths as text, periods as lists), with the definitions."""
-        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        out.pop("definitions")
-        for key in ("years", "baseline", "plan"):
-            out[key] = list(out[key]) if out[key] is not None else None
-        for key in ("register", "groups"):
-            out[key] = str(out[key]) if out[key] is not None else None
-        out["definitions"] = self.defs.to_dict()
-        return out
+        """A JSON-ready dictionary: the presentation choices and the definitions."""
+        return {"top_partners": self.top_partners, "definitions": self.definitions.to_dict()}
 
     def with_(self, **changes: Any) -> ReportOptions:
-        """Return a copy with ``changes`` applied (and checked)."""
-        definitional = {k for k in changes if k in _DEFINITIONAL}
-        if definitional:
-            return dataclasses.replace(self, definitions=None, **changes)
-        return dataclasses.replace(self, **changes)
+        """A copy with ``changes`` applied; a definitional change keeps every other definition."""
+        top = changes.pop("top_partners", self.top_partners)
+        return ReportOptions(self.definitions, top, **changes)
 
-
-_DEFINITIONAL = frozenset(
-    {
-        "institution",
-        "years",
-        "baseline",
-        "plan",
-        "types",
-        "counting",
-        "preset",
-        "bootstrap",
-        "seed",
-        "register",
-        "groups",
-        "universe",
-        "full_interval",
-    }
-)
 
 #: How each universe rule is named in headers and footers.
 UNIVERSE_LABELS: dict[str, str] = {

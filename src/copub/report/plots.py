@@ -14,16 +14,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from typing import TYPE_CHECKING
 
 from copub.indicators.catalogue import figure_groups
 from copub.indicators.definitions import share_column
 from copub.networks.attributes import country_names
+from copub.render.figures import PALETTE, source_footer
 from copub.report.data import ReportData
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = [
     "PALETTE",
@@ -37,9 +38,6 @@ __all__ = [
     "trend_figures",
 ]
 
-#: Okabe & Ito's colour-blind-safe palette, without black and the faint yellow:
-#: blue, vermillion, bluish green, reddish purple, orange, sky blue.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 _BASELINE_SHADE = "#eef1f5"
 _PLAN_SHADE = "#e3eef7"
 _SYNTHETIC = "SYNTHETIC SAMPLE DATA: not real publications"
@@ -72,21 +70,15 @@ def _suffix(data: ReportData) -> str:
 
 def figure_footer(data: ReportData) -> str:
     """The source line every figure of a report carries."""
-    prov = data.provenance
-    if data.synthetic:
-        origin = "SYNTHETIC sample data"
-    elif prov.source == "openalex":
-        origin = f"OpenAlex ({prov.api_url or 'api.openalex.org'})"
-    else:
-        origin = f"OpenAlex records ({prov.source})"
-    return (
-        f"{data.institution_name} ({data.options.institution}), {data.options.counting} "
-        f"counting. Source: {origin}, built {prov.created[:10]}; "
-        f"copub {prov.versions.get('copub', '?')}"
-    )
+    who = f"{data.institution_name} ({data.options.institution})"
+    return source_footer(data.provenance, who, data.options.counting)
 
 
 def _new_figure(data: ReportData, title: str, *, ncols: int = 1, nrows: int = 1) -> Figure:
+    # Here, not at the top: matplotlib takes most of a second to import.
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
     height = 4.4 if nrows == 1 else 2.5 * nrows + 0.9
     # Keep a strip at the bottom for the source line: constrained layout does
     # not see figure texts, and a fixed strip spares a second "tight" draw.
@@ -107,6 +99,8 @@ def _new_figure(data: ReportData, title: str, *, ncols: int = 1, nrows: int = 1)
 
 
 def _style(ax: Axes, data: ReportData, *, label_periods: bool = False) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
@@ -153,6 +147,8 @@ def _line(
 
 def _finish(ax: Axes, *, legend: bool = True) -> None:
     """Percent ticks with as many decimals as the range needs; the legend to the right."""
+    from matplotlib.ticker import PercentFormatter
+
     low, high = ax.get_ylim()
     span = high - low
     ax.yaxis.set_major_formatter(

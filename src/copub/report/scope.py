@@ -7,7 +7,7 @@ result, so the report lists them as outside its scope.
 
 from __future__ import annotations
 
-from copub.report.html_parts import esc
+from copub.render.html import esc
 
 __all__ = ["UNMEASURED_GOALS", "scope_section", "scope_text"]
 

@@ -15,11 +15,10 @@ import polars as pl
 
 from copub.indicators.catalogue import terminal_columns
 from copub.indicators.definitions import share_column
-from copub.report import fmt
+from copub.render import fmt
 from copub.report.checks import unavailable_reason
 from copub.report.data import ReportData
 from copub.report.goals import DEFAULT_MIN_CHANGE, SHORT_LABELS, SIGNIFICANCE
-from copub.report.impact_section import comparison_lines, definitions_lines
 from copub.report.quality import quality_line
 from copub.report.scope import scope_text
 
@@ -149,21 +148,18 @@ def render_terminal(data: ReportData, *, unicode: bool = True) -> str:
     lines.append("")
     lines += _comparison_lines(data, unicode)
     lines.append("")
-    if data.impact is not None and data.impact.available:
-        impact = comparison_lines(data.impact, fractional=data.options.fractional, width=WIDTH - 2)
-        impact += textwrap.wrap(definitions_lines(data.impact.window)[0], WIDTH - 2)
-        lines += [f"  {line}" for line in impact]  # indented: not a yearly-table row
-        lines.append("")
     lines += textwrap.wrap(quality_line(data.quality), WIDTH, subsequent_indent="  ")
     for line in scope_text():
         lines += textwrap.wrap(line, WIDTH, subsequent_indent="  ")
     for note in data.notes:
         lines += textwrap.wrap(f"Note: {note}", WIDTH, subsequent_indent="  ")
     lines += textwrap.wrap(f"Source: {data.provenance.describe()}", WIDTH, subsequent_indent="  ")
-    if data.eu is not None:
-        from copub.report.eu_section import eu_lines
-
-        lines += ["", *eu_lines(data.eu, unicode=unicode)]
+    for result in data.results:
+        lines += ["", f"== {result.title} " + "=" * max(0, WIDTH - len(result.title) - 4)]
+        # Indented, so a reader of the yearly table above never takes its rows for its own.
+        text = result.text_with_notes(result.summary or result.text, WIDTH - 2)
+        shown = text.rstrip("\n").split("\n")
+        lines += [f"  {line}" if line else line for line in shown]
     text = "\n".join(lines) + "\n"
     if not unicode:
         text = text.replace("–", "-").replace("…", "...")

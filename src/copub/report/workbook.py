@@ -19,8 +19,8 @@ from pathlib import Path
 import polars as pl
 from xlsxwriter import Workbook
 
+from copub.render.tables import csv_frame
 from copub.report.data import ReportData
-from copub.report.formats import csv_frame
 
 __all__ = ["PROVENANCE_SHEET", "provenance_rows", "write_workbook"]
 

@@ -16,8 +16,23 @@ Examples
 
 from __future__ import annotations
 
-from copub.sample.load import load_sample, sample_cache_dir, sample_register_path
-from copub.sample.writer import SampleFiles, SampleFormat, write_sample
+from typing import TYPE_CHECKING
+
+from copub._lazy import lazy_exports
+
+if TYPE_CHECKING:  # for the type checker; at run time each name loads on first use
+    from copub.sample.load import load_sample, sample_cache_dir, sample_register_path
+    from copub.sample.writer import SampleFiles, SampleFormat, write_sample
+
+#: Where each public name lives (see copub._lazy): importing the package imports none.
+_EXPORTS = {
+    "load_sample": "copub.sample.load",
+    "sample_cache_dir": "copub.sample.load",
+    "sample_register_path": "copub.sample.load",
+    "SampleFiles": "copub.sample.writer",
+    "SampleFormat": "copub.sample.writer",
+    "write_sample": "copub.sample.writer",
+}
 
 __all__ = [
     "SampleFiles",
@@ -27,3 +42,5 @@ __all__ = [
     "sample_register_path",
     "write_sample",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

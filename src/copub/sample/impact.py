@@ -31,7 +31,6 @@ import math
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy import stats
 
 from copub.sample.ids import rng_for
 from copub.sample.works import TRUNCATE_AT, Chunk
@@ -170,6 +169,8 @@ def impact_fields(world: World, chunk: Chunk, attributes: pl.DataFrame) -> pl.Da
     observed = min(_FWCI_YEARS + 1, n_years)
     expected = rate * math.exp(_REFERENCE_MU + _SIGMA**2 / 2) * curve[:observed].sum()
     fwci = counts[:, :observed].sum(axis=1) / expected
+    from scipy import stats  # here, not at the top: half a second of every start
+
     percentile = stats.norm.cdf((log_q - _REFERENCE_MU) / _SIGMA)
     core = np.isin(attributes["type"].to_numpy(), _CORE)
     no_topic = rng.random(n) < np.where(core, _NO_TOPIC_CORE, _NO_TOPIC_OTHER)

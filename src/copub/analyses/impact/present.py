@@ -1,4 +1,4 @@
-"""The report's citation-impact section: its content and its text renderings.
+"""The citation-impact analysis: its content and its text renderings.
 
 It holds the impact figures per year for every collaboration type, the
 difference international minus domestic per year and over the whole range,
@@ -9,120 +9,31 @@ and says which definitions were used (OpenAlex's, not Leiden's). The CLI's
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 import polars as pl
 
+from copub.analyses.contract import (
+    AnalysisInputs,
+    AnalysisResult,
+    FigureSpec,
+    ShowOptions,
+    unavailable,
+)
+from copub.analyses.impact.html import impact_html
+from copub.analyses.impact.plot import can_draw, impact_caption, impact_figure
+from copub.analyses.impact.section import ImpactSection, build_impact_section, definitions_lines
 from copub.classify.definitions import Definitions
-from copub.indicators.citation_window import DEFAULT_WINDOW
 from copub.indicators.impact import (
     IMPACT_DEFINITIONS,
     IMPACT_LEIDEN_DIFFERENCE,
     IMPACT_NOT_LEIDEN,
-    ImpactPeriods,
-    impact_difference,
-    impact_indicators,
-    impact_per_work,
 )
-from copub.indicators.labels import LabelledWorks
-from copub.indicators.yearly import labelled
-from copub.normalize import Tables
-from copub.report import fmt
+from copub.progress import Progress
+from copub.render import fmt
 
-__all__ = [
-    "ImpactSection",
-    "build_impact_section",
-    "comparison_lines",
-    "definitions_lines",
-    "impact_json",
-    "impact_lines",
-    "impact_markdown",
-]
+__all__ = ["comparison_lines", "compute_impact", "impact_lines", "present_impact"]
 
 _WIDTH = 100
-
-
-@dataclass(frozen=True)
-class ImpactSection:
-    """Citation impact by collaboration type, ready to render.
-
-    Attributes
-    ----------
-    table : pl.DataFrame
-        :func:`copub.impact_indicators` (per year, or per window/all).
-    difference : pl.DataFrame
-        :func:`copub.impact_difference` of ``compare`` over the same periods.
-    overall : pl.DataFrame
-        The same difference over the whole range (one period).
-    compare : (str, str)
-        The two collaboration types compared (default international, domestic).
-    window : int
-        Citation window: the publication year plus this many years.
-    """
-
-    table: pl.DataFrame
-    difference: pl.DataFrame
-    overall: pl.DataFrame
-    compare: tuple[str, str] = ("international", "domestic")
-    window: int = DEFAULT_WINDOW
-
-    @property
-    def available(self) -> bool:
-        """False when no work has a percentile or an FWCI (the fields were not fetched)."""
-        table = self.table
-        return bool(table.height) and bool(
-            (table["top10_base"] > 0).any() or (table["fwci_base"] > 0).any()
-        )
-
-    @property
-    def period_column(self) -> str:
-        """``year`` for yearly tables, ``period`` otherwise."""
-        return "year" if "year" in self.table.columns else "period"
-
-
-def build_impact_section(
-    source: Tables | LabelledWorks,
-    definitions: Definitions | None = None,
-    *,
-    collaborations: Sequence[str] | None = None,
-    compare: tuple[str, str] = ("international", "domestic"),
-    periods: ImpactPeriods = "year",
-    window: int = DEFAULT_WINDOW,
-) -> ImpactSection:
-    """Compute the impact section (see :class:`ImpactSection`) under one :class:`Definitions`.
-
-    Examples
-    --------
-    >>> import copub
-    >>> section = build_impact_section(copub.load_sample(scale=0.01), Definitions(bootstrap=0))
-    >>> section.available, section.compare
-    (True, ('international', 'domestic'))
-    """
-    works = labelled(source, definitions)
-    per_work = impact_per_work(works, window=window)  # computed once for the three tables
-    seed = works.definitions.seed
-    common = {"window": window, "seed": seed, "per_work": per_work}
-    # The compared types are always in the table, so the comparison can be read from it.
-    wanted = None if collaborations is None else list(dict.fromkeys([*collaborations, *compare]))
-    table = impact_indicators(works, periods=periods, collaborations=wanted, **common)  # type: ignore[arg-type]
-    difference = impact_difference(works, compare=compare, periods=periods, **common)  # type: ignore[arg-type]
-    overall = impact_difference(works, compare=compare, periods="all", **common)  # type: ignore[arg-type]
-    return ImpactSection(table, difference, overall, compare, window)
-
-
-def definitions_lines(window: int = DEFAULT_WINDOW) -> list[str]:
-    """The definitions every impact output names, as sentences."""
-    return [
-        f"Definitions: {IMPACT_DEFINITIONS}; {IMPACT_NOT_LEIDEN}.",
-        IMPACT_LEIDEN_DIFFERENCE,
-        f"Windowed citations: the publication year and the {window} years after it "
-        "(counts_by_year, from 2012). Coverage columns give the share of works without "
-        "a percentile or an FWCI; those works are in no numerator or denominator.",
-        "Fractional counting weighs each work by the institution's fractional weight. "
-        "Intervals: Wilson 95% for full-counting shares, a seeded bootstrap over works "
-        "(95%) for fractional shares, means and differences.",
-    ]
 
 
 def _label(section: ImpactSection, key: str) -> str:
@@ -255,34 +166,83 @@ def comparison_lines(
     return lines
 
 
-def impact_markdown(section: ImpactSection, *, synthetic: bool) -> str:
-    """The section as markdown: definitions, the comparison and every column."""
-    out = ["## Citation impact by collaboration type", ""]
-    if synthetic:
-        out += ["_SYNTHETIC SAMPLE DATA: not real publications_", ""]
-    out += [" ".join(definitions_lines(section.window)), ""]
+def compute_impact(
+    inputs: AnalysisInputs, definitions: Definitions, options: ShowOptions, progress: Progress
+) -> AnalysisResult:
+    """Citation impact by collaboration type under ``definitions`` (``citation_window``)."""
+    progress.note("computing citation impact by collaboration type")
+    section = build_impact_section(
+        inputs.labelled(definitions), definitions,
+        collaborations=options.collaborations, compare=options.compare,
+        periods=options.period, window=definitions.citation_window,
+    )  # fmt: skip
+    if section.table.is_empty():
+        return unavailable(
+            "impact", _TITLE, "No works in the universe for these years.",
+            synthetic=inputs.synthetic,
+        )  # fmt: skip
+    return present_impact(section, definitions, synthetic=inputs.synthetic)
+
+
+def present_impact(
+    section: ImpactSection, definitions: Definitions, *, synthetic: bool
+) -> AnalysisResult:
+    """``section`` for every writer: tables, figure, text, HTML and notes."""
+    fractional = definitions.counting == "fractional"
+    text = "\n".join(
+        [
+            *impact_lines(section, fractional=fractional),
+            "",
+            *comparison_lines(section, fractional=fractional, width=_WIDTH),
+            "",
+            *(line for s in definitions_lines(section.window) for line in textwrap.wrap(s, _WIDTH)),
+        ]
+    )
     if not section.available:
-        out += ["Impact is unavailable: no work has a citation percentile or an FWCI.", ""]
-    from copub.report.formats import markdown_table  # formats imports this module
+        text = f"{_TITLE}: unavailable. {_UNAVAILABLE}\n{text}"
+    figure = FigureSpec(
+        "impact_top10", "PP(top 10%) by collaboration type", impact_caption(section),
+        lambda: impact_figure(section, fractional=fractional),
+    )  # fmt: skip
+    figures = (figure,) if can_draw(section) else ()
+    return AnalysisResult(
+        key="impact",
+        title=_TITLE,
+        tables={
+            "impact": section.table,
+            "impact_difference": section.difference,
+            "impact_overall": section.overall,
+        },
+        text=text + "\n",
+        summary=_summary(section, fractional=fractional),
+        html=impact_html(section, fractional=fractional),
+        figures=figures,
+        notes=(f"{IMPACT_DEFINITIONS}; {IMPACT_NOT_LEIDEN}.",),
+        provenance={
+            "definitions": IMPACT_DEFINITIONS,
+            "leiden_difference": IMPACT_LEIDEN_DIFFERENCE,
+            "citation_window_years": section.window,
+            "compare": list(section.compare),
+        },
+        synthetic=synthetic,
+        available=section.available,
+        reason=None if section.available else _UNAVAILABLE,
+    )
 
-    out += ["### Difference " + " − ".join(section.compare), ""]
-    out += [markdown_table(section.difference), "", "### Over the whole range", ""]
-    out += [markdown_table(section.overall), "", "### Impact per period and type", ""]
-    out += [markdown_table(section.table), ""]
-    return "\n".join(out)
+
+def _summary(section: ImpactSection, *, fractional: bool) -> str:
+    """The report's terminal lines: the comparison and the definitions (98 columns)."""
+    lines = (
+        comparison_lines(section, fractional=fractional, width=_WIDTH - 2)
+        if section.available
+        else [f"Unavailable: {_UNAVAILABLE}"]
+    )
+    lines += textwrap.wrap(definitions_lines(section.window)[0], _WIDTH - 2)
+    return "\n".join(lines)
 
 
-def impact_json(section: ImpactSection) -> dict[str, object]:
-    """The section as JSON-ready values: definitions, the tables as records."""
-    from copub.report.formats import to_records
-
-    return {
-        "definitions": IMPACT_DEFINITIONS,
-        "leiden_difference": IMPACT_LEIDEN_DIFFERENCE,
-        "citation_window_years": section.window,
-        "compare": list(section.compare),
-        "available": section.available,
-        "by_period": to_records(section.table),
-        "difference": to_records(section.difference),
-        "difference_overall": to_records(section.overall),
-    }
+_TITLE = "Citation impact by collaboration type"
+_UNAVAILABLE = (
+    "No work in these tables has a citation percentile or an FWCI (fetch with the current "
+    "OpenAlex schema)."
+)

@@ -7,7 +7,7 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
-from copub.report import fmt
+from copub.render import fmt
 
 __all__ = ["Cell", "esc", "img_tag", "status_mark", "table"]
 

@@ -1,4 +1,4 @@
-"""The HTML report's citation-impact section."""
+"""The citation-impact section in HTML."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from copub.report import fmt
-from copub.report.data import ReportData
-from copub.report.html_parts import Cell, esc, table
-from copub.report.impact_section import definitions_lines
-from copub.report.plots import FigureFile
+from copub.analyses.impact.section import ImpactSection, definitions_lines
+from copub.render import fmt
+from copub.render.html import Cell, esc, table
 
 __all__ = ["impact_html"]
 
@@ -31,19 +29,16 @@ def _difference(row: dict[str, object], suffix: str) -> str:
     return text
 
 
-def impact_html(data: ReportData, figures: Sequence[FigureFile]) -> str:
+def impact_html(section: ImpactSection, *, fractional: bool = False) -> str:
     """Definitions, PP(top 10%) of the compared types per year with the difference, and
-    a pointer to the figure and the full table."""
-    section = data.impact
-    parts = [f"<p>{esc(' '.join(definitions_lines(section.window if section else 3)))}</p>"]
-    if section is None:
-        return parts[0] + "<p class=note>Citation impact was not computed.</p>"
+    a pointer to the full tables (the writer adds the figure)."""
+    parts = [f"<p>{esc(' '.join(definitions_lines(section.window)))}</p>"]
     if not section.available:
         return parts[0] + (
             "<p class=note>Citation impact is unavailable: no work in these tables has a "
             "citation percentile or an FWCI (fetch with the current OpenAlex schema).</p>"
         )
-    suffix = "_frac" if data.options.fractional else ""
+    suffix = "_frac" if fractional else ""
     a, b = section.compare
     column = section.period_column
     by_period = {(r[column], r["collaboration"]): r for r in section.table.iter_rows(named=True)}
@@ -78,16 +73,12 @@ def impact_html(data: ReportData, figures: Sequence[FigureFile]) -> str:
             rows,
             css_class="yearly",
             caption=esc(
-                f"PP(top 10%), {data.options.counting} counting, with 95% intervals; * the "
+                f"PP(top 10%), {'fractional' if fractional else 'full'} counting, with 95% "
+                "intervals; * the "
                 f"citation window (publication year + {section.window} years) is still open."
             ),
         )
     )
-    if any(f.name == "impact_top10" for f in figures):
-        parts.append(
-            '<p>The figure <a href="#fig-impact_top10">PP(top 10%) by collaboration type</a> '
-            "shows every type over time.</p>"
-        )
     parts.append(
         "<p>Every type and figure (PP(top 1%), mean FWCI, FWCI ≥ 1, windowed citations, "
         "coverage, both counting methods) is in <code>tables/impact.csv</code>; the "

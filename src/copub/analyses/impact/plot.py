@@ -1,63 +1,50 @@
-"""The report's impact figure: PP(top 10%) by collaboration type over time, with intervals."""
+"""The impact figure: PP(top 10%) by collaboration type over time, with intervals."""
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from copub.analyses.impact.section import ImpactSection
+from copub.render.figures import PALETTE, new_figure
 
-from copub.indicators.impact import IMPACT_DEFINITIONS, IMPACT_NOT_LEIDEN
-from copub.report.data import ReportData
-from copub.report.plots import PALETTE, TrendFigure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-__all__ = ["FIGURE_TYPES", "impact_figure"]
+__all__ = ["FIGURE_TYPES", "can_draw", "impact_caption", "impact_figure"]
 
 #: Collaboration types drawn, in legend order (those present in the table).
 FIGURE_TYPES = ("domestic", "international", "priority", "lmic", "enhance")
 #: Types drawn with their interval band (the others as lines, to stay readable).
 _BANDS = ("domestic", "international")
-_SYNTHETIC = "SYNTHETIC SAMPLE DATA: not real publications"
 
 
 def _values(rows: list[dict[str, object]], column: str) -> list[float]:
     return [math.nan if r.get(column) is None else float(r[column]) for r in rows]  # type: ignore[arg-type]
 
 
-def impact_figure(data: ReportData) -> TrendFigure | None:
-    """PP(top 10%) per year for each collaboration type, or None without impact data.
+def can_draw(section: ImpactSection) -> bool:
+    """True when the section has yearly PP(top 10%) rows to draw."""
+    return section.available and "year" in section.table.columns
+
+
+def impact_figure(section: ImpactSection, *, fractional: bool = False) -> Figure:
+    """PP(top 10%) per year for each collaboration type (see :func:`can_draw`).
 
     Lines are solid over years whose citation window has closed and dotted
     (hollow markers) where it is still open; bands are the 95% intervals
     (Wilson under full counting, the bootstrap under fractional counting).
     """
-    section = data.impact
-    if section is None or not section.available or "year" not in section.table.columns:
-        return None
-    suffix = "_frac" if data.options.fractional else ""
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    suffix = "_frac" if fractional else ""
     column = f"top10_share{suffix}"
-    figure = Figure(figsize=(9.0, 4.6), layout=ConstrainedLayoutEngine(rect=(0.0, 0.09, 1.0, 0.93)))
+    figure = new_figure((9.0, 4.6))
     figure.suptitle(
         "PP(top 10%) by collaboration type", fontsize=13, fontweight="bold", x=0.01, ha="left"
     )
-    prov = data.provenance
-    origin = "SYNTHETIC sample data" if data.synthetic else f"{prov.source} data"
-    figure.text(
-        0.01, 0.01,
-        f"{data.institution_name} ({data.options.institution}), {data.options.counting} "
-        f"counting; {IMPACT_DEFINITIONS};\n{IMPACT_NOT_LEIDEN}. Source: {origin}, "
-        f"built {prov.created[:10]}",
-        fontsize=7, color="#666666", ha="left", va="bottom",
-    )  # fmt: skip
-    if data.synthetic:
-        figure.text(
-            0.99, 0.995, _SYNTHETIC, fontsize=9, color="#b00020", fontweight="bold",
-            ha="right", va="top",
-        )  # fmt: skip
     ax = figure.subplots()
     table = section.table
-    drawn = 0
     for color, key in zip(
         PALETTE, [k for k in FIGURE_TYPES if k in set(table["collaboration"])], strict=False
     ):
@@ -78,9 +65,6 @@ def impact_figure(data: ReportData) -> TrendFigure | None:
         if open_years:
             ax.plot(*zip(*open_years, strict=True), linestyle="none", marker="o", markersize=5,
                     color=color, fillstyle="none")  # fmt: skip
-        drawn += 1
-    if not drawn:
-        return None
     ax.axhline(0.10, color="#888888", linewidth=1, linestyle="--", label="10% (all OpenAlex)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -88,11 +72,15 @@ def impact_figure(data: ReportData) -> TrendFigure | None:
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.set_ylim(bottom=0)
     ax.legend(frameon=False, fontsize=8.5, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    caption = (
+    return figure
+
+
+def impact_caption(section: ImpactSection) -> str:
+    """The words under the impact figure."""
+    return (
         "Share of works among OpenAlex's top 10% most cited of their year, type and subfield "
         f"(self-citations included; not Leiden's PP(top 10%)), by collaboration type, with "
         "95% intervals (bands for domestic and international). Dotted, hollow: the citation "
         f"window (publication year + {section.window} years) is still open. Works without a "
         "percentile are left out and counted in the coverage columns of tables/impact.csv."
     )
-    return TrendFigure("impact_top10", "PP(top 10%) by collaboration type", caption, figure)

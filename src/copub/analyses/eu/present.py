@@ -1,4 +1,4 @@
-"""The report's EU section: the plan's goals on EU projects won, and the tables behind them.
+"""The EU analysis: the plan's goals on EU projects won, and the tables behind them.
 
 Goals: "double ERC" and "double EIC Pathfinder" (against H2020's FET), Horizon
 Europe against Horizon 2020, raw and pro-rated by year; "top 20 in Pillar 2"
@@ -23,15 +23,20 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 
 import polars as pl
 
-from copub.eu.analysis import EuParticipation
+from copub.analyses.contract import AnalysisInputs, AnalysisResult, ShowOptions, unavailable
+from copub.classify.definitions import Definitions
+from copub.eu.analysis import EuParticipation, eu_participation
+from copub.eu.home import load_organisations, organisation_of_institution
 from copub.eu.schema import PART_LABELS
-from copub.report.html_parts import esc, table
+from copub.progress import Progress
+from copub.render.html import esc, table
 
-__all__ = ["eu_goal_status", "eu_html", "eu_lines"]
+__all__ = ["compute_eu", "eu_goal_status", "eu_html", "eu_lines", "home_organisation"]
 
 _WIDTH = 100
 _SYNTHETIC = "SYNTHETIC EU DATA: not real projects"
@@ -139,7 +144,7 @@ def _linked_projects(result: EuParticipation) -> pl.DataFrame:
     )
 
 
-def _links_lines(result: EuParticipation) -> list[str]:
+def _links_lines(result: EuParticipation, width: int = _WIDTH) -> list[str]:
     if result.links is None:
         return []
     home = result.links.filter(pl.col("home"))
@@ -155,16 +160,16 @@ def _links_lines(result: EuParticipation) -> list[str]:
             for r in projects.head(5).iter_rows(named=True)
         )
         text += f"; most: {top}"
-    return textwrap.wrap(text, _WIDTH, subsequent_indent="  ")
+    return textwrap.wrap(text, width, subsequent_indent="  ")
 
 
-def eu_lines(result: EuParticipation, *, unicode: bool = True) -> list[str]:
+def eu_lines(result: EuParticipation, *, unicode: bool = True, width: int = _WIDTH) -> list[str]:
     """The EU section for the terminal, every line at most 100 characters."""
     lines: list[str] = []
     if result.synthetic:
-        lines.append(_SYNTHETIC.center(_WIDTH, "="))
+        lines.append(_SYNTHETIC.center(width, "="))
     lines += textwrap.wrap(
-        f"EU programme participation: {result.home.describe()}", _WIDTH, subsequent_indent="  "
+        f"EU programme participation: {result.home.describe()}", width, subsequent_indent="  "
     )
     header = (
         f"{'Programme part':<40}{'H2020':>8}{'coord':>7}{'M€':>8}{'HE':>10}{'coord':>7}{'M€':>8}"
@@ -185,7 +190,7 @@ def eu_lines(result: EuParticipation, *, unicode: bool = True) -> list[str]:
         lines += textwrap.wrap(
             f"  {row['label']}: {row['value']} (target {row['target']}) - {row['status']}; "
             f"{row['detail']}",
-            _WIDTH,
+            width,
             subsequent_indent="      ",
         )
     standing = result.standing.sort("framework_programme", "rank_ec")
@@ -201,18 +206,18 @@ def eu_lines(result: EuParticipation, *, unicode: bool = True) -> list[str]:
                 f"{r['participations']:>4} participations  "
                 f"{r['ec_contribution_eur'] / 1e6:>7.1f} M€"
             )
-    lines += _links_lines(result)
+    lines += _links_lines(result, width)
     matched = ", ".join(
         f"{r['rows']} {r['source']} rows on {r['matched_on']}"
         for r in result.matches.filter(pl.col("organisation") == result.home.key).iter_rows(
             named=True
         )
     )
-    lines += textwrap.wrap(f"Matched: {matched or 'nothing'}", _WIDTH, subsequent_indent="  ")
+    lines += textwrap.wrap(f"Matched: {matched or 'nothing'}", width, subsequent_indent="  ")
     for note in result.notes:
-        lines += textwrap.wrap(f"Note: {note}", _WIDTH, subsequent_indent="  ")
+        lines += textwrap.wrap(f"Note: {note}", width, subsequent_indent="  ")
     for source in result.sources:
-        lines += textwrap.wrap(f"Source: {source}", _WIDTH, subsequent_indent="  ")
+        lines += textwrap.wrap(f"Source: {source}", width, subsequent_indent="  ")
     if not unicode:
         lines = [
             line.replace("€", "EUR").replace("…", "...").replace("≤", "<=").replace("×", "x")
@@ -275,3 +280,73 @@ def eu_html(result: EuParticipation) -> str:
         f"<h3>Goals</h3>{goals}<h3>Projects by programme part</h3>{summary}"
         f"<h3>Pillar 2 standing</h3>{standing}{papers}{notes}<ul>{sources}</ul>"
     )
+
+
+_TITLE = "EU programme participation"
+
+
+def home_organisation(definitions: Definitions, organisations: object = None) -> str | None:
+    """The home organisation in EU data: ``definitions.eu_organisation``, else the mapping's
+    organisation of the first home institution, else None (never another institution's).
+
+    Examples
+    --------
+    >>> home_organisation(Definitions())
+    'ntnu'
+    >>> home_organisation(Definitions(institutions="I86987016")) is None
+    True
+    >>> home_organisation(Definitions(institutions="I86987016", eu_organisation="uio"))
+    'uio'
+    """
+    if definitions.eu_organisation is not None:
+        return definitions.eu_organisation
+    mapping = load_organisations(organisations)  # type: ignore[arg-type]
+    found = organisation_of_institution(definitions.institution, mapping)
+    return found.key if found is not None else None
+
+
+def compute_eu(
+    inputs: AnalysisInputs, definitions: Definitions, options: ShowOptions, progress: Progress
+) -> AnalysisResult:
+    """EU participation of the report's home organisation (CORDIS, the Norwegian grants file)."""
+    if inputs.eu is None:
+        return unavailable(
+            "eu", _TITLE, "No EU data was given (--cordis, --norway-grants, or --sample).",
+            synthetic=inputs.synthetic,
+        )  # fmt: skip
+    home = home_organisation(definitions, inputs.eu.organisations)
+    if home is None:
+        return unavailable(
+            "eu", _TITLE,
+            f"No EU organisation is mapped to institution {definitions.institution}: give "
+            "--organisation (a mapping key, PIC, VAT or organisation number), or add its OpenAlex "
+            "id to an --organisations file.",
+            synthetic=inputs.synthetic,
+        )  # fmt: skip
+    compare = tuple(o for o in inputs.eu.organisation if o != home)
+    result = eu_participation(dataclasses.replace(inputs.eu, organisation=(home, *compare)))
+    result = result.with_links(inputs.tables)
+    return present_eu(result, unicode=options.unicode)
+
+
+def present_eu(result: EuParticipation, *, unicode: bool = True) -> AnalysisResult:
+    """``result`` for every writer: tables (with the goal status), text and HTML."""
+    tables = dict(result.tables())
+    tables["eu_goal_status"] = eu_goal_status(result)
+    return AnalysisResult(
+        key="eu",
+        title=_TITLE,
+        tables=tables,
+        text="\n".join(eu_lines(result, unicode=unicode)) + "\n",
+        summary="\n".join(eu_lines(result, unicode=unicode, width=_WIDTH - 2)),
+        html=eu_html(result),
+        notes=result.notes,
+        provenance={
+            "home": result.home.key,
+            "home_identifiers": result.home.describe(),
+            "peers": [p.key for p in result.peers],
+            "sources": list(result.sources),
+        },
+        synthetic=result.synthetic,
+    )
+

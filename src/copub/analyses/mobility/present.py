@@ -1,4 +1,4 @@
-"""The report's mobility section: terminal text, tables, the inflow/outflow figure and HTML.
+"""The mobility analysis presented: terminal text, tables, the inflow/outflow figure and HTML.
 
 Made from a :class:`~copub.indicators.mobility.MobilityResult`; every output
 repeats :data:`~copub.indicators.mobility.MOBILITY_NOTE` (histories come from
@@ -17,25 +17,36 @@ True
 
 from __future__ import annotations
 
-import os
 import textwrap
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
 import polars as pl
-from matplotlib.figure import Figure
 
-from copub.indicators.mobility import MobilityResult
-from copub.report.formats import csv_frame, write_csv_text
-from copub.report.html_parts import esc, img_tag, table
+from copub.analyses.contract import (
+    AnalysisInputs,
+    AnalysisResult,
+    FigureSpec,
+    ShowOptions,
+    unavailable,
+)
+from copub.classify.definitions import Definitions
+from copub.errors import CopubError
+from copub.indicators.mobility import MobilityResult, describe_mobility, mobility_indicators
+from copub.progress import Progress
+from copub.render.figures import PALETTE, new_figure
+from copub.render.html import esc, table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
+    "compute_mobility",
     "flow_table",
     "mobility_figure",
     "mobility_html",
     "mobility_terminal",
-    "write_mobility",
+    "present_mobility",
 ]
 
 _SYNTHETIC = "SYNTHETIC sample data: invented author histories, not real researchers"
@@ -77,7 +88,7 @@ def _header(result: MobilityResult, synthetic: bool) -> list[str]:
     first, last = result.years
     lines = [
         f"Researcher mobility: {result.institution}, {first}-{last} "
-        f"(abroad = outside {result.home_country}; N = {result.definitions.window} years)"
+        f"(abroad = outside {result.home_country}; N = {result.definitions.mobility_window} years)"
     ]
     if synthetic:
         lines.append(_SYNTHETIC)
@@ -113,87 +124,90 @@ def mobility_terminal(result: MobilityResult, *, synthetic: bool = False) -> str
 
 def mobility_figure(result: MobilityResult, *, synthetic: bool = False) -> Figure:
     """Recruited from abroad and left for abroad per year (counts of authors)."""
-    matplotlib.use("Agg", force=False)
-    figure = Figure(figsize=(8, 4), layout="constrained")
+    figure = new_figure(figsize=(8, 4))
     axes = figure.subplots()
     years = result.yearly["year"].to_list()
-    axes.plot(
-        years, result.yearly["recruited"].to_list(), marker="o", label="recruited from abroad"
+    series = (
+        ("recruited", "o", "-", "recruited from abroad"),
+        ("left", "s", "-", "left for abroad"),
+        ("concurrent", "^", ":", "concurrent foreign affiliation"),
     )
-    axes.plot(years, result.yearly["left"].to_list(), marker="s", label="left for abroad")
-    axes.plot(
-        years,
-        result.yearly["concurrent"].to_list(),
-        marker="^",
-        linestyle=":",
-        label="concurrent foreign affiliation",
-    )
+    for (column, marker, style, label), colour in zip(series, PALETTE, strict=False):
+        axes.plot(
+            years, result.yearly[column].to_list(), marker=marker, linestyle=style,
+            color=colour, label=label,
+        )  # fmt: skip
     axes.set_xlabel("year")
     axes.set_ylabel("authors")
     axes.legend(frameon=False)
-    title = f"Inflow and outflow of researchers, {result.institution}"
-    axes.set_title(title + (" (SYNTHETIC)" if synthetic else ""))
-    figure.text(0.01, 0.005, "Proxy from OpenAlex publication histories", fontsize=7)
+    axes.set_title(f"Inflow and outflow of researchers, {result.institution}")
     return figure
 
 
-def _write_csv(frame: pl.DataFrame, path: Path, synthetic: bool) -> None:
-    # Plain RFC 4180 CSV like every report table (the caveat is in the parquet metadata,
-    # the definitions table and the page); the synthetic column marks sample data.
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(write_csv_text(csv_frame(frame, synthetic=synthetic)), encoding="utf-8")
-    os.replace(tmp, path)
+def compute_mobility(
+    inputs: AnalysisInputs, definitions: Definitions, options: ShowOptions, progress: Progress
+) -> AnalysisResult:
+    """The mobility result: yearly table, flows, countries, the figure and the texts."""
+    if inputs.authors is None or inputs.authors.height == 0:
+        return unavailable(
+            "mobility", "Researcher mobility",
+            "No authors table: fetch with --authors, or import /authors pages.",
+            synthetic=inputs.synthetic,
+        )  # fmt: skip
+    progress.note("computing researcher mobility from author histories")
+    try:
+        result = mobility_indicators(inputs.authors, definitions)
+    except CopubError as error:
+        # The authors table cannot answer for this institution (none of its authors,
+        # no country to measure abroad from): the section says why.
+        return unavailable("mobility", "Researcher mobility", str(error),
+                           synthetic=inputs.synthetic)  # fmt: skip
+    return present_mobility(result, synthetic=inputs.synthetic)
 
 
-def write_mobility(
-    result: MobilityResult, out_dir: str | os.PathLike[str], *, synthetic: bool = False
-) -> list[Path]:
-    """Write ``tables/mobility_*.csv|parquet`` and ``figures/mobility_flows.png|svg``.
-
-    Each CSV is plain RFC 4180 with one header row (and, for the sample, the
-    ``synthetic`` column on every row). Each parquet file carries the note and
-    the mark as key-value metadata (``copub.note``, ``copub.synthetic``).
-    """
-    out = Path(out_dir)
-    (out / "tables").mkdir(parents=True, exist_ok=True)
-    (out / "figures").mkdir(parents=True, exist_ok=True)
-    frames = {
+def present_mobility(result: MobilityResult, *, synthetic: bool) -> AnalysisResult:
+    """``result`` for every writer: tables, figure, terminal text, HTML and notes."""
+    tables = {
         "mobility_yearly": result.yearly,
         "mobility_flows": result.flows,
         "mobility_countries": result.countries,
         "mobility_flow_table": flow_table(result),
-        "mobility_definitions": pl.DataFrame({"definition": list(result.definitions.describe())}),
+        "mobility_definitions": pl.DataFrame(
+            {"definition": list(describe_mobility(result.definitions))}
+        ),
     }
-    metadata = {
-        "copub.note": result.note,
-        "copub.synthetic": "true" if synthetic else "false",
-        "copub.institution": result.institution,
-    }
-    written = []
-    for name, frame in frames.items():
-        csv = out / "tables" / f"{name}.csv"
-        _write_csv(frame, csv, synthetic)
-        parquet = out / "tables" / f"{name}.parquet"
-        tmp = parquet.with_name(f".{parquet.name}.tmp")
-        frame.write_parquet(tmp, metadata=metadata)
-        os.replace(tmp, parquet)
-        written += [csv, parquet]
-    figure = mobility_figure(result, synthetic=synthetic)
-    for suffix in ("png", "svg"):
-        path = out / "figures" / f"mobility_flows.{suffix}"
-        tmp = path.with_name(f".{path.stem}.tmp.{suffix}")
-        figure.savefig(tmp, dpi=144)
-        os.replace(tmp, path)
-        written.append(path)
-    return written
+    first, last = result.years
+    figure = FigureSpec(
+        "mobility_flows",
+        "Researchers recruited from and leaving for abroad",
+        f"Authors recruited from abroad, leaving for abroad and with a concurrent foreign "
+        f"affiliation per year, {first}-{last} (N = {result.definitions.mobility_window} "
+        "years). A proxy from OpenAlex publication histories.",
+        lambda: mobility_figure(result, synthetic=synthetic),
+    )
+    return AnalysisResult(
+        key="mobility",
+        title="Researcher mobility",
+        tables=tables,
+        text=mobility_terminal(result, synthetic=synthetic),
+        html=mobility_html(result, synthetic=synthetic),
+        figures=(figure,),
+        notes=(result.note,),
+        provenance={
+            "institution": result.institution,
+            "home_country": result.home_country,
+            "years": list(result.years),
+            "mobility_window": result.definitions.mobility_window,
+            "early_career_years": result.definitions.early_career_years,
+            "guest_max_years": result.definitions.guest_max_years,
+        },
+        synthetic=synthetic,
+    )
 
 
-def mobility_html(result: MobilityResult, out_dir: Path, *, synthetic: bool = False) -> str:
-    """The section's HTML body: note, figure (from :func:`write_mobility`), tables, definitions."""
+def mobility_html(result: MobilityResult, *, synthetic: bool = False) -> str:
+    """The section's HTML body: note, tables, definitions (the writer adds the figure)."""
     parts = [f"<p>{esc(line)}</p>" for line in _header(result, synthetic)]
-    png = out_dir / "figures" / "mobility_flows.png"
-    if png.is_file():
-        parts.append(img_tag(png, "Researchers recruited from and leaving for abroad per year"))
     headers = [
         ("Year", False),
         ("Home authors", True),
@@ -245,6 +259,6 @@ def mobility_html(result: MobilityResult, out_dir: Path, *, synthetic: bool = Fa
             caption="Authors by partner group, summed over the years",
         )
     )
-    items = "".join(f"<li>{esc(line)}</li>" for line in result.definitions.describe())
+    items = "".join(f"<li>{esc(line)}</li>" for line in describe_mobility(result.definitions))
     parts.append(f"<ul>{items}</ul>")
     return "".join(parts)

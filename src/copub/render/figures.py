@@ -1,0 +1,109 @@
+"""The one figure style: palette, SYNTHETIC tag, source footer, and PNG + SVG files.
+
+Every figure of every analysis is drawn on a :func:`new_figure` (no pyplot,
+so drawing never touches global state or needs a display) and written by
+:func:`save_figure`, which stamps the source footer and, for the sample, the
+SYNTHETIC tag on its face.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from copub.provenance import Provenance
+from copub.render.tables import SYNTHETIC_TEXT
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["DPI", "PALETTE", "new_figure", "save_figure", "source_footer", "stamp"]
+
+#: Okabe & Ito's colour-blind-safe palette, without black and the faint yellow:
+#: blue, vermillion, bluish green, reddish purple, orange, sky blue.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+DPI = 144
+#: Height (inches) of the strip kept at the bottom for the source footer.
+_FOOTER_STRIP = 0.32
+_STAMPED = "_copub_stamped"
+
+
+def source_footer(provenance: Provenance, who: str, counting: str) -> str:
+    """The source line every figure carries: whose works, counting, source, build date, version.
+
+    Examples
+    --------
+    >>> source_footer(Provenance(source="synthetic", synthetic=True, created="2026-01-02T00:00"),
+    ...               "NTNU (I204778367)", "full")[:60]
+    'NTNU (I204778367), full counting. Source: SYNTHETIC sample d'
+    """
+    if provenance.synthetic:
+        origin = "SYNTHETIC sample data"
+    elif provenance.source == "openalex":
+        origin = f"OpenAlex ({provenance.api_url or 'api.openalex.org'})"
+    else:
+        origin = f"OpenAlex records ({provenance.source})"
+    return (
+        f"{who}, {counting} counting. Source: {origin}, built {provenance.created[:10]}; "
+        f"copub {provenance.versions.get('copub', '?')}"
+    )
+
+
+def new_figure(figsize: tuple[float, float] = (9.0, 4.4)) -> Figure:
+    """An empty figure with constrained layout and a strip kept for the footer.
+
+    Examples
+    --------
+    >>> new_figure((6, 3)).get_size_inches().tolist()
+    [6.0, 3.0]
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    strip = _FOOTER_STRIP / figsize[1]
+    # Constrained layout does not see figure texts; a fixed strip spares a second draw.
+    layout = ConstrainedLayoutEngine(rect=(0.0, strip, 1.0, 1.0 - strip))
+    return Figure(figsize=figsize, layout=layout)
+
+
+def stamp(figure: Figure, *, footer: str, synthetic: bool) -> None:
+    """Add the source footer and (for the sample) the SYNTHETIC tag, once."""
+    if getattr(figure, _STAMPED, False):
+        return
+    figure.text(0.01, 0.01, footer, fontsize=7, color="#666666", ha="left", va="bottom")
+    if synthetic:
+        figure.text(
+            0.99, 0.995, SYNTHETIC_TEXT, fontsize=9, color="#b00020", fontweight="bold",
+            ha="right", va="top",
+        )  # fmt: skip
+    setattr(figure, _STAMPED, True)
+
+
+def save_figure(
+    figure: Figure, base: Path, *, title: str, description: str
+) -> tuple[Path, Path]:
+    """Write ``base.png`` and ``base.svg`` (text stays text in the SVG) with their metadata.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> figure = new_figure((4, 3))
+    >>> stamp(figure, footer="Source: x", synthetic=True)
+    >>> png, svg = save_figure(figure, Path(tempfile.mkdtemp()) / "f", title="T",
+    ...                        description="d")
+    >>> "SYNTHETIC" in svg.read_text()
+    True
+    """
+    import matplotlib
+
+    base.parent.mkdir(parents=True, exist_ok=True)
+    png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
+    figure.savefig(
+        png, format="png", dpi=DPI,
+        metadata={"Title": title, "Description": description, "Software": "copub"},
+    )  # fmt: skip
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(
+            svg, format="svg", metadata={"Title": title, "Description": description, "Date": None}
+        )
+    return png, svg
