@@ -140,7 +140,7 @@ class PartnerMap:
         return (
             f"<style>{_asset('partner_map.css')}</style>\n"
             f'<section id="copub-map" class="cm">{banner}'
-            f"<h2>{html.escape(self.title)}</h2>"
+            f'<h3 class="cm-title">{html.escape(self.title)}</h3>'
             f'<p class="cm-note" id="copub-map-note">{html.escape(self.data["note"])}</p>'
             f"{_asset('partner_map.html')}</section>\n"
             f'<script id="copub-map-data" type="application/octet-stream">'
