@@ -23,7 +23,7 @@ import pytest
 import copub
 from copub.errors import UsageError
 from copub.networks.dynamic import write_dynamic_gexf
-from copub.networks.html_page import partner_map_of
+from copub.networks.html_page import partner_map_of, shown_network
 from copub.networks.plot_periods import ego_periods, plot_ego_periods
 from copub.networks.prepared import PreparedNetwork, prepare_network
 from copub.networks.vosviewer_online import (
@@ -115,9 +115,12 @@ def test_page_link_cap_keeps_home_links(institution: PreparedNetwork) -> None:
     pairs = list(zip(data["edges"]["source"], data["edges"]["target"], strict=True))
     home_links = sum(1 for s, t in pairs if home in (s, t))
     assert len(pairs) == 500
-    whole = institution.network.edges
+    # Home's links among the nodes drawn, before the link cap.
+    whole, _ = shown_network(institution, max_links=10**9)
     home_id = data["nodes"]["id"][home]
-    expected_home = whole.filter((pl.col("source") == home_id) | (pl.col("target") == home_id))
+    expected_home = whole.edges.filter(
+        (pl.col("source") == home_id) | (pl.col("target") == home_id)
+    )
     assert home_links == min(expected_home.height, 500)
     assert "left out (--max-links 500)" in data["note"]
 
@@ -268,3 +271,23 @@ def test_page_escapes_a_hostile_home_name(tables: copub.Tables) -> None:
     assert hostile not in page
     assert "&lt;/script&gt;&lt;script&gt;alert(1)" in page
     assert page.count("<script") == 4  # the data, graphology, sigma and the page's own
+
+
+def test_page_of_a_network_too_large_to_lay_out_shows_the_strongest_partners(
+    institution: PreparedNetwork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copub.networks import frames, html_page
+
+    # The real institution networks have thousands of partners; here 50 stands for 499.
+    monkeypatch.setattr(frames, "LAYOUT_MAX_NODES", 50)
+    monkeypatch.setattr(html_page, "LAYOUT_MAX_NODES", 50)
+    data = _page_data(institution, max_authors=40)
+    assert len(data["nodes"]["id"]) == 50
+    assert None not in data["nodes"]["x"] and None not in data["nodes"]["y"]
+    strongest = (
+        institution.network.nodes.filter(~pl.col("is_home"))
+        .sort(["works", "node"], descending=[True, False])
+        .head(49)["node"]
+    )
+    assert set(strongest) < set(data["nodes"]["id"])
+    assert "the top 49 partners by works of" in data["note"]

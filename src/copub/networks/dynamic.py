@@ -76,7 +76,9 @@ def write_dynamic_gexf(
     ('dynamic', 2012)
     """
     links = max_links if max_links is not None else max(prepared.network.edges.height, 1)
-    network, note = shown_network(prepared, max_authors=max_authors, max_links=links, top=top)
+    network, note = shown_network(
+        prepared, max_authors=max_authors, max_links=links, top=top, laid_out=False
+    )
     nodes, edges = network.nodes, network.edges
     ids = nodes["node"].implode()
     rows = prepared.kept_rows().filter(pl.col("node").is_in(ids))

@@ -282,12 +282,14 @@ def shown_network(
     max_authors: int = DEFAULT_MAX_AUTHORS,
     max_links: int = DEFAULT_MAX_LINKS,
     top: int | None = None,
+    laid_out: bool = True,
 ) -> tuple[NetworkFrames, str]:
     """The part of the network a page or map shows, and one note that says which part.
 
     Authors: the ``max_authors`` with most works; countries and
-    institutions: all, or the ``top`` partners and home; then home's links
-    and the strongest others up to ``max_links``.
+    institutions: all, or the ``top`` partners and home (with ``laid_out``,
+    at most the 498 partners with most works, so the network has a layout);
+    then home's links and the strongest others up to ``max_links``.
     """
     check_page_caps(max_authors, max_links)
     options = prepared.options
@@ -300,11 +302,15 @@ def shown_network(
             f"{network.nodes.height:,} authors with most works (of {n_all:,}); the cap is "
             f"--max-authors {max_authors} (2 to {LAYOUT_MAX_NODES})."
         )
-    elif top is not None:
-        network = network.top(top)
+    elif top is not None or (laid_out and n_all > LAYOUT_MAX_NODES):
+        # Above LAYOUT_MAX_NODES nodes there is no layout to draw: the strongest partners.
+        partners = top if top is not None else LAYOUT_MAX_NODES - 1
+        network = network.top(partners)
         note = (
             f"{network.nodes.height:,} {options.kind} nodes "
-            f"(the top {top} partners of {n_all:,}, and home)."
+            f"(the top {partners} partners by works of {n_all - 1:,}, and home"
+            + ("" if top is not None else "; --top N shows fewer")
+            + ")."
         )
     else:
         note = f"{network.nodes.height:,} {options.kind} nodes."
