@@ -60,6 +60,7 @@ __all__ = [
     "MAX_LINKS",
     "NetworkData",
     "Selection",
+    "build_from_options",
     "build_network",
     "build_network_frames",
     "build_networks_by_period",
@@ -544,9 +545,25 @@ def build_network_frames(
         normalization=normalization,
         max_nodes_per_work=max_nodes_per_work,
     )
+    return build_from_options(tables, options, groups=groups, progress=progress, force=force)[1]
+
+
+def build_from_options(
+    tables: Tables | LabelledWorks,
+    options: NetworkOptions,
+    *,
+    groups: PartnerGroups | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> tuple[NetworkData, NetworkFrames]:
+    """The prepared data and the network of checked options (see :func:`build_network_frames`).
+
+    The size is checked (``force`` skips it) before the node attributes are looked up.
+    """
+    progress = progress or Progress.silent()
     progress.note(f"selecting the works and the {options.kind} nodes' attributes")
     data = network_data(tables, options, groups=groups, check_size=not force)
-    return data_frames(data, progress=progress, force=force)
+    return data, data_frames(data, progress=progress, force=force)
 
 
 def period_ranges(

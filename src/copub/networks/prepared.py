@@ -16,7 +16,7 @@ import polars as pl
 from copub.classify.definitions import Definitions
 from copub.classify.groups import PartnerGroups
 from copub.indicators.labels import LabelledWorks
-from copub.networks.build import NetworkData, data_frames, network_data
+from copub.networks.build import NetworkData, build_from_options
 from copub.networks.frames import NetworkFrames
 from copub.networks.options import NetworkOptions
 from copub.normalize import Tables
@@ -95,9 +95,8 @@ def prepare_network(
         normalization=normalization,
         max_nodes_per_work=max_nodes_per_work,
     )
-    progress = progress or Progress.silent()
-    progress.note(f"selecting the works and the {options.kind} nodes' attributes")
-    data = network_data(tables, options, groups=groups, check_size=not force)
-    network = data_frames(data, progress=progress, force=force)
+    data, network = build_from_options(
+        tables, options, groups=groups, progress=progress, force=force
+    )
     raw = tables.tables if isinstance(tables, LabelledWorks) else tables
     return PreparedNetwork(data=data, network=network, tables=raw)
