@@ -146,3 +146,60 @@ def test_on_the_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     table = pl.read_csv(io.StringIO(capsys.readouterr().out))
     assert {"US", "CN", "JP"} <= set(table["partner_id"])
     assert table["baseline_share"].is_not_null().all()
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("x", "'x' is not a whole number, 'none' or 'auto'"), ("1", "1 is too small")],
+)
+def test_max_nodes_per_work_errors_name_the_option(
+    capsys: pytest.CaptureFixture[str], value: str, reason: str
+) -> None:
+    capsys.readouterr()
+    code = main(["network", "--sample", "--max-nodes-per-work", value, "--out", "x"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"argument --max-nodes-per-work: {reason}" in err
+    assert "_cap" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_network_past_the_link_limit_is_refused_unless_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copub.networks import build
+
+    # The sample at this scale is small: lower the limit instead of building 62 million links.
+    monkeypatch.setattr(build, "MAX_LINKS", 1_000)
+    args = ["network", "--sample", "--scale", "0.01", "--kind", "author"]
+    capsys.readouterr()
+    code = main([*args, "--max-nodes-per-work", "none", "--out", str(tmp_path / "a")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert err[-1].startswith("copub: error: the author network could have up to ")
+    assert "more than the 1,000" in err[-1] and "--force" in err[-1]
+    assert not (tmp_path / "a").exists()
+    forced = [*args, "--max-nodes-per-work", "none", "--force", "--format", "pajek"]
+    assert main([*forced, "--out", str(tmp_path / "b")]) == 0
+    assert (tmp_path / "b" / "author_network.net").stat().st_size > 0
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [("gephi", "country_network_nodes.csv"), ("gexf", "country_network.gexf"),
+     ("html", "country_network.html")],
+)  # fmt: skip
+def test_a_full_disk_says_what_where_and_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, name: str
+) -> None:
+    out = tmp_path / "net"
+    out.mkdir()
+    # /dev/full fails every write with ENOSPC, as a full disk does.
+    (out / name).symlink_to("/dev/full")
+    capsys.readouterr()
+    code = main(["network", "--sample", "--scale", "0.01", "--format", fmt, "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 1
+    assert err.startswith(f"copub: error: cannot write the {fmt} file")
+    assert f"into {out}: " in err and "No space left on device" in err
+    assert err.endswith("free some space or choose another --out")

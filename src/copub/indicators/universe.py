@@ -154,12 +154,7 @@ def universe_keyed(keyed: KeyedTables, definitions: Definitions) -> pl.DataFrame
         works = works.filter(pl.col("year").is_between(*definitions.years))
     works = works.filter(universe_rule(definitions.universe_rule, definitions.types))
     has_home = keyed.of_works(keyed.affiliations.filter(pl.col("is_home"))["wid"])
-    return (
-        works.filter(has_home)
-        .select("wid", "year")
-        .sort("wid")
-        .collect()
-    )
+    return works.filter(has_home).select("wid", "year").sort("wid").collect()
 
 
 def universe_works(tables: Tables, definitions: Definitions) -> pl.DataFrame:

@@ -57,11 +57,16 @@ if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
+    "MAX_LINKS",
     "NetworkData",
     "Selection",
+    "build_from_options",
     "build_network",
     "build_network_frames",
     "build_networks_by_period",
+    "data_frames",
+    "edge_counts_by_year",
+    "links_bound",
     "network_data",
     "period_ranges",
     "select_works",
@@ -146,13 +151,19 @@ def network_data(
     options: NetworkOptions,
     *,
     groups: PartnerGroups | None = None,
+    check_size: bool = False,
 ) -> NetworkData:
     """Prepare the frames a graph (or a partner table) is built from.
 
-    ``groups`` defaults to the definitions' partner groups.
+    ``groups`` defaults to the definitions' partner groups. ``check_size``
+    refuses a network that could have more than :data:`MAX_LINKS` links
+    before the node attributes are looked up (the slow part for authors).
     """
     selection = select_works(tables, options)
     rows = selection.work_nodes
+    if check_size:
+        cap = options.max_nodes_per_work
+        _check_size(rows if cap is None else rows.filter(pl.col("n_nodes") <= cap), options)
     nodes = node_table(
         selection.tables,
         options.kind,
@@ -175,21 +186,17 @@ def network_data(
 _PAIR = 1 << 32  # a pair of node codes as one UInt64 key: a * _PAIR + b
 
 
-def _edge_counts(kept: pl.DataFrame) -> pl.DataFrame:
-    """``a, b, works, fractional`` with ``a < b``, sorted, aggregated one year at a time.
+def _pair_counts(kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series] | None:
+    """``pair, year, k, n`` (works of each pair by year and team size ``k + 1``) and the names.
 
     Nodes and works are joined as integer codes (a node's code is its rank in
     sorted order, so ``a < b`` holds for codes and ids alike) and a pair is
-    one integer key. Each year counts the works of every pair by team size
-    ``n``; ``fractional`` then adds ``count / (n − 1)`` over the years and
-    team sizes in a fixed order, so it is the same to the last bit on every
-    run (a sum of per-work shares depended on the order of polars' parallel
-    join).
+    one integer key (``a * 2**32 + b``); the self-join runs one year at a
+    time, so its memory is bounded by one year's pairs. None without pairs.
     """
-    schema = {"a": pl.String, "b": pl.String, "works": pl.UInt32, "fractional": pl.Float64}
     rows = kept.filter(pl.col("n_nodes") >= 2)
     if rows.is_empty():
-        return pl.DataFrame(schema=schema)
+        return None
     names = rows.select("node").unique().sort("node")["node"]
     codes = pl.DataFrame({"node": names}).with_row_index("code")
     works = rows.select("work_id").unique().with_row_index("w")
@@ -202,28 +209,117 @@ def _edge_counts(kept: pl.DataFrame) -> pl.DataFrame:
     )
     by_year = coded.partition_by("year", as_dict=True)
     parts = []
-    for year in sorted(by_year):
-        year_rows = by_year[year].lazy()
+    for key in sorted(by_year):
+        year_rows = by_year[key].lazy()
         parts.append(
             year_rows.select("w", "k", a="code")
             .join(year_rows.select("w", b="code"), on="w")
             .filter(pl.col("a") < pl.col("b"))
             .group_by(pair=pl.col("a").cast(pl.UInt64) * _PAIR + pl.col("b"), k="k")
             .agg(n=pl.len())
+            .with_columns(year=pl.lit(key[0]))
             .collect()
         )
+    return pl.concat(parts), names
+
+
+_EDGE_SCHEMA = {"a": pl.String, "b": pl.String, "works": pl.UInt32, "fractional": pl.Float64}
+
+
+def _edge_counts(kept: pl.DataFrame) -> pl.DataFrame:
+    """``a, b, works, fractional`` with ``a < b``, sorted, aggregated one year at a time.
+
+    ``fractional`` adds ``count / (n − 1)`` over the years and team sizes in
+    a fixed order, so it is the same to the last bit on every run (a sum of
+    per-work shares depended on the order of polars' parallel join).
+    """
+    counted = _pair_counts(kept)
+    if counted is None:
+        return pl.DataFrame(schema=_EDGE_SCHEMA)
+    pairs, names = counted
     counts = (
-        pl.concat(parts)
-        .sort("pair", "k", maintain_order=True)
+        pairs.sort("pair", "year", "k", maintain_order=True)
         .group_by("pair", maintain_order=True)
         .agg(works=pl.col("n").sum(), fractional=(pl.col("n") / pl.col("k")).sum())
     )
+    return _named_pairs(counts, names).cast(_EDGE_SCHEMA)  # type: ignore[arg-type]
+
+
+def _named_pairs(counts: pl.DataFrame, names: pl.Series) -> pl.DataFrame:
+    """``pair`` back to the node ids ``a, b``, the other columns kept."""
     return counts.select(
-        a=names.gather(counts["pair"] // _PAIR),
-        b=names.gather(counts["pair"] % _PAIR),
-        works=pl.col("works"),
-        fractional=pl.col("fractional"),
-    ).cast(schema)  # type: ignore[arg-type]
+        names.gather(counts["pair"] // _PAIR).alias("a"),
+        names.gather(counts["pair"] % _PAIR).alias("b"),
+        *[c for c in counts.columns if c != "pair"],
+    )
+
+
+def edge_counts_by_year(kept: pl.DataFrame) -> pl.DataFrame:
+    """``source, target, year, works, fractional``: each link's weights year by year.
+
+    ``kept`` is a ``work_nodes`` frame after the cap; the sums over the years
+    are the network's edge ``works`` and ``fractional``.
+
+    Examples
+    --------
+    >>> rows = pl.DataFrame({"work_id": ["W1", "W1", "W2", "W2", "W2"],
+    ...                      "year": [2020, 2020, 2021, 2021, 2021],
+    ...                      "node": ["NO", "SE", "NO", "SE", "US"], "n_nodes": [2, 2, 3, 3, 3]})
+    >>> edge_counts_by_year(rows).filter(pl.col("target") == "SE").rows()
+    [('NO', 'SE', 2020, 1, 1.0), ('NO', 'SE', 2021, 1, 0.5)]
+    """
+    schema = {
+        "source": pl.String,
+        "target": pl.String,
+        "year": pl.Int64,
+        "works": pl.UInt32,
+        "fractional": pl.Float64,
+    }
+    counted = _pair_counts(kept)
+    if counted is None:
+        return pl.DataFrame(schema=schema)
+    pairs, names = counted
+    counts = (
+        pairs.sort("pair", "year", "k", maintain_order=True)
+        .group_by("pair", "year", maintain_order=True)
+        .agg(works=pl.col("n").sum(), fractional=(pl.col("n") / pl.col("k")).sum())
+    )
+    named = _named_pairs(counts, names).rename({"a": "source", "b": "target"})
+    return named.cast(schema).sort("source", "target", "year")  # type: ignore[arg-type]
+
+
+#: The most links a network may have (an upper bound: the sum over works of
+#: n(n-1)/2) before it is built only when forced. The sample's author
+#: network without a cap may have 62 million, which took more than 12 GB of
+#: memory; with the default cap of 50 it has at most 2.3 million.
+MAX_LINKS = 20_000_000
+
+
+def links_bound(kept: pl.DataFrame) -> tuple[int, int]:
+    """An upper bound of the links of ``kept`` (``Σ n(n−1)/2``) and the largest work's nodes.
+
+    Examples
+    --------
+    >>> rows = pl.DataFrame({"work_id": ["W1"] * 3 + ["W2"] * 2, "node": list("abcab")})
+    >>> links_bound(rows)
+    (4, 3)
+    """
+    if kept.is_empty():
+        return 0, 0
+    k = kept.group_by("work_id").agg(k=pl.len())["k"].cast(pl.Int64)
+    return int((k * (k - 1) // 2).sum()), int(k.max())  # type: ignore[arg-type]
+
+
+def _check_size(kept: pl.DataFrame, options: NetworkOptions) -> None:
+    bound, largest = links_bound(kept)
+    if bound > MAX_LINKS:
+        cap = options.max_nodes_per_work
+        raise UsageError(
+            f"the {options.kind} network could have up to {bound:,} links (works with up to "
+            f"{largest:,} {options.kind} nodes{'' if cap is None else f', cap {cap}'}), more "
+            f"than the {MAX_LINKS:,} copub builds unless forced (they need many GB of memory "
+            "and disk): set --max-nodes-per-work N (default 50) or add --force"
+        )
 
 
 def _frames(
@@ -231,6 +327,8 @@ def _frames(
     years: tuple[int, int] | None,
     label: str,
     progress: Progress | None = None,
+    *,
+    force: bool = False,
 ) -> NetworkFrames:
     progress = progress or Progress.silent()
     options = data.options
@@ -241,6 +339,8 @@ def _frames(
         universe = universe.filter(pl.col("year").is_between(*years))
     cap = options.max_nodes_per_work
     kept = rows if cap is None else rows.filter(pl.col("n_nodes") <= cap)
+    if not force:
+        _check_size(kept, options)
     skipped = rows.filter(pl.col("n_nodes") > cap)["work_id"].n_unique() if cap else 0
     node_stats = kept.group_by("node").agg(
         works=pl.len().cast(pl.Int64),
@@ -281,8 +381,26 @@ def _frames(
     return NetworkFrames(nodes, edges, attributes)
 
 
-def _graph(data: NetworkData, years: tuple[int, int] | None, label: str) -> nx.Graph:
-    return _frames(data, years, label).to_graph()
+def data_frames(
+    data: NetworkData,
+    years: tuple[int, int] | None = None,
+    *,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> NetworkFrames:
+    """The network of prepared :func:`network_data`, for all its years or for ``years``.
+
+    What :func:`build_network_frames` returns, for callers that need the
+    prepared data too (the partner page reads its ``work_nodes``).
+    """
+    label = _period_label(years if years is not None else data.options.years)
+    return _frames(data, years, label, progress, force=force)
+
+
+def _graph(
+    data: NetworkData, years: tuple[int, int] | None, label: str, *, force: bool = False
+) -> nx.Graph:
+    return _frames(data, years, label, force=force).to_graph()
 
 
 def _definitions_of(
@@ -312,6 +430,7 @@ def build_network(
     | None = None,
     max_nodes_per_work: int | Literal["auto"] | None = "auto",
     groups: PartnerGroups | None = None,
+    force: bool = False,
 ) -> nx.Graph:
     """The co-authorship network of the institution's works.
 
@@ -340,6 +459,9 @@ def build_network(
     groups : PartnerGroups, optional
         Partner groups for the node attribute ``groups``; the definitions'
         groups when omitted.
+    force : bool
+        Build it even when it could have more than :data:`MAX_LINKS` links
+        (``Σ n(n−1)/2`` over its works); otherwise that is a UsageError.
 
     Returns
     -------
@@ -375,6 +497,7 @@ def build_network(
         normalization=normalization,
         max_nodes_per_work=max_nodes_per_work,
         groups=groups,
+        force=force,
     ).to_graph()
 
 
@@ -392,6 +515,7 @@ def build_network_frames(
     max_nodes_per_work: int | Literal["auto"] | None = "auto",
     groups: PartnerGroups | None = None,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> NetworkFrames:
     """:func:`build_network` as polars frames, without building the networkx graph.
 
@@ -421,9 +545,25 @@ def build_network_frames(
         normalization=normalization,
         max_nodes_per_work=max_nodes_per_work,
     )
+    return build_from_options(tables, options, groups=groups, progress=progress, force=force)[1]
+
+
+def build_from_options(
+    tables: Tables | LabelledWorks,
+    options: NetworkOptions,
+    *,
+    groups: PartnerGroups | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> tuple[NetworkData, NetworkFrames]:
+    """The prepared data and the network of checked options (see :func:`build_network_frames`).
+
+    The size is checked (``force`` skips it) before the node attributes are looked up.
+    """
+    progress = progress or Progress.silent()
     progress.note(f"selecting the works and the {options.kind} nodes' attributes")
-    data = network_data(tables, options, groups=groups)
-    return _frames(data, None, _period_label(options.years), progress)
+    data = network_data(tables, options, groups=groups, check_size=not force)
+    return data, data_frames(data, progress=progress, force=force)
 
 
 def period_ranges(
@@ -458,6 +598,7 @@ def build_networks_by_period(
     | None = None,
     max_nodes_per_work: int | Literal["auto"] | None = "auto",
     groups: PartnerGroups | None = None,
+    force: bool = False,
 ) -> dict[str, nx.Graph]:
     """One network per year (``window=1``) or per rolling window of ``window`` years.
 
@@ -500,7 +641,7 @@ def build_networks_by_period(
     else:
         return {}
     ranges: Iterable[tuple[int, int]] = period_ranges(first, last, window=window, step=step)
-    return {_period_label(r): _graph(data, r, _period_label(r)) for r in ranges}
+    return {_period_label(r): _graph(data, r, _period_label(r), force=force) for r in ranges}
 
 
 def top_nodes(graph: nx.Graph, top: int, *, keep_home: bool = True) -> nx.Graph:

@@ -52,7 +52,7 @@ from xml.sax.saxutils import escape as xml_escape
 import orjson
 import polars as pl
 
-from copub.errors import UsageError
+from copub.errors import DataError, UsageError
 from copub.indicators.universe import universe_words
 from copub.networks.frames import (
     CLUSTER_MAX_EDGES,
@@ -68,7 +68,7 @@ from copub.progress import Progress
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["ExportFormat", "export_network", "export_networks", "vosviewer_text"]
+__all__ = ["ExportFormat", "export_network", "export_networks", "vosviewer_text", "write_error"]
 
 ExportFormat = Literal["gexf", "graphml", "vosviewer", "gephi", "pajek"]
 _MAX_CLUSTER = 1000
@@ -163,6 +163,28 @@ def _xml_type(dtype: pl.DataType) -> str:
     return "string"
 
 
+def write_error(exc: OSError, what: str, out: Path) -> DataError:
+    """One line for a failed write: what, where, why, and what to do.
+
+    polars raises a bare ``OSError`` (no ``strerror``) when its writer
+    fails, so the reason is taken from the message when there is no
+    ``strerror``.
+
+    Examples
+    --------
+    >>> write_error(OSError("No space left on device (os error 28)"), "the gephi files",
+    ...             Path("net")).args[0]  # doctest: +NORMALIZE_WHITESPACE
+    'cannot write the gephi files into net: No space left on device (os error 28);
+    free some space or choose another --out'
+    """
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename and exc.strerror:
+        reason = f"{exc.filename}: {reason}"
+    return DataError(
+        f"cannot write {what} into {out}: {reason}; free some space or choose another --out"
+    )
+
+
 def _write_lines(handle: IO[bytes], frame: pl.DataFrame, line: pl.Expr) -> None:
     """One text line per row, written by polars without quoting."""
     if frame.height:
@@ -182,23 +204,28 @@ def _origin(frames: GraphFrames) -> str:
     return _SYNTHETIC if _synthetic(frames) else "tables built from OpenAlex records"
 
 
-def _about(frames: GraphFrames, files: list[Path]) -> str:
+def _about(frames: GraphFrames, files: list[Path], *, drawn: bool = True) -> str:
+    """The note; ``drawn=False`` when no format with a layout was written (no layout lines)."""
     g = frames.attributes
-    layout = [
-        "layout: "
-        + (
-            "seeded force-directed (Fruchterman-Reingold)"
-            if frames.has_layout
-            else f"none (more than {LAYOUT_MAX_NODES:,} nodes, where networkx's layout gets "
-            "slow; the viewer lays it out)"
-        ),
-        "clusters: "
-        + (
-            "seeded Louvain"
-            if frames.has_clusters
-            else f"none (more than {CLUSTER_MAX_EDGES:,} links; the viewer clusters it)"
-        ),
-    ]
+    layout = (
+        []
+        if not drawn
+        else [
+            "layout: "
+            + (
+                "seeded force-directed (Fruchterman-Reingold)"
+                if frames.has_layout
+                else f"none (more than {LAYOUT_MAX_NODES:,} nodes, where networkx's layout gets "
+                "slow; the viewer lays it out)"
+            ),
+            "clusters: "
+            + (
+                "seeded Louvain"
+                if frames.has_clusters
+                else f"none (more than {CLUSTER_MAX_EDGES:,} links; the viewer clusters it)"
+            ),
+        ]
+    )
     lines = [
         *([_SYNTHETIC.upper()] if _synthetic(frames) else []),
         f"{g.get('name', 'co-authorship network')}",
@@ -632,6 +659,10 @@ _BYTES_PER_LINK = {"gexf": 195, "graphml": 155, "vosviewer": 100, "gephi": 110, 
 LARGE_EXPORT_LINKS = 1_000_000
 
 
+def _node_ids(graph: nx.Graph | NetworkFrames) -> list[object]:
+    return graph.nodes["node"].to_list() if isinstance(graph, NetworkFrames) else list(graph.nodes)
+
+
 def export_networks(
     graph: nx.Graph | NetworkFrames,
     out_dir: str | Path,
@@ -703,7 +734,17 @@ def export_networks(
             f"warning: {links:,} links: the {', '.join(chosen)} files will take about "
             f"{megabytes:,.0f} MB; --top N or --max-nodes-per-work N make a smaller map"
         )
-    if isinstance(graph, NetworkFrames):
+    if not chosen:
+        # Only the note: no layout or clusters to compute (the page and the other
+        # works-listing files lay themselves out).
+        frames = GraphFrames(
+            pl.DataFrame({"node": [str(n) for n in _node_ids(graph)]}),
+            pl.DataFrame({"source": [None] * links}),
+            has_layout=False,
+            has_clusters=False,
+            attributes=dict(attributes),
+        )
+    elif isinstance(graph, NetworkFrames):
         frames = network_frames(graph, seed=seed, progress=progress)
     else:
         frames = graph_frames(graph, seed=seed, progress=progress)
@@ -711,7 +752,10 @@ def export_networks(
     for fmt in chosen:
         progress.note(f"writing {fmt} ({nodes:,} nodes, {links:,} links)")
         started = time.perf_counter()
-        written = _WRITERS[fmt](frames, out, name)
+        try:
+            written = _WRITERS[fmt](frames, out, name)
+        except OSError as exc:
+            raise write_error(exc, f"the {fmt} files", out) from exc
         seconds = time.perf_counter() - started
         if seconds >= 1.0:
             size = sum(p.stat().st_size for p in written) / 1e6
@@ -719,7 +763,10 @@ def export_networks(
         files += written
     about = out / f"{name}_about.txt"
     listed = [*files, *(Path(p) for p in also_listed)]
-    about.write_text(_about(frames, listed), encoding="utf-8")
+    try:
+        about.write_text(_about(frames, listed, drawn=bool(chosen)), encoding="utf-8")
+    except OSError as exc:
+        raise write_error(exc, about.name, out) from exc
     return [*files, about]
 
 

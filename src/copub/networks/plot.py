@@ -23,12 +23,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from copub.errors import UsageError
 from copub.networks.build import top_nodes
+from copub.networks.categories import CATEGORIES as _CATEGORIES
+from copub.networks.categories import CATEGORY_COLOURS as _COLOURS
+from copub.networks.categories import OKABE_ITO
+from copub.networks.categories import node_category as _category
 from copub.networks.layout import layout_positions
 
 if TYPE_CHECKING:
@@ -45,49 +49,10 @@ __all__ = [
     "plot_top_partners",
 ]
 
-#: Okabe & Ito's colour-blind-safe palette (black, orange, sky blue, bluish green,
-#: yellow, blue, vermillion, reddish purple).
-OKABE_ITO = (
-    "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-)  # fmt: skip
-
-_CATEGORIES: tuple[tuple[str, str, str], ...] = (
-    # (category, legend label, colour)
-    ("home", "home", "#000000"),
-    ("alliance", "alliance partner", "#0072B2"),
-    ("infrastructure", "research infrastructure", "#CC79A7"),
-    ("priority", "priority country", "#D55E00"),
-    ("lmic", "low/middle income", "#E69F00"),
-    ("devpartner", "development partner", "#F0E442"),
-    ("nordic", "Nordic", "#009E73"),
-    ("eu", "EU/EEA", "#56B4E9"),
-    ("other", "other", "#BBBBBB"),
-)
 _SYNTHETIC = "SYNTHETIC SAMPLE DATA: not real publications"
 #: Groups whose every country with a shared work is on the partner map.
 MAP_GROUPS = ("priority", "devpartner")
-_COLOURS = {key: colour for key, _, colour in _CATEGORIES}
-_ALLIANCE_KEYS = ("enhance", "n5t", "alliance")
 _FORMATS = ("png", "svg")
-
-
-def _category(data: dict[str, Any]) -> str:
-    if data.get("is_home"):
-        return "home"
-    groups = set(data.get("groups") or ())
-    if groups & set(_ALLIANCE_KEYS):
-        return "alliance"
-    for key, aliases in (
-        ("infrastructure", ("infrastructure",)),
-        ("priority", ("priority", "panorama")),
-        ("lmic", ("lmic",)),
-        ("devpartner", ("devpartner",)),
-        ("nordic", ("nordic",)),
-        ("eu", ("eu", "eea")),
-    ):
-        if groups & set(aliases):
-            return key
-    return "other"
 
 
 def _stamp(figure: Figure, *, synthetic: bool, footer: str | None) -> None:
@@ -459,9 +424,7 @@ def plot_country_network(
         graph, _title(graph, "Partner map: co-authorship between countries"),
         top=top, seed=seed, footer=footer,
     )  # fmt: skip
-    return _save(
-        figure, path, formats, synthetic=bool(graph.graph.get("synthetic")), footer=footer
-    )
+    return _save(figure, path, formats, synthetic=bool(graph.graph.get("synthetic")), footer=footer)
 
 
 def plot_partner_network(
@@ -484,9 +447,7 @@ def plot_partner_network(
     title = _title(graph, f"Top {shown} partner institutions")
     figure = _draw(sub, title, seed=seed, labels=labels)
     _stamp(figure, synthetic=bool(graph.graph.get("synthetic")), footer=footer)
-    return _save(
-        figure, path, formats, synthetic=bool(graph.graph.get("synthetic")), footer=footer
-    )
+    return _save(figure, path, formats, synthetic=bool(graph.graph.get("synthetic")), footer=footer)
 
 
 def plot_top_partners(

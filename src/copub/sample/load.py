@@ -57,8 +57,7 @@ def sample_cache_dir(
     version = package_versions().get("copub", "unknown")
     digest = partner_mix(YEARS).digest
     key = (
-        f"seed{seed}-scale{scale!r}-copub{version}-g{GENERATOR_VERSION}"
-        f"-t{TABLES_VERSION}-{digest}"
+        f"seed{seed}-scale{scale!r}-copub{version}-g{GENERATOR_VERSION}-t{TABLES_VERSION}-{digest}"
     )
     return settings.cache_dir / "sample" / key
 
