@@ -21,6 +21,7 @@ from pathlib import Path
 from copub.atomic import atomic_write
 from copub.locking import directory_lock
 from copub.normalize import Tables, load_tables, read_works
+from copub.normalize.fingerprint import remember
 from copub.normalize.tables import TABLES_VERSION
 from copub.progress import Progress
 from copub.provenance import Provenance, package_versions
@@ -139,11 +140,11 @@ def load_sample(
     progress = progress or Progress.silent()
     cache = sample_cache_dir(seed, scale, settings=settings)
     if (cache / _COMPLETE).is_file():
-        return load_tables(cache)
+        return _known(load_tables(cache), cache, settings)
     # One builder per world: a second process waits, then reads what the first built.
     with directory_lock(cache, wait=True):
         if (cache / _COMPLETE).is_file():
-            return load_tables(cache)
+            return _known(load_tables(cache), cache, settings)
         _remove_stale_builds(cache)
         progress.note(
             f"generating the SYNTHETIC sample (seed={seed}, scale={scale:g}); cached in {cache}"
@@ -164,6 +165,13 @@ def load_sample(
             cache / _COMPLETE,
             json.dumps({"counts": {str(k): v for k, v in files.counts.items()}}),
         )
+    return _known(tables, cache, settings)
+
+
+def _known(tables: Tables, cache: Path, settings: Settings) -> Tables:
+    """``tables`` remembered as this world (its key fixes every row; the build time
+    tells a rebuilt world apart), so what is derived from them can be cached."""
+    remember(tables, f"sample:{cache.name}:{tables.provenance.created}", settings.cache_dir)
     return tables
 
 
