@@ -84,6 +84,26 @@ def test_repeated_resamples_are_drawn_once_and_equal_fresh_ones(n: int) -> None:
         assert float(rng.random()) == want_next
 
 
+def test_a_work_drawn_more_than_255_times_is_counted_in_full() -> None:
+    """Counts are kept in one byte while they fit; a larger one widens them."""
+    from copub.indicators.intervals import _resample_counts
+
+    class Skewed:
+        """A generator that draws the first work every time.
+
+        Its state is an MT19937's, which no generator of copub's (PCG64) shares,
+        so its counts are never served to another test.
+        """
+
+        bit_generator = np.random.MT19937(3)
+
+        def integers(self, low: int, high: int, size: int) -> np.ndarray:
+            return np.zeros(size, dtype=np.int64)
+
+    counts = _resample_counts(Skewed(), 300, 2)  # type: ignore[arg-type]
+    assert counts[:, 0].tolist() == [300, 300] and int(counts[:, 1:].sum()) == 0
+
+
 def _trend_rejections(rates: list[float], n: int, runs: int, seed: int) -> float:
     rng = np.random.default_rng(seed)
     years = np.arange(len(rates))
