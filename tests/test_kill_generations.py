@@ -110,6 +110,7 @@ def import_case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {"pages": pages, "old": old, "new": new, "seconds": seconds, "cache": cache}
 
 
+@pytest.mark.slow
 @given(fraction=st.floats(0.0, 1.2), signum=SIGNALS)
 @settings(
     max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -152,6 +153,7 @@ def test_import_killed_at_any_moment_leaves_old_or_new_tables(
     assert len(leftovers) <= 2
 
 
+@pytest.mark.slow
 def test_two_writers_at_once_never_mix(tmp_path: Path) -> None:
     pages = sorted(shared_path("openalex").glob("works_*.json"))
     cache = tmp_path / "cache"
@@ -242,6 +244,7 @@ def report_case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {"old": old, "new": new, "seconds": seconds, "cache": cache, "base": base}
 
 
+@pytest.mark.slow
 @given(fraction=st.floats(0.0, 1.2), signum=SIGNALS)
 @settings(
     max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
