@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.run_dirs import run_dir, share_cache
 
 
 def _isolate(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -22,8 +23,12 @@ def _isolated_session_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     Session-scoped, so it is in place before any module- or class-scoped
     fixture runs (those would otherwise write into ``~/.cache/copub``).
     """
+    base = tmp_path_factory.getbasetemp()
+    shared = run_dir(tmp_path_factory)
+    if shared != base:  # xdist workers: one copy of the worlds for the whole run
+        share_cache(base / "copub-cache", shared / "shared-copub-cache")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        _isolate(tmp_path_factory.getbasetemp(), monkeypatch)
+        _isolate(base, monkeypatch)
         yield
 
 
@@ -33,7 +38,7 @@ def _isolated_dirs(
 ) -> None:
     """The same directories again for each test, undoing what a test changed.
 
-    The sample cache is shared across the session so the synthetic world is
-    generated once per seed and scale.
+    The sample cache is shared across the session (and across the run's
+    workers) so the synthetic world is generated once per seed and scale.
     """
     _isolate(tmp_path_factory.getbasetemp(), monkeypatch)

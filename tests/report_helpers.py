@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import shutil
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 import copub
+from cli_run import Run
 from copub.cli import main
 from copub.normalize import Tables
+from run_dirs import run_dir_of
 
 SEED = 3
 SCALE = 0.005
 SAMPLE_ARGS = ["--sample", "--seed", str(SEED), "--scale", str(SCALE)]
-
-
-@dataclass(frozen=True)
-class Run:
-    """One CLI run: exit code, stdout and stderr."""
-
-    code: int
-    out: str
-    err: str
 
 
 def run_report(capsys: pytest.CaptureFixture[str], *args: str, sample: bool = True) -> Run:
@@ -48,21 +42,31 @@ def sample_register() -> Path:
 
 @functools.cache
 def report_dir(base: Path) -> Path:
-    """One full ``report --out`` run (with a register) per test session, shared by modules."""
-    out = base / "sample-report"
-    code = main(
-        [
-            "report",
-            *SAMPLE_ARGS,
-            "--bootstrap",
-            "50",
-            "--register",
-            str(sample_register()),
-            "--format",
-            "json",
-            "--out",
-            str(out),
-        ]
-    )
-    assert code == 0
+    """One full ``report --out`` run (with a register) per test run, shared by modules.
+
+    ``base`` is the worker's base temp. The report is built once for the whole
+    run: the first worker to get the lock builds it, the others wait and read it.
+    """
+    root = run_dir_of(base)
+    out = root / "sample-report"
+    done = root / "sample-report.complete"
+    with FileLock(root / "sample-report.lock"):
+        if not done.is_file():
+            shutil.rmtree(out, ignore_errors=True)  # what a failed build left
+            code = main(
+                [
+                    "report",
+                    *SAMPLE_ARGS,
+                    "--bootstrap",
+                    "50",
+                    "--register",
+                    str(sample_register()),
+                    "--format",
+                    "json",
+                    "--out",
+                    str(out),
+                ]
+            )
+            assert code == 0
+            done.touch()
     return out

@@ -5,16 +5,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import subprocess
-import sys
 import zipfile
 from collections import Counter
 from pathlib import Path
 
 import polars as pl
 import pytest
-from tests.conftest import REPO, shared_path
+from tests.conftest import shared_path
 
+from cli_run import run_cli
 from copub.errors import DataError, UsageError
 from copub.eu.analysis import EuInputs, eu_participation
 from copub.eu.cordis import read_cordis
@@ -238,14 +237,10 @@ def test_organisation_that_matches_nothing_lists_closest() -> None:
 def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "x.csv"
     bad.write_text("a;b\n1;2\n", encoding="utf-8")
-    env = {"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
-        [sys.executable, "-m", "copub", "eu", "--cordis", str(bad)],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
-    assert done.returncode == 1
-    assert done.stderr.count("\n") == 1 and "x.csv" in done.stderr
-    assert "Traceback" not in done.stderr
+    done = run_cli("eu", "--cordis", str(bad))
+    assert done.code == 1
+    assert done.err.count("\n") == 1 and "x.csv" in done.err
+    assert "Traceback" not in done.err
 
 
 # ---------------------------------------------------------------- sample
@@ -278,22 +273,15 @@ def test_sample_links_works_to_projects_and_says_synthetic() -> None:
 
 
 def test_cli_csv_columns(tmp_path: Path) -> None:
-    env = {
-        "PYTHONPATH": str(REPO / "src"),
-        "PATH": "/usr/bin:/bin",
-        "COPUB_CACHE_DIR": str(tmp_path / "cache"),
-        "COPUB_DATA_DIR": str(tmp_path / "d"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "copub", "eu", "--sample", "--scale", "0.01", "--format", "csv"],
-        capture_output=True, text=True, env=env, check=True,
-    )  # fmt: skip
-    frame = pl.read_csv(io.StringIO(done.stdout), comment_prefix="#")
+    done = run_cli("eu", "--sample", "--scale", "0.01", "--format", "csv",
+                   env={"COPUB_DATA_DIR": str(tmp_path / "d")})  # fmt: skip
+    assert done.code == 0, done.err
+    frame = pl.read_csv(io.StringIO(done.out), comment_prefix="#")
     for column in ("framework_programme", "programme_part", "projects", "coordinated",
                    "ec_contribution_eur"):  # fmt: skip
         assert column in frame.columns
     # Plain CSV on stdout: the synthetic column on every row, the warning on stderr.
-    assert done.stdout.startswith("organisation,") and "SYNTHETIC" in done.stderr
+    assert done.out.startswith("organisation,") and "SYNTHETIC" in done.err
     assert set(frame["synthetic"]) == {"SYNTHETIC SAMPLE DATA: not real publications"}
 
 
@@ -326,20 +314,11 @@ def test_pro_rating_uses_the_years_the_data_covers(tmp_path: Path) -> None:
     ],
 )  # fmt: skip
 def test_cli_usage_errors(tmp_path: Path, args: list[str], code: int, words: str) -> None:
-    env = {
-        "PYTHONPATH": str(REPO / "src"),
-        "PATH": "/usr/bin:/bin",
-        "COPUB_CACHE_DIR": str(tmp_path / "cache"),
-        "COPUB_DATA_DIR": str(tmp_path / "d"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "copub", "eu", *args],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
-    assert done.returncode == code, done.stderr
-    errors = [line for line in done.stderr.splitlines() if line.startswith("copub: error:")]
-    assert len(errors) == 1 and words in errors[0], done.stderr
-    assert "Traceback" not in done.stderr
+    done = run_cli("eu", *args, env={"COPUB_DATA_DIR": str(tmp_path / "d")})
+    assert done.code == code, done.err
+    errors = [line for line in done.err.splitlines() if line.startswith("copub: error:")]
+    assert len(errors) == 1 and words in errors[0], done.err
+    assert "Traceback" not in done.err
 
 
 def test_norway_file_given_as_cordis_points_to_the_right_option() -> None:

@@ -150,6 +150,7 @@ def _manifest_lines(data_dir: Path) -> int:
     return path.read_bytes().count(b"\n") if path.exists() else 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 def test_sigkill_then_rerun_is_exact(tmp_path: Path) -> None:
     records = real_authors()

@@ -33,6 +33,7 @@ def _manifest_lines(data_dir: Path) -> int:
     return path.read_bytes().count(b"\n") if path.exists() else 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 def test_sigkill_then_rerun_gives_exact_tables(slow_server: ReplayServer, tmp_path: Path) -> None:
     wide = sorted(

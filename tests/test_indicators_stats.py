@@ -11,7 +11,7 @@ from scipy import stats
 
 from copub.errors import UsageError
 from copub.indicators.definitions import ShareSpec
-from copub.indicators.intervals import bootstrap_ratios, wilson_interval
+from copub.indicators.intervals import bootstrap_estimates, bootstrap_ratios, wilson_interval
 from copub.indicators.shares import compute_shares
 from copub.indicators.trends import cochran_armitage, compare_periods
 
@@ -47,6 +47,61 @@ def test_bootstrap_is_seeded_and_holds_the_estimate() -> None:
     assert np.all(a[0] <= point) and np.all(point <= a[1])
     # The interval narrows like 1/sqrt(n): ~ 2 * 1.96 * sqrt(p(1-p)/n) for near-equal weights.
     assert np.all(a[1] - a[0] < 0.2)
+
+
+def _plain_estimates(
+    num: np.ndarray, den: np.ndarray, resamples: int, seed: int, batch: int
+) -> tuple[np.ndarray, float]:
+    """The resampled ratios drawn the obvious way (one resample at a time), and the next draw."""
+    rng = np.random.default_rng(seed)
+    n = num.shape[0]
+    rows = []
+    done = 0
+    while done < resamples:
+        size = min(batch, resamples - done)
+        picks = rng.integers(0, n, size=(size, n))  # the same draws, batch by batch
+        for row in picks:
+            rows.append(num[row].sum(axis=0) / den[row].sum(axis=0))
+        done += size
+    return np.array(rows), float(rng.random())
+
+
+@pytest.mark.parametrize("n", [1, 40, 300])
+def test_repeated_resamples_are_drawn_once_and_equal_fresh_ones(n: int) -> None:
+    """Two tables resampling the same works with one seed get the same resamples.
+
+    The second draw is served from memory (the generator moved on as if it had
+    drawn): both equal the resamples drawn one by one, and so do the draws after.
+    """
+    data = np.random.default_rng(n)
+    num = data.uniform(size=(n, 2)) * (data.uniform(size=(n, 2)) < 0.4)
+    den = np.ones((n, 2))
+    want, want_next = _plain_estimates(num, den, resamples=70, seed=11, batch=30)
+    for _ in range(2):
+        rng = np.random.default_rng(11)
+        got = bootstrap_estimates(num, den, resamples=70, rng=rng, batch=30)
+        np.testing.assert_allclose(got, want, rtol=1e-5)
+        assert float(rng.random()) == want_next
+
+
+def test_a_work_drawn_more_than_255_times_is_counted_in_full() -> None:
+    """Counts are kept in one byte while they fit; a larger one widens them."""
+    from copub.indicators.intervals import _resample_counts
+
+    class Skewed:
+        """A generator that draws the first work every time.
+
+        Its state is an MT19937's, which no generator of copub's (PCG64) shares,
+        so its counts are never served to another test.
+        """
+
+        bit_generator = np.random.MT19937(3)
+
+        def integers(self, low: int, high: int, size: int) -> np.ndarray:
+            return np.zeros(size, dtype=np.int64)
+
+    counts = _resample_counts(Skewed(), 300, 2)  # type: ignore[arg-type]
+    assert counts[:, 0].tolist() == [300, 300] and int(counts[:, 1:].sum()) == 0
 
 
 def _trend_rejections(rates: list[float], n: int, runs: int, seed: int) -> float:

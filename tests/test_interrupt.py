@@ -25,7 +25,10 @@ from fetch_support import INSTITUTION, assert_exact, captured, fast_settings, se
 from hostile_server import HostileServer
 from replay_server import ReplayServer
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+pytestmark = [
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals"),
+    pytest.mark.slow,
+]
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = "sk-interrupt-987654321"

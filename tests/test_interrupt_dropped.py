@@ -20,7 +20,10 @@ import pytest
 
 from copub.cli._interrupt import GRACE_SECONDS, INTERRUPTED
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+pytestmark = [
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals"),
+    pytest.mark.slow,
+]
 
 REPO = Path(__file__).resolve().parents[1]
 

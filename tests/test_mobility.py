@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import copub
+from cli_run import run_cli
 from conftest import shared_path
 from copub.classify.definitions import Definitions
 from copub.errors import DataError, UsageError
@@ -294,18 +292,6 @@ def test_sample_has_every_kind_of_history() -> None:
     assert "priority" in set(inflow["group"])
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    return subprocess.run(
-        [sys.executable, "-m", "copub", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-        env=env,
-    )
-
-
 def test_cli_mobility_import_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from copub.cli import main
 
@@ -335,15 +321,10 @@ def test_cli_mobility_import_and_errors(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["mobility", "--data-dir", str(tmp_path / "none")]) == 1
     assert "no authors table" in capsys.readouterr().err
     assert main(["mobility", "--sample", "--window", "0"]) == 2
-    # Through the real entry point: one line on stderr, no traceback, the file named.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    bad = subprocess.run(
-        [sys.executable, "-m", "copub", "import", str(_pages()[0]), "--kind", "works",
-         "--data-dir", str(tmp_path / "e")],
-        capture_output=True, text=True, check=False, env=env,
-    )  # fmt: skip
-    assert bad.returncode == 1 and "authors_page_50.json" in bad.stderr
-    assert "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) <= 2
+    # The wrong kind of file: one line on stderr, no traceback, the file named.
+    bad = run_cli("import", str(_pages()[0]), "--kind", "works", "--data-dir", str(tmp_path / "e"))
+    assert bad.code == 1 and "authors_page_50.json" in bad.err
+    assert "Traceback" not in bad.err and len(bad.err.strip().splitlines()) <= 2
 
 
 def test_real_flow_countries_equal_a_plain_computation() -> None:

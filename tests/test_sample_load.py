@@ -66,6 +66,31 @@ def test_cache_key_depends_on_seed_and_scale(tmp_path: Path) -> None:
     assert all(k.parent == tmp_path / "sample" for k in keys)
 
 
+def test_cache_key_follows_an_edited_calibration_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The calibration's digest is computed once per file version, not once per process."""
+    from copub.sample.calibration import CALIBRATION_FILE, find_calibration_file
+
+    source = find_calibration_file()
+    if source is None:
+        pytest.skip("needs the shared calibration table")
+    shared = tmp_path / "shared"
+    table = shared / "data" / "reference" / CALIBRATION_FILE
+    table.parent.mkdir(parents=True)
+    rows = pl.read_csv(source, comment_prefix="#")
+    rows.write_csv(table)
+    monkeypatch.setenv("COPUB_SHARED_DIR", str(shared))
+    settings = Settings(cache_dir=tmp_path / "cache")
+    first = sample_load.sample_cache_dir(0, 1.0, settings=settings)
+    assert sample_load.sample_cache_dir(0, 1.0, settings=settings) == first
+    share = pl.col("share_of_no_works")
+    doubled = pl.when(pl.col("country_b") == "US").then(share * 2).otherwise(share)
+    rows.with_columns(doubled).write_csv(table)
+    os.utime(table, ns=(time.time_ns(), time.time_ns() + 1_000_000_000))  # another version
+    assert sample_load.sample_cache_dir(0, 1.0, settings=settings) != first
+
+
 def test_an_interrupted_cache_is_rebuilt(tmp_path: Path) -> None:
     settings = Settings(cache_dir=tmp_path)
     first = load_sample(4, SCALE, settings=settings)

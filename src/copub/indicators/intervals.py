@@ -9,6 +9,11 @@ True
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import polars as pl
@@ -76,6 +81,73 @@ def _distinct_columns(
     return index, matrix[:, firsts]
 
 
+class _CountsMemo:
+    """The last resample counts drawn, by generator state and shape, within a byte budget.
+
+    A report resamples the same works with the same seed for several tables
+    (the yearly shares, the impact table, the impact differences): the draws
+    depend only on the generator's state and the number of works, so equal
+    draws are made once and the generator is moved on to where drawing them
+    would have left it. The numbers are exactly those drawn afresh.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.entries: OrderedDict[tuple[str, int, int], tuple[npt.NDArray[Any], Mapping[str, Any]]]
+        self.entries = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[str, int, int]) -> tuple[npt.NDArray[Any], Mapping[str, Any]] | None:
+        with self.lock:
+            hit = self.entries.get(key)
+            if hit is not None:
+                self.entries.move_to_end(key)
+            return hit
+
+    def put(
+        self, key: tuple[str, int, int], counts: npt.NDArray[Any], after: Mapping[str, Any]
+    ) -> None:
+        if counts.nbytes > self.budget:
+            return
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = (counts, after)
+            self.size += counts.nbytes
+            while self.size > self.budget:
+                _, (old, _) = self.entries.popitem(last=False)
+                self.size -= old.nbytes
+
+
+#: 256 MB of counts (one byte a count): every year's resamples of an NTNU-sized
+#: sample, so each table of a report reuses them.
+_COUNTS = _CountsMemo(256 * 2**20)
+
+
+def _resample_counts(rng: np.random.Generator, n: int, size: int) -> npt.NDArray[Any]:
+    """How often each of ``n`` works is drawn in each of ``size`` resamples: ``(size, n)``.
+
+    Memoised by the generator's state (see :class:`_CountsMemo`), so repeated
+    equal draws cost a lookup.
+    """
+    key = (repr(rng.bit_generator.state), n, size)
+    hit = _COUNTS.get(key)
+    if hit is not None:
+        rng.bit_generator.state = hit[1]
+        return hit[0]
+    # One resample at a time: the same draws in the same order as one (size, n) draw,
+    # but each bincount fits in the CPU cache (ten times faster for 100,000 works).
+    counts: npt.NDArray[Any] = np.empty((size, n), dtype=np.uint8)
+    for row in range(size):
+        drawn = np.bincount(rng.integers(0, n, size=n), minlength=n)
+        if drawn.max(initial=0) > 255 and counts.dtype == np.uint8:  # one byte a count, mostly
+            counts = counts.astype(np.int64)
+        counts[row] = drawn
+    _COUNTS.put(key, counts, rng.bit_generator.state)
+    return counts
+
+
 def bootstrap_estimates(
     numerators: npt.NDArray[np.float64],
     denominators: npt.NDArray[np.float64],
@@ -112,11 +184,7 @@ def bootstrap_estimates(
     done = 0
     while n and done < resamples:
         size = min(batch, resamples - done)
-        # Counts of each work in each resample, built with one bincount.
-        picks = rng.integers(0, n, size=(size, n))
-        picks += (np.arange(size) * n)[:, None]
-        counts = np.bincount(picks.ravel(), minlength=size * n).reshape(size, n)
-        counts32 = counts.astype(np.float32)
+        counts32 = _resample_counts(rng, n, size).astype(np.float32)
         totals = (counts32 @ den32)[:, den_index]
         with np.errstate(divide="ignore", invalid="ignore"):
             estimates[done : done + size] = counts32 @ num32 / totals

@@ -34,6 +34,7 @@ from copub.classify.keyed import KeyedTables, key_tables
 from copub.concurrent import WORKERS, side_by_side
 from copub.errors import DataError, UsageError
 from copub.indicators.counting import fallback_labels, joint_unit_labels, weight_labels
+from copub.indicators.label_cache import cached_labels
 from copub.indicators.scan import TableScan
 from copub.indicators.universe import universe_keyed
 from copub.normalize import Tables
@@ -325,4 +326,8 @@ def label_works(tables: Tables | TableScan, definitions: Definitions) -> Labelle
     """
     if isinstance(tables, TableScan):
         return LabelledWorks(_label_scan(tables, definitions), definitions, tables)
-    return LabelledWorks(_label(_keyed(tables, definitions), definitions), definitions, tables)
+    # Known tables (the sample) keep their labelled works in the cache.
+    works = cached_labels(
+        tables, definitions, lambda: _label(_keyed(tables, definitions), definitions)
+    )
+    return LabelledWorks(works, definitions, tables)
