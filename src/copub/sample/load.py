@@ -26,7 +26,7 @@ from copub.normalize.fingerprint import remember
 from copub.normalize.tables import TABLES_VERSION
 from copub.progress import Progress
 from copub.provenance import Provenance, package_versions
-from copub.sample.calibration import find_calibration_file, partner_mix
+from copub.sample.calibration import partner_mix
 from copub.sample.reference import HOME
 from copub.sample.register import register_frame
 from copub.sample.sources import build_sources
@@ -43,19 +43,10 @@ _COMPLETE = "complete.json"
 _STALE_SECONDS = 3600
 
 
-def _calibration_digest(path: Path | None) -> str:
-    """The digest of the partner mix the world is calibrated on (``path``: the shared file)."""
-    stamp = None
-    if path is not None:
-        with contextlib.suppress(OSError):
-            stat = path.stat()
-            stamp = (stat.st_size, stat.st_mtime_ns)
-    return _digest_of(path, stamp)
-
-
 @functools.cache
-def _digest_of(path: Path | None, stamp: tuple[int, int] | None) -> str:
-    """Calibrated once per file version: a report asks for the cache key three times."""
+def _calibration_digest() -> str:
+    """The digest of the packaged partner mix (calibrated once per process: a report asks
+    for the cache key several times)."""
     return partner_mix(YEARS).digest
 
 
@@ -73,7 +64,7 @@ def sample_cache_dir(
     seed, scale = check_sample_args(seed, scale)
     settings = settings or Settings.from_env()
     version = package_versions().get("copub", "unknown")
-    digest = _calibration_digest(find_calibration_file())
+    digest = _calibration_digest()
     key = (
         f"seed{seed}-scale{scale!r}-copub{version}-g{GENERATOR_VERSION}-t{TABLES_VERSION}-{digest}"
     )
