@@ -148,8 +148,8 @@ def test_html_goals_figures_partners_quality_definitions(page: str) -> None:
         "Increase the share of research co-published with international co-authors",
         "Nordic Five Tech",
         "Horizon Europe",
-        "Baseline 2018–2021",
-        "Plan 2022–2025",
+        "Baseline<span class=ci>2018–2021</span>",
+        "Plan<span class=ci>2022–2025</span>",
     )
     assert all(text in goals for text in expected)
     assert re.search(r'class="st (up|down|flat)">[↑↓→]', goals)

@@ -114,7 +114,7 @@ def _indicator_item(data: ReportData, row: Mapping[str, Any], named: bool) -> st
     size = size_words(row)
     size_html = f' <span class="size">({esc(size)})</span>' if size else ""
     return (
-        f'<li class="ind {esc(row["status"])} {_tone(row)}" '
+        f'<li class="{" ".join(filter(None, ("ind", esc(row["status"]), _tone(row))))}" '
         f'data-indicator="{esc(row["indicator"])}">'
         f"{name}<span class=v>{esc(fmt.percent(row['plan_share']))}</span> "
         f"<span class=d>{esc(fmt.change(row['difference']))} from "
@@ -141,10 +141,10 @@ def goal_cards(data: ReportData) -> str:
 
 
 def _trend(row: Mapping[str, Any]) -> str:
-    """The trend test's p-value with its direction in words (``rising``, ``falling``, …)."""
-    p = fmt.p_value(row["trend_p"])
+    """The trend test's p-value, its direction in words (``rising``, …) on a line of its own."""
+    p = esc(fmt.p_value(row["trend_p"]))
     direction = row.get("trend_direction")
-    return f"{p}, {direction}" if direction and p else p
+    return f"{p}<span class=ci>{esc(direction)}</span>" if direction and p else p
 
 
 def _period(period: tuple[int, int]) -> str:
@@ -155,12 +155,10 @@ def _goal_table(data: ReportData) -> str:
     options = data.options
     headers = [
         ("Indicator", False),
-        (f"Baseline {_period(options.baseline)}", True),
-        (f"Plan {_period(options.plan)}", True),
-        ("Change", True),
-        ("95% interval", True),
-        ("p", True),
-        ("p (Holm)", True),
+        (f"Baseline<span class=ci>{_period(options.baseline)}</span>", True),
+        (f"Plan<span class=ci>{_period(options.plan)}</span>", True),
+        ("Change [95% CI]", True),
+        ("p [Holm]", True),
         ("Status", False),
         ("Matters", False),
         ("Trend p", True),
@@ -177,25 +175,29 @@ def _goal_table(data: ReportData) -> str:
                 reason = _reason(data, str(row["indicator"]))
                 rows.append(
                     [(label, False)]
-                    + [("n/a", True)] * 6
+                    + [("n/a", True)] * 4
                     + [(status_mark("unavailable", reason), False), ("", False), ("", True)]
                 )
                 continue
-            ci = ""
+            change = esc(fmt.change(row["difference"]))
             if not fmt.is_missing(row["difference_low"]):
-                ci = f"{100 * row['difference_low']:+.1f} to {100 * row['difference_high']:+.1f}"
+                # The interval on its own line, as in the yearly tables, so the table fits A4.
+                low, high = 100 * row["difference_low"], 100 * row["difference_high"]
+                change += f"<span class=ci>{low:+.1f} to {high:+.1f}</span>"
             rows.append(
                 [
                     (label, False),
                     (esc(fmt.percent(row["baseline_share"])), True),
                     (esc(fmt.percent(row["plan_share"])), True),
-                    (esc(fmt.change(row["difference"])), True),
-                    (esc(ci), True),
-                    (esc(fmt.p_value(row["p_value"])), True),
-                    (esc(fmt.p_value(row.get("p_value_adjusted"))), True),
+                    (change, True),
+                    (
+                        esc(fmt.p_value(row["p_value"]))
+                        + f"<span class=ci>{esc(fmt.p_value(row.get('p_value_adjusted')))}</span>",
+                        True,
+                    ),
                     (f'<span class="{_tone(row)}">{status_mark(str(row["status"]))}</span>', False),
                     (esc(_matters(row)), False),
-                    (esc(_trend(row)), True),
+                    (_trend(row), True),
                 ]
             )
     return table(headers, rows, css_class="goals")
@@ -240,7 +242,8 @@ def goals_section(data: ReportData) -> str:
         + _goal_table(data)
         + "<p class=note>Change and interval in percentage points (pp); the interval is "
         "Newcombe's 95% interval for the difference. p: two-proportion z-test of plan against "
-        "baseline; p (Holm): the same, adjusted for the number of indicators tested, which "
+        "baseline; under it, the Holm p: the same, adjusted for the number of indicators "
+        "tested, which "
         "decides the status. Matters: a significant change at least the goal's smallest change "
         "that matters. Trend: Cochran–Armitage test for a linear trend over every complete "
         "year (Holm-adjusted for its direction), with its direction: rising or falling only "
