@@ -143,11 +143,20 @@ class AnalysisResult:
 
 
 def unavailable(key: str, title: str, reason: str, *, synthetic: bool = False) -> AnalysisResult:
-    """A result that says why the question cannot be answered from these inputs."""
+    """A result that says why the question cannot be answered from these inputs.
+
+    Examples
+    --------
+    >>> result = unavailable("points", "Points", "No register was given. " * 8)
+    >>> result.available, max(len(line) for line in result.text.splitlines()) <= 98
+    (False, True)
+    """
+    import textwrap
+
+    text = textwrap.fill(f"{title}: unavailable. {reason}", 98, subsequent_indent="  ")
     return AnalysisResult(
-        key, title, text=f"{title}: unavailable. {reason}\n", notes=(reason,),
-        synthetic=synthetic, available=False, reason=reason,
-    )  # fmt: skip
+        key, title, text=text + "\n", synthetic=synthetic, available=False, reason=reason
+    )
 
 
 @dataclass

@@ -114,6 +114,8 @@ def eu_inputs_from_args(
                 cordis=tuple(folder / sub for sub in SAMPLE_FOLDERS.values()),
                 organisations=organisations,
                 organisation=compare,
+                label=f"synthetic CORDIS world (seed {args.seed}), H2020 and Horizon Europe: "
+                "SYNTHETIC",
             )
         return
     if not cordis and grants is None:

@@ -53,12 +53,17 @@ class EuInputs:
         The home organisation first (a mapping key, PIC, VAT, organisation
         number or name), then organisations to compare with; when only one
         is given its mapping's ``peers`` are compared.
+    label : str, optional
+        How the inputs are named in every output instead of their paths.
     """
 
     cordis: tuple[Path, ...] = ()
     norway_grants: Path | None = None
     organisations: Path | None = None
     organisation: tuple[str, ...] = ("ntnu",)
+    #: How the inputs are named in every output instead of their paths (the synthetic
+    #: world's files live in a temporary folder whose name means nothing to a reader).
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -300,7 +305,8 @@ def eu_participation(inputs: EuInputs) -> EuParticipation:
     return EuParticipation(
         home=home, peers=peers, participations=participations, summary=summary, goals=goals,
         ranking=ranking, standing=standing, matches=matches, projects=projects,
-        sources=sources, synthetic=synthetic, notes=tuple(notes), roles=roles,
+        sources=(inputs.label,) if inputs.label else sources,
+        synthetic=synthetic, notes=tuple(notes), roles=roles,
     )  # fmt: skip
 
 
