@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -190,12 +193,25 @@ def test_a_network_past_the_link_limit_is_refused_unless_forced(
      ("html", "country_network.html")],
 )  # fmt: skip
 def test_a_full_disk_says_what_where_and_what_to_do(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, name: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+    name: str,
 ) -> None:
+    from copub.cli import network_cmd
+
     out = tmp_path / "net"
-    out.mkdir()
-    # /dev/full fails every write with ENOSPC, as a full disk does.
-    (out / name).symlink_to("/dev/full")
+    real = network_cmd.building
+
+    @contextlib.contextmanager
+    def planted(target: Path, **options: Any) -> Iterator[Path]:
+        with real(target, **options) as folder:
+            # /dev/full fails every write with ENOSPC, as a full disk does.
+            (folder / name).symlink_to("/dev/full")
+            yield folder
+
+    monkeypatch.setattr(network_cmd, "building", planted)
     capsys.readouterr()
     code = main(["network", "--sample", "--scale", "0.01", "--format", fmt, "--out", str(out)])
     err = capsys.readouterr().err.strip().splitlines()[-1]
@@ -203,3 +219,4 @@ def test_a_full_disk_says_what_where_and_what_to_do(
     assert err.startswith(f"copub: error: cannot write the {fmt} file")
     assert f"into {out}: " in err and "No space left on device" in err
     assert err.endswith("free some space or choose another --out")
+    assert not out.exists() and not list(tmp_path.iterdir())  # nothing half-written is left

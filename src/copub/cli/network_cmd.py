@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -14,7 +16,7 @@ from copub.cli._common import (
     load_tables_from_args,
     positive_arg,
 )
-from copub.errors import UsageError
+from copub.errors import DataError, UsageError
 from copub.networks import (
     ExportFormat,
     export_networks,
@@ -28,6 +30,7 @@ from copub.networks.normalize import Normalization
 from copub.networks.plot_periods import plot_ego_periods
 from copub.networks.prepared import prepare_network
 from copub.networks.works_export import WorksFormat, export_with_works
+from copub.outdir import building, check_out_dir
 from copub.progress import Progress
 
 __all__ = ["register", "run"]
@@ -151,13 +154,30 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--layout-seed", type=int, default=0, help="seed of the layout and the Louvain clusters"
     )
-    parser.add_argument("--out", type=Path, required=True, help="output directory")
+    parser.add_argument(
+        "--out", type=Path, required=True,
+        help="output directory (built beside and swapped in whole)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--replace", action="store_true",
+        help="let --out replace a non-empty folder copub did not write",
+    )  # fmt: skip
     parser.set_defaults(run=run)
+
+
+@contextlib.contextmanager
+def _named_as(folder: Path, final: Path) -> Iterator[None]:
+    """Errors name ``--out`` (``final``), never the folder being built beside it."""
+    try:
+        yield
+    except DataError as exc:
+        raise DataError(str(exc).replace(str(folder), str(final))) from exc
 
 
 def run(args: argparse.Namespace) -> int:
     definitions = definitions_from_args(args)
     check_page_caps(args.max_authors, args.max_links)
+    check_out_dir(args.out, replace=args.replace)  # before any work
     progress = Progress()
     tables = load_tables_from_args(args, progress)
     started = time.perf_counter()
@@ -188,50 +208,60 @@ def run(args: argparse.Namespace) -> int:
     )
     if tables.provenance.synthetic:
         progress.note("SYNTHETIC sample data: not real publications")
-    formats = args.formats or ["gexf"]
-    works_formats = [f for f in formats if f in get_args(WorksFormat)]
-    pictures: list[Path] = []
-    try:
-        if args.plot:
-            stem = args.out / f"{args.kind}_network"
-            if args.kind == "country":
-                pictures = plot_country_network(network.to_graph(), stem, seed=args.layout_seed)
-            elif args.kind == "institution":
-                pictures = plot_partner_network(network.to_graph(), stem, seed=args.layout_seed)
-            else:
-                progress.note("--plot draws country and institution networks only; skipped")
-            if args.kind != "author":
-                try:
-                    pictures += plot_ego_periods(
-                        prepared, args.out / f"{args.kind}_network_periods", seed=args.layout_seed
-                    )
-                except UsageError as exc:  # no partner in the periods, say, in a small data set
-                    progress.note(f"the baseline/plan picture is skipped: {exc}")
-    except OSError as exc:
-        raise write_error(exc, "the pictures", args.out) from exc
-    with_works = export_with_works(
-        prepared,
-        args.out,
-        works_formats,
-        max_authors=args.max_authors,
-        max_links=args.max_links,
-        top=args.top,
-        seed=args.layout_seed,
-        progress=progress,
-    )
-    # One _about.txt for the directory lists every file: all formats and the pictures.
-    written = (
-        pictures
-        + with_works
-        + export_networks(
-            network,
-            args.out,
-            [f for f in formats if f in get_args(ExportFormat)],
+    final = Path(args.out)
+    what = f"copub network ({args.kind})"
+    if tables.provenance.synthetic:
+        what += "; SYNTHETIC SAMPLE DATA: not real publications"
+    with (
+        building(final, replace=args.replace, what=what) as folder,
+        _named_as(folder, final),
+    ):
+        formats = args.formats or ["gexf"]
+        works_formats = [f for f in formats if f in get_args(WorksFormat)]
+        pictures: list[Path] = []
+        try:
+            if args.plot:
+                stem = folder / f"{args.kind}_network"
+                if args.kind == "country":
+                    pictures = plot_country_network(network.to_graph(), stem, seed=args.layout_seed)
+                elif args.kind == "institution":
+                    pictures = plot_partner_network(network.to_graph(), stem, seed=args.layout_seed)
+                else:
+                    progress.note("--plot draws country and institution networks only; skipped")
+                if args.kind != "author":
+                    try:
+                        pictures += plot_ego_periods(
+                            prepared, folder / f"{args.kind}_network_periods", seed=args.layout_seed
+                        )
+                    except UsageError as exc:  # no partner in the periods, say, in a small data set
+                        progress.note(f"the baseline/plan picture is skipped: {exc}")
+        except OSError as exc:
+            raise write_error(exc, "the pictures", final) from exc
+        with_works = export_with_works(
+            prepared,
+            folder,
+            works_formats,
+            max_authors=args.max_authors,
+            max_links=args.max_links,
+            top=args.top,
             seed=args.layout_seed,
             progress=progress,
-            also_listed=pictures + with_works,
         )
-    )
+        # One _about.txt for the directory lists every file: all formats and the pictures.
+        written = (
+            pictures
+            + with_works
+            + export_networks(
+                network,
+                folder,
+                [f for f in formats if f in get_args(ExportFormat)],
+                seed=args.layout_seed,
+                progress=progress,
+                also_listed=pictures + with_works,
+            )
+        )
+    # The files as they stand now, in the folder swapped into place.
+    written = [final / path.relative_to(folder) for path in written]
     for path in dict.fromkeys(written):
         print(path)
     return 0

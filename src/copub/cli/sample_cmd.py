@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from copub.errors import UsageError
-from copub.locking import writable_dir
+from copub.outdir import building, check_out_dir
 from copub.progress import Progress
 from copub.sample import write_sample
 from copub.sample.writer import FORCE_SCALE, MAX_SCALE, check_sample_args
@@ -79,45 +79,54 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="also write the synthetic CORDIS world (H2020, Horizon Europe) to DIR/cordis",
     )
+    parser.add_argument(
+        "--replace", action="store_true",
+        help="let --out replace a non-empty folder copub did not write",
+    )  # fmt: skip
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the files and say, on stderr, that they are synthetic."""
-    writable_dir(args.out, "--out")
+    """Write the files (built beside ``--out``, swapped in whole); say they are synthetic."""
+    out = check_out_dir(args.out, replace=args.replace)
     progress = Progress()
     progress.note("writing SYNTHETIC sample data: invented works, not real publications")
-    files = write_sample(
-        args.out,
-        seed=args.seed,
-        scale=args.scale,
-        fat=args.fat,
-        fmt=args.fmt,
-        progress=progress,
-        peers=args.peers,
-        force=args.force,
-    )
+    what = "copub sample; SYNTHETIC SAMPLE DATA: not real publications"
+    with building(out, replace=args.replace, what=what) as folder:
+        files = write_sample(
+            folder,
+            seed=args.seed,
+            scale=args.scale,
+            fat=args.fat,
+            fmt=args.fmt,
+            progress=progress,
+            peers=args.peers,
+            force=args.force,
+        )
+        _write_authors(args, progress, folder)
+        if args.cordis:
+            from copub.normalize import read_works
+            from copub.sample.cordis import write_cordis_sample
+
+            progress.note("reading the works back to link their EC awards to synthetic projects")
+            write_cordis_sample(
+                folder / "cordis", seed=args.seed, tables=read_works(files.work_files)
+            )
     progress.note(
         f"{sum(files.counts.values()):,} synthetic works in {len(files.work_files)} files; "
-        f"register {files.register.name}; see {files.readme}"
+        f"register {files.register.name}; see {out / files.readme.relative_to(folder)}"
     )
-    _write_authors(args, progress)
     if args.cordis:
-        from copub.normalize import read_works
-        from copub.sample.cordis import write_cordis_sample
-
-        progress.note("reading the works back to link their EC awards to synthetic projects")
-        cordis = write_cordis_sample(
-            files.out_dir / "cordis", seed=args.seed, tables=read_works(files.work_files)
+        progress.note(
+            f"wrote the SYNTHETIC CORDIS world to {out / 'cordis'} (h2020/, horizon-europe/)"
         )
-        progress.note(f"wrote the SYNTHETIC CORDIS world to {cordis} (h2020/, horizon-europe/)")
     return 0
 
 
-def _write_authors(args: argparse.Namespace, progress: Progress) -> None:
+def _write_authors(args: argparse.Namespace, progress: Progress, folder: Path) -> None:
     """The home authors' synthetic /authors records, as list pages beside the works."""
     from copub.sample.author_histories import sample_author_records, write_author_pages
 
     records = sample_author_records(args.seed, args.scale)
-    pages = write_author_pages(records, args.out)
+    pages = write_author_pages(records, folder)
     progress.note(f"{len(records):,} synthetic author records in {len(pages)} authors_*.json pages")

@@ -264,9 +264,11 @@ Files:
   works_full/   complete records of the works cut at 100 authorships
   {REGISTER_FILE}  synthetic channel register, tidy: issn,year,level
 
-Read them with:  python -c "import copub, glob; print(copub.read_works(glob.glob('{
-        files.out_dir
-    }/**/*.json*', recursive=True)))"
+Read the works from this folder with (the author pages beside them are read by
+copub.read_authors, and `copub import` tells the two apart by itself):
+  python -c "import copub, glob; print(copub.read_works(sorted(glob.glob('{
+        "pages/works_*.json" if files.fmt == "pages" else "works/works_*.jsonl.gz"
+    }'))))"
 """
 
 
