@@ -76,3 +76,23 @@ def test_network_out_is_swapped_in_whole(tmp_path: Path) -> None:
     # The second run's folder replaced the first whole: no GEXF left from before.
     assert "country_network.net" in names and "country_network.gexf" not in names
     assert MARKER in names
+
+
+def test_a_directory_given_as_a_file_is_named_as_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--groups``/``--register`` naming a directory used to say 'does not exist'."""
+    for option, code in (("--groups", 2), ("--register", 1)):
+        capsys.readouterr()
+        assert main(["report", "--sample", "--scale", "0.005", option, str(tmp_path)]) == code
+        err = capsys.readouterr().err
+        assert f"{tmp_path} is a directory, not a file" in err and "does not exist" not in err
+
+
+def test_a_negative_top_says_what_is_allowed(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--top -1`` said 'must be 0 or more' where 0 is refused too."""
+    for value in ("-1", "0"):
+        capsys.readouterr()
+        assert main(["partners", "--sample", "--scale", "0.005", "--top", value]) == 2
+        err = capsys.readouterr().err
+        assert "must be 1 or more" in err and "0 or more" not in err

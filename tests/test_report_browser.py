@@ -45,8 +45,8 @@ def test_report_html_renders_in_headless_chromium(
     assert all(r == url or r.startswith(inline) for r in page.requests), [
         r[:80] for r in page.requests
     ]
-    # six trend/network figures, then the impact, mobility and publication-points figures
-    assert len(page.images) == 9
+    # seven trend/network figures, then the impact, mobility and publication-points figures
+    assert len(page.images) == 10
     for image in page.images:
         assert image["complete"] and image["naturalWidth"] > 0, image
     # The registered analyses stand where SECTIONS says "analyses", in registry order.

@@ -23,6 +23,7 @@ FIGURES = (
     "level2_share",
     "impact_top10",
     "partner_network",
+    "partner_periods",
     "top_partners",
     "mobility_flows",
     "publication_points",
@@ -118,9 +119,22 @@ def test_html_sections_in_order(page: str) -> None:
     ]
 
 
-def test_html_is_self_contained_and_needs_no_javascript(page: str) -> None:
-    assert "<script" not in page.lower()
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+def test_html_is_self_contained_and_fetches_nothing(page: str) -> None:
+    from copub.report.html import PAGE_POLICY
+
+    # The only scripts are the partner map's, inline, and the page's policy forbids any
+    # request (the browser test checks that none is made).
+    assert f'<meta http-equiv="Content-Security-Policy" content="{PAGE_POLICY}">' in page
+    assert "default-src 'none'" in PAGE_POLICY and "connect-src 'none'" in PAGE_POLICY
+    assert re.findall(r"<script\b[^>]*\bsrc=", page, flags=re.IGNORECASE) == []
+    scripts = [m.start() for m in re.finditer("<script", page, flags=re.IGNORECASE)]
+    partners, after = page.index('<section id="partners">'), page.index('<section id="impact">')
+    assert scripts and all(partners < at < after for at in scripts)  # the map's, in its place
+    assert 'id="copub-map"' in page
+    assert not re.search(r"""src\s*=\s*["']?(https?:)?//""", page)
+    # An outside address only as a link a reader may follow (a work's DOI), never fetched.
+    for match in re.finditer(r"""href\s*=\s*["']?(https?:)?//""", page):
+        assert page[match.start() - 3 : match.start()] == "<a ", page[match.start() - 40 :][:80]
     assert "@import" not in page and not re.search(r"url\(\s*['\"]?(https?:)?//", page)
     assert re.findall(r"<link\b", page) == []
     sources = re.findall(r'<img src="([^"]{0,30})', page)

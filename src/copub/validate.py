@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from copub.errors import UsageError
 
-__all__ = ["parse_institution_id", "parse_year_range"]
+__all__ = [
+    "missing_file","parse_institution_id", "parse_year_range"]
 
 #: OpenAlex ids have at most a dozen digits; 15 leaves room and keeps file names short.
 _INSTITUTION = re.compile(r"^(?:https?://openalex\.org/)?([Ii]\d{1,15})$")
@@ -67,3 +69,21 @@ def parse_year_range(
     if first < _FIRST_YEAR or (last > latest and not allow_future):
         raise UsageError(f"year range {first}-{last} is outside {_FIRST_YEAR}-{latest}")
     return first, last
+
+
+def missing_file(path: Path, what: str) -> str | None:
+    """Why ``path`` cannot be read as ``what`` (a directory, or nothing there), else None.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> missing_file(Path(tempfile.mkdtemp()), "register file")  # doctest: +ELLIPSIS
+    'register file /tmp/... is a directory, not a file'
+    >>> missing_file(Path("/no/such.csv"), "groups file")
+    'groups file /no/such.csv does not exist'
+    """
+    if path.is_dir():
+        return f"{what} {path} is a directory, not a file"
+    if not path.is_file():
+        return f"{what} {path} does not exist"
+    return None

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
-from copub.errors import CopubError
+from copub.errors import CopubError, UsageError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -230,6 +230,22 @@ class ShowOptions:
     partner_kind: Literal["country", "institution"] = "country"
     group: str | None = None
     unicode: bool = True
+
+    def table_rows(self) -> Literal["year", "window"]:
+        """``period`` for the tables that have rows per year or per window only.
+
+        Examples
+        --------
+        >>> ShowOptions(period="window").table_rows()
+        'window'
+        >>> ShowOptions(period="all").table_rows()
+        Traceback (most recent call last):
+        ...
+        copub.errors.UsageError: rows per year or per window only (period 'all' is the impact's)
+        """
+        if self.period == "all":
+            raise UsageError("rows per year or per window only (period 'all' is the impact's)")
+        return self.period
 
 
 Compute = Callable[["AnalysisInputs", "Definitions", ShowOptions, "Progress"], AnalysisResult]

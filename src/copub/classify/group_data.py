@@ -32,6 +32,7 @@ from typing import Any, cast, get_args
 from copub.classify.countries import valid_country_codes
 from copub.classify.membership import Group, GroupKind, Member, PartnerGroups
 from copub.errors import DataError, UsageError
+from copub.validate import missing_file
 
 __all__ = ["DEFAULT_GROUP_FILES", "load_groups", "policy_notes"]
 
@@ -246,8 +247,9 @@ def load_groups(
         home = _home_country(default_groups, default_home, "defaults")
         return PartnerGroups(tuple(default_groups), home)
     file = Path(path)
-    if not file.is_file():
-        raise UsageError(f"groups file {file} does not exist")
+    problem = missing_file(file, "groups file")
+    if problem is not None:
+        raise UsageError(problem)
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

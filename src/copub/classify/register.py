@@ -35,6 +35,7 @@ import polars as pl
 
 from copub.classify.issn import normalize_issn_expr
 from copub.errors import DataError, RegisterFormatError
+from copub.validate import missing_file
 
 __all__ = ["LEVELS_SCHEMA", "Register", "load_register", "partial_years"]
 
@@ -130,9 +131,10 @@ def _read_text_table(path: Path) -> pl.DataFrame:
 
 
 def _read_table(path: Path) -> pl.DataFrame:
-    if not path.is_file():
+    problem = missing_file(path, "register file")
+    if problem is not None:
         # A register that is not there is missing data (exit 1), not a bad option.
-        raise DataError(f"register file {path} does not exist")
+        raise DataError(problem)
     if path.suffix.lower() == ".parquet":
         try:
             return pl.read_parquet(path)

@@ -19,7 +19,7 @@ from copub.indicators.universe import legacy_universe
 from copub.normalize import Tables, load_tables
 from copub.progress import Progress
 from copub.settings import DEFAULT_INSTITUTION, Settings
-from copub.validate import parse_institution_id, parse_year_range
+from copub.validate import missing_file, parse_institution_id, parse_year_range
 
 __all__ = [
     "CopubArgumentParser",
@@ -75,8 +75,11 @@ def count_arg(text: str) -> int:
 
 
 def positive_arg(text: str) -> int:
-    """argparse type for a count that is 1 or more."""
-    value = count_arg(text)
+    """argparse type for a count that is 1 or more (the message says so for -1 too)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
     return value
@@ -223,8 +226,9 @@ def definitions_from_args(
             chosen[name] = getattr(args, name)
     if getattr(args, "groups", None) is not None:
         path = Path(args.groups)
-        if not path.is_file():
-            raise UsageError(f"--groups file {path} does not exist")
+        problem = missing_file(path, "--groups file")
+        if problem is not None:
+            raise UsageError(problem)
         chosen["groups"] = path
     if register is not None:
         chosen["register"] = Path(register)

@@ -18,7 +18,9 @@ from copub.indicators.presets import preset_notes
 from copub.indicators.trends import compare_periods
 from copub.indicators.yearly import window_indicators, yearly_indicators
 from copub.networks.build import build_network
+from copub.networks.html_page import partner_map_of
 from copub.networks.partners import partner_table
+from copub.networks.prepared import prepare_network
 from copub.normalize import Tables
 from copub.progress import Progress
 from copub.report.checks import home_country_warning, register_warnings
@@ -149,6 +151,9 @@ def build_report(
         partner_table(labelled, kind, definitions) for kind in ("country", "institution")
     )
     network = build_network(labelled, "country", definitions, counting=options.counting)
+    progress.note("drawing the interactive partner map")
+    prepared = prepare_network(labelled, "country", definitions, counting=options.counting)
     return data.with_(
-        windows=windows, partners=partners, institution_partners=institutions, network=network
-    )
+        windows=windows, partners=partners, institution_partners=institutions, network=network,
+        prepared=prepared, partner_map=partner_map_of(prepared).fragment(),
+    )  # fmt: skip

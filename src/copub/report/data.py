@@ -18,6 +18,8 @@ from copub.report.options import ReportOptions
 if TYPE_CHECKING:
     import networkx as nx
 
+    from copub.networks.prepared import PreparedNetwork
+
 __all__ = ["ReportData", "definitions_table", "groups_table"]
 
 
@@ -121,6 +123,10 @@ class ReportData:
     network: nx.Graph | None = None
     notes: tuple[str, ...] = field(default=())
     results: tuple[AnalysisResult, ...] = ()
+    #: The country network with what its works listings need (the map, the periods picture).
+    prepared: PreparedNetwork | None = None
+    #: The interactive partner map as an HTML fragment (inline scripts and data).
+    partner_map: str | None = None
 
     @property
     def synthetic(self) -> bool:

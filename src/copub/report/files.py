@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from copub.errors import UsageError
 from copub.networks.plot import plot_country_network, plot_top_partners
+from copub.networks.plot_periods import plot_ego_periods
 from copub.outdir import building
 from copub.progress import Progress
 from copub.render.figures import save_figure, stamp
@@ -161,6 +163,24 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
                 *_png_svg(paths),
             )
         )
+    if data.prepared is not None:
+        try:
+            paths = plot_ego_periods(
+                data.prepared, folder / "partner_periods", footer=figure_footer(data)
+            )
+        except UsageError:
+            paths = []  # home has no partner in the periods: nothing to draw
+        if paths:
+            written.append(
+                FigureFile(
+                    "partner_periods",
+                    "Partners in the baseline and the plan period",
+                    "Home's strongest partner countries in the baseline and the plan period, "
+                    "side by side at the same places and on one scale, so a partner drawn "
+                    "larger in the plan had more co-publications than in the baseline.",
+                    *_png_svg(paths),
+                )
+            )
     if data.partners is not None and data.partners.height:
         paths = plot_top_partners(
             data.partners,

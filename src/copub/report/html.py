@@ -26,7 +26,13 @@ from copub.report.options import UNIVERSE_LABELS
 from copub.report.plots import FigureFile
 from copub.report.scope import scope_section
 
-__all__ = ["GROUP_NAMES", "SECTIONS", "render_html"]
+__all__ = ["GROUP_NAMES", "PAGE_POLICY", "SECTIONS", "render_html"]
+
+#: report.html fetches nothing: inline style, scripts and images only.
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
+)
 
 #: Section ids and headings, in page order.
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -156,6 +162,13 @@ def _partners(data: ReportData) -> str:
                 [("#", True), ("Institution", False), ("Country", False), *tail],
                 _partner_rows(data.institution_partners, top, with_country=True),
             )
+        )
+    if data.partner_map is not None:
+        # The interactive map: inline scripts and data, no request (see the page's policy).
+        parts.append(
+            "<p class=noprint>The interactive partner map below: pan, zoom, search; click a "
+            "country or a link to list the works behind it.</p>"
+            f'<div class="noprint">{data.partner_map}</div>'
         )
     return "".join(parts)
 
@@ -400,6 +413,8 @@ def render_html(
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
+        # No request of any kind: the figures and the partner map's scripts are inline.
+        f'<meta http-equiv="Content-Security-Policy" content="{PAGE_POLICY}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}{' (SYNTHETIC SAMPLE)' if data.synthetic else ''}</title>"
         f'<meta name="generator" content="copub">'

@@ -103,6 +103,7 @@ footer { margin-top: 48px; padding-top: 12px; border-top: 1px solid var(--line);
   color: var(--muted); font-size: .82rem; }
 @media (max-width: 640px) { .wrap { padding: 0 14px 32px; } h1 { font-size: 1.55rem; } }
 @media print {
+  .noprint { display: none; }  /* the interactive partner map: the figures stand for it */
   html { font-size: 10.5pt; }
   .wrap { max-width: none; padding: 0; }
   nav.toc { display: none; }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -15,7 +15,6 @@ from copub.analyses.contract import (
     unavailable,
 )
 from copub.classify.definitions import Definitions
-from copub.errors import UsageError
 from copub.indicators.breakdown import (
     Breakdown,
     breakdown_indicators,
@@ -111,12 +110,6 @@ def fields_figure(result: Breakdown, *, synthetic: bool, indicator: str = "intl"
     return figure
 
 
-def _rows(options: ShowOptions) -> Literal["year", "window"]:
-    if options.period == "all":
-        raise UsageError("rows per year or per window only (period 'all' is the impact's)")
-    return options.period
-
-
 def compute_breakdown(
     inputs: AnalysisInputs, definitions: Definitions, options: ShowOptions, progress: Progress
 ) -> AnalysisResult:
@@ -130,7 +123,7 @@ def compute_breakdown(
         )  # fmt: skip
     progress.note(f"breaking the figures down by {by}")
     result = breakdown_indicators(
-        inputs.tables, definitions, by=by, period=_rows(options),
+        inputs.tables, definitions, by=by, period=options.table_rows(),
         units=list(definitions.breakdown_units) or None, min_works=definitions.min_works,
     )  # fmt: skip
     synthetic = inputs.synthetic

@@ -9,7 +9,7 @@ its interval (the home dashed in each panel).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -21,7 +21,6 @@ from copub.analyses.contract import (
     unavailable,
 )
 from copub.classify.definitions import Definitions
-from copub.errors import UsageError
 from copub.indicators.definitions import share_column
 from copub.indicators.peers import PeerIndicators, peer_group, peer_indicators
 from copub.progress import Progress
@@ -131,12 +130,6 @@ def peers_figure(result: PeerIndicators, *, synthetic: bool, indicator: str = "i
     return figure
 
 
-def _rows(options: ShowOptions) -> Literal["year", "window"]:
-    if options.period == "all":
-        raise UsageError("rows per year or per window only (period 'all' is the impact's)")
-    return options.period
-
-
 def compute_peers(
     inputs: AnalysisInputs, definitions: Definitions, options: ShowOptions, progress: Progress
 ) -> AnalysisResult:
@@ -151,7 +144,7 @@ def compute_peers(
     progress.note(f"computing the figures beside the peers ({label})")
     result = peer_indicators(
         inputs.tables, definitions, peers=list(definitions.peers), group=definitions.peer_group,
-        period=_rows(options),
+        period=options.table_rows(),
     )  # fmt: skip
     for missing in result.unresolved:
         progress.note(f"not in the data: {missing}")
