@@ -187,3 +187,38 @@ def test_results_are_checked_against_their_schemas() -> None:
             continue  # needs an authors table (covered above)
         result = analysis.run(inputs, definitions, ShowOptions(), Progress.silent())
         assert isinstance(result, AnalysisResult) and result.key == analysis.key
+
+
+def test_one_report_validates_its_definitions_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The institution and the year ranges are parsed at the edge (the options, then one
+    Definitions), never again by a stage (it was 6 and 10 times for one ``report --out``)."""
+    import importlib
+
+    import copub.validate as validate
+
+    for name in ("copub.cli.report_cmd", "copub.cli._common", "copub.classify.definitions",
+                 "copub.indicators.trends", "copub.indicators.mobility"):  # fmt: skip
+        importlib.import_module(name)
+    calls = {"parse_institution_id": 0, "parse_year_range": 0}
+    for name in calls:
+        original = getattr(validate, name)
+
+        def counted(*args: object, _original: object = original, _name: str = name,
+                    **kwargs: object) -> object:  # fmt: skip
+            calls[_name] += 1
+            return _original(*args, **kwargs)  # type: ignore[operator]
+
+        for module in list(sys.modules.values()):
+            if getattr(module, "__name__", "").startswith("copub") and (
+                getattr(module, name, None) is original
+            ):
+                monkeypatch.setattr(module, name, counted)
+    out = tmp_path / "report"
+    args = ["report", *SAMPLE_ARGS, "--bootstrap", "0", "--years", "2015-2024", "--out", str(out)]
+    assert main(args) == 0
+    # --institution (the option's own check, then the Definitions), --years likewise, and the
+    # baseline and plan in the Definitions: each once at the edge, the other default once more.
+    assert calls["parse_institution_id"] <= 3, calls
+    assert calls["parse_year_range"] <= 6, calls

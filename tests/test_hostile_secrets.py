@@ -189,3 +189,38 @@ def test_for_terminal_never_shows_the_key_nor_a_control_character(
         shown = for_terminal(text)
         assert HOSTILE_KEY not in shown
         assert not re.search(r"[\x00-\x1f\x7f-\x9f]", shown)
+
+
+def test_group_member_lookup_follows_no_redirect(tmp_path: Path) -> None:
+    """The ROR look-up of ``fetch --group`` (classify/resolve.py) sends the key too: a
+    redirect is refused, so the key never reaches another host."""
+    import http.server
+    import threading
+
+    from copub.classify.resolve import _get
+    from copub.settings import Settings
+
+    hits: list[str] = []
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.2:9/steal" + self.path)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Redirect)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        import urllib3
+
+        settings = Settings(api_url=f"http://127.0.0.1:{server.server_port}", api_key="k" * 24)
+        with pytest.raises(Exception, match="redirect"):
+            _get(urllib3.PoolManager(), settings, "/institutions/ror:05xg72x27", {})
+    finally:
+        server.shutdown()
+    assert len(hits) == 1  # asked once, never followed

@@ -96,3 +96,15 @@ def test_a_negative_top_says_what_is_allowed(capsys: pytest.CaptureFixture[str])
         assert main(["partners", "--sample", "--scale", "0.005", "--top", value]) == 2
         err = capsys.readouterr().err
         assert "must be 1 or more" in err and "0 or more" not in err
+
+
+def test_a_seed_out_of_range_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``--layout-seed -1 --plot`` was a ValueError from numpy (exit 1, 'internal error')."""
+    for value in ("-1", str(2**32)):
+        capsys.readouterr()
+        args = ["network", "--sample", "--scale", "0.005", "--plot", "--layout-seed", value]
+        assert main([*args, "--out", str(tmp_path / "net")]) == 2
+        err = capsys.readouterr().err
+        assert "--layout-seed" in err and "internal error" not in err

@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -270,13 +271,16 @@ class Definitions:
 
     def __post_init__(self) -> None:
         put = object.__setattr__
-        institutions: object = self.institutions
-        if isinstance(institutions, str):
-            institutions = (institutions,)
-        if not isinstance(institutions, Sequence) or not institutions:
-            raise UsageError("definitions: institutions must name at least one institution")
-        put(self, "institutions", _ids("institutions", institutions))
-        if self.years is not None:
+        # Fields copied unchanged from a validated value (``with_``) are not parsed again.
+        known = _KNOWN_VALID.get()
+        if "institutions" not in known:
+            institutions: object = self.institutions
+            if isinstance(institutions, str):
+                institutions = (institutions,)
+            if not isinstance(institutions, Sequence) or not institutions:
+                raise UsageError("definitions: institutions must name at least one institution")
+            put(self, "institutions", _ids("institutions", institutions))
+        if self.years is not None and "years" not in known:
             put(self, "years", _period("years", self.years, allow_future=False))
         _choice("preset", self.preset, tuple(PRESET_RULES))
         rule = PRESET_RULES[self.preset]
@@ -300,9 +304,10 @@ class Definitions:
             )
         put(self, "groups", _groups(self.groups))
         put(self, "register", _register(self.register))
-        baseline, plan = check_periods(self.baseline, self.plan)
-        put(self, "baseline", baseline)
-        put(self, "plan", plan)
+        if not {"baseline", "plan"} <= known:
+            baseline, plan = check_periods(self.baseline, self.plan)
+            put(self, "baseline", baseline)
+            put(self, "plan", plan)
         for name, low, high, unit in _WHOLE_NUMBERS:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -313,7 +318,8 @@ class Definitions:
         if self.breakdown_by is not None:
             _choice("breakdown_by", self.breakdown_by, get_args(BreakdownBy))
         for name in ("peers", "breakdown_units"):
-            put(self, name, _ids(name, getattr(self, name)))
+            if name not in known:
+                put(self, name, _ids(name, getattr(self, name)))
         if self.breakdown_units and self.breakdown_by != "unit":
             raise UsageError("definitions: breakdown_units needs breakdown_by 'unit'")
         if self.home_country is not None:
@@ -385,7 +391,13 @@ class Definitions:
         if "preset" in changes:
             for name in ("universe", "merge_hk_mo", "fractional"):
                 changes.setdefault(name, None)
-        return dataclasses.replace(self, **changes)
+        # Validated once: what is copied unchanged is not parsed again (the rules that
+        # tie fields together still run).
+        token = _KNOWN_VALID.set(frozenset(f.name for f in dataclasses.fields(self)) - set(changes))
+        try:
+            return dataclasses.replace(self, **changes)
+        finally:
+            _KNOWN_VALID.reset(token)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary, for provenance and the report's definitions table."""
@@ -438,6 +450,9 @@ def legacy_universe(types: TypesChoice | None) -> dict[str, object]:
         raise UsageError(f"types must be 'core', 'all' or a list of types, not {types!r}")
     return {"universe": "types", "types": tuple(types)}
 
+
+#: The fields of the value being built that were copied from a validated one (``with_``).
+_KNOWN_VALID: ContextVar[frozenset[str]] = ContextVar("copub_known_valid", default=frozenset())
 
 #: Old keyword names and the fields that replaced them.
 _OLD_NAMES = {"window": "period_window"}

@@ -39,18 +39,31 @@ def _get(http: urllib3.PoolManager, settings: Settings, path: str, query: dict[s
     if settings.email:
         params["mailto"] = settings.email
     url = f"{settings.api_url}{path}" + (f"?{urlencode(params)}" if params else "")
+    cap = int(settings.max_body_mb * 2**20)
     import urllib3
 
     try:
-        response = http.request("GET", url)
+        # No redirect is followed: the key in the query must never reach another host, and
+        # a record is answered where it was asked for (fetch's transport does the same).
+        # At most COPUB_MAX_BODY_MB is read, the fetcher's body cap.
+        response = http.request("GET", url, redirect=False, preload_content=False)
+        data = response.read(cap + 1)
+        response.release_conn()
     except urllib3.exceptions.HTTPError as exc:
         raise _Offline(f"{settings.api_url} unreachable ({type(exc).__name__})") from None
+    if 300 <= response.status < 400:
+        raise _Offline(f"{settings.api_url} answered a redirect (HTTP {response.status})")
+    if len(data) > cap:
+        raise _Offline(
+            f"{settings.api_url} answered more than {settings.max_body_mb} MB for one record "
+            "(COPUB_MAX_BODY_MB)"
+        )
     if response.status == 404:
         return None
     if response.status >= 400:
         raise _Offline(f"{settings.api_url} answered HTTP {response.status}")
     try:
-        return json.loads(response.data)
+        return json.loads(data)
     except ValueError:
         return None
 

@@ -74,6 +74,14 @@ def count_arg(text: str) -> int:
     return value
 
 
+def seed_arg(text: str) -> int:
+    """argparse type for a random seed: a whole number from 0 to 2**32 - 1 (numpy's range)."""
+    value = count_arg(text)
+    if value >= 2**32:
+        raise argparse.ArgumentTypeError(f"{text!r} must be below 2**32")
+    return value
+
+
 def positive_arg(text: str) -> int:
     """argparse type for a count that is 1 or more (the message says so for -1 too)."""
     try:

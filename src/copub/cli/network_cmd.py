@@ -15,6 +15,7 @@ from copub.cli._common import (
     definitions_from_args,
     load_tables_from_args,
     positive_arg,
+    seed_arg,
 )
 from copub.errors import DataError, UsageError
 from copub.networks import (
@@ -152,7 +153,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(PNG and SVG; country or institution)",
     )
     parser.add_argument(
-        "--layout-seed", type=int, default=0, help="seed of the layout and the Louvain clusters"
+        "--layout-seed",
+        type=seed_arg,
+        default=0,
+        help="seed of the layout and the Louvain clusters (0 to 2**32-1)",
     )
     parser.add_argument(
         "--out", type=Path, required=True,

@@ -558,18 +558,18 @@ def mobility_indicators(
     d = resolve_definitions(definitions, **legacy)
     institution = d.institution
     home_country = home_country or d.home_country
-    if years is None and d.years is not None:
-        years = d.years
+    # Years from the definitions were checked there; only a ``years=`` given here is parsed.
+    chosen = parse_year_range(years) if years is not None else d.years
     rows, country = _marked(authors, institution, home_country)
     flags = _author_years(rows, d).collect().lazy()
     leavers = _leavers(rows, d).collect().lazy()
-    if years is None:
+    if chosen is None:
         span = flags.select(first=pl.col("year").min(), last=pl.col("year").max()).collect()
         if span["first"][0] is None:
             raise DataError(f"no author in the authors table has an affiliation with {institution}")
         first, last = int(span["first"][0]), int(span["last"][0])
     else:
-        first, last = parse_year_range(years)
+        first, last = chosen
     span = rows.select(
         first=pl.col("year").filter(pl.col("is_home")).min(), last=pl.col("year").max()
     ).collect()

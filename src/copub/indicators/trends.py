@@ -277,8 +277,9 @@ def compare_periods(
     ({'holm'}, True)
     """
     if definitions is not None:
-        baseline, plan = definitions.baseline, definitions.plan
-    baseline, plan = check_periods(baseline, plan)
+        baseline, plan = definitions.baseline, definitions.plan  # validated once, there
+    else:
+        baseline, plan = check_periods(baseline, plan)
     years = shares_by_year["year"]
     in_base = years.is_between(*baseline)
     in_plan = years.is_between(*plan)
