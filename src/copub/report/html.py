@@ -1,10 +1,11 @@
 """``report.html``: one self-contained page a strategy office can forward as it is.
 
 The page holds, in order: the development goals and their status, the
-figures, the partner review, data quality, the definitions used and the
-provenance. Figures are inline PNG (base64) and the stylesheet is inline, so
-the file needs nothing else; there is no JavaScript, and the page prints
-cleanly.
+figures, the partner review (with the interactive partner map), every
+registered analysis's section, data quality, the definitions used and the
+provenance. Figures are inline PNG (base64), the stylesheet and the map's
+scripts are inline, and the page's Content-Security-Policy forbids any
+request, so the file needs nothing else; it prints cleanly (without the map).
 """
 
 from __future__ import annotations
