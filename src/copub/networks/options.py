@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from copub.classify.definitions import Definitions, resolve_definitions
+from copub.classify.definitions import Counting, Definitions, resolve_definitions
 from copub.errors import UsageError
 from copub.indicators.universe import TypesChoice
 from copub.networks.nodes import NetworkKind, check_kind
@@ -27,7 +27,6 @@ __all__ = [
     "node_cap",
 ]
 
-Counting = Literal["full", "fractional"]
 
 #: The default cap on nodes per work: hyperauthored works (hundreds of
 #: institutions or authors) would add cliques of tens of thousands of links

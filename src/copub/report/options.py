@@ -9,6 +9,7 @@ from typing import Any, Literal
 from copub.classify.definitions import (
     DEFAULT_BASELINE,
     DEFAULT_PLAN,
+    Counting,
     Definitions,
     resolve_definitions,
 )
@@ -25,7 +26,6 @@ __all__ = [
     "TypesName",
 ]
 
-Counting = Literal["full", "fractional"]
 OutputFormat = Literal["table", "csv", "json", "markdown"]
 TypesName = Literal["core", "all"]
 
