@@ -18,6 +18,10 @@ give the authors table (author affiliation histories) and ``mobility_indicators`
 the researcher-mobility figures (a publication-based proxy).
 ``eu_participation`` gives the EU projects won (CORDIS, the Norwegian grants
 file) and ``eu_project_links`` the works behind them.
+``compute_points`` gives the Norwegian publication points (NVI). ``ANALYSES`` is
+the registry of analyses the report and the commands share; each computes an
+:class:`AnalysisResult` from :class:`AnalysisInputs`, a :class:`Definitions`
+and :class:`ShowOptions`.
 Every error copub raises on purpose is a :class:`CopubError`.
 
 Examples
@@ -58,6 +62,9 @@ from copub import _startup  # noqa: F401
 from copub._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for the type checker; at run time each name loads on first use
+    from copub.analyses.contract import AnalysisInputs, AnalysisResult, ShowOptions
+    from copub.analyses.points import PointsResult, compute_points
+    from copub.analyses.registry import ANALYSES
     from copub.classify import load_groups, load_register
     from copub.classify.definitions import Definitions
     from copub.errors import CopubError
@@ -129,6 +136,12 @@ _EXPORTS = {
     "build_network": "copub.networks",
     "partner_table": "copub.networks",
     "works_between": "copub.networks",
+    "ANALYSES": "copub.analyses.registry",
+    "AnalysisInputs": "copub.analyses.contract",
+    "AnalysisResult": "copub.analyses.contract",
+    "ShowOptions": "copub.analyses.contract",
+    "PointsResult": "copub.analyses.points",
+    "compute_points": "copub.analyses.points",
     "BuiltTables": "copub.normalize",
     "Tables": "copub.normalize",
     "build_tables": "copub.normalize",
@@ -143,7 +156,10 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "ANALYSES",
     "IMPACT_DEFINITIONS",
+    "AnalysisInputs",
+    "AnalysisResult",
     "AuthorFetchResult",
     "Breakdown",
     "BuiltTables",
@@ -155,14 +171,17 @@ __all__ = [
     "LabelledWorks",
     "MobilityResult",
     "PeerIndicators",
+    "PointsResult",
     "Provenance",
     "Settings",
+    "ShowOptions",
     "TableScan",
     "Tables",
     "breakdown_indicators",
     "build_network",
     "build_tables",
     "compare_periods",
+    "compute_points",
     "eu_participation",
     "eu_project_links",
     "fetch_authors",
