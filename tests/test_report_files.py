@@ -190,3 +190,25 @@ def test_html_without_register_or_figures_degrades_gracefully() -> None:
     assert partners.count("<tr><td class=num>") == 6  # 3 countries + 3 institutions
     table_only = data.with_(partners=None, institution_partners=None, network=None)
     assert "The partner review was not computed" in render_html(table_only, [])
+
+
+def test_workbook_shows_years_as_years_and_shares_as_percentages(out: Path) -> None:
+    """LibreOffice showed "2,012" and 0.574 (issue 25.9): years are '0', shares '0.0%',
+    and the values stay exact."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(out / "report.xlsx")
+    sheet = book["yearly"]
+    header = [cell.value for cell in sheet[1]]
+    year, share = (
+        sheet.cell(2, header.index("year") + 1),
+        sheet.cell(2, header.index("intl_share") + 1),
+    )
+    assert year.number_format == "0" and isinstance(year.value, int)
+    assert share.number_format == "0.0%" and 0 < share.value < 1
+    parquet = pl.read_parquet(out / "tables" / "yearly.parquet")
+    assert share.value == pytest.approx(parquet["intl_share"][0], rel=1e-12)
+
+
+def test_report_prints_on_a4(page: str) -> None:
+    assert "@page { size: A4;" in page

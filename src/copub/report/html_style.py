@@ -122,7 +122,7 @@ footer { margin-top: 48px; padding-top: 12px; border-top: 1px solid var(--line);
   .banner, thead th, .card { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .scroll { overflow: visible; }
   a { color: inherit; }
-  @page { margin: 15mm 13mm; }
+  @page { size: A4; margin: 15mm 13mm; }
 }
 """
 

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 import polars as pl
+from polars.selectors import Selector
 from xlsxwriter import Workbook
 
 from copub.render.tables import csv_frame
@@ -66,6 +67,27 @@ def _sheet_frame(frame: pl.DataFrame, synthetic: bool) -> pl.DataFrame:
     flat = csv_frame(frame, synthetic=synthetic)
     # NaN is not a spreadsheet value: an empty cell says "not computed" best.
     return flat.with_columns(pl.selectors.float().fill_nan(None))
+
+
+def _formats(frame: pl.DataFrame) -> dict[str | Selector | tuple[str | Selector, ...], str]:
+    """Years as plain whole numbers, shares as percentages with one decimal (values exact).
+
+    Examples
+    --------
+    >>> _formats(pl.DataFrame({"year": [2012], "intl_share": [0.574], "works": [3]}))
+    {'year': '0', 'intl_share': '0.0%'}
+    """
+    formats: dict[str | Selector | tuple[str | Selector, ...], str] = {}
+    for column, dtype in frame.schema.items():
+        if dtype.is_integer() and (column == "year" or column.endswith(("_year", "year_"))):
+            formats[column] = "0"  # "2,012" reads as a count, not a year
+        elif dtype.is_float() and (
+            column.endswith(("_share", "_share_low", "_share_high", "_share_frac", "_rate"))
+            or "_share_" in column
+            or column in ("share", "share_low", "share_high")
+        ):
+            formats[column] = "0.0%"
+    return formats
 
 
 def _created(stamp: str) -> dt.datetime:
@@ -119,9 +141,11 @@ def write_workbook(data: ReportData, path: str | os.PathLike[str]) -> Path:
             workbook=book, worksheet=PROVENANCE_SHEET, autofit=True, header_format={"bold": True}
         )
         for name, frame in data.tables().items():
-            _sheet_frame(frame, data.synthetic).write_excel(
+            sheet = _sheet_frame(frame, data.synthetic)
+            sheet.write_excel(
                 workbook=book,
                 worksheet=name[:31],
+                column_formats=_formats(sheet),
                 autofit=frame.width <= 40,
                 header_format={"bold": True},
                 freeze_panes=(1, 0),
