@@ -227,3 +227,5 @@ def test_data_dir_without_tables_is_a_data_error(
 ) -> None:
     run = run_report(capsys, "--data-dir", str(tmp_path), sample=False)
     assert run.code == 1 and "no copub tables" in run.err
+    # It says what to do: fetch or import, or try the sample (issue 25.10).
+    assert "copub fetch" in run.err and "--sample" in run.err

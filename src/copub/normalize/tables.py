@@ -130,7 +130,7 @@ def table_files(data_dir: str | os.PathLike[str]) -> tuple[Path, dict[str, Path]
     if not (tables_dir / "works.parquet").is_file():
         raise DataError(
             f"no copub tables in {data_dir}: run `copub fetch` or `copub import` "
-            f"with --data-dir {data_dir} first"
+            f"with --data-dir {data_dir} first, or try the synthetic sample with --sample"
         )
     paths = {name: tables_dir / f"{name}.parquet" for name in TABLE_NAMES}
     for path in paths.values():
