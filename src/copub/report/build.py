@@ -17,7 +17,6 @@ from copub.indicators.catalogue import goals, indicator_specs
 from copub.indicators.presets import preset_notes
 from copub.indicators.trends import compare_periods
 from copub.indicators.yearly import window_indicators, yearly_indicators
-from copub.networks.build import build_network
 from copub.networks.html_page import partner_map_of
 from copub.networks.partners import partner_table
 from copub.networks.prepared import prepare_network
@@ -150,10 +149,11 @@ def build_report(
     partners, institutions = (
         partner_table(labelled, kind, definitions) for kind in ("country", "institution")
     )
-    network = build_network(labelled, "country", definitions, counting=options.counting)
-    progress.note("drawing the interactive partner map")
+    # Built once: the picture's graph, the map and the periods picture all come from it.
     prepared = prepare_network(labelled, "country", definitions, counting=options.counting)
+    progress.note("drawing the interactive partner map")
     return data.with_(
-        windows=windows, partners=partners, institution_partners=institutions, network=network,
-        prepared=prepared, partner_map=partner_map_of(prepared).fragment(),
+        windows=windows, partners=partners, institution_partners=institutions,
+        network=prepared.network.to_graph(), prepared=prepared,
+        partner_map=partner_map_of(prepared).fragment(),
     )  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -156,10 +157,14 @@ class ReportData:
             out.update(result.tables)
         return {name: frame for name, frame in out.items() if frame is not None}
 
+    # Read for every row of every rendering: computed once per report (a cached property
+    # writes the instance's dictionary directly, which a frozen dataclass allows).
+    @functools.cached_property
     def goal_list(self) -> tuple[Goal, ...]:
         """The development goals under the report's definitions (its groups included)."""
         return goals(self.options.defs)
 
+    @functools.cached_property
     def short_labels(self) -> dict[str, str]:
         """Terminal labels by share stem, under the report's definitions."""
         return short_labels(self.options.defs)

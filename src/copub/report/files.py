@@ -71,12 +71,6 @@ class WrittenReport:
         ]
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def write_tables(data: ReportData, out_dir: Path) -> list[Path]:
     """Write every table of ``data`` as CSV and Parquet under ``out_dir/tables``."""
     folder = out_dir / "tables"

@@ -100,7 +100,7 @@ def _reason(data: ReportData, indicator: str) -> str:
 
 
 def _label(data: ReportData, row: Mapping[str, Any]) -> str:
-    return data.short_labels().get(str(row["indicator"]), str(row["label"]))
+    return data.short_labels.get(str(row["indicator"]), str(row["label"]))
 
 
 def _indicator_item(data: ReportData, row: Mapping[str, Any], named: bool) -> str:
@@ -126,7 +126,7 @@ def _indicator_item(data: ReportData, row: Mapping[str, Any], named: bool) -> st
 def goal_cards(data: ReportData) -> str:
     """One card per goal, listing every indicator of the goal with its own status."""
     cards = []
-    for goal in data.goal_list():
+    for goal in data.goal_list:
         rows = data.goals.filter(pl.col("goal") == goal.key).to_dicts()
         if not rows:
             continue
@@ -164,7 +164,7 @@ def _goal_table(data: ReportData) -> str:
         ("Trend p", True),
     ]
     rows: list[list[Cell] | str] = []
-    for goal in data.goal_list():
+    for goal in data.goal_list:
         goal_rows = data.goals.filter(pl.col("goal") == goal.key).to_dicts()
         if not goal_rows:
             continue
@@ -209,7 +209,7 @@ def _thresholds(data: ReportData) -> str:
         return f"{_pp(DEFAULT_MIN_CHANGE)} for every goal (the default)"
     own = ", ".join(
         f"{goal.title} {_pp(goal.min_change)}"
-        for goal in data.goal_list()
+        for goal in data.goal_list
         if goal.min_change != DEFAULT_MIN_CHANGE
     )
     return f"{_pp(DEFAULT_MIN_CHANGE)} by default; {own}"

@@ -33,7 +33,7 @@ YEARLY_HEADERS: dict[str, str] = {
 
 def yearly_stems(data: ReportData) -> list[str]:
     """Every goal indicator, in goal order, then the user's own groups, that the table has."""
-    stems = [stem for goal in data.goal_list() for stem in goal.indicators]
+    stems = [stem for goal in data.goal_list for stem in goal.indicators]
     stems += [stem for _, stem in terminal_columns(data.options.defs)]
     return [s for s in dict.fromkeys(stems) if share_column(s) in data.yearly.columns]
 
@@ -68,7 +68,7 @@ _PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 def _part(data: ReportData, stems: list[str], suffix: str) -> str:
     works_column = "works_frac" if suffix else "works"
     headers: list[tuple[str, bool]] = [("Year", False), ("Works", True)]
-    short = data.short_labels()
+    short = data.short_labels
     headers += [(esc(YEARLY_HEADERS.get(s, short.get(s, s))), True) for s in stems]
     rows: list[list[Cell] | str] = []
     for row in data.yearly.iter_rows(named=True):

@@ -71,7 +71,7 @@ def _comparison_lines(data: ReportData, unicode: bool) -> list[str]:
     )
     header = f"  {'Indicator':<34}{'Baseline':>9}{'Plan':>9}  {'Change [95% CI]':<27}{'p':>7}"
     lines = [title, header, "-" * len(header)]
-    short = data.short_labels()
+    short = data.short_labels
     for row in data.goals.iter_rows(named=True):
         label = short.get(row["indicator"], str(row["label"]))
         label = label if len(label) <= 33 else label[:32] + "…"
