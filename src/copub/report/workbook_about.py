@@ -34,18 +34,18 @@ SYNTHETIC_LINE = "SYNTHETIC SAMPLE DATA: not real publications"
 #: Excel's longest sheet name.
 _MAX_NAME = 31
 
-#: The report section (its title in report.html) of each of the report's own tables;
+#: The report section (a key of report.html's SECTIONS) of each of the report's own tables;
 #: an analysis's tables are in that analysis's section.
 REPORT_TABLE_SECTIONS: dict[str, str] = {
-    "yearly": "Yearly figures",
-    "windows": "Yearly figures",
-    "period_comparison": "Development goals and status",
-    "goals": "Development goals and status",
-    "partners": "Partner review",
-    "partner_institutions": "Partner review",
-    "data_quality": "Data quality",
-    "definitions": "Definitions used",
-    "partner_groups": "Definitions used",
+    "yearly": "yearly",
+    "windows": "yearly",
+    "period_comparison": "goals",
+    "goals": "goals",
+    "partners": "partners",
+    "partner_institutions": "partners",
+    "data_quality": "quality",
+    "definitions": "definitions",
+    "partner_groups": "definitions",
 }
 
 #: What each table holds, by table name (a key ending in ``*`` covers every name it starts).
@@ -172,11 +172,16 @@ def workbook_sheets(data: ReportData) -> tuple[Sheet, ...]:
     >>> [(s.name, s.section) for s in workbook_sheets(data)][:2]
     [('yearly', 'Yearly figures'), ('period_comparison', 'Development goals and status')]
     """
-    sections = {name: r.title for r in data.results for name in r.tables}
+    from copub.report.html import SECTIONS
+
+    titles = dict(SECTIONS)
+    sections = {name: titles[key] for name, key in REPORT_TABLE_SECTIONS.items()}
+    # An analysis's table is in its section, also when it shares a name with a report table.
+    sections |= {name: r.title for r in data.results for name in r.tables}
     taken = {ABOUT_SHEET.casefold()}
     sheets = []
     for table, frame in data.tables().items():
-        section = sections.get(table) or REPORT_TABLE_SECTIONS.get(table, "Report")
+        section = sections.get(table, "Report")
         # A table nobody described still gets a row: its columns say what it holds.
         holds = table_about(table) or f"Columns: {', '.join(frame.columns)}."
         sheets.append(Sheet(_sheet_name(table, taken), table, section, holds, frame))
@@ -265,7 +270,7 @@ def definition_rows(data: ReportData) -> list[tuple[str, str]]:
                 else "; each group's current members, for every year"
             ),
         ),
-        ("Windows", f"rolling periods of {defs.period_window} years (the windows sheet)"),
+        ("Windows", f"rolling periods of {defs.period_window} years"),
         (
             "Baseline and plan",
             f"baseline {_period(defs.baseline)} against plan {_period(defs.plan)}, counts "
