@@ -238,10 +238,9 @@ def test_workbook_has_every_sheet_and_the_mark(synthetic_outputs: Outputs) -> No
     path = synthetic_outputs.report / "report.xlsx"
     assert zipfile.is_zipfile(path)
     book = openpyxl.load_workbook(path, read_only=True)
-    assert book.sheetnames == ["provenance", *TABLES, *POINTS]
-    provenance = list(book["provenance"].iter_rows(values_only=True))
-    assert provenance[0] == ("item", "value")
-    assert provenance[1] == ("data", "SYNTHETIC SAMPLE DATA: not real publications")
+    assert book.sheetnames == ["About", *TABLES, *POINTS]
+    about = list(book["About"].iter_rows(values_only=True))
+    assert about[0][0] == "SYNTHETIC SAMPLE DATA: not real publications"
     for name in (*TABLES, *POINTS):
         rows = list(book[name].iter_rows(values_only=True))
         parquet = pl.read_parquet(synthetic_outputs.report / "tables" / f"{name}.parquet")
@@ -256,8 +255,11 @@ def test_workbook_has_every_sheet_and_the_mark(synthetic_outputs: Outputs) -> No
 
 def test_real_workbook_has_no_mark(real_outputs: Outputs) -> None:
     book = openpyxl.load_workbook(real_outputs.report / "report.xlsx", read_only=True)
-    assert book.sheetnames == ["provenance", *TABLES]
+    assert book.sheetnames == ["About", *TABLES]
     assert next(book["yearly"].iter_rows(values_only=True))[-1] != "synthetic"
+    about = [row[:2] for row in book["About"].iter_rows(values_only=True)]
+    assert str(about[0][0]).startswith("copub report: ")  # no warning above the title
+    assert ("Data", "real records (import)") in about
 
 
 def test_network_exports_say_synthetic_inside_and_about_lists_every_file(

@@ -3,7 +3,7 @@
 Layout of the directory::
 
     report.html          the self-contained report (figures inline)
-    report.xlsx          every table as a sheet, a provenance sheet first
+    report.xlsx          every table as a sheet, an About sheet first (sheets, definitions, source)
     provenance.json      the provenance block of every output
     tables/NAME.csv      plain RFC 4180 CSV, one header row (+ a ``synthetic``
                          column on every row when the data is synthetic)

@@ -1,10 +1,13 @@
 """``report.xlsx``: every report table as a sheet, for Excel and LibreOffice.
 
-The first sheet, ``provenance``, says where the numbers came from (and, for
-the synthetic sample, that they are not real publications); then one sheet
-per table of :meth:`ReportData.tables`, with the same columns as the CSV
-files (lists joined with ``;``, and a ``synthetic`` column on every row when
-the data is synthetic). Written with polars' ``write_excel`` (xlsxwriter) to a
+The first sheet, ``About``, says (for the synthetic sample, in its first rows)
+that the numbers are not real publications, then lists every sheet with what
+it holds and its report section, the report's definitions in words, and where
+the data came from; then one sheet per table of :meth:`ReportData.tables`, with
+the same columns as the CSV files (lists joined with ``;``, and a ``synthetic``
+column on every row when the data is synthetic). The list and the sheets come
+from the same :func:`~copub.report.workbook_about.workbook_sheets`, so they
+cannot disagree. Written with polars' ``write_excel`` (xlsxwriter) to a
 temporary file that is fsynced and renamed, so a reader never sees half a
 workbook.
 """
@@ -12,7 +15,6 @@ workbook.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from pathlib import Path
 
@@ -22,45 +24,62 @@ from xlsxwriter import Workbook
 
 from copub.render.tables import csv_frame
 from copub.report.data import ReportData
+from copub.report.workbook_about import (
+    ABOUT_SHEET,
+    SYNTHETIC_LINE,
+    Sheet,
+    definition_rows,
+    sheet_about,
+    source_rows,
+    workbook_sheets,
+)
 
-__all__ = ["PROVENANCE_SHEET", "provenance_rows", "write_workbook"]
-
-PROVENANCE_SHEET = "provenance"
+__all__ = ["ABOUT_SHEET", "write_workbook"]
 
 
-def provenance_rows(data: ReportData) -> pl.DataFrame:
-    """The provenance sheet: ``item, value`` rows, the synthetic warning first.
+def _write_about(book: Workbook, data: ReportData, sheets: tuple[Sheet, ...]) -> None:
+    """The first sheet: the synthetic warning, the sheets, the definitions, the source."""
+    about = book.add_worksheet(ABOUT_SHEET)
+    bold = book.add_format({"bold": True})
+    heading = book.add_format({"bold": True, "font_size": 13})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    top = book.add_format({"valign": "top"})
+    about.set_column(0, 0, 24, top)
+    about.set_column(1, 1, 90, wrap)
+    about.set_column(2, 2, 36, top)
+    about.set_column(3, 3, 8, top)
+    row = 0
+    if data.synthetic:
+        warning = book.add_format({"bold": True, "font_size": 16, "font_color": "#b00020"})
+        about.write(row, 0, SYNTHETIC_LINE, warning)
+        about.write(
+            row + 1,
+            0,
+            "Every number in this workbook comes from copub's generated sample world; every "
+            "table sheet says so in its last column, 'synthetic'.",
+            bold,
+        )
+        row += 3
+    years = data.yearly["year"].to_list()
+    span = f", {min(years)}–{max(years)}" if years else ""
+    about.write(
+        row, 0, f"copub report: {data.institution_name} ({data.options.institution}){span}", heading
+    )
+    row += 2
 
-    Examples
-    --------
-    >>> import copub
-    >>> from copub.report import ReportOptions, build_report
-    >>> from copub.progress import Progress
-    >>> data = build_report(copub.load_sample(scale=0.01), ReportOptions(bootstrap=0),
-    ...                     scope="table", progress=Progress.silent())
-    >>> provenance_rows(data).row(0)
-    ('data', 'SYNTHETIC SAMPLE DATA: not real publications')
-    """
-    prov = data.provenance
-    rows: list[tuple[str, str]] = [
-        (
-            "data",
-            "SYNTHETIC SAMPLE DATA: not real publications"
-            if data.synthetic
-            else f"{prov.source} data",
-        ),
-        ("institution", f"{data.institution_name} ({data.options.institution})"),
-        ("source", prov.describe()),
-        ("query", prov.query or ""),
-        ("built", prov.created),
-        ("api_url", prov.api_url or ""),
-        ("inputs", "; ".join(prov.inputs)),
-        ("software", ", ".join(f"{k} {v}" for k, v in prov.versions.items())),
-        ("options", json.dumps(data.options.to_dict(), ensure_ascii=False)),
-    ]
-    rows += [(f"count: {key}", str(value)) for key, value in prov.counts.items()]
-    rows += [("note", note) for note in data.notes]
-    return pl.DataFrame(rows, schema={"item": pl.String, "value": pl.String}, orient="row")
+    def block(
+        title: str, header: tuple[str, ...], rows: list[tuple[str | int | None, ...]]
+    ) -> None:
+        nonlocal row
+        about.write(row, 0, title, heading)
+        about.write_row(row + 1, 0, header, bold)
+        for offset, values in enumerate(rows, start=row + 2):
+            about.write_row(offset, 0, values)
+        row += len(rows) + 3  # one empty row ends a block
+
+    block("Sheets", ("Sheet", "What it holds", "Section", "Rows"), list(sheet_about(sheets)))
+    block("Definitions", ("Definition", "In words"), list(definition_rows(data)))
+    block("Source and provenance", ("Item", "Value"), list(source_rows(data)))
 
 
 def _sheet_frame(frame: pl.DataFrame, synthetic: bool) -> pl.DataFrame:
@@ -100,7 +119,7 @@ def _created(stamp: str) -> dt.datetime:
 
 
 def write_workbook(data: ReportData, path: str | os.PathLike[str]) -> Path:
-    """Write ``report.xlsx``: the provenance sheet, then one sheet per table.
+    """Write ``report.xlsx``: the About sheet, then one sheet per table.
 
     Parameters
     ----------
@@ -128,25 +147,22 @@ def write_workbook(data: ReportData, path: str | os.PathLike[str]) -> Path:
         book.set_properties(
             {
                 "title": f"copub report: {data.institution_name}",
-                "subject": "SYNTHETIC SAMPLE DATA: not real publications"
-                if data.synthetic
-                else data.provenance.describe(),
+                "subject": SYNTHETIC_LINE if data.synthetic else data.provenance.describe(),
                 "comments": data.provenance.describe(),
                 "author": "copub",
                 # The tables' build time, not the clock: the same tables give the same file.
                 "created": _created(data.provenance.created),
             }
         )
-        provenance_rows(data).write_excel(
-            workbook=book, worksheet=PROVENANCE_SHEET, autofit=True, header_format={"bold": True}
-        )
-        for name, frame in data.tables().items():
-            sheet = _sheet_frame(frame, data.synthetic)
-            sheet.write_excel(
+        sheets = workbook_sheets(data)
+        _write_about(book, data, sheets)
+        for sheet in sheets:
+            frame = _sheet_frame(sheet.frame, data.synthetic)
+            frame.write_excel(
                 workbook=book,
-                worksheet=name[:31],
-                column_formats=_formats(sheet),
-                autofit=frame.width <= 40,
+                worksheet=sheet.name,
+                column_formats=_formats(frame),
+                autofit=sheet.frame.width <= 40,
                 header_format={"bold": True},
                 freeze_panes=(1, 0),
             )
