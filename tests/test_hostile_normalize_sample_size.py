@@ -11,6 +11,7 @@ from collections import namedtuple
 from pathlib import Path
 
 import pytest
+from benchmarks.readme_figures import quoted
 
 from copub.cli import main
 from copub.errors import UsageError
@@ -71,3 +72,13 @@ def test_the_estimate_is_close_to_what_is_written(tmp_path: Path, fmt: str, fat:
     assert works == sum(files.counts.values())
     assert 0.8 * written < size < 1.5 * written, (written, size)
     assert shutil.disk_usage(tmp_path).free > 0
+
+
+def test_the_readme_quotes_the_sample_size_and_bytes_per_work() -> None:
+    """The README's "about 140,000 works" and "about 7.4 KB a work as pages" are these."""
+    works, _ = estimate_sample(1.0)
+    assert quoted(r"NTNU-sized world \(about ([0-9,]+) works") == f"{round(works, -4):,}"
+    per_work = (estimate_sample(1.0)[1] - estimate_sample(0.0001)[1]) / (
+        works - estimate_sample(0.0001)[0]
+    )
+    assert quoted(r"about ([0-9.]+) KB a work as pages") == f"{per_work / 1000:.1f}"

@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 import pytest
+from benchmarks.readme_figures import quoted
 
 import copub
 from copub.indicators import Definitions
@@ -147,6 +148,10 @@ def test_mcp_is_the_home_countrys_row(real: Any) -> None:
         f"pooled over 31: multi_country {old_n / old_d:.3f}, bibliometrix mcp {new_n / new_d:.3f}"
     )
     assert new_n / new_d < old_n / old_d
+    # The README quotes both pooled shares; they are this computation's.
+    said_old = quoted(r"it pools to ([0-9.]+)% where bibliometrix's MCP")
+    said_new = quoted(r"each institution's country pools to ([0-9.]+)%")
+    assert (said_old, said_new) == (f"{100 * old_n / old_d:.1f}", f"{100 * new_n / new_d:.1f}")
 
 
 def test_the_yearly_mcp_share_reads_the_labels() -> None:
