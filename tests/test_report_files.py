@@ -104,6 +104,7 @@ def test_html_sections_in_order(page: str) -> None:
     # Every registered analysis stands where SECTIONS says "analyses", before the data
     # quality, definitions and provenance (issue 24: mobility came after Provenance).
     assert ids == [
+        "summary",
         "goals",
         "scope",
         "yearly",
