@@ -73,7 +73,7 @@ ul.inds li { margin: 0 0 6px; font-size: .86rem; line-height: 1.35; }
 ul.inds .n { display: block; font-weight: 600; }
 ul.inds .v { font-size: 1.25rem; font-weight: 700; font-variant-numeric: tabular-nums; }
 ul.inds .d, .size { color: var(--muted); }
-table.yearly td .ci, table.goals td .ci, table.goals th .ci {
+table.yearly td .ci, table.goals td .ci, table.goals th .ci, table.summary th .ci {
   display: block; font-size: .74rem; color: var(--muted); font-weight: normal;
 }
 table.yearly th, table.yearly td { padding: 5px 6px; }

@@ -73,8 +73,9 @@ def summary_section(data: ReportData) -> str:
         rows.extend(_indicator_row(data, row) for row in goal_rows)
     headers = [
         ("Goal and indicator", False),
-        (f"Baseline {_period(options.baseline)}", True),
-        (f"Plan {_period(options.plan)}", True),
+        # The periods under the words, as in the goal table, so the table fits A4's width.
+        (f"Baseline<span class=ci>{_period(options.baseline)}</span>", True),
+        (f"Plan<span class=ci>{_period(options.plan)}</span>", True),
         ("Change", True),
         ("95% CI", True),
         ("Status", False),
