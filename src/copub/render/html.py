@@ -33,7 +33,8 @@ def _td(content: str, numeric: bool) -> str:
     """A body cell: ``num`` for numeric columns, ``nowrap`` for a figure in a text column."""
     if numeric:
         return f"<td class=num>{content}</td>"
-    figure = _FIGURE.fullmatch(html.unescape(content).strip())
+    text = html.unescape(re.sub(r"<[^>]*>", "", content)).strip()  # "2012 <abbr>*</abbr>"
+    figure = _FIGURE.fullmatch(text)
     return f"<td class=nowrap>{content}</td>" if figure else f"<td>{content}</td>"
 
 
@@ -66,6 +67,8 @@ def table(
     (2, 1)
     >>> "<td class=nowrap>2020</td>" in html_table
     True
+    >>> table([("Year", False)], [[("2012 <abbr title=censored>*</abbr>", False)]]).count("nowrap")
+    1
     """
     head = "".join(f'<th scope="col"{" class=num" if n else ""}>{h}</th>' for h, n in headers)
     body = "".join(

@@ -26,6 +26,7 @@ __all__ = [
     "goal_cards",
     "goals_section",
     "indicator_label",
+    "period_text",
     "size_words",
     "tone",
 ]
@@ -172,7 +173,14 @@ def _trend(row: Mapping[str, Any]) -> str:
     return f"{p}<span class=ci>{esc(direction)}</span>" if direction and p else p
 
 
-def _period(period: tuple[int, int]) -> str:
+def period_text(period: tuple[int, int]) -> str:
+    """A period as ``2018–2021``.
+
+    Examples
+    --------
+    >>> period_text((2018, 2021))
+    '2018–2021'
+    """
     return f"{period[0]}–{period[1]}"
 
 
@@ -180,8 +188,8 @@ def _goal_table(data: ReportData) -> str:
     options = data.options
     headers = [
         ("Indicator", False),
-        (f"Baseline<span class=ci>{_period(options.baseline)}</span>", True),
-        (f"Plan<span class=ci>{_period(options.plan)}</span>", True),
+        (f"Baseline<span class=ci>{period_text(options.baseline)}</span>", True),
+        (f"Plan<span class=ci>{period_text(options.plan)}</span>", True),
         ("Change [95% CI]", True),
         ("p [Holm]", True),
         ("Status", False),
@@ -244,8 +252,8 @@ def goals_section(data: ReportData) -> str:
     """The whole goal section: the reading guide, the cards and the table."""
     options = data.options
     intro = (
-        f"<p class=lead>The plan period {_period(options.plan)} against the baseline "
-        f"{_period(options.baseline)}, {esc(options.counting)} counting. A change is "
+        f"<p class=lead>The plan period {period_text(options.plan)} against the baseline "
+        f"{period_text(options.baseline)}, {esc(options.counting)} counting. A change is "
         f"<b>significant</b> when the two-proportion z-test on full counts gives p &lt; "
         f"{SIGNIFICANCE:g} after Holm's adjustment for testing every indicator at once: it "
         "is unlikely to be chance. Whether it <b>matters</b> is a "

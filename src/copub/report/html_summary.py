@@ -17,7 +17,13 @@ import polars as pl
 from copub.render import fmt
 from copub.render.html import Cell, esc, status_mark, table
 from copub.report.data import ReportData
-from copub.report.html_goals import card_status, change_interval, indicator_label, tone
+from copub.report.html_goals import (
+    card_status,
+    change_interval,
+    indicator_label,
+    period_text,
+    tone,
+)
 
 __all__ = ["GOAL_STATUS_WORDS", "summary_section"]
 
@@ -29,10 +35,6 @@ GOAL_STATUS_WORDS = {
     "flat": "no significant change that matters",
     "unavailable": "not available",
 }
-
-
-def _period(period: tuple[int, int]) -> str:
-    return f"{period[0]}–{period[1]}"
 
 
 def _indicator_row(data: ReportData, row: Mapping[str, Any]) -> list[Cell]:
@@ -74,16 +76,16 @@ def summary_section(data: ReportData) -> str:
     headers = [
         ("Goal and indicator", False),
         # The periods under the words, as in the goal table, so the table fits A4's width.
-        (f"Baseline<span class=ci>{_period(options.baseline)}</span>", True),
-        (f"Plan<span class=ci>{_period(options.plan)}</span>", True),
+        (f"Baseline<span class=ci>{period_text(options.baseline)}</span>", True),
+        (f"Plan<span class=ci>{period_text(options.plan)}</span>", True),
         ("Change", True),
         ("95% CI", True),
         ("Status", False),
     ]
     partial = bool(data.goals["plan_partial"].fill_null(False).any())
     return (
-        f"<p class=note>Each development goal of the plan period {_period(options.plan)} "
-        f"against the baseline {_period(options.baseline)} ({esc(options.counting)} counting): "
+        f"<p class=note>Each development goal of the plan period {period_text(options.plan)} "
+        f"against the baseline {period_text(options.baseline)} ({esc(options.counting)} counting): "
         "shares of the institution's works, the change in percentage points with its 95% "
         "interval, and its status from the two-proportion z-test after Holm's adjustment for "
         "testing every indicator at once. A goal is coloured only for significant changes "
