@@ -251,7 +251,11 @@ def visit(browser: Browser, url: str) -> PageVisit:
 
 
 def print_to_pdf(browser: Browser, url: str) -> bytes:
-    """Open ``url`` in a new tab and print it to PDF (A4, print stylesheet, backgrounds)."""
+    """Open ``url`` in a new tab and print it to PDF (print stylesheet, backgrounds).
+
+    The paper is the page's own ``@page`` size (``preferCSSPageSize``); no paper
+    size is passed, so a page without one prints on Chromium's default, US Letter.
+    """
     import base64
 
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
@@ -265,12 +269,7 @@ def print_to_pdf(browser: Browser, url: str) -> bytes:
     browser.drain(0.3)
     pdf = browser.send(
         "Page.printToPDF",
-        {
-            "paperWidth": 8.27,
-            "paperHeight": 11.69,
-            "printBackground": True,
-            "preferCSSPageSize": True,
-        },
+        {"printBackground": True, "preferCSSPageSize": True},
         session=session,
         timeout=120,
     )
@@ -287,6 +286,37 @@ def evaluate(browser: Browser, url: str, expression: str) -> Any:
     browser.events.clear()
     browser.send("Page.navigate", {"url": url}, session=session)
     browser.wait_for_event("Page.loadEventFired")
+    result = browser.send(
+        "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session
+    )
+    return result["result"].get("value")
+
+
+#: A4's width less the report's 13 mm side margins, in CSS pixels (96 per inch).
+A4_CONTENT_WIDTH = 695
+
+
+def open_as_printed(browser: Browser, url: str, width: int = A4_CONTENT_WIDTH) -> str:
+    """Open ``url`` in a new tab laid out as on paper (print media, A4 width); its session id."""
+    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session: str = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+        "sessionId"
+    ]
+    browser.send("Page.enable", session=session)
+    browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
+    browser.send(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+        session=session,
+    )
+    browser.events.clear()
+    browser.send("Page.navigate", {"url": url}, session=session)
+    browser.wait_for_event("Page.loadEventFired")
+    return session
+
+
+def evaluate_in(browser: Browser, session: str, expression: str) -> Any:
+    """The value of a JavaScript ``expression`` in an open tab."""
     result = browser.send(
         "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session
     )

@@ -11,7 +11,10 @@ without ``/usr/bin/chromium`` the test skips and says so.
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -119,28 +122,96 @@ def test_yearly_table_and_every_goal_indicator_on_the_page(
             assert classes[2:] in ([], ["good"], ["bad"]), item
 
 
-def test_every_printed_page_says_synthetic_and_keeps_headings_with_tables(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    from pypdf import PdfReader
+#: Every figure in a table cell that must not be cut across two lines: a year, a count, a
+#: share. For each text node of a table cell, each run of digits (with its separators) and,
+#: when the whole node is a figure ("2020", "2025 *", "+0.9 pp"), the whole node: the
+#: line boxes of a Range over it must all be on one line.
+_BROKEN_FIGURES = r"""(() => {
+  const figure = /^[<>+\-−–]?\s*\d[\d\s,.:%*\/+\-−–]*(pp)?$/;
+  const lines = (node, start, end) => {
+    const range = document.createRange();
+    range.setStart(node, start); range.setEnd(node, end);
+    const tops = Array.from(range.getClientRects()).filter(r => r.width > 0)
+      .map(r => Math.round(r.top));
+    return new Set(tops).size;
+  };
+  const broken = []; let checked = 0;
+  for (const cell of document.querySelectorAll('table td, table th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      const spans = Array.from(text.matchAll(/\d[\d,.]*\d|\d/g),
+                               m => [m.index, m.index + m[0].length]);
+      const trimmed = text.trim();
+      if (trimmed && figure.test(trimmed)) {
+        const start = text.indexOf(trimmed);
+        spans.push([start, start + trimmed.length]);
+      }
+      for (const [start, end] of spans) {
+        checked += 1;
+        if (lines(node, start, end) > 1) broken.push(
+          [(cell.closest('section') || {}).id, text.slice(start, end), cell.textContent]);
+      }
+    }
+  }
+  return {checked, broken};
+})()"""
 
-    from report_cdp import evaluate, print_to_pdf
+_TABLE_WIDTHS = (
+    "Array.from(document.querySelectorAll('table')).map(t => "
+    "[t.scrollWidth, t.parentElement.clientWidth, (t.closest('section')||{}).id])"
+)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """The report printed once: the PDF, and the layout as on paper (print media, A4 width)."""
+
+    pdf: Path
+    headings: list[str]
+    #: Each table's width, its box's width, and its section.
+    widths: list[list[Any]]
+    #: How many figures were looked at, and those cut across lines (section, figure, cell).
+    figures: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
+    """One browser prints the shared sample report and lays it out as on paper."""
+    from report_cdp import evaluate, evaluate_in, open_as_printed, print_to_pdf
 
     out = report_dir(tmp_path_factory.getbasetemp())
     url = (out / "report.html").resolve().as_uri()
-    browser = Browser.launch(tmp_path / "profile")
+    work = tmp_path_factory.mktemp("printed")
+    browser = Browser.launch(work / "profile")
     try:
         pdf = print_to_pdf(browser, url)
         headings = evaluate(
             browser, url, "Array.from(document.querySelectorAll('h2, h3')).map(h => h.textContent)"
         )
+        session = open_as_printed(browser, url)
+        widths = evaluate_in(browser, session, _TABLE_WIDTHS)
+        figures = evaluate_in(browser, session, _BROKEN_FIGURES)
     finally:
         browser.close()
-    assert len(headings) > 10
-    path = tmp_path / "report.pdf"
+    path = work / "report.pdf"
     path.write_bytes(pdf)
-    reader = PdfReader(path)
-    texts = [page.extract_text() for page in reader.pages]
+    return Printed(path, headings, widths, figures)
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    """Each page's text; ligatures (the "fi" of "significant") read as their letters."""
+    from pypdf import PdfReader
+
+    return [unicodedata.normalize("NFKC", p.extract_text()) for p in PdfReader(pdf).pages]
+
+
+def test_every_printed_page_says_synthetic_and_keeps_headings_with_tables(
+    printed: Printed,
+) -> None:
+    headings = printed.headings
+    assert len(headings) > 10
+    texts = _page_texts(printed.pdf)
     assert len(texts) >= 6
     for number, text in enumerate(texts, start=1):
         assert "SYNTHETIC SAMPLE DATA: not real publications" in text, number
@@ -148,44 +219,69 @@ def test_every_printed_page_says_synthetic_and_keeps_headings_with_tables(
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         # No page ends on a heading: its table or text follows it on the same page.
         assert lines[-1] not in headings, (number, lines[-1])
-    print(f"printed {path}: {len(texts)} A4 pages, {path.stat().st_size:,} bytes")
+    print(f"printed {printed.pdf}: {len(texts)} pages, {printed.pdf.stat().st_size:,} bytes")
 
 
-def test_printed_tables_fit_the_page(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+def test_every_printed_page_is_a4(printed: Printed) -> None:
+    from pypdf import PdfReader
+
+    # A4 is 210 × 297 mm: 595.28 × 841.89 pt. No paper size is asked for when printing,
+    # so without the page's own @page size Chromium prints US Letter (612 × 792 pt).
+    for number, page in enumerate(PdfReader(printed.pdf).pages, start=1):
+        box = page.mediabox
+        size = (float(box.width), float(box.height))
+        assert abs(size[0] - 595.28) <= 1 and abs(size[1] - 841.89) <= 1, (number, size)
+
+
+def test_page_one_holds_every_goal_its_status_and_change(
+    printed: Printed, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    import polars as pl
+
+    from copub.report.goals import GOALS
+
+    texts = _page_texts(printed.pdf)
+    first = texts[0]
+    assert "SYNTHETIC SAMPLE: these numbers come from generated data" in first
+    lines = [" ".join(line.split()) for line in first.splitlines()]
+    # Every goal on page 1, on a line of its own with its status in words.
+    missing = [g.title for g in GOALS if not any(x.startswith(g.title + " ●") for x in lines)]
+    assert missing == [], first
+
+    from copub.report.html_summary import GOAL_STATUS_WORDS
+
+    statuses = set(GOAL_STATUS_WORDS.values())
+    for goal in GOALS:
+        assert any(
+            x.startswith(goal.title) and x.removeprefix(goal.title).strip(" ●") in statuses
+            for x in lines
+        ), (goal.title, first)
+    # Every indicator's change and interval, from the goal table written beside the report.
     out = report_dir(tmp_path_factory.getbasetemp())
-    url = (out / "report.html").resolve().as_uri()
-    browser = Browser.launch(tmp_path / "profile")
-    try:
-        target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = browser.send(
-            "Target.attachToTarget", {"targetId": target, "flatten": True}
-        )["sessionId"]
-        browser.send("Page.enable", session=session)
-        browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
-        # A4 less the 13 mm side margins, at 96 px per inch.
-        browser.send(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": 695, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
-            session=session,
-        )
-        browser.events.clear()
-        browser.send("Page.navigate", {"url": url}, session=session)
-        browser.wait_for_event("Page.loadEventFired")
-        widths = browser.send(
-            "Runtime.evaluate",
-            {
-                "expression": "Array.from(document.querySelectorAll('table')).map(t => "
-                "[t.scrollWidth, t.parentElement.clientWidth, (t.closest('section')||{}).id])",
-                "returnByValue": True,
-            },
-            session=session,
-        )["result"]["value"]
-    finally:
-        browser.close()
+    goals = pl.read_parquet(out / "tables" / "goals.parquet")
+    assert goals.height >= len(GOALS)
+    for row in goals.iter_rows(named=True):
+        if row["difference"] is None:
+            continue
+        change = f"{100 * row['difference']:+.1f} pp"
+        interval = f"[{100 * row['difference_low']:+.1f} to {100 * row['difference_high']:+.1f}]"
+        assert any(change in x and interval in x for x in lines), (row["indicator"], change)
+    # The goal section (cards and the full table) starts page 2: page 1 is the summary alone.
+    assert "Development goals and status" not in first
+    assert "Development goals and status" in texts[1].splitlines()[2:4], texts[1][:200]
+
+
+def test_printed_tables_fit_the_page(printed: Printed) -> None:
+    widths = printed.widths
     assert len(widths) >= 8
     # Each entry: the table's width, its box's, and the section it is in (for the message).
     assert all(table <= box + 1 for table, box, _ in widths), [
         w for w in widths if w[0] > w[1] + 1
     ]
+
+
+def test_no_printed_table_cell_cuts_a_year_or_number(printed: Printed) -> None:
+    figures = printed.figures
+    assert figures["checked"] > 1000  # every yearly, goal, partner and analysis table
+    # The "Other goal indicators" tables printed their years as "202" over "0".
+    assert figures["broken"] == []

@@ -104,6 +104,7 @@ def test_html_sections_in_order(page: str) -> None:
     # Every registered analysis stands where SECTIONS says "analyses", before the data
     # quality, definitions and provenance (issue 24: mobility came after Provenance).
     assert ids == [
+        "summary",
         "goals",
         "scope",
         "yearly",
@@ -154,6 +155,31 @@ def test_html_says_synthetic_and_states_provenance(page: str) -> None:
                  "Fetched or generated", "synthetic world"):  # fmt: skip
         assert text in provenance
     assert re.search(r"<dt>Years</dt><dd>20\d\d–20\d\d</dd>", provenance)
+
+
+def test_html_summary_colours_each_goal_as_its_card(page: str) -> None:
+    from copub.report.goals import GOALS
+
+    summary = page[page.index('<section id="summary">') : page.index('<section id="goals">')]
+    goals = page[page.index('<section id="goals">') : page.index('<section id="scope">')]
+    shown = re.findall(r'class="goal-status (\w+)" data-goal="(\w+)"', summary)
+    cards = re.findall(r'class="card (\w+)" data-goal="(\w+)"', goals)
+    # Every goal, in the catalogue's order, with the status (colour) of its card.
+    assert [key for _, key in shown] == [goal.key for goal in GOALS]
+    assert shown == cards
+    # One row per indicator, each with a change and its interval.
+    indicators = sum(len(goal.indicators) for goal in GOALS)
+    assert len(re.findall(r"<td class=num>\[[-+]\d+\.\d to [-+]\d+\.\d\]</td>", summary)) == (
+        indicators
+    )
+
+
+def test_html_figure_cells_never_wrap(page: str) -> None:
+    yearly = page[page.index('<section id="yearly">') : page.index('<section id="figures">')]
+    years = re.findall(r"<td class=nowrap>(\d{4})(?: \*)?</td>", yearly)
+    assert len(years) >= 2 * 10
+    # Nowhere a year (censored or incomplete ones too) in a cell that may wrap.
+    assert re.findall(r"<td>\d{4}(?: \*| <abbr[^>]*>\*</abbr>)?</td>", page) == []
 
 
 def test_html_goals_figures_partners_quality_definitions(page: str) -> None:

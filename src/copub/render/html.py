@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +21,21 @@ STATUS_WORDS = {
     "flat": "no significant change",
     "unavailable": "unavailable",
 }
+
+
+#: A cell that is a figure: a year (``2020``, ``2025 *``, ``2018–2021``, ``2025 (incomplete)``),
+#: a count, a share, a change in points or a p-value. Such a cell never wraps (a year
+#: printed "202" / "0" across two lines reads as two numbers).
+_FIGURE = re.compile(r"[<>+\-−–]?\s*\d[\d\s,.:%*/+\-−–]*(?:pp)?(?:\s*\([a-z ]+\))?")
+
+
+def _td(content: str, numeric: bool) -> str:
+    """A body cell: ``num`` for numeric columns, ``nowrap`` for a figure in a text column."""
+    if numeric:
+        return f"<td class=num>{content}</td>"
+    text = html.unescape(re.sub(r"<[^>]*>", "", content)).strip()  # "2012 <abbr>*</abbr>"
+    figure = _FIGURE.fullmatch(text)
+    return f"<td class=nowrap>{content}</td>" if figure else f"<td>{content}</td>"
 
 
 def esc(value: object) -> str:
@@ -49,12 +65,16 @@ def table(
     >>> html_table = table([("Year", False), ("Works", True)], [[("2020", False), ("10", True)]])
     >>> html_table.count("<th scope"), html_table.count("<td class=num>10</td>")
     (2, 1)
+    >>> "<td class=nowrap>2020</td>" in html_table
+    True
+    >>> table([("Year", False)], [[("2012 <abbr title=censored>*</abbr>", False)]]).count("nowrap")
+    1
     """
     head = "".join(f'<th scope="col"{" class=num" if n else ""}>{h}</th>' for h, n in headers)
     body = "".join(
         f'<tr class="group"><th colspan="{len(headers)}" scope="rowgroup">{row}</th></tr>'
         if isinstance(row, str)
-        else "<tr>" + "".join(f"<td{' class=num' if n else ''}>{c}</td>" for c, n in row) + "</tr>"
+        else "<tr>" + "".join(_td(c, n) for c, n in row) + "</tr>"
         for row in rows
     )
     cls = f' class="{css_class}"' if css_class else ""

@@ -1,6 +1,7 @@
 """``report.html``: one self-contained page a strategy office can forward as it is.
 
-The page holds, in order: the development goals and their status, the
+The page holds, in order: a one-page summary (every goal, its status and its
+indicators' changes; page 1 in print), the development goals and their status, the
 figures, the partner review (with the interactive partner map), every
 registered analysis's section, data quality, the definitions used and the
 provenance. Figures are inline PNG (base64), the stylesheet and the map's
@@ -22,6 +23,7 @@ from copub.render.html import Cell, esc, img_tag, table
 from copub.report.data import ReportData
 from copub.report.html_goals import goals_section
 from copub.report.html_style import CSS, print_mark_css
+from copub.report.html_summary import summary_section
 from copub.report.html_yearly import yearly_section
 from copub.report.options import UNIVERSE_LABELS
 from copub.report.plots import FigureFile
@@ -37,6 +39,7 @@ PAGE_POLICY = (
 
 #: Section ids and headings, in page order.
 SECTIONS: tuple[tuple[str, str], ...] = (
+    ("summary", "Summary: the goals at a glance"),  # page 1 in print
     ("goals", "Development goals and status"),
     ("scope", "Not measured in this report"),
     ("yearly", "Yearly figures"),
@@ -374,6 +377,7 @@ def render_html(
     title = f"International co-publication report: {data.institution_name}"
     result_figures = result_figures or {}
     bodies = {
+        "summary": summary_section(data),
         "goals": goals_section(data),
         "scope": scope_section(),
         "yearly": yearly_section(data),
@@ -388,7 +392,9 @@ def render_html(
     number = len(figures) + 1
     for key, name in SECTIONS:
         if key != "analyses":
-            entries.append((key, name, bodies[key], key in ("figures", "definitions")))
+            # The summary is page 1 in print: the goal section starts page 2.
+            newpage = key in ("goals", "figures", "definitions")
+            entries.append((key, name, bodies[key], newpage))
             continue
         for result in data.results:
             shown = result_figures.get(result.key, ())

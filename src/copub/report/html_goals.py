@@ -20,7 +20,16 @@ from copub.report.checks import unavailable_reason
 from copub.report.data import ReportData
 from copub.report.goals import DEFAULT_MIN_CHANGE, SIGNIFICANCE
 
-__all__ = ["card_status", "goal_cards", "goals_section", "size_words"]
+__all__ = [
+    "card_status",
+    "change_interval",
+    "goal_cards",
+    "goals_section",
+    "indicator_label",
+    "period_text",
+    "size_words",
+    "tone",
+]
 
 
 def _pp(value: float) -> str:
@@ -58,12 +67,28 @@ def _matters(row: Mapping[str, Any]) -> str:
     return f"yes: ≥ {threshold}" if row["meaningful"] else f"no: < {threshold}"
 
 
-def _tone(row: Mapping[str, Any]) -> str:
+def tone(row: Mapping[str, Any]) -> str:
     """``good`` or ``bad``: a significant change read against its goal's direction."""
     toward = row.get("toward_goal")
     if toward is None:
         toward = row["status"] == "up" if row["status"] in ("up", "down") else None
     return "" if toward is None else ("good" if toward else "bad")
+
+
+def change_interval(row: Mapping[str, Any]) -> str:
+    """The 95% interval of a plan-minus-baseline change in points, or ``""`` when it has none.
+
+    Examples
+    --------
+    >>> change_interval({"difference_low": -0.012, "difference_high": 0.03})
+    '-1.2 to +3.0'
+    >>> change_interval({"difference_low": None, "difference_high": None})
+    ''
+    """
+    low, high = row.get("difference_low"), row.get("difference_high")
+    if low is None or high is None or fmt.is_missing(low) or fmt.is_missing(high):
+        return ""
+    return f"{100 * float(low):+.1f} to {100 * float(high):+.1f}"
 
 
 def card_status(rows: list[dict[str, Any]]) -> str:
@@ -83,7 +108,7 @@ def card_status(rows: list[dict[str, Any]]) -> str:
     """
     if all(r["status"] == "unavailable" for r in rows):
         return "unavailable"
-    moved = {_tone(r) for r in rows if r["status"] in ("up", "down") and r.get("meaningful")}
+    moved = {tone(r) for r in rows if r["status"] in ("up", "down") and r.get("meaningful")}
     if len(moved) == 2:
         return "mixed"
     return moved.pop() if moved else "flat"
@@ -99,12 +124,13 @@ def _reason(data: ReportData, indicator: str) -> str:
     )
 
 
-def _label(data: ReportData, row: Mapping[str, Any]) -> str:
+def indicator_label(data: ReportData, row: Mapping[str, Any]) -> str:
+    """An indicator's short label under the report's definitions (its long label else)."""
     return data.short_labels.get(str(row["indicator"]), str(row["label"]))
 
 
 def _indicator_item(data: ReportData, row: Mapping[str, Any], named: bool) -> str:
-    name = f"<span class=n>{esc(_label(data, row))}</span> " if named else ""
+    name = f"<span class=n>{esc(indicator_label(data, row))}</span> " if named else ""
     if row["status"] == "unavailable":
         return (
             f'<li class="ind unavailable" data-indicator="{esc(row["indicator"])}">'
@@ -114,7 +140,7 @@ def _indicator_item(data: ReportData, row: Mapping[str, Any], named: bool) -> st
     size = size_words(row)
     size_html = f' <span class="size">({esc(size)})</span>' if size else ""
     return (
-        f'<li class="{" ".join(filter(None, ("ind", esc(row["status"]), _tone(row))))}" '
+        f'<li class="{" ".join(filter(None, ("ind", esc(row["status"]), tone(row))))}" '
         f'data-indicator="{esc(row["indicator"])}">'
         f"{name}<span class=v>{esc(fmt.percent(row['plan_share']))}</span> "
         f"<span class=d>{esc(fmt.change(row['difference']))} from "
@@ -147,7 +173,14 @@ def _trend(row: Mapping[str, Any]) -> str:
     return f"{p}<span class=ci>{esc(direction)}</span>" if direction and p else p
 
 
-def _period(period: tuple[int, int]) -> str:
+def period_text(period: tuple[int, int]) -> str:
+    """A period as ``2018–2021``.
+
+    Examples
+    --------
+    >>> period_text((2018, 2021))
+    '2018–2021'
+    """
     return f"{period[0]}–{period[1]}"
 
 
@@ -155,8 +188,8 @@ def _goal_table(data: ReportData) -> str:
     options = data.options
     headers = [
         ("Indicator", False),
-        (f"Baseline<span class=ci>{_period(options.baseline)}</span>", True),
-        (f"Plan<span class=ci>{_period(options.plan)}</span>", True),
+        (f"Baseline<span class=ci>{period_text(options.baseline)}</span>", True),
+        (f"Plan<span class=ci>{period_text(options.plan)}</span>", True),
         ("Change [95% CI]", True),
         ("p [Holm]", True),
         ("Status", False),
@@ -170,7 +203,7 @@ def _goal_table(data: ReportData) -> str:
             continue
         rows.append(esc(goal.text))
         for row in goal_rows:
-            label = esc(_label(data, row))
+            label = esc(indicator_label(data, row))
             if row["status"] == "unavailable":
                 reason = _reason(data, str(row["indicator"]))
                 rows.append(
@@ -180,10 +213,10 @@ def _goal_table(data: ReportData) -> str:
                 )
                 continue
             change = esc(fmt.change(row["difference"]))
-            if not fmt.is_missing(row["difference_low"]):
+            interval = change_interval(row)
+            if interval:
                 # The interval on its own line, as in the yearly tables, so the table fits A4.
-                low, high = 100 * row["difference_low"], 100 * row["difference_high"]
-                change += f"<span class=ci>{low:+.1f} to {high:+.1f}</span>"
+                change += f"<span class=ci>{esc(interval)}</span>"
             rows.append(
                 [
                     (label, False),
@@ -195,7 +228,7 @@ def _goal_table(data: ReportData) -> str:
                         + f"<span class=ci>{esc(fmt.p_value(row.get('p_value_adjusted')))}</span>",
                         True,
                     ),
-                    (f'<span class="{_tone(row)}">{status_mark(str(row["status"]))}</span>', False),
+                    (f'<span class="{tone(row)}">{status_mark(str(row["status"]))}</span>', False),
                     (esc(_matters(row)), False),
                     (_trend(row), True),
                 ]
@@ -219,8 +252,8 @@ def goals_section(data: ReportData) -> str:
     """The whole goal section: the reading guide, the cards and the table."""
     options = data.options
     intro = (
-        f"<p class=lead>The plan period {_period(options.plan)} against the baseline "
-        f"{_period(options.baseline)}, {esc(options.counting)} counting. A change is "
+        f"<p class=lead>The plan period {period_text(options.plan)} against the baseline "
+        f"{period_text(options.baseline)}, {esc(options.counting)} counting. A change is "
         f"<b>significant</b> when the two-proportion z-test on full counts gives p &lt; "
         f"{SIGNIFICANCE:g} after Holm's adjustment for testing every indicator at once: it "
         "is unlikely to be chance. Whether it <b>matters</b> is a "

@@ -73,7 +73,7 @@ ul.inds li { margin: 0 0 6px; font-size: .86rem; line-height: 1.35; }
 ul.inds .n { display: block; font-weight: 600; }
 ul.inds .v { font-size: 1.25rem; font-weight: 700; font-variant-numeric: tabular-nums; }
 ul.inds .d, .size { color: var(--muted); }
-table.yearly td .ci, table.goals td .ci, table.goals th .ci {
+table.yearly td .ci, table.goals td .ci, table.goals th .ci, table.summary th .ci {
   display: block; font-size: .74rem; color: var(--muted); font-weight: normal;
 }
 table.yearly th, table.yearly td { padding: 5px 6px; }
@@ -82,6 +82,17 @@ table.goals td:first-child { min-width: 11ch; }
 table.goals .st { white-space: normal; }
 table.yearly thead th { white-space: normal; vertical-align: bottom; }
 ul.scope li { margin: 4px 0; max-width: 90ch; }
+td.nowrap { white-space: nowrap; }
+table.summary { font-size: .85rem; line-height: 1.3; }
+table.summary th, table.summary td { padding: 3px 8px; }
+table.summary tr.group th { padding-top: 8px; color: var(--ink); }
+table.summary td:first-child { padding-left: 18px; }
+.goal-status { font-weight: 600; margin-left: 8px; }
+.goal-status::before { content: "● "; }
+.goal-status.good { color: var(--up); }
+.goal-status.bad { color: var(--down); }
+.goal-status.mixed { color: #b06f00; }
+.goal-status.flat, .goal-status.unavailable { color: var(--flat); }
 .st { font-weight: 600; white-space: nowrap; }
 .st.up { color: var(--up); }
 .st.down { color: var(--down); }
@@ -112,6 +123,18 @@ footer { margin-top: 48px; padding-top: 12px; border-top: 1px solid var(--line);
   th, td, table.yearly th, table.yearly td { padding: 3px 4px; }
   thead th, .st { white-space: normal; }
   td { overflow-wrap: anywhere; }
+  /* A figure (a year, a count, a share) never breaks across lines: "202" / "0". */
+  td.num, td.nowrap { white-space: nowrap; overflow-wrap: normal; }
+  /* Page 1: the title and the summary of every goal, on one A4 page. */
+  header.top { padding: 0 0 8px; }
+  h1 { font-size: 1.55rem; }
+  #summary h2 { margin-top: 14px; }
+  #summary .note { margin: 4px 0; }
+  table.summary { font-size: 8pt; line-height: 1.2; margin: 4px 0 0; }
+  table.summary th, table.summary td { padding: 1.5px 4px; }
+  table.summary tr.group th { padding-top: 4px; }
+  table.summary td:first-child { padding-left: 12px; }
+  table.summary td, table.summary .st { white-space: nowrap; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; page-break-inside: avoid; }
   h2.newpage { break-before: page; page-break-before: always; }
