@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "INNER_RADIUS",
+    "LABEL_SECTOR",
     "NO_LINK_RADIUS",
     "OUTER_RADIUS",
     "RADIAL_CAPTION",
@@ -45,11 +46,13 @@ __all__ = [
 ]
 
 #: Radius of the partner(s) with most co-publications with home.
-INNER_RADIUS = 0.2
+INNER_RADIUS = 0.3
 #: Radius of the partner(s) with fewest (but some) co-publications with home.
 OUTER_RADIUS = 1.0
 #: Radius of partners with no co-publication with home (linked to others only).
 NO_LINK_RADIUS = 1.15
+#: Angle of the empty sector at the top that holds the ring labels.
+LABEL_SECTOR = math.radians(18)
 #: One sentence for captions and the map's note: what distance and angle mean.
 RADIAL_CAPTION = (
     "Distance from home (centre) means co-publications with home: the nearer, the more "
@@ -67,6 +70,11 @@ class Ring:
     radius: float
     label: str
 
+    @property
+    def number(self) -> str:
+        """The value alone (``"1,000"``), for the inner rings of a crowded map."""
+        return _number(self.value)
+
 
 @dataclass(frozen=True)
 class RadialLayout:
@@ -83,12 +91,15 @@ class RadialLayout:
         Every partner's co-publications with home (0 without a link).
     clusters : dict
         Every partner's angular group (Louvain cluster, 1 the largest).
+    label_angle : float
+        Angle (radians) of the empty sector kept for the ring labels (the top).
     """
 
     positions: dict[str, tuple[float, float]]
     rings: tuple[Ring, ...]
     with_home: dict[str, float]
     clusters: dict[str, int]
+    label_angle: float
 
 
 def association_strength(graph: nx.Graph) -> dict[tuple[str, str], float]:
@@ -120,8 +131,11 @@ def association_strength(graph: nx.Graph) -> dict[tuple[str, str], float]:
 
 def ring_label(value: float) -> str:
     """``"1 co-publication"``, ``"1,000 co-publications"``, ``"0.5 co-publications"``."""
-    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.2g}"
-    return f"{text} co-publication{'' if value == 1 else 's'}"
+    return f"{_number(value)} co-publication{'' if value == 1 else 's'}"
+
+
+def _number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2g}"
 
 
 def _radius(value: float, low: float, high: float) -> float:
@@ -146,7 +160,7 @@ def _ring_values(low: float, high: float) -> list[float]:
         for m in (1, 2, 5)
     ]
     inside = [v for v in series if low * (1 - 1e-9) <= v <= high * (1 + 1e-9)]
-    if len(inside) > 5:
+    if len(inside) > 6:
         inside = [v for v in inside if math.isclose(math.log10(v), round(math.log10(v)))]
     return inside or [low, high]
 
@@ -193,9 +207,8 @@ def _angular_order(
                     n,
                 ),
             )
-        if len(groups) > 1:
-            order.append(None)
-    return order, clusters
+        order.append(None)
+    return order[:-1], clusters
 
 
 def radial_layout(
@@ -247,12 +260,23 @@ def radial_layout(
         for slot, node in enumerate(order):
             if node is None:
                 continue
-            # Clockwise from the top, as a reader scans a clock face.
-            angle = math.pi / 2 - 2 * math.pi * slot / len(order)
+            # Clockwise from the top, as a reader scans a clock face, leaving the
+            # top sector empty for the ring labels.
+            angle = (
+                math.pi / 2
+                - LABEL_SECTOR / 2
+                - (2 * math.pi - LABEL_SECTOR) * (slot + 0.5) / len(order)
+            )
             r = _radius(with_home[node], low, high)
             positions[node] = (r * math.cos(angle), r * math.sin(angle))
     rings = tuple(
         Ring(value, _radius(value, low, high), ring_label(value))
         for value in _ring_values(low, high)
     )
-    return RadialLayout(positions=positions, rings=rings, with_home=with_home, clusters=clusters)
+    return RadialLayout(
+        positions=positions,
+        rings=rings,
+        with_home=with_home,
+        clusters=clusters,
+        label_angle=math.pi / 2,
+    )

@@ -10,17 +10,19 @@ partner, Nordic, EU/EEA, other, in the Okabe–Ito colour-blind-safe palette.
 
 The country picture is the home institution's partner map: the home node in
 the middle, its ``top`` partners plus every priority and development-partner
-country it shares works with, each labelled. The partners are placed as
-VOSviewer does, by a force layout on association-strength–normalised links
-(``c_ij / (c_i c_j)``), so countries sit near those they co-publish with more
-than their sizes predict rather than all in one hairball; only each partner's
-two strongest normalised links are drawn. Every picture can carry a source
-footer, and pictures made from the synthetic sample say so on their face.
+country it shares works with, each labelled. Distance from home means
+co-publications with home (:func:`copub.networks.layout_radial.radial_layout`:
+log scale, labelled rings), so nearer is more; association strength
+(``c_ij / (c_i c_j)``, as in VOSviewer) orders the angles, by Louvain cluster,
+and draws each partner's two strongest links to other partners. Every
+picture can carry a source footer, and pictures made from the synthetic
+sample say so on their face.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +36,7 @@ from copub.networks.categories import CATEGORY_COLOURS as _COLOURS
 from copub.networks.categories import OKABE_ITO
 from copub.networks.categories import node_category as _category
 from copub.networks.layout import layout_positions
+from copub.networks.layout_radial import RADIAL_CAPTION, association_strength, radial_layout
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -177,33 +180,6 @@ def _draw(graph: nx.Graph, title: str, *, seed: int, labels: int) -> Figure:
     return figure
 
 
-def association_strength(graph: nx.Graph) -> dict[tuple[str, str], float]:
-    """VOSviewer's association strength of every link: ``c_ij / (c_i c_j)``.
-
-    ``c_ij`` is the link's full count (``works``, else ``weight``) and ``c_i``
-    a node's works. Dividing by both sizes removes what size alone predicts,
-    so a link says how much more two nodes co-publish than expected.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> g = nx.Graph()
-    >>> g.add_nodes_from([("A", {"works": 10}), ("B", {"works": 5}), ("C", {"works": 100})])
-    >>> g.add_edge("A", "B", works=4); g.add_edge("A", "C", works=8)
-    >>> strength = association_strength(g)
-    >>> strength[("A", "B")] > strength[("A", "C")]
-    True
-    """
-    out = {}
-    for u, v, d in graph.edges(data=True):
-        shared = float(d.get("works", d.get("weight", 0.0)) or 0.0)
-        ci = float(graph.nodes[u].get("works") or 0)
-        cj = float(graph.nodes[v].get("works") or 0)
-        a, b = sorted((str(u), str(v)))
-        out[(a, b)] = shared / (ci * cj) if ci > 0 and cj > 0 else 0.0
-    return out
-
-
 def map_nodes(graph: nx.Graph, top: int | None) -> list[str]:
     """The partner map's nodes: home, the ``top`` partners by works, and every
     priority and development-partner country with a shared work.
@@ -231,40 +207,24 @@ def map_nodes(graph: nx.Graph, top: int | None) -> list[str]:
     return sorted(keep | set(home))
 
 
-def _map_positions(
-    sub: nx.Graph, strength: dict[tuple[str, str], float], seed: int
-) -> dict[str, tuple[float, float]]:
-    """Partners laid out on normalised links; home fixed in the middle."""
-    home = [n for n, d in sub.nodes(data=True) if d.get("is_home")]
-    partners = [n for n in sorted(sub.nodes) if n not in home]
-    import networkx as nx  # here, not at the top: networkx is slow to import
-
-    layout = nx.Graph()
-    layout.add_nodes_from(partners)
-    top = max((strength.get(tuple(sorted((u, v))), 0.0) for u, v in sub.edges()), default=0.0)
-    for u, v in sorted(sub.edges()):
-        if u in home or v in home:
+def _strongest_links(
+    sub: nx.Graph, strength: dict[tuple[str, str], float], home: list[str]
+) -> dict[tuple[str, str], float]:
+    """Each partner's two strongest association-strength links to other partners."""
+    kept: dict[tuple[str, str], float] = {}
+    for node in sorted(sub.nodes):
+        if node in home:
             continue
-        value = strength.get(tuple(sorted((u, v))), 0.0)  # type: ignore[arg-type]
-        if value > 0 and top > 0:
-            layout.add_edge(u, v, w=value / top)
-    if not partners:
-        return {n: (0.0, 0.0) for n in home}
-    raw = nx.spring_layout(layout, weight="w", seed=seed, k=1.6 / math.sqrt(len(partners)))
-    xs = [float(p[0]) for p in raw.values()]
-    ys = [float(p[1]) for p in raw.values()]
-    cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
-    positions = {str(n): (float(p[0]) - cx, float(p[1]) - cy) for n, p in raw.items()}
-    for node in home:
-        positions[node] = (0.0, 0.0)
-    # Nudge partners off the home node, which sits in the middle.
-    for node in partners:
-        x, y = positions[node]
-        r = math.hypot(x, y)
-        if r < 0.18:
-            angle = math.atan2(y, x) if r > 0 else (hash(node) % 360) * math.pi / 180
-            positions[node] = (0.18 * math.cos(angle), 0.18 * math.sin(angle))
-    return positions
+        links = sorted(
+            (
+                (value, pair)
+                for pair, value in strength.items()
+                if node in pair and value > 0 and not set(pair) & set(home)
+            ),
+            reverse=True,
+        )
+        kept.update({pair: value for value, pair in links[:2]})
+    return kept
 
 
 def _draw_map(
@@ -274,6 +234,7 @@ def _draw_map(
     from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Circle
 
     figure = Figure(figsize=(10, 8.4))
     ax = figure.add_axes((0.01, 0.04, 0.72, 0.88))
@@ -284,44 +245,46 @@ def _draw_map(
         ax.text(0.5, 0.5, "no co-authored works in this selection", ha="center", va="center")
         return figure
     sub = graph.subgraph(map_nodes(graph, top)).copy()
-    strength = association_strength(sub)
-    positions = _map_positions(sub, strength, seed)
     home = [n for n, d in sub.nodes(data=True) if d.get("is_home")]
+    strength = association_strength(sub)
+    if len(home) == 1:
+        radial = radial_layout(sub, home[0], seed=seed)
+        positions, rings, label_angle = radial.positions, radial.rings, radial.label_angle
+    else:
+        # No single home node to put in the middle: the force layout.
+        positions, rings, label_angle = layout_positions(sub, seed=seed), (), 0.0
+    # Ring guides: the distance of a partner with that many co-publications with
+    # home; the outermost says what the numbers count, the inner ones give the number.
+    outermost = max((ring.radius for ring in rings), default=0.0)
+    for ring in rings:
+        ax.add_patch(
+            Circle((0.0, 0.0), ring.radius, fill=False, edgecolor="#c9d1d9", linewidth=0.8,
+                   linestyle="--", zorder=0)
+        )  # fmt: skip
+        ax.text(
+            ring.radius * math.cos(label_angle), ring.radius * math.sin(label_angle),
+            ring.label if ring.radius == outermost else ring.number, fontsize=7,
+            color="#6b7785", ha="center", va="center", zorder=0,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+        )  # fmt: skip
     works = {n: float(sub.nodes[n].get("works") or 0) for n in sub.nodes}
     most = max((w for n, w in works.items() if n not in home), default=1.0) or 1.0
-    # Spokes: the home node's co-publications with each partner (width: works).
-    spokes = [(positions[h], positions[n]) for h in home for n in sub.nodes if n not in home]
-    spoke_width = [0.4 + 4.0 * works[n] / most for h in home for n in sub.nodes if n not in home]
-    ax.add_collection(
-        LineCollection(spokes, linewidths=spoke_width, colors="#9aa7b4", alpha=0.45, zorder=1)
-    )
-    # Each partner's two strongest normalised links to other partners.
-    strongest: set[tuple[str, str]] = set()
-    for node in sub.nodes:
-        if node in home:
-            continue
-        links = sorted(
-            (
-                (value, pair)
-                for pair, value in strength.items()
-                if node in pair and not set(pair) & set(home)
-            ),
-            reverse=True,
-        )
-        strongest |= {pair for _, pair in links[:2]}
+    # Links between partners: each partner's two strongest by association strength,
+    # drawn wider and darker the stronger they are.
+    strongest = _strongest_links(sub, strength, home)
+    top_strength = max(strongest.values(), default=1.0) or 1.0
+    pairs = sorted(strongest)
     ax.add_collection(
         LineCollection(
-            [(positions[a], positions[b]) for a, b in sorted(strongest)],
-            linewidths=0.8,
-            colors="#555555",
-            alpha=0.5,
-            linestyles="dotted",
+            [(positions[a], positions[b]) for a, b in pairs],
+            linewidths=[0.4 + 2.6 * strongest[p] / top_strength for p in pairs],
+            colors=[(0.33, 0.33, 0.33, 0.15 + 0.55 * strongest[p] / top_strength) for p in pairs],
             zorder=1,
         )
     )
     nodes = sorted(sub.nodes)
     categories = [_category(sub.nodes[n]) for n in nodes]
-    sizes = [900.0 if n in home else 30 + 1300 * works[n] / most for n in nodes]
+    sizes = [500.0 if n in home else 25 + 600 * works[n] / most for n in nodes]
     ax.scatter(
         [positions[n][0] for n in nodes],
         [positions[n][1] for n in nodes],
@@ -354,21 +317,27 @@ def _draw_map(
         if c in present
     ]  # fmt: skip
     handles += [
-        Line2D([], [], color="#9aa7b4", linewidth=3, label="co-publications with home"),
-        Line2D([], [], color="#555555", linestyle="dotted", label="strongest normalised links"),
+        Line2D([], [], color="#9aa7b4", linestyle="--", label="rings: co-publications with home"),
+        Line2D([], [], color="#555555", linewidth=2, label="strongest association links"),
     ]
     figure.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(0.74, 0.9), fontsize=9,
         frameon=False, title="node colour (size: works)", title_fontsize=9,
     )  # fmt: skip
+    shown = f"{top} partners with most works." if top else "partners."
+    placement = (
+        "\n".join(textwrap.wrap(RADIAL_CAPTION, 34))
+        if len(home) == 1
+        else "Placement: force layout (no\nsingle home node)."
+    )
     figure.text(
-        0.74, 0.30,
+        0.74, 0.36,
         "Every priority and development-\npartner country with a shared work\nis shown and "
-        "labelled, with the\n" + (f"{top} partners with most works." if top else "partners.")
-        + "\nPlacement: association strength\nc_ij / (c_i·c_j), as in VOSviewer.",
+        f"labelled, with the\n{shown}\n\n{placement}\n\nLines: each partner's two strongest\n"
+        "association links (width and\ndarkness: strength).",
         fontsize=8, color="#444444", va="top",
     )  # fmt: skip
-    ax.margins(0.1)
+    ax.margins(0.06)
     ax.autoscale_view()
     ax.set_aspect("equal", adjustable="datalim")
     return figure
@@ -398,7 +367,7 @@ def plot_country_network(
     labels : int
         Kept for compatibility: every node on the map is labelled.
     seed : int
-        Layout seed.
+        Seed of the Louvain clusters that order the partners' angles.
     formats : sequence of {"png", "svg"}
     footer : str, optional
         Source line printed at the bottom.
