@@ -168,7 +168,39 @@
       // Home in the centre: a square frame around it, wide enough for every node.
       let r = 0;
       for (const n of M.nodes) r = Math.max(r, Math.abs(n.x), Math.abs(n.y));
+      for (const ring of data.rings || []) r = Math.max(r, ring.radius);
       renderer.setCustomBBox({ x: [-r, r], y: [-r, r] });
+    }
+    if ((data.rings || []).length) {
+      // Ring guides under the links: the distance of a partner with that many
+      // co-publications with home; labelled in the empty sector kept for them.
+      const canvas = renderer.createCanvas("copubRings", { beforeLayer: "edges" });
+      const outer = Math.max(...data.rings.map((ring) => ring.radius));
+      const drawRings = () => {
+        const { width, height } = renderer.getDimensions();
+        const ratio = window.devicePixelRatio || 1;
+        canvas.width = width * ratio; canvas.height = height * ratio;
+        canvas.style.width = width + "px"; canvas.style.height = height + "px";
+        const ctx = canvas.getContext("2d");
+        ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+        ctx.clearRect(0, 0, width, height);
+        const c = renderer.graphToViewport({ x: 0, y: 0 });
+        ctx.font = "11px system-ui, sans-serif";
+        ctx.textAlign = "center"; ctx.textBaseline = "middle";
+        for (const ring of data.rings) {
+          const p = renderer.graphToViewport({
+            x: ring.radius * Math.cos(data.label_angle), y: ring.radius * Math.sin(data.label_angle),
+          });
+          const px = Math.hypot(p.x - c.x, p.y - c.y);
+          ctx.setLineDash([4, 4]); ctx.strokeStyle = "#c9d1d9"; ctx.lineWidth = 1;
+          ctx.beginPath(); ctx.arc(c.x, c.y, px, 0, 2 * Math.PI); ctx.stroke();
+          const text = ring.radius === outer ? ring.label : ring.number;
+          const w = ctx.measureText(text).width;
+          ctx.fillStyle = "rgba(255,255,255,0.85)"; ctx.fillRect(p.x - w / 2 - 2, p.y - 7, w + 4, 14);
+          ctx.fillStyle = "#6b7785"; ctx.fillText(text, p.x, p.y);
+        }
+      };
+      renderer.on("afterRender", drawRings);
     }
 
     // ---- numbers: hover tip and panel -----------------------------------------
@@ -312,7 +344,9 @@
     const legend = $("legend");
     legend.innerHTML = cats.filter((c, i) => present.has(i))
       .map(([, label, colour]) => `<span style="--c:${colour}">${esc(label)}</span>`).join("") +
-      "<span style=\"--c:transparent;border:none\">size: works; link width: weight</span>";
+      "<span style=\"--c:transparent;border:none\">" +
+      ((data.rings || []).length ? "distance from centre: co-publications with home (dashed rings); " : "") +
+      "size: works; link width: weight</span>";
 
     timings.sigma = performance.now();
     recompute(); renderer.refresh();
