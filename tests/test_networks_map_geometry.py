@@ -20,7 +20,8 @@ import pytest
 from matplotlib.collections import PathCollection
 
 from copub.networks import build_network, partner_map
-from copub.networks.plot import _draw_map, map_nodes
+from copub.networks.build import top_nodes
+from copub.networks.plot import _draw, _draw_map, map_nodes
 from report_helpers import sample_tables
 
 TOP = 25
@@ -64,6 +65,20 @@ def test_static_map_places_partners_by_copublications_with_home(graph: nx.Graph)
     # Rings: one labelled with its count, the outermost at the fewest partners' distance.
     labels = [t.get_text() for t in figure.axes[0].texts]
     assert any(label.endswith(("co-publication", "co-publications")) for label in labels)
+
+
+def test_institution_picture_places_partners_by_copublications_with_home() -> None:
+    # The home institution is in its institution network: the same radial rule.
+    graph = top_nodes(build_network(sample_tables(), "institution"), 30)
+    (home,) = [n for n, d in graph.nodes(data=True) if d.get("is_home")]
+    figure = _draw(graph, "institutions", seed=0, labels=20)
+    (dots,) = [c for c in figure.axes[0].collections if isinstance(c, PathCollection)]
+    drawn = dict(zip(sorted(graph.nodes), (tuple(p) for p in dots.get_offsets()), strict=True))
+    hx, hy = drawn[home]
+    distance = {n: math.hypot(x - hx, y - hy) for n, (x, y) in drawn.items() if n != home}
+    count = {n: graph.edges[home, n]["works"] for n in distance}
+    _check_distances(distance, count)
+    assert any("co-publications with home" in t.get_text() for t in figure.texts)
 
 
 def _page_data() -> dict[str, Any]:

@@ -36,10 +36,16 @@ from copub.networks.categories import CATEGORY_COLOURS as _COLOURS
 from copub.networks.categories import OKABE_ITO
 from copub.networks.categories import node_category as _category
 from copub.networks.layout import layout_positions
-from copub.networks.layout_radial import RADIAL_CAPTION, association_strength, radial_layout
+from copub.networks.layout_radial import (
+    RADIAL_CAPTION,
+    Ring,
+    association_strength,
+    radial_layout,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -105,6 +111,39 @@ def _top_subgraph(graph: nx.Graph, top: int | None) -> nx.Graph:
     return graph if top is None else top_nodes(graph, top)
 
 
+def _draw_rings(ax: Axes, rings: Sequence[Ring], label_angle: float) -> None:
+    """Ring guides: the distance of a partner with that many co-publications with home.
+
+    The outermost ring says what the numbers count; the inner ones give the number.
+    """
+    from matplotlib.patches import Circle  # here, not at the top: slow to import
+
+    outermost = max((ring.radius for ring in rings), default=0.0)
+    for ring in rings:
+        ax.add_patch(
+            Circle((0.0, 0.0), ring.radius, fill=False, edgecolor="#c9d1d9", linewidth=0.8,
+                   linestyle="--", zorder=0)
+        )  # fmt: skip
+        ax.text(
+            ring.radius * math.cos(label_angle), ring.radius * math.sin(label_angle),
+            ring.label if ring.radius == outermost else ring.number, fontsize=7,
+            color="#6b7785", ha="center", va="center", zorder=0,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+        )  # fmt: skip
+
+
+def _home_layout(
+    graph: nx.Graph, seed: int
+) -> tuple[dict[str, tuple[float, float]], tuple[Ring, ...], float]:
+    """Positions, rings and ring-label angle: radial around a single home node, else force."""
+    home = [n for n, d in graph.nodes(data=True) if d.get("is_home")]
+    if len(home) == 1:
+        radial = radial_layout(graph, home[0], seed=seed)
+        return radial.positions, radial.rings, radial.label_angle
+    # No single home node to put in the middle: the force layout, no rings.
+    return layout_positions(graph, seed=seed), (), 0.0
+
+
 def _draw(graph: nx.Graph, title: str, *, seed: int, labels: int) -> Figure:
     # Here, not at the top: matplotlib takes most of a second to import.
     from matplotlib.collections import LineCollection
@@ -118,24 +157,45 @@ def _draw(graph: nx.Graph, title: str, *, seed: int, labels: int) -> Figure:
     if graph.number_of_nodes() == 0:
         ax.text(0.5, 0.5, "no co-authored works in this selection", ha="center", va="center")
         return figure
-    positions = layout_positions(graph, seed=seed)
-    weights = [float(d.get("weight", 1.0)) for _, _, d in graph.edges(data=True)]
-    heaviest = max(weights, default=1.0) or 1.0
-    segments = [(positions[u], positions[v]) for u, v in graph.edges()]
-    ax.add_collection(
-        LineCollection(
-            segments,
-            linewidths=[0.3 + 5.0 * w / heaviest for w in weights],
-            colors="#8a8a8a",
-            alpha=0.35,
-            zorder=1,
-        )
-    )
+    positions, rings, label_angle = _home_layout(graph, seed)
+    home = [n for n, d in graph.nodes(data=True) if d.get("is_home")]
     nodes = sorted(graph.nodes)
     works = [float(graph.nodes[n].get("works") or 0) for n in nodes]
-    most = max(works, default=1.0) or 1.0
+    if rings:
+        # Radial: distance already says how much each partner co-publishes with home,
+        # so no spokes; the links between partners by association strength.
+        _draw_rings(ax, rings, label_angle)
+        _draw_partner_links(ax, graph, positions, home)
+        most = max((w for n, w in zip(nodes, works, strict=True) if n not in home), default=1.0)
+        sizes = [
+            500.0 if n in home else 30 + 900 * w / (most or 1.0)
+            for n, w in zip(nodes, works, strict=True)
+        ]
+        figure.text(
+            0.01,
+            0.02,
+            "\n".join(textwrap.wrap(RADIAL_CAPTION, 130)),
+            fontsize=8,
+            color="#444444",
+            va="bottom",
+        )
+        ax.set_aspect("equal", adjustable="datalim")
+    else:
+        weights = [float(d.get("weight", 1.0)) for _, _, d in graph.edges(data=True)]
+        heaviest = max(weights, default=1.0) or 1.0
+        segments = [(positions[u], positions[v]) for u, v in graph.edges()]
+        ax.add_collection(
+            LineCollection(
+                segments,
+                linewidths=[0.3 + 5.0 * w / heaviest for w in weights],
+                colors="#8a8a8a",
+                alpha=0.35,
+                zorder=1,
+            )
+        )
+        most = max(works, default=1.0) or 1.0
+        sizes = [40 + 1600 * w / most for w in works]
     categories = [_category(graph.nodes[n]) for n in nodes]
-    sizes = [40 + 1600 * w / most for w in works]
     ax.scatter(
         [positions[n][0] for n in nodes],
         [positions[n][1] for n in nodes],
@@ -227,14 +287,31 @@ def _strongest_links(
     return kept
 
 
+def _draw_partner_links(
+    ax: Axes, graph: nx.Graph, positions: dict[str, tuple[float, float]], home: list[str]
+) -> None:
+    """Each partner's two strongest association-strength links, wider and darker the stronger."""
+    from matplotlib.collections import LineCollection  # here, not at the top: slow to import
+
+    strongest = _strongest_links(graph, association_strength(graph), home)
+    top_strength = max(strongest.values(), default=1.0) or 1.0
+    pairs = sorted(strongest)
+    ax.add_collection(
+        LineCollection(
+            [(positions[a], positions[b]) for a, b in pairs],
+            linewidths=[0.4 + 2.6 * strongest[p] / top_strength for p in pairs],
+            colors=[(0.33, 0.33, 0.33, 0.15 + 0.55 * strongest[p] / top_strength) for p in pairs],
+            zorder=1,
+        )
+    )
+
+
 def _draw_map(
     graph: nx.Graph, title: str, *, top: int | None, seed: int, footer: str | None
 ) -> Figure:
     # Here, not at the top: matplotlib takes most of a second to import.
-    from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Circle
 
     figure = Figure(figsize=(10, 8.4))
     ax = figure.add_axes((0.01, 0.04, 0.72, 0.88))
@@ -246,42 +323,11 @@ def _draw_map(
         return figure
     sub = graph.subgraph(map_nodes(graph, top)).copy()
     home = [n for n, d in sub.nodes(data=True) if d.get("is_home")]
-    strength = association_strength(sub)
-    if len(home) == 1:
-        radial = radial_layout(sub, home[0], seed=seed)
-        positions, rings, label_angle = radial.positions, radial.rings, radial.label_angle
-    else:
-        # No single home node to put in the middle: the force layout.
-        positions, rings, label_angle = layout_positions(sub, seed=seed), (), 0.0
-    # Ring guides: the distance of a partner with that many co-publications with
-    # home; the outermost says what the numbers count, the inner ones give the number.
-    outermost = max((ring.radius for ring in rings), default=0.0)
-    for ring in rings:
-        ax.add_patch(
-            Circle((0.0, 0.0), ring.radius, fill=False, edgecolor="#c9d1d9", linewidth=0.8,
-                   linestyle="--", zorder=0)
-        )  # fmt: skip
-        ax.text(
-            ring.radius * math.cos(label_angle), ring.radius * math.sin(label_angle),
-            ring.label if ring.radius == outermost else ring.number, fontsize=7,
-            color="#6b7785", ha="center", va="center", zorder=0,
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
-        )  # fmt: skip
+    positions, rings, label_angle = _home_layout(sub, seed)
+    _draw_rings(ax, rings, label_angle)
     works = {n: float(sub.nodes[n].get("works") or 0) for n in sub.nodes}
     most = max((w for n, w in works.items() if n not in home), default=1.0) or 1.0
-    # Links between partners: each partner's two strongest by association strength,
-    # drawn wider and darker the stronger they are.
-    strongest = _strongest_links(sub, strength, home)
-    top_strength = max(strongest.values(), default=1.0) or 1.0
-    pairs = sorted(strongest)
-    ax.add_collection(
-        LineCollection(
-            [(positions[a], positions[b]) for a, b in pairs],
-            linewidths=[0.4 + 2.6 * strongest[p] / top_strength for p in pairs],
-            colors=[(0.33, 0.33, 0.33, 0.15 + 0.55 * strongest[p] / top_strength) for p in pairs],
-            zorder=1,
-        )
-    )
+    _draw_partner_links(ax, sub, positions, home)
     nodes = sorted(sub.nodes)
     categories = [_category(sub.nodes[n]) for n in nodes]
     sizes = [500.0 if n in home else 25 + 600 * works[n] / most for n in nodes]
