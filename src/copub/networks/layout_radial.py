@@ -240,7 +240,7 @@ def radial_layout(
     >>> g.add_edge("NO", "SE", works=50); g.add_edge("NO", "US", works=5)
     >>> layout = radial_layout(g, "NO")
     >>> layout.positions["NO"], round(math.hypot(*layout.positions["SE"]), 2)
-    ((0.0, 0.0), 0.2)
+    ((0.0, 0.0), 0.3)
     >>> [ring.label for ring in layout.rings]
     ['5 co-publications', '10 co-publications', '20 co-publications', '50 co-publications']
     """
