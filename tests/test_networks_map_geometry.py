@@ -13,6 +13,7 @@ import gzip
 import json
 import math
 from itertools import accumulate
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -22,6 +23,8 @@ from matplotlib.collections import PathCollection
 from copub.networks import build_network, partner_map
 from copub.networks.build import top_nodes
 from copub.networks.plot import _draw, _draw_map, map_nodes
+from copub.networks.plot_periods import ego_periods, plot_ego_periods
+from copub.networks.prepared import prepare_network
 from report_helpers import sample_tables
 
 TOP = 25
@@ -113,3 +116,38 @@ def test_interactive_map_places_partners_by_copublications_with_home(graph: nx.G
     for ring in data["rings"]:
         for node in (n for n in count if count[n] == ring["value"]):
             assert distance[node] == pytest.approx(ring["radius"], abs=1e-4)
+
+
+def test_periods_picture_places_partners_by_copublications_with_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import matplotlib.figure
+
+    prepared = prepare_network(sample_tables(), "country")
+    table = ego_periods(prepared)
+    together: dict[str, int] = {}
+    label_of: dict[str, str] = {}
+    for row in table.iter_rows(named=True):
+        together[row["partner"]] = together.get(row["partner"], 0) + row["works"]
+        label_of[str(row["label"])[:28]] = row["partner"]
+    drawn: list[matplotlib.figure.Figure] = []
+    original = matplotlib.figure.Figure.savefig
+
+    def keep(self: matplotlib.figure.Figure, *args: Any, **kwargs: Any) -> None:
+        drawn.append(self)
+        original(self, *args, **kwargs)
+
+    # The figure as saved, read back: where its partners' labels are anchored.
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", keep)
+    plot_ego_periods(prepared, tmp_path / "periods", formats=["svg"])
+    home = table["home"][0]
+    for ax in drawn[0].axes:
+        # Each labelled partner's label is anchored at its dot; home's at the centre.
+        at = {label_of[t.get_text()]: t.xy for t in ax.texts if t.get_text() in label_of}
+        (hx, hy) = next(t.xy for t in ax.texts if t.get_text() == home)
+        assert len(at) >= 15
+        distance = {n: math.hypot(x - hx, y - hy) for n, (x, y) in at.items()}
+        for a in at:
+            for b in at:
+                if together[a] > together[b]:
+                    assert distance[a] < distance[b], (a, b)

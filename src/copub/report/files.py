@@ -174,7 +174,9 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
                     "Partners in the baseline and the plan period",
                     "Home's strongest partner countries in the baseline and the plan period, "
                     "side by side at the same places and on one scale, so a partner drawn "
-                    "larger in the plan had more co-publications than in the baseline.",
+                    "larger in the plan had more co-publications than in the baseline. "
+                    "Distance from home, in the middle, means co-publications with home in "
+                    "the two periods together (log scale, dashed rings with their counts).",
                     *_png_svg(paths),
                 )
             )
