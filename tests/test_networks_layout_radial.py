@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from copub.errors import UsageError
-from copub.networks.layout_radial import radial_layout, ring_label
+from copub.networks.layout_radial import LABEL_SECTOR, radial_layout, ring_label
 
 
 @st.composite
@@ -52,6 +52,11 @@ def test_distance_from_home_falls_with_copublications(graph: nx.Graph, seed: int
                 assert distance[a] < distance[b], (a, b)
             elif count[a] == count[b]:
                 assert distance[a] == pytest.approx(distance[b])
+    # The sector kept for the ring labels holds no partner.
+    for node in count:
+        x, y = layout.positions[node]
+        gap = abs(math.remainder(math.atan2(y, x) - layout.label_angle, 2 * math.pi))
+        assert gap >= LABEL_SECTOR / 2 - 1e-9
     # Two partners never share a place.
     places = {(round(x, 9), round(y, 9)) for n, (x, y) in layout.positions.items()}
     assert len(places) == graph.number_of_nodes()
