@@ -260,3 +260,42 @@ def test_pages_make_no_network_request(browser: Browser, pages: dict[str, Path])
         errors = [e for e in events if e["method"] in ("Runtime.exceptionThrown", "Log.entryAdded")]
         assert [e for e in errors if e["method"] == "Runtime.exceptionThrown"] == [], kind
         assert page.js("!!document.querySelector('.cm-banner')"), kind  # SYNTHETIC banner
+
+
+def test_country_page_draws_distance_as_copublications_with_home(
+    browser: Browser, pages: dict[str, Path]
+) -> None:
+    """On screen, a partner with more co-publications with home is nearer to home."""
+    page = open_page(browser, pages["country"])
+    drawn: list[list[Any]] = page.js(
+        """(() => {
+          const r = copubMap.renderer, m = copubMap.model;
+          const at = (id) => { const a = copubMap.graph.getNodeAttributes(id);
+                               return r.graphToViewport({x: a.x, y: a.y}); };
+          const home = m.nodes.find((n) => n.home), h = at(home.id);
+          return m.nodes.filter((n) => !n.home).map((n) => {
+            const p = at(n.id);
+            const shared = n.list.filter((w) => home.list.includes(w)).length;
+            return [n.id, shared, Math.hypot(p.x - h.x, p.y - h.y)];
+          });
+        })()"""
+    )
+    assert len(drawn) > 20
+    for _, shared_a, distance_a in drawn:
+        for _, shared_b, distance_b in drawn:
+            if shared_a > shared_b:
+                assert distance_a < distance_b
+    # The ring guides are drawn (a canvas under the links with ink on it), and the legend
+    # says what distance means.
+    inked = page.js(
+        """(() => {
+          const c = document.querySelector('#copub-map-graph canvas.sigma-copubRings');
+          if (!c) return 0;
+          const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          let n = 0; for (let i = 3; i < px.length; i += 4) if (px[i]) n++;
+          return n;
+        })()"""
+    )
+    assert inked > 500
+    legend = page.js("document.getElementById('copub-map-legend').textContent")
+    assert "distance from centre: co-publications with home" in legend

@@ -35,6 +35,12 @@ the page shows. The author network is shown as an ego view: the
 ``max_authors`` authors with most works among the home institution's works
 (the cap is stated on the page).
 
+Geometry: on country and institution pages with the home node, home is in
+the centre and a partner's distance from it falls with the log of its
+co-publications with home (:func:`.radial_layout`, the static picture's
+geometry), with labelled rings; association strength orders the angles.
+The author page keeps the force layout.
+
 The data travel gzip-compressed in base64 and are opened with the browser's
 own ``DecompressionStream``.
 """
@@ -59,6 +65,7 @@ from copub.errors import UsageError
 from copub.indicators.labels import LabelledWorks
 from copub.networks.categories import CATEGORIES, node_category
 from copub.networks.frames import LAYOUT_MAX_NODES, NetworkFrames, network_frames
+from copub.networks.layout_radial import RADIAL_CAPTION, radial_layout
 from copub.networks.prepared import PreparedNetwork, prepare_network
 from copub.normalize import Tables
 from copub.progress import Progress
@@ -372,10 +379,20 @@ def partner_map_of(
     records = nodes.select("is_home", "groups").to_dicts()
     category_keys = [key for key, _, _ in CATEGORIES]
     x, y = nodes["x"].to_list(), nodes["y"].to_list()
+    rings: list[dict[str, Any]] = []
+    label_angle = 0.0
     if options.kind != "author" and len(home) == 1:
-        # Home in the centre: the layout is shifted so the home node is at (0, 0).
-        hx, hy = x[home[0]], y[home[0]]
-        x, y = [v - hx for v in x], [v - hy for v in y]
+        # Home in the centre, partners at a distance that says how much they
+        # co-publish with home (the static picture's geometry, one function).
+        radial = radial_layout(network.to_graph(), ids[home[0]], seed=seed)
+        x = [radial.positions[node][0] for node in ids]
+        y = [radial.positions[node][1] for node in ids]
+        rings = [
+            {"value": r.value, "radius": round(r.radius, 5), "label": r.label, "number": r.number}
+            for r in radial.rings
+        ]
+        label_angle = radial.label_angle
+        note += " " + RADIAL_CAPTION
     index = {node: i for i, node in enumerate(ids)}
     universe = data.universe.group_by("year").agg(n=pl.len(), w=pl.col("home_weight").sum())
     d = options.definitions
@@ -388,6 +405,8 @@ def partner_map_of(
         "baseline": list(d.baseline),
         "plan": list(d.plan),
         "home": home,
+        "rings": rings,
+        "label_angle": round(label_angle, 5),
         "categories": [list(c) for c in CATEGORIES],
         "universe": {
             str(year): [n, round(float(w), 6)] for year, n, w in universe.sort("year").iter_rows()

@@ -10,17 +10,19 @@ partner, Nordic, EU/EEA, other, in the Okabe–Ito colour-blind-safe palette.
 
 The country picture is the home institution's partner map: the home node in
 the middle, its ``top`` partners plus every priority and development-partner
-country it shares works with, each labelled. The partners are placed as
-VOSviewer does, by a force layout on association-strength–normalised links
-(``c_ij / (c_i c_j)``), so countries sit near those they co-publish with more
-than their sizes predict rather than all in one hairball; only each partner's
-two strongest normalised links are drawn. Every picture can carry a source
-footer, and pictures made from the synthetic sample say so on their face.
+country it shares works with, each labelled. Distance from home means
+co-publications with home (:func:`copub.networks.layout_radial.radial_layout`:
+log scale, labelled rings), so nearer is more; association strength
+(``c_ij / (c_i c_j)``, as in VOSviewer) orders the angles, by Louvain cluster,
+and draws each partner's two strongest links to other partners. Every
+picture can carry a source footer, and pictures made from the synthetic
+sample say so on their face.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,9 +36,16 @@ from copub.networks.categories import CATEGORY_COLOURS as _COLOURS
 from copub.networks.categories import OKABE_ITO
 from copub.networks.categories import node_category as _category
 from copub.networks.layout import layout_positions
+from copub.networks.layout_radial import (
+    RADIAL_CAPTION,
+    Ring,
+    association_strength,
+    radial_layout,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -102,6 +111,39 @@ def _top_subgraph(graph: nx.Graph, top: int | None) -> nx.Graph:
     return graph if top is None else top_nodes(graph, top)
 
 
+def _draw_rings(ax: Axes, rings: Sequence[Ring], label_angle: float) -> None:
+    """Ring guides: the distance of a partner with that many co-publications with home.
+
+    The outermost ring says what the numbers count; the inner ones give the number.
+    """
+    from matplotlib.patches import Circle  # here, not at the top: slow to import
+
+    outermost = max((ring.radius for ring in rings), default=0.0)
+    for ring in rings:
+        ax.add_patch(
+            Circle((0.0, 0.0), ring.radius, fill=False, edgecolor="#c9d1d9", linewidth=0.8,
+                   linestyle="--", zorder=0)
+        )  # fmt: skip
+        ax.text(
+            ring.radius * math.cos(label_angle), ring.radius * math.sin(label_angle),
+            ring.label if ring.radius == outermost else ring.number, fontsize=7,
+            color="#6b7785", ha="center", va="center", zorder=0,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+        )  # fmt: skip
+
+
+def _home_layout(
+    graph: nx.Graph, seed: int
+) -> tuple[dict[str, tuple[float, float]], tuple[Ring, ...], float]:
+    """Positions, rings and ring-label angle: radial around a single home node, else force."""
+    home = [n for n, d in graph.nodes(data=True) if d.get("is_home")]
+    if len(home) == 1:
+        radial = radial_layout(graph, home[0], seed=seed)
+        return radial.positions, radial.rings, radial.label_angle
+    # No single home node to put in the middle: the force layout, no rings.
+    return layout_positions(graph, seed=seed), (), 0.0
+
+
 def _draw(graph: nx.Graph, title: str, *, seed: int, labels: int) -> Figure:
     # Here, not at the top: matplotlib takes most of a second to import.
     from matplotlib.collections import LineCollection
@@ -115,24 +157,45 @@ def _draw(graph: nx.Graph, title: str, *, seed: int, labels: int) -> Figure:
     if graph.number_of_nodes() == 0:
         ax.text(0.5, 0.5, "no co-authored works in this selection", ha="center", va="center")
         return figure
-    positions = layout_positions(graph, seed=seed)
-    weights = [float(d.get("weight", 1.0)) for _, _, d in graph.edges(data=True)]
-    heaviest = max(weights, default=1.0) or 1.0
-    segments = [(positions[u], positions[v]) for u, v in graph.edges()]
-    ax.add_collection(
-        LineCollection(
-            segments,
-            linewidths=[0.3 + 5.0 * w / heaviest for w in weights],
-            colors="#8a8a8a",
-            alpha=0.35,
-            zorder=1,
-        )
-    )
+    positions, rings, label_angle = _home_layout(graph, seed)
+    home = [n for n, d in graph.nodes(data=True) if d.get("is_home")]
     nodes = sorted(graph.nodes)
     works = [float(graph.nodes[n].get("works") or 0) for n in nodes]
-    most = max(works, default=1.0) or 1.0
+    if rings:
+        # Radial: distance already says how much each partner co-publishes with home,
+        # so no spokes; the links between partners by association strength.
+        _draw_rings(ax, rings, label_angle)
+        _draw_partner_links(ax, graph, positions, home)
+        most = max((w for n, w in zip(nodes, works, strict=True) if n not in home), default=1.0)
+        sizes = [
+            500.0 if n in home else 30 + 900 * w / (most or 1.0)
+            for n, w in zip(nodes, works, strict=True)
+        ]
+        figure.text(
+            0.01,
+            0.02,
+            "\n".join(textwrap.wrap(RADIAL_CAPTION, 130)),
+            fontsize=8,
+            color="#444444",
+            va="bottom",
+        )
+        ax.set_aspect("equal", adjustable="datalim")
+    else:
+        weights = [float(d.get("weight", 1.0)) for _, _, d in graph.edges(data=True)]
+        heaviest = max(weights, default=1.0) or 1.0
+        segments = [(positions[u], positions[v]) for u, v in graph.edges()]
+        ax.add_collection(
+            LineCollection(
+                segments,
+                linewidths=[0.3 + 5.0 * w / heaviest for w in weights],
+                colors="#8a8a8a",
+                alpha=0.35,
+                zorder=1,
+            )
+        )
+        most = max(works, default=1.0) or 1.0
+        sizes = [40 + 1600 * w / most for w in works]
     categories = [_category(graph.nodes[n]) for n in nodes]
-    sizes = [40 + 1600 * w / most for w in works]
     ax.scatter(
         [positions[n][0] for n in nodes],
         [positions[n][1] for n in nodes],
@@ -177,33 +240,6 @@ def _draw(graph: nx.Graph, title: str, *, seed: int, labels: int) -> Figure:
     return figure
 
 
-def association_strength(graph: nx.Graph) -> dict[tuple[str, str], float]:
-    """VOSviewer's association strength of every link: ``c_ij / (c_i c_j)``.
-
-    ``c_ij`` is the link's full count (``works``, else ``weight``) and ``c_i``
-    a node's works. Dividing by both sizes removes what size alone predicts,
-    so a link says how much more two nodes co-publish than expected.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> g = nx.Graph()
-    >>> g.add_nodes_from([("A", {"works": 10}), ("B", {"works": 5}), ("C", {"works": 100})])
-    >>> g.add_edge("A", "B", works=4); g.add_edge("A", "C", works=8)
-    >>> strength = association_strength(g)
-    >>> strength[("A", "B")] > strength[("A", "C")]
-    True
-    """
-    out = {}
-    for u, v, d in graph.edges(data=True):
-        shared = float(d.get("works", d.get("weight", 0.0)) or 0.0)
-        ci = float(graph.nodes[u].get("works") or 0)
-        cj = float(graph.nodes[v].get("works") or 0)
-        a, b = sorted((str(u), str(v)))
-        out[(a, b)] = shared / (ci * cj) if ci > 0 and cj > 0 else 0.0
-    return out
-
-
 def map_nodes(graph: nx.Graph, top: int | None) -> list[str]:
     """The partner map's nodes: home, the ``top`` partners by works, and every
     priority and development-partner country with a shared work.
@@ -231,47 +267,49 @@ def map_nodes(graph: nx.Graph, top: int | None) -> list[str]:
     return sorted(keep | set(home))
 
 
-def _map_positions(
-    sub: nx.Graph, strength: dict[tuple[str, str], float], seed: int
-) -> dict[str, tuple[float, float]]:
-    """Partners laid out on normalised links; home fixed in the middle."""
-    home = [n for n, d in sub.nodes(data=True) if d.get("is_home")]
-    partners = [n for n in sorted(sub.nodes) if n not in home]
-    import networkx as nx  # here, not at the top: networkx is slow to import
-
-    layout = nx.Graph()
-    layout.add_nodes_from(partners)
-    top = max((strength.get(tuple(sorted((u, v))), 0.0) for u, v in sub.edges()), default=0.0)
-    for u, v in sorted(sub.edges()):
-        if u in home or v in home:
+def _strongest_links(
+    sub: nx.Graph, strength: dict[tuple[str, str], float], home: list[str]
+) -> dict[tuple[str, str], float]:
+    """Each partner's two strongest association-strength links to other partners."""
+    kept: dict[tuple[str, str], float] = {}
+    for node in sorted(sub.nodes):
+        if node in home:
             continue
-        value = strength.get(tuple(sorted((u, v))), 0.0)  # type: ignore[arg-type]
-        if value > 0 and top > 0:
-            layout.add_edge(u, v, w=value / top)
-    if not partners:
-        return {n: (0.0, 0.0) for n in home}
-    raw = nx.spring_layout(layout, weight="w", seed=seed, k=1.6 / math.sqrt(len(partners)))
-    xs = [float(p[0]) for p in raw.values()]
-    ys = [float(p[1]) for p in raw.values()]
-    cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
-    positions = {str(n): (float(p[0]) - cx, float(p[1]) - cy) for n, p in raw.items()}
-    for node in home:
-        positions[node] = (0.0, 0.0)
-    # Nudge partners off the home node, which sits in the middle.
-    for node in partners:
-        x, y = positions[node]
-        r = math.hypot(x, y)
-        if r < 0.18:
-            angle = math.atan2(y, x) if r > 0 else (hash(node) % 360) * math.pi / 180
-            positions[node] = (0.18 * math.cos(angle), 0.18 * math.sin(angle))
-    return positions
+        links = sorted(
+            (
+                (value, pair)
+                for pair, value in strength.items()
+                if node in pair and value > 0 and not set(pair) & set(home)
+            ),
+            reverse=True,
+        )
+        kept.update({pair: value for value, pair in links[:2]})
+    return kept
+
+
+def _draw_partner_links(
+    ax: Axes, graph: nx.Graph, positions: dict[str, tuple[float, float]], home: list[str]
+) -> None:
+    """Each partner's two strongest association-strength links, wider and darker the stronger."""
+    from matplotlib.collections import LineCollection  # here, not at the top: slow to import
+
+    strongest = _strongest_links(graph, association_strength(graph), home)
+    top_strength = max(strongest.values(), default=1.0) or 1.0
+    pairs = sorted(strongest)
+    ax.add_collection(
+        LineCollection(
+            [(positions[a], positions[b]) for a, b in pairs],
+            linewidths=[0.4 + 2.6 * strongest[p] / top_strength for p in pairs],
+            colors=[(0.33, 0.33, 0.33, 0.15 + 0.55 * strongest[p] / top_strength) for p in pairs],
+            zorder=1,
+        )
+    )
 
 
 def _draw_map(
     graph: nx.Graph, title: str, *, top: int | None, seed: int, footer: str | None
 ) -> Figure:
     # Here, not at the top: matplotlib takes most of a second to import.
-    from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
@@ -284,44 +322,15 @@ def _draw_map(
         ax.text(0.5, 0.5, "no co-authored works in this selection", ha="center", va="center")
         return figure
     sub = graph.subgraph(map_nodes(graph, top)).copy()
-    strength = association_strength(sub)
-    positions = _map_positions(sub, strength, seed)
     home = [n for n, d in sub.nodes(data=True) if d.get("is_home")]
+    positions, rings, label_angle = _home_layout(sub, seed)
+    _draw_rings(ax, rings, label_angle)
     works = {n: float(sub.nodes[n].get("works") or 0) for n in sub.nodes}
     most = max((w for n, w in works.items() if n not in home), default=1.0) or 1.0
-    # Spokes: the home node's co-publications with each partner (width: works).
-    spokes = [(positions[h], positions[n]) for h in home for n in sub.nodes if n not in home]
-    spoke_width = [0.4 + 4.0 * works[n] / most for h in home for n in sub.nodes if n not in home]
-    ax.add_collection(
-        LineCollection(spokes, linewidths=spoke_width, colors="#9aa7b4", alpha=0.45, zorder=1)
-    )
-    # Each partner's two strongest normalised links to other partners.
-    strongest: set[tuple[str, str]] = set()
-    for node in sub.nodes:
-        if node in home:
-            continue
-        links = sorted(
-            (
-                (value, pair)
-                for pair, value in strength.items()
-                if node in pair and not set(pair) & set(home)
-            ),
-            reverse=True,
-        )
-        strongest |= {pair for _, pair in links[:2]}
-    ax.add_collection(
-        LineCollection(
-            [(positions[a], positions[b]) for a, b in sorted(strongest)],
-            linewidths=0.8,
-            colors="#555555",
-            alpha=0.5,
-            linestyles="dotted",
-            zorder=1,
-        )
-    )
+    _draw_partner_links(ax, sub, positions, home)
     nodes = sorted(sub.nodes)
     categories = [_category(sub.nodes[n]) for n in nodes]
-    sizes = [900.0 if n in home else 30 + 1300 * works[n] / most for n in nodes]
+    sizes = [500.0 if n in home else 25 + 600 * works[n] / most for n in nodes]
     ax.scatter(
         [positions[n][0] for n in nodes],
         [positions[n][1] for n in nodes],
@@ -354,21 +363,27 @@ def _draw_map(
         if c in present
     ]  # fmt: skip
     handles += [
-        Line2D([], [], color="#9aa7b4", linewidth=3, label="co-publications with home"),
-        Line2D([], [], color="#555555", linestyle="dotted", label="strongest normalised links"),
+        Line2D([], [], color="#9aa7b4", linestyle="--", label="rings: co-publications with home"),
+        Line2D([], [], color="#555555", linewidth=2, label="strongest association links"),
     ]
     figure.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(0.74, 0.9), fontsize=9,
         frameon=False, title="node colour (size: works)", title_fontsize=9,
     )  # fmt: skip
+    shown = f"{top} partners with most works." if top else "partners."
+    placement = (
+        "\n".join(textwrap.wrap(RADIAL_CAPTION, 34))
+        if len(home) == 1
+        else "Placement: force layout (no\nsingle home node)."
+    )
     figure.text(
-        0.74, 0.30,
+        0.74, 0.36,
         "Every priority and development-\npartner country with a shared work\nis shown and "
-        "labelled, with the\n" + (f"{top} partners with most works." if top else "partners.")
-        + "\nPlacement: association strength\nc_ij / (c_i·c_j), as in VOSviewer.",
+        f"labelled, with the\n{shown}\n\n{placement}\n\nLines: each partner's two strongest\n"
+        "association links (width and\ndarkness: strength).",
         fontsize=8, color="#444444", va="top",
     )  # fmt: skip
-    ax.margins(0.1)
+    ax.margins(0.06)
     ax.autoscale_view()
     ax.set_aspect("equal", adjustable="datalim")
     return figure
@@ -398,7 +413,7 @@ def plot_country_network(
     labels : int
         Kept for compatibility: every node on the map is labelled.
     seed : int
-        Layout seed.
+        Seed of the Louvain clusters that order the partners' angles.
     formats : sequence of {"png", "svg"}
     footer : str, optional
         Source line printed at the bottom.

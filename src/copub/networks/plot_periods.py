@@ -1,8 +1,9 @@
 """Home's ego network in the baseline and the plan period, side by side, in the same places.
 
-Small multiples: one panel per period, the home node and its strongest
-partners at the same positions in every panel (one seeded layout of the
-whole network), node areas and link widths on one scale across the
+Small multiples: one panel per period, the home node in the middle and its
+strongest partners at the same positions in every panel (one radial layout:
+distance from home falls with the co-publications with home in the periods
+drawn together, :func:`.radial_layout`), node areas and link widths on one scale across the
 panels, so what grew, shrank, appeared or vanished between the periods is
 visible at a glance. Colours and stamps are those of the other network
 pictures (:mod:`copub.networks.plot`).
@@ -20,8 +21,8 @@ from copub.errors import UsageError
 from copub.networks.build import data_frames
 from copub.networks.categories import CATEGORIES, CATEGORY_COLOURS, node_category
 from copub.networks.frames import NetworkFrames
-from copub.networks.layout import layout_positions
-from copub.networks.plot import _FORMATS, _save, _stamp
+from copub.networks.layout_radial import radial_layout
+from copub.networks.plot import _FORMATS, _draw_rings, _save, _stamp
 from copub.networks.prepared import PreparedNetwork
 
 __all__ = ["ego_periods", "plot_ego_periods"]
@@ -120,8 +121,15 @@ def plot_ego_periods(
         network.nodes.filter(pl.col("node").is_in(keep)),
         network.edges.filter(pl.col("source").is_in(keep) & pl.col("target").is_in(keep)),
     )
-    # One layout of all the years' links among the partners drawn: the same places in every panel.
-    positions = layout_positions(sub.weighted_graph(), seed=seed)
+    # One radial layout for every panel: distance from home falls with the partner's
+    # co-publications with home over the periods drawn (so the same places in every
+    # panel); the links among the partners, by association strength, set the angles.
+    graph = sub.to_graph()
+    together = table.group_by("partner").agg(pl.col("works").sum())
+    for partner, works in together.iter_rows():
+        graph.add_edge(home, partner, works=works)
+    radial = radial_layout(graph, home, seed=seed)
+    positions = radial.positions
     most = max(int(table["works"].max()), 1)  # type: ignore[arg-type]
     named = set(
         table.group_by("partner")
@@ -135,6 +143,7 @@ def plot_ego_periods(
     hx, hy = positions[home]
     home_label = prepared.home_name() if prepared.options.kind == "institution" else home
     for ax, name in zip(axes, period_names, strict=True):
+        _draw_rings(ax, radial.rings, radial.label_angle)
         rows = table.filter(pl.col("period") == name)
         for row in rows.iter_rows(named=True):
             x, y = positions[row["partner"]]
@@ -157,8 +166,8 @@ def plot_ego_periods(
                     fontsize=8, fontweight="bold")  # fmt: skip
         total = int(rows["works"].sum())
         ax.set_title(f"{name}: {total:,} co-publications with these partners", fontsize=10)
-        ax.set_xlim(-1.15, 1.15)
-        ax.set_ylim(-1.15, 1.15)
+        ax.set_xlim(-1.2, 1.2)
+        ax.set_ylim(-1.2, 1.2)
         ax.set_aspect("equal")
         ax.axis("off")
     present = set(table["category"].to_list())
@@ -180,6 +189,12 @@ def plot_ego_periods(
                 label="no co-publication in the period",
             )
         ],
+        title=(
+            f"Distance from home: co-publications with home in {' and '.join(period_names)} "
+            "together (log scale, dashed rings); the same places in both panels. Spoke width "
+            "and dot size: the period's co-publications."
+        ),
+        title_fontsize=8,
         loc="outside lower center",
         ncols=4,
         frameon=False,

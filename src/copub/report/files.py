@@ -149,11 +149,14 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
                 "Partner map",
                 "The institution's country in the middle, its 25 partner countries with most "
                 "co-publications and every priority and development-partner country with a "
-                "shared work, each labelled. Grey spokes: co-publications with the home country "
-                "(width: works); node size: works; colour: partner group (colour-blind-safe "
-                "palette). Partners are placed by association strength, c_ij / (c_i·c_j), as "
-                "VOSviewer does, so neighbours co-publish more than their sizes predict; dotted: "
-                "each partner's two strongest such links.",
+                "shared work, each labelled. Distance from the middle means co-publications "
+                "with the home country: the nearer, the more (log scale; dashed rings "
+                "labelled with their counts). Angle groups partners by Louvain cluster of "
+                "association strength, c_ij / (c_i·c_j), as VOSviewer normalises links, so "
+                "partners that co-publish with each other more than their sizes predict sit "
+                "side by side; lines: each partner's two strongest such links (width and "
+                "darkness: strength). Node size: works; colour: partner group "
+                "(colour-blind-safe palette).",
                 *_png_svg(paths),
             )
         )
@@ -171,7 +174,9 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
                     "Partners in the baseline and the plan period",
                     "Home's strongest partner countries in the baseline and the plan period, "
                     "side by side at the same places and on one scale, so a partner drawn "
-                    "larger in the plan had more co-publications than in the baseline.",
+                    "larger in the plan had more co-publications than in the baseline. "
+                    "Distance from home, in the middle, means co-publications with home in "
+                    "the two periods together (log scale, dashed rings with their counts).",
                     *_png_svg(paths),
                 )
             )

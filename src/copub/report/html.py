@@ -171,7 +171,9 @@ def _partners(data: ReportData) -> str:
         # The interactive map: inline scripts and data, no request (see the page's policy).
         parts.append(
             "<p class=noprint>The interactive partner map below: pan, zoom, search; click a "
-            "country or a link to list the works behind it.</p>"
+            "country or a link to list the works behind it. Distance from home, in the "
+            "centre, means co-publications with home (dashed rings give the counts); partners "
+            "that co-publish with each other sit side by side.</p>"
             f'<div class="noprint">{data.partner_map}</div>'
         )
     return "".join(parts)

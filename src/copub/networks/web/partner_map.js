@@ -112,6 +112,11 @@
     const edgeWeight = new Float64Array(M.edges.length);
     const nodeShown = new Uint8Array(M.nodes.length), edgeShown = new Uint8Array(M.edges.length);
     const nodeSize = new Float64Array(M.nodes.length), edgeSize = new Float64Array(M.edges.length);
+    // Radial pages: distance already says how much each partner co-publishes with home, so
+    // home's links are faint, and a link between partners is as dark as its association
+    // strength c_ij / (c_i c_j) (full counts in the chosen years) is high.
+    const radial = (data.rings || []).length > 0;
+    const edgeColour = new Array(M.edges.length).fill(null);
 
     function recompute() {
       const r = range();
@@ -131,6 +136,21 @@
       }
       for (const n of M.nodes) nodeSize[n.i] = 3 + 22 * Math.sqrt(maxN ? nodeWeight[n.i] / maxN : 0);
       for (const e of M.edges) edgeSize[e.k] = 0.5 + 7 * Math.sqrt(maxE ? edgeWeight[e.k] / maxE : 0);
+      if (radial) {
+        const works = M.nodes.map((n) => counts(n, r).works);
+        const assoc = new Float64Array(M.edges.length);
+        let maxA = 0;
+        for (const e of M.edges) {
+          if (!edgeShown[e.k] || M.nodes[e.s].home || M.nodes[e.t].home) continue;
+          assoc[e.k] = counts(e, r).works / (works[e.s] * works[e.t]);
+          maxA = Math.max(maxA, assoc[e.k]);
+        }
+        for (const e of M.edges) {
+          const home = M.nodes[e.s].home || M.nodes[e.t].home;
+          const alpha = home ? 0.1 : 0.06 + 0.74 * Math.sqrt(maxA ? assoc[e.k] / maxA : 0);
+          edgeColour[e.k] = (home ? "rgba(154,167,180," : "rgba(70,70,70,") + alpha.toFixed(3) + ")";
+        }
+      }
       if (state.selected) show(state.selected);
     }
 
@@ -159,6 +179,7 @@
         const out = Object.assign({}, attrs);
         out.size = edgeSize[e.k];
         if (!edgeShown[e.k]) out.hidden = true;
+        if (edgeColour[e.k]) out.color = edgeColour[e.k];
         if (state.selected && state.selected.edge === edge) { out.color = "#0072B2"; out.zIndex = 2; }
         else if (hovered === edge) out.color = "#555";
         return out;
@@ -168,7 +189,39 @@
       // Home in the centre: a square frame around it, wide enough for every node.
       let r = 0;
       for (const n of M.nodes) r = Math.max(r, Math.abs(n.x), Math.abs(n.y));
+      for (const ring of data.rings || []) r = Math.max(r, ring.radius);
       renderer.setCustomBBox({ x: [-r, r], y: [-r, r] });
+    }
+    if ((data.rings || []).length) {
+      // Ring guides over the links, under the nodes: the distance of a partner with that many
+      // co-publications with home; labelled in the empty sector kept for them.
+      const canvas = renderer.createCanvas("copubRings", { beforeLayer: "nodes" });
+      const outer = Math.max(...data.rings.map((ring) => ring.radius));
+      const drawRings = () => {
+        const { width, height } = renderer.getDimensions();
+        const ratio = window.devicePixelRatio || 1;
+        canvas.width = width * ratio; canvas.height = height * ratio;
+        canvas.style.width = width + "px"; canvas.style.height = height + "px";
+        const ctx = canvas.getContext("2d");
+        ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+        ctx.clearRect(0, 0, width, height);
+        const c = renderer.graphToViewport({ x: 0, y: 0 });
+        ctx.font = "11px system-ui, sans-serif";
+        ctx.textAlign = "center"; ctx.textBaseline = "middle";
+        for (const ring of data.rings) {
+          const p = renderer.graphToViewport({
+            x: ring.radius * Math.cos(data.label_angle), y: ring.radius * Math.sin(data.label_angle),
+          });
+          const px = Math.hypot(p.x - c.x, p.y - c.y);
+          ctx.setLineDash([4, 4]); ctx.strokeStyle = "#c9d1d9"; ctx.lineWidth = 1;
+          ctx.beginPath(); ctx.arc(c.x, c.y, px, 0, 2 * Math.PI); ctx.stroke();
+          const text = ring.radius === outer ? ring.label : ring.number;
+          const w = ctx.measureText(text).width;
+          ctx.fillStyle = "rgba(255,255,255,0.85)"; ctx.fillRect(p.x - w / 2 - 2, p.y - 7, w + 4, 14);
+          ctx.fillStyle = "#6b7785"; ctx.fillText(text, p.x, p.y);
+        }
+      };
+      renderer.on("afterRender", drawRings);
     }
 
     // ---- numbers: hover tip and panel -----------------------------------------
@@ -312,7 +365,10 @@
     const legend = $("legend");
     legend.innerHTML = cats.filter((c, i) => present.has(i))
       .map(([, label, colour]) => `<span style="--c:${colour}">${esc(label)}</span>`).join("") +
-      "<span style=\"--c:transparent;border:none\">size: works; link width: weight</span>";
+      "<span style=\"--c:transparent;border:none\">" +
+      (radial ? "distance from centre: co-publications with home (dashed rings); " : "") +
+      "size: works; link width: weight" +
+      (radial ? "; link darkness: association strength" : "") + "</span>";
 
     timings.sigma = performance.now();
     recompute(); renderer.refresh();
