@@ -33,7 +33,7 @@ from copub.render.figures import save_figure, stamp
 from copub.render.tables import SYNTHETIC_TEXT, csv_frame, write_table_files
 from copub.report.data import ReportData
 from copub.report.html import render_html
-from copub.report.plots import FigureFile, figure_footer, trend_figures
+from copub.report.plots import FigureFile, figure_footer, notes_sentence, trend_figures
 from copub.report.workbook import write_workbook
 
 if TYPE_CHECKING:
@@ -153,7 +153,8 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
                 "(width: works); node size: works; colour: partner group (colour-blind-safe "
                 "palette). Partners are placed by association strength, c_ij / (c_i·c_j), as "
                 "VOSviewer does, so neighbours co-publish more than their sizes predict; dotted: "
-                "each partner's two strongest such links.",
+                "each partner's two strongest such links."
+                + notes_sentence(data, (str(node) for node in data.network.nodes)),
                 *_png_svg(paths),
             )
         )
@@ -189,7 +190,8 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
                 "top_partners",
                 "Top partner countries over time",
                 "Co-publications per year (full counting) with the ten partner countries "
-                "with most co-publications; the last year may be incomplete.",
+                "with most co-publications; the last year may be incomplete."
+                + notes_sentence(data, data.partners.head(10)["partner_id"].to_list()),
                 *_png_svg(paths),
             )
         )

@@ -18,7 +18,7 @@ import polars as pl
 from copub.analyses.contract import AnalysisResult
 from copub.indicators.presets import PRESETS
 from copub.render import fmt
-from copub.render.html import Cell, esc, img_tag, table
+from copub.render.html import Cell, esc, img_tag, policy_note, table
 from copub.report.data import ReportData
 from copub.report.html_goals import goals_section
 from copub.report.html_style import CSS, print_mark_css
@@ -108,7 +108,7 @@ def _partner_rows(partners: pl.DataFrame, top: int, with_country: bool) -> list[
     for row in partners.head(top).iter_rows(named=True):
         cells: list[Cell] = [
             (esc(row["rank"]), True),
-            (esc(row["label"] or row["partner_id"]), False),
+            (esc(row["label"] or row["partner_id"]) + policy_note(row.get("note")), False),
         ]
         if with_country:
             cells.append((esc(row.get("country") or ""), False))

@@ -95,6 +95,8 @@ def _comparison_lines(data: ReportData, unicode: bool) -> list[str]:
             f"{fmt.change(row['difference']):>9} {ci:<17}{fmt.p_value(row['p_value']):>7}"
             + ("  small" if row.get("meaningful") is False and row["status"] != "flat" else "")
         )
+        if row.get("note"):  # the policy context on the row it explains
+            lines += fmt.policy_note_lines(row["note"], WIDTH)
     up, down, flat = (fmt.arrow(s, unicode=unicode) for s in ("up", "down", "flat"))
     legend = (
         f"{up} significant rise, {down} significant fall, {flat} no significant change "
