@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
-__all__ = ["clip", "percent", "text_table"]
+__all__ = ["clip", "percent", "text_table", "wrap_label"]
+
+
+def wrap_label(text: str, width: int) -> list[str]:
+    """``text`` over as many lines of at most ``width`` characters as it needs: never cut.
+
+    A table row shows the first line; the others go on the lines below it, in
+    the same column.
+
+    Examples
+    --------
+    >>> wrap_label("Priority countries (Panorama), of intl.", 33)
+    ['Priority countries (Panorama),', 'of intl.']
+    >>> wrap_label("ERC", 33), wrap_label("", 5)
+    (['ERC'], [''])
+    """
+    return textwrap.wrap(text, width) or [""]
 
 
 def clip(text: str, width: int) -> str:

@@ -1,0 +1,55 @@
+"""Words a reader understands in the report: whole labels, names instead of paths and keys.
+
+No label of the terminal report is cut ("Priority countries (Panorama), o…"):
+a long one goes on over the next line of its column. The HTML names its
+sources instead of printing developer paths, shows the options as words, and
+the mobility flow table names its groups.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from copub.indicators.catalogue import short_labels
+from copub.progress import Progress
+from copub.report import ReportOptions, build_report
+from copub.report.data import ReportData
+from copub.report.terminal import render_terminal
+from report_helpers import sample_tables
+
+
+@pytest.fixture(scope="module")
+def data() -> ReportData:
+    return build_report(
+        sample_tables(), ReportOptions(bootstrap=0), scope="table", progress=Progress.silent()
+    )
+
+
+def _comparison_labels(text: str) -> list[str]:
+    """The indicator labels of the plan-versus-baseline table, continuation lines joined."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("  Indicator"))
+    labels: list[str] = []
+    for line in lines[start + 2 :]:
+        if "significant rise" in line:  # the legend
+            break
+        if line[:1] in "↑↓→·" and line[1:2] == " ":
+            labels.append(line[2:36].strip())
+        elif line.startswith("  ") and line[2:3] != " " and labels:
+            labels[-1] += " " + line[2:36].strip()  # the label goes on below
+        elif line.startswith("    Policy note:") or line.startswith("      "):
+            continue
+        else:
+            break
+    return labels
+
+
+def test_no_label_of_the_terminal_report_is_cut(data: ReportData) -> None:
+    text = render_terminal(data)
+    assert "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= 100
+    shown = _comparison_labels(text)
+    expected = [short_labels()[stem] for stem in data.goals["indicator"]]
+    assert shown == expected
+    assert any(len(label) > 33 for label in shown)  # some did not fit on one line
+    assert "Priority countries (Panorama), of intl." in shown
