@@ -17,7 +17,7 @@ def wrap_label(text: str, width: int) -> list[str]:
     Examples
     --------
     >>> wrap_label("Priority countries (Panorama), of intl.", 33)
-    ['Priority countries (Panorama),', 'of intl.']
+    ['Priority countries (Panorama), of', 'intl.']
     >>> wrap_label("ERC", 33), wrap_label("", 5)
     (['ERC'], [''])
     """
