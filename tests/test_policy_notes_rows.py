@@ -71,9 +71,7 @@ def test_the_goal_card_and_both_tables_show_the_note(data: ReportData) -> None:
     yearly = yearly_section(data)
     headers = re.findall(r"<th[^>]*>(Priority country \w\w)(.*?)</th>", yearly)
     assert {label for label, cell in headers if RU in cell} == {"Priority country RU"}
-    assert data.goals.filter(pl.col("note").is_not_null())["indicator"].to_list() == [
-        "priority_RU"
-    ]
+    assert data.goals.filter(pl.col("note").is_not_null())["indicator"].to_list() == ["priority_RU"]
     definition = data.definitions.filter(indicator="priority_RU")["definition"].item()
     assert RU in definition
 

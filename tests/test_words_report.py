@@ -8,6 +8,9 @@ the mobility flow table names its groups.
 
 from __future__ import annotations
 
+import re
+from html import escape
+
 import pytest
 
 from copub.indicators.catalogue import short_labels
@@ -53,3 +56,24 @@ def test_no_label_of_the_terminal_report_is_cut(data: ReportData) -> None:
     assert shown == expected
     assert any(len(label) > 33 for label in shown)  # some did not fit on one line
     assert "Priority countries (Panorama), of intl." in shown
+
+
+def test_the_mobility_flow_table_names_its_groups() -> None:
+    import copub
+    from copub.analyses.mobility.present import flow_table, mobility_html, mobility_terminal
+    from copub.classify import load_groups
+    from copub.indicators.mobility import mobility_indicators
+    from report_helpers import SCALE, SEED
+
+    result = mobility_indicators(copub.load_sample_authors(seed=SEED, scale=SCALE), "I204778367")
+    keys = flow_table(result)["group"].to_list()
+    assert {"lmic", "nordic"} <= set(keys)
+    labels = {g.key: g.label for g in load_groups()}
+    text = mobility_terminal(result)
+    flows = text[text.index("Flows by partner group") :].splitlines()[2:]
+    shown = [line[2:].rsplit(None, 3)[0].strip() for line in flows if line.strip()]
+    assert shown == [labels[k] for k in keys]
+    html = mobility_html(result)
+    cells = re.findall(r"<tr><td>([^<]*)</td>", html[html.index("Partner group") :])
+    assert cells == [escape(labels[k]) for k in keys]
+    assert not {"lmic", "nordic"} & set(cells)
