@@ -77,3 +77,39 @@ def test_the_mobility_flow_table_names_its_groups() -> None:
     cells = re.findall(r"<tr><td>([^<]*)</td>", html[html.index("Partner group") :])
     assert cells == [escape(labels[k]) for k in keys]
     assert not {"lmic", "nordic"} & set(cells)
+
+
+def _text_of(html: str) -> str:
+    """The words a reader sees: scripts, styles and tags removed."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+_PATHS = re.compile(r"(?<![\w.:/])(?:\.\.?/|~/|/(?:tmp|home|work|usr|var|Users)/)\S*")
+
+
+def test_the_html_names_sources_and_options_in_words(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    from report_helpers import report_dir
+
+    html = (report_dir(tmp_path_factory.getbasetemp()) / "report.html").read_text()
+    text = _text_of(html)
+    assert _PATHS.findall(text) == []
+    assert "'preset'" not in text and "definitions={" not in text and "top_partners=" not in text
+    provenance = html[html.index('<section id="provenance">') :]
+    facts = dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", provenance))
+    assert facts["Baseline"] == "2018–2021" and facts["Plan period"] == "2022–2025"
+    assert facts["Counting"] == "full" and facts["Hong Kong and Macao"] == "counted as China"
+    assert facts["Partners listed"] == "15"
+    assert "Nordic Five Tech" in facts["Partner groups"]  # labels, not keys
+    assert facts["Channel register"].startswith("channel_register.csv (synthetic")
+    assert "Panorama strategies 2016-2020 and 2021-2027 (regjeringen.no)" in text
+
+
+def test_real_inputs_are_named_not_pathed(data: ReportData) -> None:
+    from copub.report.html import _provenance
+
+    files = tuple(f"/home/someone/pages/page-{i}.json" for i in range(5))
+    real = data.with_(provenance=data.provenance.with_(synthetic=False, inputs=files))
+    shown = _text_of(_provenance(real, "now"))
+    assert "/home/someone" not in shown
+    assert "5 files: page-0.json; page-1.json; page-2.json and 2 more" in shown
