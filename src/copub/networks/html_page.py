@@ -62,6 +62,7 @@ from copub.networks.frames import LAYOUT_MAX_NODES, NetworkFrames, network_frame
 from copub.networks.prepared import PreparedNetwork, prepare_network
 from copub.normalize import Tables
 from copub.progress import Progress
+from copub.provenance import SYNTHETIC_ID
 
 __all__ = [
     "DEFAULT_MAX_AUTHORS",
@@ -383,6 +384,8 @@ def partner_map_of(
         "kind": options.kind,
         "institution": options.institution,
         "synthetic": data.synthetic,
+        # ids matching this have no OpenAlex page: the works list shows them without a link
+        "no_page": SYNTHETIC_ID,
         "counting": options.counting,
         "note": note,
         "baseline": list(d.baseline),

@@ -234,7 +234,13 @@
       const doiLink = doi ? `<a href="https://doi.org/${esc(doi)}" rel="noopener">${esc(doi)}</a>` : "";
       return `<tr data-work="${esc(id)}"><td>${W.year[w]}</td><td>${esc(W.title[w])}</td>` +
         `<td>${esc(type)}</td><td>${esc(W.authors[w])}</td><td>${doiLink}</td>` +
-        `<td><a href="https://openalex.org/${esc(id)}" rel="noopener">${esc(id)}</a></td></tr>`;
+        `<td>${pageLink(id)}</td></tr>`;
+    }
+    // copub's invented ids (data.no_page) have no OpenAlex page: the id, not a dead link.
+    const noPage = M.data.no_page ? new RegExp(M.data.no_page) : null;
+    function pageLink(id) {
+      if (noPage && noPage.test(id)) return `${esc(id)} <small>(synthetic: no OpenAlex page)</small>`;
+      return `<a href="https://openalex.org/${esc(id)}" rel="noopener">${esc(id)}</a>`;
     }
     function worksTable(item, all) {
       const c = counts(item, range());
