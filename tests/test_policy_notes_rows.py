@@ -101,3 +101,12 @@ def test_the_partners_command_table_and_the_html_rows_show_it(countries: pl.Data
 def test_figure_captions_name_the_note_of_a_drawn_partner(data: ReportData) -> None:
     assert notes_sentence(data, ["US", "RU", "RU"]) == f" Russia: {RU}."
     assert notes_sentence(data, ["US", "CN"]) == ""
+
+
+def test_the_markdown_report_notes_russia_s_table(data: ReportData) -> None:
+    from copub.report.formats import render_markdown
+
+    lines = render_markdown(data).splitlines()
+    at = lines.index("## Priority country RU (`priority_share_RU`)")
+    assert lines[at + 2] == f"> Policy note: {RU}"
+    assert sum(line.startswith("> Policy note:") for line in lines) == 1

@@ -113,3 +113,25 @@ def test_real_inputs_are_named_not_pathed(data: ReportData) -> None:
     shown = _text_of(_provenance(real, "now"))
     assert "/home/someone" not in shown
     assert "5 files: page-0.json; page-1.json; page-2.json and 2 more" in shown
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["peers", "--group", "n5t"], "Norwegian University of Science and Technology (home)"),
+        (["breakdown", "--by", "field"], "Biochemistry, Genetics and Molecular Biology"),
+    ],
+)
+def test_peers_and_breakdown_cut_no_name(args: list[str], name: str) -> None:
+    from cli_run import run_cli
+    from report_helpers import SAMPLE_ARGS
+
+    run = run_cli(*args, *SAMPLE_ARGS)
+    assert run.code == 0, run.err
+    assert "…" not in run.out and max(map(len, run.out.splitlines())) <= 100
+    # the name's first line, then the rest of it below in the same column
+    lines = run.out.splitlines()
+    at = next(i for i, line in enumerate(lines) if name.split()[0] in line)
+    column = lines[at].index(name.split()[0])
+    joined = " ".join([lines[at][column:].split("  ")[0], lines[at + 1][column:].strip()])
+    assert joined == name
