@@ -110,3 +110,29 @@ def test_the_markdown_report_notes_russia_s_table(data: ReportData) -> None:
     at = lines.index("## Priority country RU (`priority_share_RU`)")
     assert lines[at + 2] == f"> Policy note: {RU}"
     assert sum(line.startswith("> Policy note:") for line in lines) == 1
+
+
+def test_the_partner_map_shows_the_note_of_a_noted_country(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from copub.networks.html_page import partner_map_of, write_partner_map
+    from copub.networks.prepared import prepare_network
+    from report_cdp import CHROMIUM, Browser
+
+    partner = partner_map_of(prepare_network(sample_tables(), "country"))
+    nodes = partner.data["nodes"]
+    notes = dict(zip(nodes["id"], nodes["note"], strict=True))
+    assert notes["RU"] == RU and {n for n, text in notes.items() if text} == {"RU"}
+    if not CHROMIUM.is_file():
+        pytest.skip(f"needs Debian's chromium at {CHROMIUM} for the page itself")
+    from test_networks_page_browser import open_page
+
+    page_file = write_partner_map(partner, tmp_path / "map.html")
+    browser = Browser.launch(tmp_path / "profile")
+    try:
+        page = open_page(browser, page_file)
+        tip = "document.getElementById('copub-map-tip').innerText"
+        page.js("copubMap.renderer.emit('enterNode', {node: 'RU'})")
+        assert "policy note" in page.js(tip) and RU in _flat(page.js(tip))
+        page.js("copubMap.renderer.emit('enterNode', {node: 'US'})")
+        assert "policy note" not in page.js(tip)
+    finally:
+        browser.close()

@@ -61,7 +61,7 @@
       const list = Int32Array.from(N.works[i], (d) => (at += d));
       return {
         i, id, label: N.label[i] || id, x: N.x[i], y: N.y[i], category: N.category[i],
-        groups: N.groups[i], country: N.country[i], list,
+        groups: N.groups[i], country: N.country[i], note: N.note ? N.note[i] : "", list,
         frac: prefix(list, (w) => W.weight[w]),
         home: data.home.includes(i),
       };
@@ -183,6 +183,7 @@
         ["partner group", cats[n.category][1] + (n.groups ? " (" + n.groups + ")" : "")],
         ["trend " + data.baseline.join("–") + " → " + data.plan.join("–"),
           pct(ub.n ? b.works / ub.n : null) + " → " + pct(up.n ? p.works / up.n : null)],
+        ...(n.note ? [["policy note", n.note]] : []),  // the context of the numbers above
       ];
     }
     function edgeNumbers(e) {
