@@ -101,7 +101,8 @@ def test_the_html_names_sources_and_options_in_words(tmp_path_factory) -> None: 
     assert facts["Counting"] == "full" and facts["Hong Kong and Macao"] == "counted as China"
     assert facts["Partners listed"] == "15"
     assert "Nordic Five Tech" in facts["Partner groups"]  # labels, not keys
-    assert facts["Channel register"].startswith("channel_register.csv (synthetic")
+    assert facts["Channel register"].startswith("channel_register.csv: ")
+    assert "Institutions" not in facts  # said once, in the Institution fact
     assert "Panorama strategies 2016-2020 and 2021-2027 (regjeringen.no)" in text
 
 

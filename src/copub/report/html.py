@@ -355,9 +355,8 @@ def _register(data: ReportData) -> str:
     if register is None:
         return "none given"
     first, last = register.years
-    made = " (synthetic, made for the sample)" if data.synthetic else ""
     return (
-        f"{without_paths(register.source)}{made}: {register.n_channels:,} channels, "
+        f"{without_paths(register.source)}: {register.n_channels:,} channels, "
         f"levels {first}–{last}"
     )
 

@@ -44,7 +44,6 @@ def without_paths(text: str) -> str:
 
 #: The reader's words for each option of ``ReportOptions.to_dict()``, in table order.
 OPTION_WORDS: dict[str, str] = {
-    "institutions": "Institutions",
     "years": "Years",
     "preset": "Definition preset",
     "universe": "Universe",
@@ -103,7 +102,8 @@ def option_rows(
     """The report's options as (words, value) rows; unset options are left out.
 
     ``options`` is ``ReportOptions.to_dict()``: its ``definitions`` are read as
-    options of their own; the register is said elsewhere (by name).
+    options of their own; the institution and the register are said with the
+    other facts (by name).
 
     Examples
     --------
@@ -122,7 +122,7 @@ def option_rows(
     known = [k for k in OPTION_WORDS if k in flat] + [k for k in flat if k not in OPTION_WORDS]
     for key in known:
         value = flat[key]
-        if key == "register":
+        if key in ("register", "institutions"):
             continue
         if value is None or value == []:
             if key in _NOT_SET:
