@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any, Literal
 
-__all__ = ["SYNTHETIC_WORK_ID", "Provenance", "is_synthetic_work_id", "package_versions"]
+__all__ = [
+    "OPENALEX_PAGE",
+    "SYNTHETIC_ID",
+    "SYNTHETIC_WORK_ID",
+    "Provenance",
+    "is_synthetic_id",
+    "is_synthetic_work_id",
+    "openalex_page",
+    "package_versions",
+]
 
 SourceKind = Literal["openalex", "import", "synthetic", "unknown"]
 
@@ -17,6 +26,38 @@ SourceKind = Literal["openalex", "import", "synthetic", "unknown"]
 #: digits, longer than any real OpenAlex id. Tables with such a work are synthetic,
 #: however their files arrived (``import``, a replay server, a copy).
 SYNTHETIC_WORK_ID = r"^W9\d{11}$"
+
+#: Any id copub's generator invents (works, authors, institutions, sources; the
+#: N5T peers' ``W8…``/``A8…``): a letter, ``9`` or ``8``, and 11 digits. OpenAlex
+#: has no page for it, so no output links one to openalex.org.
+SYNTHETIC_ID = r"^[A-Z][89]\d{11}$"
+
+#: Where an OpenAlex entity's page is.
+OPENALEX_PAGE = "https://openalex.org/"
+
+
+def is_synthetic_id(entity_id: str) -> bool:
+    """True for an id of copub's synthetic world (of any entity).
+
+    Examples
+    --------
+    >>> is_synthetic_id("I900000000042"), is_synthetic_id("A800000000007")
+    (True, True)
+    >>> is_synthetic_id("I204778367"), is_synthetic_id("A5023888391")
+    (False, False)
+    """
+    return re.match(SYNTHETIC_ID, entity_id) is not None
+
+
+def openalex_page(entity_id: str) -> str:
+    """The OpenAlex page of an id; "" for a synthetic id, which has none.
+
+    Examples
+    --------
+    >>> openalex_page("I204778367"), openalex_page("I900000000042")
+    ('https://openalex.org/I204778367', '')
+    """
+    return "" if is_synthetic_id(entity_id) else OPENALEX_PAGE + entity_id
 
 
 def is_synthetic_work_id(work_id: str) -> bool:

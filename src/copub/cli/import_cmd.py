@@ -10,6 +10,10 @@ from copub.locking import directory_lock, writable_dir
 from copub.normalize import build_tables, expand_inputs
 from copub.normalize.authors import read_authors, record_kind, write_authors
 from copub.progress import Progress
+from copub.provenance import SYNTHETIC_ID
+
+#: What ``import`` says of pages from copub's synthetic world.
+SYNTHETIC_IMPORT = "SYNTHETIC SAMPLE DATA imported: copub's invented works, not real publications"
 
 HELP = """Build tables from OpenAlex JSON you already have.
 
@@ -84,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     data_dir = writable_dir(settings.data_dir, "--data-dir")
     work_files, author_files = _split(expand_inputs(args.files), getattr(args, "kind", "auto"))
     progress.note(f"reading {len(work_files)} works file(s), {len(author_files)} authors file(s)")
+    synthetic = False
     if work_files:
         # The same lock as fetch: no other copub writes these tables meanwhile.
         with directory_lock(data_dir):
@@ -95,6 +100,13 @@ def run(args: argparse.Namespace) -> int:
                 progress=progress,
             )
         counts = built.provenance.counts
+        # The provenance knows the generator's ids, however the pages arrived: say it at once.
+        synthetic = built.provenance.synthetic
+        if synthetic:
+            progress.note(
+                f"WARNING: {SYNTHETIC_IMPORT} ({counts.get('synthetic_works', 0)} works with "
+                "the generator's ids)"
+            )
         progress.note(
             f"{counts['works']} works, {counts['authorships']} authorships from "
             f"{counts['records']} records ({counts['duplicates_removed']} duplicates removed); "
@@ -107,9 +119,17 @@ def run(args: argparse.Namespace) -> int:
             )
     if author_files:
         authors = read_authors(author_files)
+        invented = int(authors["author_id"].str.contains(SYNTHETIC_ID).sum())
+        if invented:
+            synthetic = True
+            progress.note(
+                f"WARNING: {SYNTHETIC_IMPORT} ({invented} author rows with the generator's ids)"
+            )
         path = write_authors(authors, data_dir, replace=args.replace)
         progress.note(
             f"{authors['author_id'].n_unique()} authors with affiliations, {authors.height} rows "
             f"(author x institution x year); authors table in {path}"
         )
+    if synthetic:
+        progress.note(f"reminder: {SYNTHETIC_IMPORT}")
     return 0

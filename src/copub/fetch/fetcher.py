@@ -300,6 +300,11 @@ def fetch_works(
         )
         tables_dir = built.path
         counts = built.provenance.counts
+        if built.provenance.synthetic:  # a server that replays copub's invented pages
+            progress.note(
+                "WARNING: SYNTHETIC SAMPLE DATA: the pages hold copub's invented works "
+                f"({counts.get('synthetic_works', 0)}), not real publications"
+            )
         result = FetchResult(
             years=(first, last),
             per_institution=tuple(s.part for s in stored),

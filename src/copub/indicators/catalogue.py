@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from copub.classify.definitions import Definitions
+from copub.classify.group_data import policy_notes
 from copub.indicators.definitions import GoalDirection, Indicator
 from copub.indicators.presets import PRESETS
+from copub.render.fmt import policy_note
 
 __all__ = [
     "DEFAULT_MIN_CHANGE",
@@ -35,6 +37,7 @@ __all__ = [
     "figure_groups",
     "goal_directions",
     "goals",
+    "indicator_notes",
     "indicator_specs",
     "short_labels",
     "terminal_columns",
@@ -124,14 +127,16 @@ def _groups(definitions: Definitions) -> list[Indicator]:
         )
     priority = definitions.partner_groups.get("priority")
     if priority is not None:
+        notes = policy_notes(definitions.partner_groups)
         for code in sorted({m.code for m in priority.members}):
+            noted = f" {policy_note(notes[code])}." if code in notes else ""
             out.append(
                 Indicator(
                     f"priority_{code}",
                     f"Priority country {code}",
                     col(f"priority_{code}"),
                     None,
-                    f"Works with at least one co-author in {code}.",
+                    f"Works with at least one co-author in {code}.{noted}",
                     goal="priority",
                 )
             )
@@ -309,6 +314,28 @@ def goal_directions(definitions: Definitions | None = None) -> dict[str, GoalDir
     ('increase', 'decrease')
     """
     return {i.name: i.goal_direction for i in catalogue(definitions or _default())}
+
+
+def indicator_notes(definitions: Definitions | None = None) -> dict[str, str]:
+    """The policy note of every indicator about one partner, by stem.
+
+    An indicator of one country (``priority_XX``) carries that country's note
+    from the partner groups (:func:`copub.classify.policy_notes`), so its
+    rows, cards and columns show it.
+
+    Examples
+    --------
+    >>> notes = indicator_notes()
+    >>> "March 2022" in notes["priority_RU"], "priority_US" in notes
+    (True, False)
+    """
+    chosen = definitions or _default()
+    notes = policy_notes(chosen.partner_groups)
+    return {
+        i.name: notes[code]
+        for i in catalogue(chosen)
+        if i.name.startswith("priority_") and (code := i.name.removeprefix("priority_")) in notes
+    }
 
 
 def short_labels(definitions: Definitions | None = None) -> dict[str, str]:

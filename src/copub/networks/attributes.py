@@ -14,8 +14,15 @@ from copub.classify.countries import authorship_countries, country_code_expr
 from copub.classify.home import home_authorships
 from copub.networks.nodes import NetworkKind
 from copub.normalize import Tables
+from copub.provenance import OPENALEX_PAGE, SYNTHETIC_ID
 
-__all__ = ["NODE_TABLE_SCHEMA", "country_names", "home_country", "node_table"]
+__all__ = [
+    "NODE_TABLE_SCHEMA",
+    "country_names",
+    "home_country",
+    "node_table",
+    "openalex_page_expr",
+]
 
 NODE_TABLE_SCHEMA = pl.Schema(
     {
@@ -28,6 +35,24 @@ NODE_TABLE_SCHEMA = pl.Schema(
         "is_home": pl.Boolean(),
     }
 )
+
+
+def openalex_page_expr(column: str) -> pl.Expr:
+    """The OpenAlex page of the ids in ``column``; "" for a synthetic id, which has none.
+
+    Examples
+    --------
+    >>> ids = pl.DataFrame({"id": ["I204778367", "I900000000042"]})
+    >>> ids.select(openalex_page_expr("id"))["id"].to_list()
+    ['https://openalex.org/I204778367', '']
+    """
+    ids = pl.col(column)
+    return (
+        pl.when(ids.str.contains(SYNTHETIC_ID))
+        .then(pl.lit(""))
+        .otherwise(pl.lit(OPENALEX_PAGE) + ids)
+        .alias(column)
+    )
 
 
 @cache

@@ -54,6 +54,7 @@ import polars as pl
 
 from copub.errors import DataError, UsageError
 from copub.indicators.universe import universe_words
+from copub.networks.attributes import openalex_page_expr
 from copub.networks.frames import (
     CLUSTER_MAX_EDGES,
     LAYOUT_MAX_NODES,
@@ -72,7 +73,6 @@ __all__ = ["ExportFormat", "export_network", "export_networks", "vosviewer_text"
 
 ExportFormat = Literal["gexf", "graphml", "vosviewer", "gephi", "pajek"]
 _MAX_CLUSTER = 1000
-_OPENALEX = "https://openalex.org/"
 
 
 def vosviewer_text(value: object) -> str:
@@ -269,11 +269,8 @@ def _description(nodes: pl.DataFrame) -> pl.Expr:
 def _vos_nodes(frames: GraphFrames) -> pl.DataFrame:
     nodes = frames.nodes
     kind = frames.attributes.get("kind")
-    url = (
-        pl.format("{}{}", pl.lit(_OPENALEX), pl.col("node"))
-        if kind in ("institution", "author")
-        else pl.lit("")
-    )
+    # A synthetic id has no OpenAlex page: no url rather than a dead link.
+    url = openalex_page_expr("node") if kind in ("institution", "author") else pl.lit("")
     works = pl.col("works").fill_null(0).cast(pl.Int64) if "works" in nodes.columns else pl.lit(0)
     year = (
         pl.col("mean_year").cast(pl.Float64).fill_null(0.0)

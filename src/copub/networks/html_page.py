@@ -61,6 +61,7 @@ import polars as pl
 
 from copub.classify.definitions import Definitions
 from copub.classify.groups import PartnerGroups
+from copub.classify.policy import NOTE_COLUMN, with_policy_notes
 from copub.errors import UsageError
 from copub.indicators.labels import LabelledWorks
 from copub.networks.categories import CATEGORIES, node_category
@@ -69,6 +70,7 @@ from copub.networks.layout_radial import RADIAL_CAPTION, radial_layout
 from copub.networks.prepared import PreparedNetwork, prepare_network
 from copub.normalize import Tables
 from copub.progress import Progress
+from copub.provenance import SYNTHETIC_ID
 
 __all__ = [
     "DEFAULT_MAX_AUTHORS",
@@ -400,6 +402,8 @@ def partner_map_of(
         "kind": options.kind,
         "institution": options.institution,
         "synthetic": data.synthetic,
+        # ids matching this have no OpenAlex page: the works list shows them without a link
+        "no_page": SYNTHETIC_ID,
         "counting": options.counting,
         "note": note,
         "baseline": list(d.baseline),
@@ -422,6 +426,7 @@ def partner_map_of(
             if "country" in nodes.columns
             else [""] * nodes.height,
             "works": [_deltas(by_node.get(node, [])) for node in ids],
+            "note": _policy_notes(nodes, d.partner_groups),
         },
         "edges": {
             "source": [index[s] for s in frames.edges["source"].to_list()],
@@ -443,6 +448,13 @@ def partner_map_of(
     home_name = prepared.home_name()
     title = f"{options.kind.capitalize()} partner map of {home_name}, {years}"
     return PartnerMap(title=title, data=page_data, synthetic=data.synthetic)
+
+
+def _policy_notes(nodes: pl.DataFrame, groups: PartnerGroups) -> list[str]:
+    """Each node's policy note ("" for none): the tip and the panel show it with its numbers."""
+    country = "country" if "country" in nodes.columns else None
+    noted = with_policy_notes(nodes, groups, partner="node", country=country)
+    return noted[NOTE_COLUMN].fill_null("").to_list()
 
 
 def write_partner_map(partner: PartnerMap, path: str | Path) -> Path:

@@ -8,6 +8,8 @@ rule as the partner-group shares. Counts are over the institution's universe:
 - ``works_frac``: the home institution's Leiden fractional weight summed over
   those works, so ``share_frac = works_frac / Σ weight`` is the partner's
   share under fractional counting, as in the yearly figures;
+- ``note``: the partner's policy note, e.g. Russia's frozen institutional
+  cooperation (an institution in Russia shows its country's note);
 - ``baseline_share`` / ``plan_share``: the share of the institution's works
   in each period that have the partner; ``share_change`` is plan minus
   baseline, with the pooled two-proportion z-test's two-sided ``p_value``.
@@ -25,6 +27,7 @@ import polars as pl
 
 from copub.classify.definitions import Definitions, resolve_definitions
 from copub.classify.groups import PartnerGroups
+from copub.classify.policy import with_policy_notes
 from copub.errors import UsageError
 from copub.indicators.labels import LabelledWorks
 from copub.indicators.schemas import check_table
@@ -90,8 +93,10 @@ def partner_table(
         country, type, groups, is_priority, is_lmic, is_devpartner,
         is_alliance, is_infrastructure, works, works_frac, share, share_frac,
         works_YYYY`` (one column per year, zeros included), ``baseline_works,
-        baseline_share, plan_works, plan_share, share_change, p_value``.
-        ``share`` is over all the institution's works in ``years``.
+        baseline_share, plan_works, plan_share, share_change, p_value, note``.
+        ``share`` is over all the institution's works in ``years``; ``note`` is
+        the partner's policy note (an institution's own, then its country's;
+        :func:`copub.classify.policy.with_policy_notes`), null when it has none.
 
     Raises
     ------
@@ -176,9 +181,13 @@ def partner_table(
         table["plan_works"].to_numpy(),
         np.full(table.height, n2),
     )
-    result = table.with_columns(
-        p_value=pl.Series(p_values, dtype=pl.Float64).fill_nan(None),
-        rank=pl.int_range(1, table.height + 1, dtype=pl.Int64),
+    result = with_policy_notes(
+        table.with_columns(
+            p_value=pl.Series(p_values, dtype=pl.Float64).fill_nan(None),
+            rank=pl.int_range(1, table.height + 1, dtype=pl.Int64),
+        ),
+        partner_groups,
+        partner="node",
     ).select(
         "rank",
         pl.col("node").alias("partner_id"),

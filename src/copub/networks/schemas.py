@@ -44,6 +44,7 @@ PARTNERS_TRAIL: Final = pl.Schema(
         "plan_share": pl.Float64(),
         "share_change": pl.Float64(),
         "p_value": pl.Float64(),
+        "note": pl.String(),
     }
 )
 

@@ -35,10 +35,12 @@ from typing import Any
 import orjson
 import polars as pl
 
+from copub.networks.attributes import openalex_page_expr
 from copub.networks.categories import CATEGORIES, node_category
 from copub.networks.frames import network_frames
 from copub.networks.html_page import DEFAULT_MAX_AUTHORS, DEFAULT_MAX_LINKS, shown_network
 from copub.networks.prepared import PreparedNetwork
+from copub.provenance import openalex_page
 
 __all__ = [
     "TOP_WORKS",
@@ -49,7 +51,6 @@ __all__ = [
 
 #: Works listed in each item's and link's description.
 TOP_WORKS = 3
-_OPENALEX = "https://openalex.org/"
 _DOI = "https://doi.org/"
 _WORDS = {"country": ("Country", "Countries"), "institution": ("Institution", "Institutions")}
 
@@ -71,7 +72,7 @@ def _work_fields(ranked: pl.DataFrame, key: list[str]) -> pl.DataFrame:
             .then(pl.col("doi"))
             .otherwise(pl.lit(_DOI) + pl.col("doi"))
         )
-        .otherwise(pl.lit(_OPENALEX) + pl.col("work_id"))
+        .otherwise(openalex_page_expr("work_id"))
     )
     top = (
         ranked.sort(
@@ -93,10 +94,15 @@ def _work_fields(ranked: pl.DataFrame, key: list[str]) -> pl.DataFrame:
     return wide
 
 
-def _template(heading: str, label: str, count: str) -> str:
+def _template(heading: str, label: str, count: str, *, linked: bool = True) -> str:
+    """A description template; ``linked=False`` (synthetic data) names the works without links."""
+    title = (
+        "<a class='description_url' href='{{work{i}_url}}' target='_blank'>{{work{i}_title}}</a>"
+        if linked
+        else "{{work{i}_title}}"
+    )
     works = "".join(
-        f"<div class='description_text'><a class='description_url' href='{{work{i}_url}}' "
-        f"target='_blank'>{{work{i}_title}}</a> {{work{i}_year}}</div>"
+        f"<div class='description_text'>{title.format(i=i)} {{work{i}_year}}</div>"
         for i in range(1, TOP_WORKS + 1)
     )
     return (
@@ -169,7 +175,7 @@ def vosviewer_online_map(
                 if n_universe
                 else 0.0,
             },
-            "url": f"{_OPENALEX}{row['node']}" if kind != "country" else "",
+            "url": openalex_page(row["node"]) if kind != "country" else "",
             "group": row["group"],
             "works": row["works"],
         }
@@ -213,14 +219,16 @@ def vosviewer_online_map(
                     f"{synthetic}{one} · {{group}}",
                     "<div class='description_label'><a class='description_url' href='{url}' "
                     "target='_blank'>{label}</a></div>"
-                    if kind != "country"
+                    if kind != "country" and not synthetic
                     else "<div class='description_label'>{label}</div>",
                     "{works} works with home; most cited:",
+                    linked=not synthetic,  # invented works and institutions have no page
                 ),
                 "link_description": _template(
                     f"{synthetic}Co-publication link",
                     "<div class='description_label'>{source_label} – {target_label}</div>",
                     "{works} works; most cited:",
+                    linked=not synthetic,
                 ),
             },
         },

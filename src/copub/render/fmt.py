@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 __all__ = [
     "ARROWS",
@@ -14,6 +15,8 @@ __all__ = [
     "is_missing",
     "p_value",
     "percent",
+    "policy_note",
+    "policy_note_lines",
 ]
 
 #: Significant rise, significant fall, no significant change, unavailable.
@@ -107,3 +110,27 @@ def arrow(status: str, *, unicode: bool = True) -> str:
     ('↑', 'v')
     """
     return (ARROWS if unicode else ASCII_ARROWS).get(status, "?")
+
+
+def policy_note(note: str) -> str:
+    """A partner's policy note as every output prints it.
+
+    Examples
+    --------
+    >>> policy_note("Cooperation frozen in March 2022")
+    'Policy note: Cooperation frozen in March 2022'
+    """
+    return f"Policy note: {note}"
+
+
+def policy_note_lines(note: str, width: int, indent: int = 4) -> list[str]:
+    """:func:`policy_note` wrapped to ``width`` under a row, indented ``indent`` spaces.
+
+    Examples
+    --------
+    >>> policy_note_lines("Cooperation frozen in March 2022", 30)
+    ['    Policy note: Cooperation', '      frozen in March 2022']
+    """
+    return textwrap.wrap(
+        policy_note(note), width, initial_indent=" " * indent, subsequent_indent=" " * (indent + 2)
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from copub.render import fmt
 
-__all__ = ["Cell", "esc", "img_tag", "status_mark", "table"]
+__all__ = ["Cell", "esc", "img_tag", "policy_note", "status_mark", "table"]
 
 #: A table cell: (inner HTML, numeric?). Text must already be escaped.
 Cell = tuple[str, bool]
@@ -47,6 +47,17 @@ def esc(value: object) -> str:
     ('&lt;b&gt; &amp; co', '')
     """
     return "" if value is None else html.escape(str(value), quote=True)
+
+
+def policy_note(note: str | None) -> str:
+    """A partner's policy note under its name in a cell or a card; empty when it has none.
+
+    Examples
+    --------
+    >>> policy_note("Frozen in 2022"), policy_note(None)
+    ('<span class=pnote>Policy note: Frozen in 2022</span>', '')
+    """
+    return f"<span class=pnote>{esc(fmt.policy_note(note))}</span>" if note else ""
 
 
 def table(

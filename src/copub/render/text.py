@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
-__all__ = ["clip", "percent", "text_table"]
+__all__ = ["clip", "percent", "text_table", "wrap_label"]
+
+
+def wrap_label(text: str, width: int) -> list[str]:
+    """``text`` over as many lines of at most ``width`` characters as it needs: never cut.
+
+    A table row shows the first line; the others go on the lines below it, in
+    the same column.
+
+    Examples
+    --------
+    >>> wrap_label("Priority countries (Panorama), of intl.", 33)
+    ['Priority countries (Panorama), of', 'intl.']
+    >>> wrap_label("ERC", 33), wrap_label("", 5)
+    (['ERC'], [''])
+    """
+    return textwrap.wrap(text, width) or [""]
 
 
 def clip(text: str, width: int) -> str:
@@ -36,8 +53,17 @@ def percent(value: float | None, low: float | None = None, high: float | None = 
     return text
 
 
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> str:
+def text_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    right: Sequence[bool],
+    *,
+    wrap: Sequence[int | None] | None = None,
+) -> str:
     """Columns padded to their widest cell, two spaces apart, a rule under the header.
+
+    ``wrap`` gives a column's largest width: a longer cell goes on over the
+    next lines of its column (:func:`wrap_label`), never cut.
 
     Examples
     --------
@@ -46,13 +72,31 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Seq
     --  --
     x    1
     yy  10
+    >>> print(text_table(["name", "n"], [["Technical University of Denmark", "7"]],
+    ...                  [False, True], wrap=[12, None]))
+    name        n
+    ----------  -
+    Technical   7
+    University
+    of Denmark
     """
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    limits = list(wrap) if wrap is not None else [None] * len(headers)
+    cells = [
+        [wrap_label(c, w) if w is not None else [c] for c, w in zip(r, limits, strict=True)]
+        for r in rows
+    ]
+    widths = [
+        max(len(h), *(len(part) for r in cells for part in r[i])) for i, h in enumerate(headers)
+    ]
 
-    def line(cells: Sequence[str]) -> str:
+    def line(parts: Sequence[str]) -> str:
         out = [
-            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)
+            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(parts, widths, right, strict=True)
         ]
         return "  ".join(out).rstrip()
 
-    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+    lines = [line(headers), line(["-" * w for w in widths])]
+    for row in cells:
+        for k in range(max(len(c) for c in row)):
+            lines.append(line([c[k] if k < len(c) else "" for c in row]))
+    return "\n".join(lines)

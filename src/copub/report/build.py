@@ -13,7 +13,7 @@ import polars as pl
 from copub.analyses.contract import AnalysisInputs, ShowOptions
 from copub.analyses.registry import ANALYSES
 from copub.errors import DataError
-from copub.indicators.catalogue import goals, indicator_specs
+from copub.indicators.catalogue import goals, indicator_notes, indicator_specs
 from copub.indicators.presets import preset_notes
 from copub.indicators.trends import compare_periods
 from copub.indicators.yearly import window_indicators, yearly_indicators
@@ -134,7 +134,11 @@ def build_report(
         yearly=yearly,
         comparison=comparison,
         goals=goal_summary(
-            comparison, labels, fractional=options.fractional, goals=goals(definitions)
+            comparison,
+            labels,
+            fractional=options.fractional,
+            goals=goals(definitions),
+            notes=indicator_notes(definitions),
         ),
         quality=quality_table(yearly, tables.provenance),
         definitions=definitions_table(specs),

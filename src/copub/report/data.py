@@ -11,7 +11,7 @@ import polars as pl
 
 from copub.analyses.contract import AnalysisResult
 from copub.classify import PartnerGroups
-from copub.indicators.catalogue import Goal, goals, short_labels
+from copub.indicators.catalogue import Goal, goals, indicator_notes, short_labels
 from copub.indicators.definitions import ShareSpec, share_column
 from copub.provenance import Provenance
 from copub.report.options import ReportOptions
@@ -168,6 +168,11 @@ class ReportData:
     def short_labels(self) -> dict[str, str]:
         """Terminal labels by share stem, under the report's definitions."""
         return short_labels(self.options.defs)
+
+    @functools.cached_property
+    def indicator_notes(self) -> dict[str, str]:
+        """Policy notes of the indicators about one partner (``priority_RU``), by stem."""
+        return indicator_notes(self.options.defs)
 
     def result(self, key: str) -> AnalysisResult | None:
         """The result of the registered analysis ``key``, if the report holds it."""

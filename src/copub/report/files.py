@@ -33,7 +33,7 @@ from copub.render.figures import save_figure, stamp
 from copub.render.tables import SYNTHETIC_TEXT, csv_frame, write_table_files
 from copub.report.data import ReportData
 from copub.report.html import render_html
-from copub.report.plots import FigureFile, figure_footer, trend_figures
+from copub.report.plots import FigureFile, figure_footer, notes_sentence, trend_figures
 from copub.report.workbook import write_workbook
 
 if TYPE_CHECKING:
@@ -156,7 +156,8 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
                 "partners that co-publish with each other more than their sizes predict sit "
                 "side by side; lines: each partner's two strongest such links (width and "
                 "darkness: strength). Node size: works; colour: partner group "
-                "(colour-blind-safe palette).",
+                "(colour-blind-safe palette)."
+                + notes_sentence(data, (str(node) for node in data.network.nodes)),
                 *_png_svg(paths),
             )
         )
@@ -194,7 +195,8 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
                 "top_partners",
                 "Top partner countries over time",
                 "Co-publications per year (full counting) with the ten partner countries "
-                "with most co-publications; the last year may be incomplete.",
+                "with most co-publications; the last year may be incomplete."
+                + notes_sentence(data, data.partners.head(10)["partner_id"].to_list()),
                 *_png_svg(paths),
             )
         )

@@ -17,6 +17,7 @@ from copub.analyses.contract import AnalysisResult
 from copub.indicators.definitions import share_column, share_columns
 from copub.indicators.schemas import YEARLY_LEAD
 from copub.indicators.trends import ADJUSTMENT_NOTE, share_names
+from copub.render import fmt
 from copub.render.tables import (
     SYNTHETIC_TEXT,
     csv_frame,
@@ -108,6 +109,8 @@ def render_markdown(data: ReportData) -> str:
     for stem in share_names(yearly):
         columns = [c for c in share_columns(stem) if c in yearly.columns]
         out += [f"## {labels.get(stem, stem)} (`{share_column(stem)}`)", ""]
+        if stem in data.indicator_notes:  # the partner's policy context, with its numbers
+            out += [f"> {fmt.policy_note(data.indicator_notes[stem])}", ""]
         out += [markdown_table(yearly.select("year", *columns)), ""]
     (b0, b1), (p0, p1) = options.baseline, options.plan
     out += [f"## Plan {p0}-{p1} against baseline {b0}-{b1}", ""]

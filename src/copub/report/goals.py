@@ -75,6 +75,7 @@ _SCHEMA = {
     "toward_goal": pl.Boolean,
     "min_change": pl.Float64,
     "meaningful": pl.Boolean,
+    "note": pl.String,
 }
 
 
@@ -122,6 +123,7 @@ def goal_summary(
     *,
     fractional: bool = False,
     goals: tuple[Goal, ...] | None = None,
+    notes: dict[str, str] | None = None,
 ) -> pl.DataFrame:
     """One row per goal and indicator: baseline, plan, change and its status.
 
@@ -138,6 +140,9 @@ def goal_summary(
     goals : tuple of Goal, optional
         The goals under the report's definitions
         (:func:`copub.indicators.catalogue.goals`); default :data:`GOALS`.
+    notes : dict, optional
+        Policy notes by stem (:func:`copub.indicators.catalogue.indicator_notes`),
+        e.g. Russia's frozen cooperation on ``priority_RU``; none by default.
 
     Returns
     -------
@@ -145,13 +150,14 @@ def goal_summary(
         ``goal, goal_text, indicator, label, baseline_share, plan_share,
         difference, difference_low, difference_high, p_value,
         p_value_adjusted, trend_p, trend_direction, plan_partial, status,
-        goal_direction, toward_goal, min_change, meaningful``; ``status`` (the
+        goal_direction, toward_goal, min_change, meaningful, note``; ``status`` (the
         sign of a significant change) reads the Holm-adjusted p-value when the
         comparison has one, and ``toward_goal`` says whether that change is good
         news for the goal (:func:`toward_goal`); an indicator missing
         from the comparison (e.g. level 2 without a register) is kept with
         ``status="unavailable"``. ``meaningful`` is True for a significant
-        change of at least the goal's ``min_change``.
+        change of at least the goal's ``min_change``. ``note`` is the
+        indicator's policy note (null for most).
 
     Examples
     --------
@@ -204,6 +210,7 @@ def goal_summary(
                     "toward_goal": toward_goal(status, directions.get(stem, "increase")),
                     "min_change": goal.min_change,
                     "meaningful": is_meaningful(status, difference, goal.min_change),
+                    "note": (notes or {}).get(stem),
                 }
             )
     return pl.DataFrame(rows, schema=_SCHEMA)

@@ -19,8 +19,9 @@ import polars as pl
 from copub.analyses.contract import AnalysisResult
 from copub.indicators.presets import PRESETS
 from copub.render import fmt
-from copub.render.html import Cell, esc, img_tag, table
+from copub.render.html import Cell, esc, img_tag, policy_note, table
 from copub.report.data import ReportData
+from copub.report.html_facts import option_rows, without_paths
 from copub.report.html_goals import goals_section
 from copub.report.html_style import CSS, print_mark_css
 from copub.report.html_summary import summary_section
@@ -111,7 +112,7 @@ def _partner_rows(partners: pl.DataFrame, top: int, with_country: bool) -> list[
     for row in partners.head(top).iter_rows(named=True):
         cells: list[Cell] = [
             (esc(row["rank"]), True),
-            (esc(row["label"] or row["partner_id"]), False),
+            (esc(row["label"] or row["partner_id"]) + policy_note(row.get("note")), False),
         ]
         if with_country:
             cells.append((esc(row.get("country") or ""), False))
@@ -266,7 +267,7 @@ def _definitions(data: ReportData) -> str:
         [
             (esc(row["label"]), False),
             (esc(row["members"]), True),
-            (esc(row["source"]), False),
+            (esc(without_paths(row["source"])), False),
             (esc(row["vintage"]), False),
         ]
         for row in data.group_sources.iter_rows(named=True)
@@ -318,7 +319,6 @@ def _provenance(data: ReportData, generated: str) -> str:
     }.get(prov.source, prov.source)
     counts = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in prov.counts.items())
     versions = ", ".join(f"{k} {v}" for k, v in prov.versions.items())
-    register = options.defs.channel_register
     facts = [
         ("Institution", f"{data.institution_name} ({options.institution})"),
         ("Years", f"{min(years)}–{max(years)}" if years else "none"),
@@ -326,26 +326,43 @@ def _provenance(data: ReportData, generated: str) -> str:
         ("Query", prov.query or ""),
         ("Fetched or generated", prov.created),
         ("Counts", counts),
-        ("Inputs", "; ".join(prov.inputs[:3]) + (" …" if len(prov.inputs) > 3 else "")),
+        ("Inputs", _inputs(prov.inputs)),
         ("Software", versions),
-        ("Channel register", register.source if register is not None else "none given"),
-        ("Options", _options_text(options.to_dict())),
+        ("Channel register", _register(data)),
         ("Report generated", generated),
     ]
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts if v)
+    # Words and names only: the paths are in provenance.json.
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(without_paths(v))}</dd>" for k, v in facts if v)
+    labels = {g.key: g.label for g in options.defs.partner_groups}
+    chosen = "".join(
+        f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in option_rows(options.to_dict(), labels)
+    )
     synthetic = f'<p class="st down">{esc(_SYNTHETIC)}.</p>' if data.synthetic else ""
-    return f'{synthetic}<dl class="facts">{items}</dl>'
+    return (
+        f'{synthetic}<dl class="facts">{items}</dl>'
+        f'<h3>Options</h3><dl class="facts">{chosen}</dl>'
+        "<p class=note>The machine-readable provenance, with the paths of every input, is in "
+        "<code>provenance.json</code>.</p>"
+    )
 
 
-def _options_text(options: dict[str, object]) -> str:
-    def text(value: object) -> str:
-        if isinstance(value, list):
-            return "-".join(str(v) for v in value)
-        return str(value)
+def _inputs(inputs: Sequence[str]) -> str:
+    """The inputs by name: a few file names, else how many files."""
+    names = [without_paths(i) for i in inputs]
+    if len(names) > 3:
+        return f"{len(names):,} files: {'; '.join(names[:3])} and {len(names) - 3:,} more"
+    return "; ".join(names)
 
-    skipped = ("register", "institution")
-    return ", ".join(
-        f"{k}={text(v)}" for k, v in options.items() if v is not None and k not in skipped
+
+def _register(data: ReportData) -> str:
+    """The channel register by its file's name, its size and its years."""
+    register = data.options.defs.channel_register
+    if register is None:
+        return "none given"
+    first, last = register.years
+    return (
+        f"{without_paths(register.source)}: {register.n_channels:,} channels, "
+        f"levels {first}–{last}"
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from copub.render import fmt
-from copub.render.html import Cell, esc, status_mark, table
+from copub.render.html import Cell, esc, policy_note, status_mark, table
 from copub.report.checks import unavailable_reason
 from copub.report.data import ReportData
 from copub.report.goals import DEFAULT_MIN_CHANGE, SIGNIFICANCE
@@ -135,7 +135,8 @@ def _indicator_item(data: ReportData, row: Mapping[str, Any], named: bool) -> st
         return (
             f'<li class="ind unavailable" data-indicator="{esc(row["indicator"])}">'
             f"{name}<span class=v>n/a</span> "
-            f"{status_mark('unavailable', _reason(data, str(row['indicator'])))}</li>"
+            f"{status_mark('unavailable', _reason(data, str(row['indicator'])))}"
+            f"{policy_note(row.get('note'))}</li>"
         )
     size = size_words(row)
     size_html = f' <span class="size">({esc(size)})</span>' if size else ""
@@ -145,7 +146,7 @@ def _indicator_item(data: ReportData, row: Mapping[str, Any], named: bool) -> st
         f"{name}<span class=v>{esc(fmt.percent(row['plan_share']))}</span> "
         f"<span class=d>{esc(fmt.change(row['difference']))} from "
         f"{esc(fmt.percent(row['baseline_share']))}</span> "
-        f"{status_mark(str(row['status']))}{size_html}</li>"
+        f"{status_mark(str(row['status']))}{size_html}{policy_note(row.get('note'))}</li>"
     )
 
 
@@ -203,7 +204,7 @@ def _goal_table(data: ReportData) -> str:
             continue
         rows.append(esc(goal.text))
         for row in goal_rows:
-            label = esc(indicator_label(data, row))
+            label = esc(indicator_label(data, row)) + policy_note(row.get("note"))
             if row["status"] == "unavailable":
                 reason = _reason(data, str(row["indicator"]))
                 rows.append(

@@ -39,6 +39,7 @@ h3 { font-size: 1.06rem; margin: 26px 0 6px; }
 p { margin: 8px 0; max-width: 78ch; }
 .lead { font-size: 1.05rem; }
 .note { font-size: .88rem; color: var(--muted); }
+.pnote { display: block; font-size: .8rem; font-weight: normal; color: #8a4b00; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: 8px 0 18px; }
 th, td { padding: 6px 9px; border-bottom: 1px solid var(--line); text-align: left;

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from copub.render import fmt
-from copub.render.html import Cell, esc, status_mark, table
+from copub.render.html import Cell, esc, policy_note, status_mark, table
 from copub.report.data import ReportData
 from copub.report.html_goals import (
     card_status,
@@ -38,7 +38,7 @@ GOAL_STATUS_WORDS = {
 
 
 def _indicator_row(data: ReportData, row: Mapping[str, Any]) -> list[Cell]:
-    label = esc(indicator_label(data, row))
+    label = esc(indicator_label(data, row)) + policy_note(row.get("note"))
     if row["status"] == "unavailable":
         return [(label, False), ("n/a", True), ("n/a", True), ("n/a", True), ("", True),
                 (status_mark("unavailable"), False)]  # fmt: skip

@@ -10,7 +10,7 @@ from __future__ import annotations
 from copub.indicators.catalogue import terminal_columns
 from copub.indicators.definitions import share_column
 from copub.render import fmt
-from copub.render.html import Cell, esc, table
+from copub.render.html import Cell, esc, policy_note, table
 from copub.report.data import ReportData
 
 __all__ = ["YEARLY_HEADERS", "yearly_section", "yearly_stems"]
@@ -69,7 +69,11 @@ def _part(data: ReportData, stems: list[str], suffix: str) -> str:
     works_column = "works_frac" if suffix else "works"
     headers: list[tuple[str, bool]] = [("Year", False), ("Works", True)]
     short = data.short_labels
-    headers += [(esc(YEARLY_HEADERS.get(s, short.get(s, s))), True) for s in stems]
+    notes = data.indicator_notes  # a partner's column carries its policy note
+    headers += [
+        (esc(YEARLY_HEADERS.get(s, short.get(s, s))) + policy_note(notes.get(s)), True)
+        for s in stems
+    ]
     rows: list[list[Cell] | str] = []
     for row in data.yearly.iter_rows(named=True):
         year = f"{row['year']}{' *' if row.get('partial') else ''}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -197,6 +198,17 @@ def international_figure(data: ReportData) -> TrendFigure:
     )
 
 
+def notes_sentence(data: ReportData, codes: Iterable[str]) -> str:
+    """The policy notes of the partners a figure draws, for its caption ("" when none).
+
+    Each noted country once, by name: " Russia: Institutional cooperation frozen …".
+    """
+    notes = policy_notes(data.options.definitions.partner_groups)
+    names = country_names()
+    shown = [code for code in dict.fromkeys(codes) if code in notes]
+    return "".join(f" {names.get(code, code)}: {notes[code]}." for code in shown)
+
+
 def priority_figure(data: ReportData) -> TrendFigure | None:
     """Small multiples: the share of works with each priority country."""
     suffix = _suffix(data)
@@ -226,9 +238,7 @@ def priority_figure(data: ReportData) -> TrendFigure | None:
         _finish(ax, legend=False)
     for ax in figure.axes[len(codes) : nrows * ncols]:
         ax.set_visible(False)
-    noted = "".join(
-        f" {names.get(code, code)}: {notes[code]}." for code in codes if code in notes
-    )
+    noted = notes_sentence(data, codes)
     return TrendFigure(
         "priority_countries",
         "Priority countries",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
+from itertools import zip_longest
 from typing import Any
 
 import polars as pl
@@ -16,6 +17,7 @@ import polars as pl
 from copub.indicators.catalogue import terminal_columns
 from copub.indicators.definitions import share_column
 from copub.render import fmt
+from copub.render.text import wrap_label
 from copub.report.checks import unavailable_reason
 from copub.report.data import ReportData
 from copub.report.goals import DEFAULT_MIN_CHANGE, SIGNIFICANCE
@@ -73,8 +75,8 @@ def _comparison_lines(data: ReportData, unicode: bool) -> list[str]:
     lines = [title, header, "-" * len(header)]
     short = data.short_labels
     for row in data.goals.iter_rows(named=True):
-        label = short.get(row["indicator"], str(row["label"]))
-        label = label if len(label) <= 33 else label[:32] + "…"
+        # A long label goes on over the next lines of its column, never cut.
+        label, *more = wrap_label(short.get(row["indicator"], str(row["label"])), 33)
         mark = fmt.arrow(row["status"], unicode=unicode)
         if row["status"] == "unavailable":
             reason = unavailable_reason(
@@ -84,7 +86,10 @@ def _comparison_lines(data: ReportData, unicode: bool) -> list[str]:
                 baseline=options.baseline,
                 plan=options.plan,
             )
-            lines.append(f"{mark} {label:<34}{reason}"[:WIDTH])
+            said = textwrap.wrap(reason, WIDTH - 36) or [""]
+            lines.append(f"{mark} {label:<34}{said[0]}")
+            rest = zip_longest(more, said[1:], fillvalue="")
+            lines += [f"  {m:<34}{r}".rstrip() for m, r in rest]
             continue
         ci = ""
         if not fmt.is_missing(row["difference_low"]):
@@ -95,6 +100,9 @@ def _comparison_lines(data: ReportData, unicode: bool) -> list[str]:
             f"{fmt.change(row['difference']):>9} {ci:<17}{fmt.p_value(row['p_value']):>7}"
             + ("  small" if row.get("meaningful") is False and row["status"] != "flat" else "")
         )
+        lines += [f"  {m}" for m in more]
+        if row.get("note"):  # the policy context on the row it explains
+            lines += fmt.policy_note_lines(row["note"], WIDTH)
     up, down, flat = (fmt.arrow(s, unicode=unicode) for s in ("up", "down", "flat"))
     legend = (
         f"{up} significant rise, {down} significant fall, {flat} no significant change "

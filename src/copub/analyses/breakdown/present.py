@@ -40,8 +40,8 @@ def breakdown_text(result: Breakdown, indicator: str = "intl", top: int = 5) -> 
     period = pooled["period"][0] if pooled.height else ""
     rows = [
         [
-            clip(str(r["group_id"]), 14),
-            clip(r["group_name"], 38),
+            str(r["group_id"]),
+            str(r["group_name"]),
             f"{r['works']:,}",
             percent(r[share], r[f"{share}_low"], r[f"{share}_high"]),
             percent(r[f"{share}_frac"]),
@@ -52,7 +52,10 @@ def breakdown_text(result: Breakdown, indicator: str = "intl", top: int = 5) -> 
     headers = [result.by.capitalize(), "Name", "Works", f"{indicator} full [95%]", "frac", ""]
     parts = [
         f"{indicator} share by {result.by}, {period}:",
-        text_table(headers, rows, [False, False, True, True, True, False]),
+        # long ids and names go on below, never cut
+        text_table(
+            headers, rows, [False, False, True, True, True, False], wrap=[14, 38, *[None] * 4]
+        ),
         f"small: fewer than {result.min_works} works (shown, not hidden)",
     ]
     stand = where_we_stand(result, indicator, top)
@@ -60,7 +63,7 @@ def breakdown_text(result: Breakdown, indicator: str = "intl", top: int = 5) -> 
         [
             r["end"],
             str(r["rank"]),
-            clip(r["group_name"], 38),
+            str(r["group_name"]),
             f"{r['works']:,}",
             percent(r["share"], r["share_low"], r["share_high"]),
             "small" if r["small"] else "",
@@ -74,6 +77,7 @@ def breakdown_text(result: Breakdown, indicator: str = "intl", top: int = 5) -> 
                 ["End", "#", "Name", "Works", f"{indicator} full [95%]", ""],
                 lines,
                 [False, True, False, True, True, False],
+                wrap=[None, None, 38, None, None, None],
             )
         )
     parts.append(textwrap.fill(standing_sentence(result, stand, indicator), 100))

@@ -35,6 +35,7 @@ from copub.eu.home import load_organisations, organisation_of_institution
 from copub.eu.schema import PART_LABELS
 from copub.progress import Progress
 from copub.render.html import esc, table
+from copub.render.text import wrap_label
 
 __all__ = ["compute_eu", "eu_goal_status", "eu_html", "eu_lines", "home_organisation"]
 
@@ -175,12 +176,13 @@ def eu_lines(result: EuParticipation, *, unicode: bool = True, width: int = _WID
         f"{'Programme part':<40}{'H2020':>8}{'coord':>7}{'M€':>8}{'HE':>10}{'coord':>7}{'M€':>8}"
     )
     lines += [header, "-" * len(header)]
-    for label, *cells in _summary_rows(result):
-        label = label if len(label) <= 39 else label[:38] + "…"
+    for name, *cells in _summary_rows(result):
+        label, *more = wrap_label(name, 39)  # a long part name goes on below, never cut
         lines.append(
             f"{label:<40}{cells[0]:>8}{cells[1]:>7}{cells[2]:>8}"
             f"{cells[3]:>10}{cells[4]:>7}{cells[5]:>8}"
         )
+        lines += more
     lines.append(
         "projects = distinct projects as coordinator or participant; M€ = its EC contribution"
     )
@@ -198,14 +200,14 @@ def eu_lines(result: EuParticipation, *, unicode: bool = True, width: int = _WID
         lines.append("")
         lines.append("Pillar 2 standing (H2020: LEIT + societal challenges), by EC contribution")
         for r in standing.iter_rows(named=True):
-            name = str(r["organisation"])
-            name = name if len(name) <= 12 else name[:11] + "…"
+            name, *more = wrap_label(str(r["organisation"]), 12)
             lines.append(
                 f"  {r['framework_programme']:<8} {name:<12} #{r['rank_ec']:<4} of "
                 f"{r['organisations']:<5} #{r['country_rank_ec']} in {r['country']}  "
                 f"{r['participations']:>4} participations  "
                 f"{r['ec_contribution_eur'] / 1e6:>7.1f} M€"
             )
+            lines += [f"  {'':<8} {m}" for m in more]
     lines += _links_lines(result, width)
     matched = ", ".join(
         f"{r['rows']} {r['source']} rows on {r['matched_on']}"

@@ -30,6 +30,7 @@ from copub.indicators.impact import (
 )
 from copub.progress import Progress
 from copub.render import fmt
+from copub.render.text import wrap_label
 
 __all__ = ["comparison_lines", "compute_impact", "impact_lines", "present_impact"]
 
@@ -78,8 +79,7 @@ def impact_lines(section: ImpactSection, *, fractional: bool = False) -> list[st
     )
     lines = [header, "-" * len(header)]
     for row in section.table.iter_rows(named=True):
-        label = str(row["label"])
-        label = label if len(label) < kind else label[: kind - 2] + "…"
+        label, *more = wrap_label(str(row["label"]), kind - 1)
         works = fmt.count(row["works_frac"], 1) if fractional else fmt.count(row["works"])
         cites = row.get(f"cites_window_mean{suffix}")
         fwci = _mean(
@@ -95,6 +95,7 @@ def impact_lines(section: ImpactSection, *, fractional: bool = False) -> list[st
             f"{fmt.percent(row.get(f'percentile_missing_share{suffix}'), 0):>7}"
             f"{fmt.percent(row.get(f'fwci_missing_share{suffix}'), 0):>7}"
         )
+        lines += [f"{'':<{width}}{m}" for m in more]  # a long type name, never cut
     lines += textwrap.wrap(
         f"PP(1%): PP(top 1%); ≥1: share with FWCI ≥ 1; C{section.window + 1}y: mean citations "
         f"in the publication year and {section.window} after; NoPct/NoFWCI: share of works "

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "compute_mobility",
     "flow_table",
+    "group_label",
     "mobility_figure",
     "mobility_html",
     "mobility_terminal",
@@ -94,6 +95,12 @@ def flow_table(result: MobilityResult) -> pl.DataFrame:
     return wide.select("group", *_DIRECTIONS).fill_null(0)
 
 
+def group_label(result: MobilityResult, key: str) -> str:
+    """A partner group's display label ("Nordic Five Tech"), not its key (``n5t``)."""
+    groups = result.definitions.partner_groups
+    return groups.get(key).label if key in groups else key
+
+
 def _has_censored(result: MobilityResult) -> bool:
     return "censored" in result.yearly.columns and bool(result.yearly["censored"].any())
 
@@ -133,9 +140,11 @@ def mobility_terminal(result: MobilityResult, *, synthetic: bool = False) -> str
         lines += textwrap.wrap("* censored: " + CENSORING_NOTE, 100)
     lines += ["", "Flows by partner group (authors, summed over the uncensored years):"]
     flows = flow_table(result)
-    lines.append(f"  {'group':<16}{'inflow':>8}{'outflow':>9}{'concurrent':>12}")
-    for group, inflow, outflow, concurrent in flows.iter_rows():
-        lines.append(f"  {group:<16}{inflow:>8}{outflow:>9}{concurrent:>12}")
+    labels = [group_label(result, key) for key in flows["group"]]
+    wide = max([len("partner group"), *map(len, labels)]) + 2
+    lines.append(f"  {'partner group':<{wide}}{'inflow':>8}{'outflow':>9}{'concurrent':>12}")
+    for label, (_, inflow, outflow, concurrent) in zip(labels, flows.iter_rows(), strict=True):
+        lines.append(f"  {label:<{wide}}{inflow:>8}{outflow:>9}{concurrent:>12}")
     return "\n".join(lines) + "\n"
 
 
@@ -285,7 +294,12 @@ def mobility_html(result: MobilityResult, *, synthetic: bool = False) -> str:
         table(
             [("Partner group", False), ("Inflow", True), ("Outflow", True), ("Concurrent", True)],
             [
-                [(esc(g), False), (esc(i), True), (esc(o), True), (esc(c), True)]
+                [
+                    (esc(group_label(result, g)), False),
+                    (esc(i), True),
+                    (esc(o), True),
+                    (esc(c), True),
+                ]
                 for g, i, o, c in flows.iter_rows()
             ],
             caption="Authors by partner group, summed over the uncensored years",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import polars as pl
 
 from copub.analyses.contract import AnalysisInputs, AnalysisResult, ShowOptions
@@ -26,6 +28,7 @@ _SUMMARY = (
     "plan_share",
     "share_change",
     "p_value",
+    "note",
 )
 
 
@@ -42,6 +45,9 @@ WIDTH = 100
 
 def terminal_table(table: pl.DataFrame, kind: str) -> str:
     """The ranked partners as a plain table of at most :data:`WIDTH` columns.
+
+    A label or a group list longer than its column wraps onto the next lines
+    (never cut); a partner with a policy note has it on the line below.
 
     Examples
     --------
@@ -64,15 +70,20 @@ def terminal_table(table: pl.DataFrame, kind: str) -> str:
         label = str(row["label"] or row["partner_id"])
         if kind == "country":
             label = f"{label} ({row['partner_id']})"
-        label = label if len(label) <= 30 else label[:29] + "…"
-        groups = ", ".join(row.get("groups") or [])
-        groups = groups if len(groups) <= 18 else groups[:17] + "…"
+        labels = textwrap.wrap(label, 30) or [""]
+        groups = textwrap.wrap(", ".join(row.get("groups") or []), 18) or [""]
         lines.append(
-            f"{row['rank']:>3} {label:<30} {groups:<18} {fmt.count(row['works']):>6} "
+            f"{row['rank']:>3} {labels[0]:<30} {groups[0]:<18} {fmt.count(row['works']):>6} "
             f"{fmt.percent(row['share']):>6} {fmt.percent(row['baseline_share']):>6} "
             f"{fmt.percent(row['plan_share']):>6} {fmt.change(row['share_change']):>8} "
             f"{fmt.p_value(row['p_value']):>6}"
         )
+        for i in range(1, max(len(labels), len(groups))):
+            more = labels[i] if i < len(labels) else ""
+            more_groups = groups[i] if i < len(groups) else ""
+            lines.append(f"{'':>3} {more:<30} {more_groups}".rstrip())
+        if row.get("note"):
+            lines += fmt.policy_note_lines(row["note"], WIDTH)
     lines.append(
         "Share: of the institution's works; Base/Plan: baseline and plan period; Change: "
         "plan minus"

@@ -56,7 +56,7 @@ def peers_text(result: PeerIndicators, indicator: str = "intl") -> str:
     by = "year" if "year" in result.table.columns else "period"
     rows = []
     for row in result.table.iter_rows(named=True):
-        name = clip(row["institution_name"], 34) + (" (home)" if row["is_home"] else "")
+        name = row["institution_name"] + (" (home)" if row["is_home"] else "")
         mark = "" if row["is_home"] else ("*" if row[f"{share}_differs"] else "")
         rank = row[f"{share}_rank"]
         rows.append(
@@ -70,7 +70,9 @@ def peers_text(result: PeerIndicators, indicator: str = "intl") -> str:
             ]
         )
     headers = [by.capitalize(), "Institution", "Works", f"{indicator} full [95%]", "frac", "Rank"]
-    parts = [text_table(headers, rows, [False, False, True, True, True, True])]
+    # a long name goes on below, never cut
+    wrap = [None, 41, None, None, None, None]
+    parts = [text_table(headers, rows, [False, False, True, True, True, True], wrap=wrap)]
     parts.append("* differs from the home institution (two-proportion z-test, p < 0.05)")
     for missing in result.unresolved:
         parts.append(f"not in the data: {missing}")

@@ -61,7 +61,7 @@
       const list = Int32Array.from(N.works[i], (d) => (at += d));
       return {
         i, id, label: N.label[i] || id, x: N.x[i], y: N.y[i], category: N.category[i],
-        groups: N.groups[i], country: N.country[i], list,
+        groups: N.groups[i], country: N.country[i], note: N.note ? N.note[i] : "", list,
         frac: prefix(list, (w) => W.weight[w]),
         home: data.home.includes(i),
       };
@@ -236,6 +236,7 @@
         ["partner group", cats[n.category][1] + (n.groups ? " (" + n.groups + ")" : "")],
         ["trend " + data.baseline.join("–") + " → " + data.plan.join("–"),
           pct(ub.n ? b.works / ub.n : null) + " → " + pct(up.n ? p.works / up.n : null)],
+        ...(n.note ? [["policy note", n.note]] : []),  // the context of the numbers above
       ];
     }
     function edgeNumbers(e) {
@@ -287,7 +288,13 @@
       const doiLink = doi ? `<a href="https://doi.org/${esc(doi)}" rel="noopener">${esc(doi)}</a>` : "";
       return `<tr data-work="${esc(id)}"><td>${W.year[w]}</td><td>${esc(W.title[w])}</td>` +
         `<td>${esc(type)}</td><td>${esc(W.authors[w])}</td><td>${doiLink}</td>` +
-        `<td><a href="https://openalex.org/${esc(id)}" rel="noopener">${esc(id)}</a></td></tr>`;
+        `<td>${pageLink(id)}</td></tr>`;
+    }
+    // copub's invented ids (data.no_page) have no OpenAlex page: the id, not a dead link.
+    const noPage = M.data.no_page ? new RegExp(M.data.no_page) : null;
+    function pageLink(id) {
+      if (noPage && noPage.test(id)) return `${esc(id)} <small>(synthetic: no OpenAlex page)</small>`;
+      return `<a href="https://openalex.org/${esc(id)}" rel="noopener">${esc(id)}</a>`;
     }
     function worksTable(item, all) {
       const c = counts(item, range());
