@@ -136,6 +136,7 @@ footer { margin-top: 48px; padding-top: 12px; border-top: 1px solid var(--line);
   table.summary tr.group th { padding-top: 4px; }
   table.summary td:first-child { padding-left: 12px; }
   table.summary td, table.summary .st { white-space: nowrap; }
+  table.summary td .pnote { white-space: normal; }  /* a policy note wraps under its label */
   thead { display: table-header-group; }
   tr { break-inside: avoid; page-break-inside: avoid; }
   h2.newpage { break-before: page; page-break-before: always; }
