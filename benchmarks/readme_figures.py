@@ -64,7 +64,7 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("author_nodes", r"sample's author network \(([0-9,]+) authors", exact=True),
     Claim("author_links", r"authors, ([0-9.]+) million links\)", exact=True),
     Claim("author_seconds", r"written in every format in about ([0-9]+) s", exact=False),
-    Claim("author_gb", r"\(([0-9.]+) GB of files\)", exact=False),
+    Claim("author_gb", r"\(([0-9.]+) GB of files", exact=False),
 )
 
 
