@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CLAIMS", "Claim", "main", "quoted"]
+__all__ = ["CLAIMS", "Claim", "agrees", "main", "quoted"]
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 #: How far a quoted "about" time or size may be from the measurement.
@@ -102,7 +102,8 @@ _MEASURES: dict[str, Callable[[], dict[str, str]]] = {
 }
 
 
-def _agrees(claim: Claim, said: str, measured: str) -> bool:
+def agrees(claim: Claim, said: str, measured: str) -> bool:
+    """Whether the README's ``said`` agrees with ``measured`` under the claim's rule."""
     if claim.exact:
         return said == measured
     value, target = float(said.replace(",", "")), float(measured.replace(",", ""))
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         if claim.name not in measured:
             continue
         said = quoted(claim.pattern, text)
-        ok = _agrees(claim, said, measured[claim.name])
+        ok = agrees(claim, said, measured[claim.name])
         wrong += not ok
         verdict = "ok" if ok else "WRONG"
         print(f"{claim.name:<16} {said:>10} {measured[claim.name]:>10}  {verdict}")
