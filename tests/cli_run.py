@@ -27,14 +27,28 @@ class Run:
     err: str
 
 
-def run_cli(*args: str, env: Mapping[str, str] | None = None) -> Run:
+class _EncodedText(io.StringIO):
+    """A text buffer that declares ``encoding`` (a pipe in a UTF-8 locale says UTF-8)."""
+
+    def __init__(self, encoding: str | None) -> None:
+        super().__init__()
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str | None:  # type: ignore[override]
+        return self._encoding
+
+
+def run_cli(*args: str, env: Mapping[str, str] | None = None, encoding: str | None = None) -> Run:
     """Run ``copub ARGS`` in this process, with ``env`` added to the environment meanwhile.
 
     As ``python -m copub ARGS`` would: the code :func:`copub.cli.main` returns
     (or a ``SystemExit``'s, e.g. of ``--help``), and what it wrote to stdout and
-    stderr.
+    stderr. ``encoding`` is the streams' declared encoding (a subprocess's pipe
+    in a UTF-8 locale says ``"utf-8"``); without it they declare none, and
+    copub writes plain ASCII.
     """
-    out, err = io.StringIO(), io.StringIO()
+    out, err = _EncodedText(encoding), _EncodedText(encoding)
     with (
         pytest.MonkeyPatch.context() as monkeypatch,
         contextlib.redirect_stdout(out),

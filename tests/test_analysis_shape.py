@@ -9,7 +9,6 @@ import argparse
 import csv
 import io
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import polars as pl
 import pytest
 from PIL import Image
 
+from cli_run import run_cli
 from copub.analyses.contract import AnalysisInputs, AnalysisResult, ShowOptions
 from copub.analyses.registry import ANALYSES
 from copub.classify.definitions import Definitions
@@ -29,7 +29,7 @@ from copub.cli.commands import COMMANDS
 from copub.outdir import MARKER
 from copub.progress import Progress
 from copub.report.options import ReportOptions
-from report_helpers import SAMPLE_ARGS, run_report, sample_tables
+from report_helpers import SAMPLE_ARGS, report_dir, run_report, sample_tables
 
 KTH = "I86987016"
 GROUPS = (
@@ -61,14 +61,13 @@ def test_a_users_group_reaches_every_output(tmp_path: Path) -> None:
     groups.write_text(GROUPS, encoding="utf-8")
     out = tmp_path / "report"
     args = ["report", *SAMPLE_ARGS, "--bootstrap", "0", "--groups", str(groups)]
-    done = subprocess.run(
-        [sys.executable, "-m", "copub", *args, "--out", str(out)], capture_output=True,
-        text=True, check=False, env={**os.environ, "MPLBACKEND": "Agg"},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    header = next(line for line in done.stdout.splitlines() if line.startswith("Year"))
+    # In-process: what reaches each output is the point, not the process around it. The
+    # streams say UTF-8, as the pipe of a subprocess in a UTF-8 locale does.
+    done = run_cli(*args, "--out", str(out), encoding="utf-8")
+    assert done.code == 0, done.err
+    header = next(line for line in done.out.splitlines() if line.startswith("Year"))
     assert "Iberia" in header
-    assert max(len(line) for line in done.stdout.splitlines()) <= 100
+    assert max(len(line) for line in done.out.splitlines()) <= 100
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<th class=num>Iberia</th>" in page or ">Iberia<" in page
     book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
@@ -88,10 +87,10 @@ def test_report_options_keep_every_other_definition() -> None:
     assert changed.with_(top_partners=3).defs == changed.defs
 
 
-def test_mobility_is_a_first_class_section(tmp_path: Path) -> None:
+def test_mobility_is_a_first_class_section(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Plain CSV, every table in the workbook, the figure style, and before Provenance."""
-    out = tmp_path / "report"
-    assert main(["report", *SAMPLE_ARGS, "--bootstrap", "0", "--out", str(out)]) == 0
+    # The run's one sample report (``report --sample --out``, built once for every module).
+    out = report_dir(tmp_path_factory.getbasetemp())
     names = {"mobility_yearly", "mobility_flows", "mobility_countries", "mobility_flow_table",
              "mobility_definitions"}  # fmt: skip
     book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
@@ -121,9 +120,11 @@ def test_eu_sample_is_the_reports_sample() -> None:
 
 def test_every_analysis_command_writes_the_same_way(tmp_path: Path) -> None:
     """Every analysis goes through the same writers: plain CSV, Parquet, figures, HTML."""
+    # No bootstrap resamples: the writers are what is checked here, not the intervals.
+    no_draws = ["--bootstrap", "0"]
     commands = {
-        "impact": [], "mobility": [], "peers": ["--group", "n5t"], "breakdown": ["--by", "field"],
-        "points": [], "eu": [], "partners": [],
+        "impact": no_draws, "mobility": [], "peers": ["--group", "n5t", *no_draws],
+        "breakdown": ["--by", "field", *no_draws], "points": [], "eu": [], "partners": [],
     }  # fmt: skip
     assert set(commands) == {a.key for a in ANALYSES}
     for key, extra in commands.items():
@@ -154,6 +155,7 @@ def test_an_out_folder_copub_did_not_write_is_refused(tmp_path: Path) -> None:
     assert main(["points", *SAMPLE_ARGS, "--out", str(data / "tables" / "x")]) == 2
 
 
+@pytest.mark.slow
 def test_a_killed_analysis_out_leaves_the_old_folder_or_the_new(tmp_path: Path) -> None:
     """Killed while writing, the folder holds the complete old result (never a mix)."""
     out = tmp_path / "impact"
