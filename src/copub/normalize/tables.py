@@ -12,7 +12,8 @@ import polars as pl
 
 from copub.errors import DataError, UsageError
 from copub.normalize.generations import current_tables, write_generation
-from copub.normalize.schemas import KEYS, SCHEMAS
+from copub.normalize.keys import add_keys, has_keys
+from copub.normalize.schemas import KEYS, SCHEMAS, UNKEYED
 from copub.provenance import Provenance
 
 __all__ = [
@@ -27,7 +28,7 @@ __all__ = [
 TABLE_NAMES = tuple(SCHEMAS)
 #: Bumped whenever the normalizer's output (tables or counts) changes, so
 #: caches of built tables (the sample's) are rebuilt rather than served stale.
-TABLES_VERSION = 6
+TABLES_VERSION = 7
 _TABLES_SUBDIR = "tables"
 
 
@@ -36,7 +37,9 @@ class Tables:
     """The six tidy tables of one set of works, plus their provenance.
 
     Every frame follows its schema in :mod:`copub.normalize.schemas`; the
-    constructor checks that, so a ``Tables`` in hand is always valid.
+    constructor checks that, so a ``Tables`` in hand is always valid. Frames
+    without their integer key columns (an older copub's generation, frames
+    built by hand) are keyed here, once (:func:`copub.normalize.keys.add_keys`).
 
     Examples
     --------
@@ -54,6 +57,10 @@ class Tables:
     provenance: Provenance = field(default_factory=Provenance)
 
     def __post_init__(self) -> None:
+        frames = {name: getattr(self, name) for name in SCHEMAS}
+        if not has_keys(frames):
+            for name, frame in add_keys(frames).items():
+                object.__setattr__(self, name, frame)
         for name, schema in SCHEMAS.items():
             frame = getattr(self, name)
             if frame.schema != schema:
@@ -150,6 +157,12 @@ def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
     data_dir : path
         The data directory (the one given to ``fetch`` or ``import``).
 
+    Returns
+    -------
+    Tables
+        With the integer keys the build stored; tables of an older copub,
+        built without them, are keyed here, once.
+
     Raises
     ------
     DataError
@@ -162,7 +175,8 @@ def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
             frames[name] = pl.read_parquet(path)
         except (OSError, pl.exceptions.PolarsError) as exc:
             raise DataError(f"cannot read {path}: {exc}") from None
-        missing = [c for c in SCHEMAS[name] if c not in frames[name].columns]
+        # Key columns may be missing (an older copub's tables): Tables makes them.
+        missing = [c for c in UNKEYED[name] if c not in frames[name].columns]
         if missing:
             raise DataError(
                 f"the {name} table in {data_dir} lacks {', '.join(missing)}: it was built by an "
