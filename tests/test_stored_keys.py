@@ -70,7 +70,9 @@ def test_hand_built_frames_are_keyed_when_the_tables_are_made() -> None:
     funding = pl.DataFrame({"work_id": ["W2", "W9"], "funder_id": ["F1", "F1"]}).join(
         empty["funding"].drop("funder_id"), on="work_id", how="left"
     )
-    tables = copub.Tables(**{**empty, "works": works, "funding": funding.select(UNKEYED["funding"].names())})
+    tables = copub.Tables(
+        **{**empty, "works": works, "funding": funding.select(UNKEYED["funding"].names())}
+    )
     assert tables.works.select("work_id", WORK_KEY).rows() == [("W3", 2), ("W10", 0), ("W2", 1)]
     # A work the works table lacks has no key.
     assert tables.funding[WORK_KEY].to_list() == [1, None]

@@ -528,7 +528,10 @@ def key_tables(
     institutions, (affiliation_iids, string_iids) = _institutions(
         raw["institutions"],
         [
-            (affiliations["institution_id"], affiliations.get_column(INSTITUTION_KEY, default=None)),
+            (
+                affiliations["institution_id"],
+                affiliations.get_column(INSTITUTION_KEY, default=None),
+            ),
             (strings["institution_id"], None),
         ],
         home_ids,
