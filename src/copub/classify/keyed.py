@@ -154,7 +154,7 @@ class KeyedTables:
         >>> KeyedTables.from_tables(Tables.empty()).works.columns[:2]
         ['wid', 'work_id']
         """
-        return key_tables(tables.frames(), home_ids=home_ids)
+        return key_tables(tables.frames(), home_ids=home_ids, trusted=tables.keys_trusted)
 
     def with_work_ids(self, frame: pl.DataFrame) -> pl.DataFrame:
         """``frame`` with its ``wid`` column replaced by ``work_id`` (first)."""
@@ -228,11 +228,13 @@ def _verified_ranks(
     categories: pl.Series,
     lookup: tuple[bool, pl.Series | None],
     merge: bool,
+    trusted: bool = False,
 ) -> pl.Series:
     """:func:`_rank` of ``column``, read from the ``stored`` keys where they agree.
 
     Each row's key (through ``lookup``, see :func:`_key_lookup`) is checked
     against its id; a row whose key names another id, or none, is ranked.
+    ``trusted`` keys (see :func:`key_tables`) are read without the check.
     """
     usable, table = lookup
     if stored is None or not usable:
@@ -243,6 +245,8 @@ def _verified_ranks(
         hint = pl.select(pl.when(pl.lit(hint) < bound).then(pl.lit(hint))).to_series()
     if table is not None:
         hint = table.gather(hint)
+    if trusted:
+        return hint.alias(column.name)
     wrong = categories.gather(hint).ne_missing(column)
     if not wrong.any():
         return hint.alias(column.name)
@@ -400,6 +404,7 @@ def _institutions(
     named: list[tuple[pl.Series, pl.Series | None]],
     home_ids: Sequence[str],
     workers: int,
+    trusted: bool = False,
 ) -> tuple[pl.DataFrame, list[pl.Series]]:
     """The institutions table plus every id in ``named`` that it lacks, and ``named``'s iids.
 
@@ -414,7 +419,7 @@ def _institutions(
     merge = categories.is_sorted()
     iids = side_by_side(
         *(
-            functools.partial(_verified_ranks, column, keys, categories, lookup, merge)
+            functools.partial(_verified_ranks, column, keys, categories, lookup, merge, trusted)
             for column, keys in named
         ),
         workers=workers,
@@ -439,6 +444,7 @@ def key_tables(
     home_ids: Sequence[str] = (),
     engine: Engine = "auto",
     workers: int = WORKERS,
+    trusted: bool = False,
 ) -> KeyedTables:
     """Key the six tables, given as frames or lazy frames (a scan is read once, column-pruned).
 
@@ -453,6 +459,10 @@ def key_tables(
         The polars engine that reads lazy frames.
     workers : int
         How many independent steps run at once (1 keeps memory lowest).
+    trusted : bool
+        The stored key columns agree with the ids (tables read whole from one
+        generation, :attr:`~copub.normalize.Tables.keys_trusted`): they are
+        read as they are, without checking each row against its id.
     """
     raw = {name: _collect(frames[name], name, engine) for name in COLUMNS}
     works = raw["works"]
@@ -471,6 +481,7 @@ def key_tables(
                     work_ids,
                     lookup,
                     True,
+                    trusted,
                 )
                 for name in others
             ),
@@ -536,6 +547,7 @@ def key_tables(
         ],
         home_ids,
         workers,
+        trusted,
     )
     is_home = institutions["is_home"]
     affiliations, strings, funding = side_by_side(

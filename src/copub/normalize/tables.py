@@ -23,6 +23,7 @@ __all__ = [
     "load_tables",
     "read_provenance",
     "table_files",
+    "trust_keys",
 ]
 
 TABLE_NAMES = tuple(SCHEMAS)
@@ -55,12 +56,18 @@ class Tables:
     sources: pl.DataFrame
     funding: pl.DataFrame
     provenance: Provenance = field(default_factory=Provenance)
+    #: True when every key column is known to agree with its id: keys made
+    #: here, or read from one generation copub wrote (:func:`load_tables`).
+    #: Labelling then reads them as they are; otherwise it checks each row's
+    #: key against its id. A copy made with :meth:`with_` is never trusted.
+    keys_trusted: bool = field(default=False, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         frames = {name: getattr(self, name) for name in SCHEMAS}
         if not has_keys(frames):
             for name, frame in add_keys(frames).items():
                 object.__setattr__(self, name, frame)
+            object.__setattr__(self, "keys_trusted", True)
         for name, schema in SCHEMAS.items():
             frame = getattr(self, name)
             if frame.schema != schema:
@@ -183,7 +190,13 @@ def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
                 f"older copub (tables version {TABLES_VERSION} is needed); build the tables "
                 f"again from the raw pages with `copub import` or `copub fetch`"
             )
-    return Tables(**frames, provenance=read_provenance(tables_dir / "provenance.json"))
+    return trust_keys(Tables(**frames, provenance=read_provenance(tables_dir / "provenance.json")))
+
+
+def trust_keys(tables: Tables) -> Tables:
+    """``tables``, read whole from one generation: the keys the build stored agree with the ids."""
+    object.__setattr__(tables, "keys_trusted", True)
+    return tables
 
 
 def read_provenance(path: Path) -> Provenance:
