@@ -87,7 +87,11 @@ class Tables:
         return {name: getattr(self, name) for name in TABLE_NAMES}
 
     def with_(self, **changes: object) -> Tables:
-        """Return a copy with some frames (or the provenance) replaced."""
+        """Return a copy with some frames (or the provenance) replaced.
+
+        The copy does not trust its stored keys (:attr:`keys_trusted`):
+        labelling checks each row's key against its id.
+        """
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
     def check_keys(self) -> None:
