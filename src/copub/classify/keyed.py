@@ -18,6 +18,13 @@ once, with each string column hashed once:
 ``rid`` (UInt32)
     A country string as authorships report it: ``reported_codes[rid]``.
 
+``wid`` and the known institutions' ``iid`` are the keys the build stored
+(``work_key``, ``institution_key``: :mod:`copub.normalize.keys`) when the
+tables carry them: each row's stored key is checked against its id (an
+integer gather and one comparison) and only a row whose key does not agree
+(frames cut or mixed by hand) is ranked from its string id. Tables without
+stored keys are ranked whole; the keys come out the same either way.
+
 Rows of a work that the works table lacks carry no key and are dropped: no
 label belongs to them. Nothing here is a definition: the rules that read
 these frames live in their own modules (countries, groups, collaboration,
@@ -38,6 +45,7 @@ import polars as pl
 
 from copub.concurrent import WORKERS, side_by_side
 from copub.normalize import Tables
+from copub.normalize.keys import INSTITUTION_KEY, KEY_COLUMNS, WORK_KEY
 
 __all__ = [
     "AUTHORSHIP_STRIDE",
@@ -146,7 +154,7 @@ class KeyedTables:
         >>> KeyedTables.from_tables(Tables.empty()).works.columns[:2]
         ['wid', 'work_id']
         """
-        return key_tables(tables.frames(), home_ids=home_ids)
+        return key_tables(tables.frames(), home_ids=home_ids, trusted=tables.keys_trusted)
 
     def with_work_ids(self, frame: pl.DataFrame) -> pl.DataFrame:
         """``frame`` with its ``wid`` column replaced by ``work_id`` (first)."""
@@ -183,9 +191,67 @@ class KeyedTables:
         )
 
 
-def _collect(frame: FrameLike, columns: Sequence[str], engine: Engine) -> pl.DataFrame:
-    lazy = frame.lazy().select(columns)
-    return lazy.collect(engine=engine)
+def _collect(frame: FrameLike, name: str, engine: Engine) -> pl.DataFrame:
+    """The columns labelling reads of table ``name``, and the stored keys it has."""
+    lazy = frame.lazy()
+    present = lazy.collect_schema()
+    stored = [key for key in KEY_COLUMNS[name] if key in present]
+    return lazy.select(*COLUMNS[name], *stored).collect(engine=engine)
+
+
+def _key_lookup(stored: pl.Series | None, n: int) -> tuple[bool, pl.Series | None]:
+    """How stored keys of a table's rows map to its row index: (usable, lookup).
+
+    ``lookup`` is None when the keys are the row index itself (a whole
+    generation's table); otherwise ``lookup[key]`` is the row. Keys that
+    are missing, null or repeated are not usable.
+    """
+    if stored is None or stored.null_count() or stored.len() != n:
+        return False, None
+    if not n:
+        return True, None
+    if stored.is_sorted():
+        if (stored.slice(1) == stored.slice(0, n - 1)).any():
+            return False, None
+        if stored[0] == 0 and stored[-1] == n - 1:
+            return True, None  # n distinct sorted keys from 0 to n - 1: the row itself
+    elif stored.n_unique() != n:
+        return False, None
+    rows = pl.int_range(n, dtype=pl.UInt32, eager=True)
+    size = int(stored.max()) + 1  # type: ignore[arg-type]
+    return True, pl.repeat(None, size, dtype=pl.UInt32, eager=True).scatter(stored, rows)
+
+
+def _verified_ranks(
+    column: pl.Series,
+    stored: pl.Series | None,
+    categories: pl.Series,
+    lookup: tuple[bool, pl.Series | None],
+    merge: bool,
+    trusted: bool = False,
+) -> pl.Series:
+    """:func:`_rank` of ``column``, read from the ``stored`` keys where they agree.
+
+    Each row's key (through ``lookup``, see :func:`_key_lookup`) is checked
+    against its id; a row whose key names another id, or none, is ranked.
+    ``trusted`` keys (see :func:`key_tables`) are read without the check.
+    """
+    usable, table = lookup
+    if stored is None or not usable:
+        return _rank(column, categories, merge)
+    hint = stored.cast(pl.UInt32)
+    bound = categories.len() if table is None else table.len()
+    if hint.len() and (hint.max() or 0) >= bound:  # type: ignore[operator]
+        hint = pl.select(pl.when(pl.lit(hint) < bound).then(pl.lit(hint))).to_series()
+    if table is not None:
+        hint = table.gather(hint)
+    if trusted:
+        return hint.alias(column.name)
+    wrong = categories.gather(hint).ne_missing(column)
+    if not wrong.any():
+        return hint.alias(column.name)
+    at = wrong.arg_true()
+    return hint.scatter(at, _rank(column.gather(at), categories, merge)).alias(column.name)
 
 
 def _index(values: pl.Series) -> pl.Series:
@@ -277,7 +343,7 @@ def _aid() -> pl.Expr:
 
 def _with_work_keys(frame: pl.DataFrame, wid: pl.Series) -> pl.DataFrame:
     """``frame`` with ``wid`` first, ``work_id`` dropped, and the rows of unknown works dropped."""
-    keyed = frame.lazy().select(pl.lit(wid).alias("wid"), pl.exclude("work_id"))
+    keyed = frame.lazy().select(pl.lit(wid).alias("wid"), pl.exclude("work_id", WORK_KEY))
     if wid.null_count():
         keyed = keyed.filter(pl.col("wid").is_not_null())
     return keyed.collect()
@@ -324,24 +390,51 @@ def home_shares(institutions: pl.DataFrame, home_ids: Sequence[str]) -> pl.Expr:
     )
 
 
+def _with_extras(column: pl.Series, iids: pl.Series, extra: pl.Series, offset: int) -> pl.Series:
+    """``iids`` with each id the table lacks keyed ``offset`` + its rank in ``extra``."""
+    at = (iids.is_null() & column.is_not_null()).arg_true()
+    if not at.len():
+        return iids
+    ranks = _rank(column.gather(at), extra, merge=False) + offset
+    return iids.scatter(at, ranks.cast(pl.UInt32))
+
+
 def _institutions(
-    known: pl.DataFrame, named: list[pl.Series], home_ids: Sequence[str], workers: int
+    known: pl.DataFrame,
+    named: list[tuple[pl.Series, pl.Series | None]],
+    home_ids: Sequence[str],
+    workers: int,
+    trusted: bool = False,
 ) -> tuple[pl.DataFrame, list[pl.Series]]:
-    """The institutions table plus every id in ``named`` that it lacks, and ``named``'s iids."""
+    """The institutions table plus every id in ``named`` that it lacks, and ``named``'s iids.
+
+    ``named``: each column of ids with its stored ``institution_key`` (or None).
+    """
     known = known.filter(pl.col("institution_id").is_not_null()).unique(
         "institution_id", keep="first", maintain_order=True
     )
-    iids = _ranks(named, known["institution_id"], workers)
-    missing = [s.filter(i.is_null() & s.is_not_null()) for s, i in zip(named, iids, strict=True)]
+    categories = known["institution_id"]
+    stored = known.get_column(INSTITUTION_KEY) if INSTITUTION_KEY in known.columns else None
+    lookup = _key_lookup(stored, known.height)
+    merge = categories.is_sorted()
+    iids = side_by_side(
+        *(
+            functools.partial(_verified_ranks, column, keys, categories, lookup, merge, trusted)
+            for column, keys in named
+        ),
+        workers=workers,
+    )
+    columns = [column for column, _ in named]
+    missing = [s.filter(i.is_null() & s.is_not_null()) for s, i in zip(columns, iids, strict=True)]
     extra = pl.concat(missing).unique().sort()
     if extra.len():
+        # The ids the table lacks follow its rows, in their sorted order.
+        iids = [_with_extras(s, i, extra, known.height) for s, i in zip(columns, iids, strict=True)]
         known = pl.concat(
             [known, pl.DataFrame({"institution_id": extra})], how="diagonal_relaxed"
         ).cast(known.schema)
-        iids = _ranks(named, known["institution_id"], workers)
-    table = known.with_row_index("iid").with_columns(
-        is_home=pl.col("institution_id").is_in(list(home_ids))
-    )
+    table = known.select(pl.exclude(INSTITUTION_KEY)).with_row_index("iid")
+    table = table.with_columns(is_home=pl.col("institution_id").is_in(list(home_ids)))
     return table.with_columns(home_share=home_shares(table, home_ids)), iids
 
 
@@ -351,6 +444,7 @@ def key_tables(
     home_ids: Sequence[str] = (),
     engine: Engine = "auto",
     workers: int = WORKERS,
+    trusted: bool = False,
 ) -> KeyedTables:
     """Key the six tables, given as frames or lazy frames (a scan is read once, column-pruned).
 
@@ -365,14 +459,34 @@ def key_tables(
         The polars engine that reads lazy frames.
     workers : int
         How many independent steps run at once (1 keeps memory lowest).
+    trusted : bool
+        The stored key columns agree with the ids (tables read whole from one
+        generation, :attr:`~copub.normalize.Tables.keys_trusted`): they are
+        read as they are, without checking each row against its id.
     """
-    raw = {name: _collect(frames[name], COLUMNS[name], engine) for name in COLUMNS}
+    raw = {name: _collect(frames[name], name, engine) for name in COLUMNS}
     works = raw["works"]
     work_ids = _index(works["work_id"])
     others = ("authorships", "affiliations", "funding")
     if works["work_id"].is_sorted() and work_ids.len() == works.height:
+        # wid is the row; the stored keys name it (checked row by row).
+        lookup = _key_lookup(works.get_column(WORK_KEY, default=None), works.height)
         works = works.with_row_index("wid")
-        wids = _ranks([raw[name]["work_id"] for name in others], work_ids, workers)
+        wids = side_by_side(
+            *(
+                functools.partial(
+                    _verified_ranks,
+                    raw[name]["work_id"],
+                    raw[name].get_column(WORK_KEY, default=None),
+                    work_ids,
+                    lookup,
+                    True,
+                    trusted,
+                )
+                for name in others
+            ),
+            workers=workers,
+        )
     else:
         columns = [works["work_id"], *(raw[name]["work_id"] for name in others)]
         wids = _ranks(columns, work_ids, workers)
@@ -385,12 +499,9 @@ def key_tables(
     wide = _with_work_keys(raw["authorships"], by_table["authorships"]).lazy().with_columns(_aid())
 
     def affiliation_rows() -> pl.DataFrame:
-        return (
-            _with_work_keys(raw["affiliations"], by_table["affiliations"])
-            .lazy()
-            .select("wid", _aid(), "institution_id")
-            .collect()
-        )
+        keyed = _with_work_keys(raw["affiliations"], by_table["affiliations"]).lazy()
+        stored = [INSTITUTION_KEY] if INSTITUTION_KEY in raw["affiliations"].columns else []
+        return keyed.select("wid", _aid(), "institution_id", *stored).collect()
 
     def string_rows() -> pl.DataFrame:
         return (
@@ -427,9 +538,16 @@ def key_tables(
     )
     institutions, (affiliation_iids, string_iids) = _institutions(
         raw["institutions"],
-        [affiliations["institution_id"], strings["institution_id"]],
+        [
+            (
+                affiliations["institution_id"],
+                affiliations.get_column(INSTITUTION_KEY, default=None),
+            ),
+            (strings["institution_id"], None),
+        ],
         home_ids,
         workers,
+        trusted,
     )
     is_home = institutions["is_home"]
     affiliations, strings, funding = side_by_side(

@@ -9,11 +9,12 @@ no. 101016775"``), equals the project's CORDIS id.
 Examples
 --------
 >>> from copub import Tables
+>>> from copub.normalize.schemas import UNKEYED
 >>> empty = Tables.empty()
 >>> funding = pl.DataFrame({"work_id": ["W1", "W2"], "funder_id": ["F4320334678", "F1"],
 ...     "funder_name": ["ERC", "Other"], "funder_ror": [None, None],
-...     "award_id": ["Grant 101016775", "101016775"]}, schema=empty.funding.schema)
->>> tables = empty.with_(funding=funding)
+...     "award_id": ["Grant 101016775", "101016775"]}, schema=UNKEYED["funding"])
+>>> tables = empty.with_(funding=funding)  # the integer keys are made here
 >>> projects = pl.DataFrame({"project_id": ["101016775"], "framework_programme": ["HORIZON"],
 ...     "programme_part": ["erc"], "acronym": ["X"], "home": [True]})
 >>> project_links(tables, projects).select("work_id", "project_id").rows()

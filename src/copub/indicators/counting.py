@@ -62,14 +62,17 @@ def joint_unit_labels(keyed: KeyedTables) -> pl.DataFrame:
     takes 1/k of its slots for each of them that is home (see the module docs).
     """
     shares = keyed.institutions["home_share"]
-    joint = keyed.institutions.filter((shares > 0) & (shares < 1))["iid"]
-    return (
-        keyed.affiliations.lazy()
-        .group_by("wid")
-        .agg(joint_unit=pl.col("iid").is_in(joint.implode()).any())
-        .sort("wid")
-        .collect()
-    )
+    # One flag per iid (the institutions' row), read by position: no hashing per row.
+    is_joint = (shares > 0) & (shares < 1)
+    affiliations = keyed.affiliations.lazy()
+    if not is_joint.any():
+        # Usually no home slot is part of a joint unit: one row per work, all False.
+        flagged = affiliations.select("wid").unique().with_columns(joint_unit=pl.lit(False))
+    else:
+        flagged = affiliations.group_by("wid").agg(
+            joint_unit=pl.lit(is_joint).gather(pl.col("iid")).any()
+        )
+    return flagged.sort("wid").collect()
 
 
 def _by_institutions(keyed: KeyedTables, only_fallback: bool) -> pl.LazyFrame:

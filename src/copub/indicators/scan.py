@@ -26,7 +26,7 @@ import polars as pl
 
 from copub.errors import DataError, UsageError
 from copub.normalize import TABLE_NAMES, Tables
-from copub.normalize.schemas import SCHEMAS
+from copub.normalize.schemas import SCHEMAS, UNKEYED
 from copub.normalize.tables import read_provenance, table_files
 from copub.provenance import Provenance
 
@@ -127,13 +127,14 @@ def _scan(path: Path, name: str) -> pl.LazyFrame:
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise DataError(f"cannot read {path}: {exc}") from None
     expected = SCHEMAS[name]
-    wrong = [c for c, dtype in expected.items() if schema.get(c) != dtype]
+    wrong = [c for c, dtype in UNKEYED[name].items() if schema.get(c) != dtype]
     if wrong:
         raise DataError(
             f"the {name} table {path} does not follow its schema ({', '.join(wrong)}): "
             "build the tables again with `copub import` or `copub fetch`"
         )
-    return scan.select(list(expected))
+    # An older copub's tables have no key columns: each labelling pass keys its rows.
+    return scan.select([c for c, dtype in expected.items() if schema.get(c) == dtype])
 
 
 def scan_tables(

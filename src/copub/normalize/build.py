@@ -5,14 +5,15 @@ from __future__ import annotations
 import polars as pl
 
 from copub.normalize.impact import impact_columns
-from copub.normalize.schemas import (
-    AFFILIATIONS,
-    AUTHORSHIPS,
-    FUNDING,
-    INSTITUTIONS,
-    SOURCES,
-    WORKS,
-)
+from copub.normalize.schemas import UNKEYED
+
+#: What the build makes from the records; the keys are added at the merge.
+WORKS = UNKEYED["works"]
+AUTHORSHIPS = UNKEYED["authorships"]
+AFFILIATIONS = UNKEYED["affiliations"]
+INSTITUTIONS = UNKEYED["institutions"]
+SOURCES = UNKEYED["sources"]
+FUNDING = UNKEYED["funding"]
 
 __all__ = [
     "PART_FRAMES",

@@ -33,6 +33,7 @@ from copub.normalize.build import (
     institution_votes,
     part_frames,
 )
+from copub.normalize.keys import institution_key_map, with_keys, work_key_map
 from copub.normalize.reader import read_raw_file
 from copub.normalize.schemas import RAW_WORK, SCHEMAS
 from copub.normalize.snapshot import expected_records
@@ -219,7 +220,8 @@ class Merged:
     ----------
     tables : dict of str to LazyFrame
         The six tables (in :data:`~copub.normalize.schemas.SCHEMAS` order),
-        each sorted by its key, not yet collected.
+        each sorted by its key and with its integer keys
+        (:mod:`copub.normalize.keys`), not yet collected.
     winners : DataFrame
         ``work_id, _part, _truncated``: the part whose record of each work is kept.
     duplicates_removed : int
@@ -264,16 +266,25 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
     # Collected once (a row per institution and value): the table and the conflicts read it.
     votes = institution_votes(kept["institution_rows"])
     institution_ids = kept["institution_rows"].select("institution_id")
-    tables = {
+    # The institutions table is small: collected once, its ids give the institution keys.
+    institutions = choose_institutions(votes, institution_ids).collect()
+    unkeyed = {
         "works": kept["works"].sort("work_id"),
         "authorships": kept["authorships"].sort("work_id", "position"),
         "affiliations": kept["affiliations"].sort("work_id", "position", "institution_id"),
-        "institutions": choose_institutions(votes, institution_ids),
+        "institutions": institutions.lazy(),
         "sources": choose_sources(kept["source_rows"]),
         "funding": attach_funder_rors(kept["funding"], kept["funder_rows"]),
     }
+    # The integer keys, made once here and stored (copub.normalize.keys): the
+    # winners are the works table's rows.
+    tables = with_keys(
+        unkeyed,
+        work_key_map(winners["work_id"]),
+        institution_key_map(institutions["institution_id"]),
+    )
     return Merged(
-        tables={name: tables[name] for name in SCHEMAS},
+        tables={name: tables[name].select(list(SCHEMAS[name])) for name in SCHEMAS},
         winners=winners,
         duplicates_removed=records - winners.height - completed,
         truncated_completed=completed,

@@ -24,7 +24,7 @@ from copub.normalize.generations import build_generation, write_provenance
 from copub.normalize.parts import PART_NAMES, XPAC, Merged, merge_parts, read_parts
 from copub.normalize.schemas import SCHEMAS
 from copub.normalize.snapshot import expand_inputs
-from copub.normalize.tables import Tables
+from copub.normalize.tables import Tables, trust_keys
 from copub.progress import Progress
 from copub.provenance import SYNTHETIC_WORK_ID, Provenance
 
@@ -235,7 +235,7 @@ def read_works(
             Path(folder), files, provenance, include_xpac, Progress.silent(), empty_ok=True
         )
         frames = {name: pl.read_parquet(Path(folder) / f"{name}.parquet") for name in SCHEMAS}
-    return Tables(**frames, provenance=result)
+    return trust_keys(Tables(**frames, provenance=result))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,10 @@
 
 Ids are short OpenAlex keys (``W…``, ``A…``, ``I…``, ``S…``, ``F…``), not URLs.
 ``position`` is the 0-based index of an authorship in the work's author list.
+Each table ends with its integer key columns (:mod:`copub.normalize.keys`):
+``work_key`` beside every ``work_id``, ``institution_key`` beside the
+``institution_id`` of the institutions and affiliations tables. The build
+makes the tables of :data:`UNKEYED` from the records and then adds the keys.
 """
 
 from __future__ import annotations
@@ -9,6 +13,8 @@ from __future__ import annotations
 from typing import Final
 
 import polars as pl
+
+from copub.normalize.keys import INSTITUTION_KEY, KEY_COLUMNS, WORK_KEY
 
 __all__ = [
     "AFFILIATIONS",
@@ -20,6 +26,7 @@ __all__ = [
     "RAW_WORK",
     "SCHEMAS",
     "SOURCES",
+    "UNKEYED",
     "WORKS",
 ]
 
@@ -36,7 +43,7 @@ AFFILIATION_STRINGS: Final = pl.List(
     pl.Struct({"string_id": pl.Int32(), "institution_ids": _STR_LIST})
 )
 
-WORKS: Final = pl.Schema(
+_WORKS: Final = pl.Schema(
     {
         "work_id": pl.String(),
         "year": pl.Int32(),
@@ -73,7 +80,7 @@ WORKS: Final = pl.Schema(
     }
 )
 
-AUTHORSHIPS: Final = pl.Schema(
+_AUTHORSHIPS: Final = pl.Schema(
     {
         "work_id": pl.String(),
         "position": pl.Int32(),
@@ -90,7 +97,7 @@ AUTHORSHIPS: Final = pl.Schema(
     }
 )
 
-AFFILIATIONS: Final = pl.Schema(
+_AFFILIATIONS: Final = pl.Schema(
     {
         "work_id": pl.String(),
         "position": pl.Int32(),
@@ -98,7 +105,7 @@ AFFILIATIONS: Final = pl.Schema(
     }
 )
 
-INSTITUTIONS: Final = pl.Schema(
+_INSTITUTIONS: Final = pl.Schema(
     {
         "institution_id": pl.String(),
         "name": pl.String(),
@@ -109,7 +116,7 @@ INSTITUTIONS: Final = pl.Schema(
     }
 )
 
-SOURCES: Final = pl.Schema(
+_SOURCES: Final = pl.Schema(
     {
         "source_id": pl.String(),
         "name": pl.String(),
@@ -122,7 +129,7 @@ SOURCES: Final = pl.Schema(
     }
 )
 
-FUNDING: Final = pl.Schema(
+_FUNDING: Final = pl.Schema(
     {
         "work_id": pl.String(),
         "funder_id": pl.String(),
@@ -132,6 +139,30 @@ FUNDING: Final = pl.Schema(
     }
 )
 
+#: The tables as the build makes them from the records, before the keys.
+UNKEYED: Final[dict[str, pl.Schema]] = {
+    "works": _WORKS,
+    "authorships": _AUTHORSHIPS,
+    "affiliations": _AFFILIATIONS,
+    "institutions": _INSTITUTIONS,
+    "sources": _SOURCES,
+    "funding": _FUNDING,
+}
+_KEY_TYPES = {WORK_KEY: pl.UInt32(), INSTITUTION_KEY: pl.UInt32()}
+
+
+def _keyed(name: str) -> pl.Schema:
+    return pl.Schema({**UNKEYED[name], **{k: _KEY_TYPES[k] for k in KEY_COLUMNS[name]}})
+
+
+WORKS: Final = _keyed("works")
+AUTHORSHIPS: Final = _keyed("authorships")
+AFFILIATIONS: Final = _keyed("affiliations")
+INSTITUTIONS: Final = _keyed("institutions")
+SOURCES: Final = _keyed("sources")
+FUNDING: Final = _keyed("funding")
+
+#: The six-table contract: every table with its key columns last.
 SCHEMAS: Final[dict[str, pl.Schema]] = {
     "works": WORKS,
     "authorships": AUTHORSHIPS,

@@ -12,7 +12,8 @@ import polars as pl
 
 from copub.errors import DataError, UsageError
 from copub.normalize.generations import current_tables, write_generation
-from copub.normalize.schemas import KEYS, SCHEMAS
+from copub.normalize.keys import add_keys, has_keys
+from copub.normalize.schemas import KEYS, SCHEMAS, UNKEYED
 from copub.provenance import Provenance
 
 __all__ = [
@@ -22,12 +23,13 @@ __all__ = [
     "load_tables",
     "read_provenance",
     "table_files",
+    "trust_keys",
 ]
 
 TABLE_NAMES = tuple(SCHEMAS)
 #: Bumped whenever the normalizer's output (tables or counts) changes, so
 #: caches of built tables (the sample's) are rebuilt rather than served stale.
-TABLES_VERSION = 6
+TABLES_VERSION = 7
 _TABLES_SUBDIR = "tables"
 
 
@@ -36,7 +38,9 @@ class Tables:
     """The six tidy tables of one set of works, plus their provenance.
 
     Every frame follows its schema in :mod:`copub.normalize.schemas`; the
-    constructor checks that, so a ``Tables`` in hand is always valid.
+    constructor checks that, so a ``Tables`` in hand is always valid. Frames
+    without their integer key columns (an older copub's generation, frames
+    built by hand) are keyed here, once (:func:`copub.normalize.keys.add_keys`).
 
     Examples
     --------
@@ -52,8 +56,18 @@ class Tables:
     sources: pl.DataFrame
     funding: pl.DataFrame
     provenance: Provenance = field(default_factory=Provenance)
+    #: True when every key column is known to agree with its id: keys made
+    #: here, or read from one generation copub wrote (:func:`load_tables`).
+    #: Labelling then reads them as they are; otherwise it checks each row's
+    #: key against its id. A copy made with :meth:`with_` is never trusted.
+    keys_trusted: bool = field(default=False, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        frames = {name: getattr(self, name) for name in SCHEMAS}
+        if not has_keys(frames):
+            for name, frame in add_keys(frames).items():
+                object.__setattr__(self, name, frame)
+            object.__setattr__(self, "keys_trusted", True)
         for name, schema in SCHEMAS.items():
             frame = getattr(self, name)
             if frame.schema != schema:
@@ -73,7 +87,11 @@ class Tables:
         return {name: getattr(self, name) for name in TABLE_NAMES}
 
     def with_(self, **changes: object) -> Tables:
-        """Return a copy with some frames (or the provenance) replaced."""
+        """Return a copy with some frames (or the provenance) replaced.
+
+        The copy does not trust its stored keys (:attr:`keys_trusted`):
+        labelling checks each row's key against its id.
+        """
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
     def check_keys(self) -> None:
@@ -150,6 +168,12 @@ def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
     data_dir : path
         The data directory (the one given to ``fetch`` or ``import``).
 
+    Returns
+    -------
+    Tables
+        With the integer keys the build stored; tables of an older copub,
+        built without them, are keyed here, once.
+
     Raises
     ------
     DataError
@@ -162,14 +186,21 @@ def load_tables(data_dir: str | os.PathLike[str]) -> Tables:
             frames[name] = pl.read_parquet(path)
         except (OSError, pl.exceptions.PolarsError) as exc:
             raise DataError(f"cannot read {path}: {exc}") from None
-        missing = [c for c in SCHEMAS[name] if c not in frames[name].columns]
+        # Key columns may be missing (an older copub's tables): Tables makes them.
+        missing = [c for c in UNKEYED[name] if c not in frames[name].columns]
         if missing:
             raise DataError(
                 f"the {name} table in {data_dir} lacks {', '.join(missing)}: it was built by an "
                 f"older copub (tables version {TABLES_VERSION} is needed); build the tables "
                 f"again from the raw pages with `copub import` or `copub fetch`"
             )
-    return Tables(**frames, provenance=read_provenance(tables_dir / "provenance.json"))
+    return trust_keys(Tables(**frames, provenance=read_provenance(tables_dir / "provenance.json")))
+
+
+def trust_keys(tables: Tables) -> Tables:
+    """``tables``, read whole from one generation: the keys the build stored agree with the ids."""
+    object.__setattr__(tables, "keys_trusted", True)
+    return tables
 
 
 def read_provenance(path: Path) -> Provenance:
