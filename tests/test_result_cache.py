@@ -6,6 +6,7 @@ definition, the seed, the resamples or copub's source must compute again.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import polars as pl
@@ -176,3 +177,31 @@ def test_a_cached_folder_is_written_once_and_read_whole(sample: Tables, cache: P
     assert first is not None and first == again and other != first
     assert len(writes) == 2 and (first / "a.csv").read_text() == "x\n1\n"
     assert label_cache.cached_folder(sample.with_(), "demo", write) is None
+
+
+def test_the_workbook_is_kept_by_content_and_copied_byte_for_byte(
+    sample: Tables, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copub.report import workbook
+
+    data = _report(sample, _definitions(cache, seed=13), cache)
+    assert data.known is not None
+    written: list[str] = []
+    real = workbook._write_sheets
+
+    def counted(filename: str, *args: object) -> None:
+        written.append(filename)
+        real(filename, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workbook, "_write_sheets", counted)
+    workbook.write_workbook(data, tmp_path / "cold.xlsx")
+    workbook.write_workbook(data, tmp_path / "warm.xlsx")
+    assert len(written) == 1
+    workbook.write_workbook(dataclasses.replace(data, known=None), tmp_path / "plain.xlsx")
+    assert len(written) == 2  # unknown tables: written every time
+    cold = (tmp_path / "cold.xlsx").read_bytes()
+    assert cold == (tmp_path / "warm.xlsx").read_bytes() == (tmp_path / "plain.xlsx").read_bytes()
+    # Another value in a sheet is another workbook.
+    changed = dataclasses.replace(data, yearly=data.yearly.with_columns(pl.col("works") + 1))
+    workbook.write_workbook(changed, tmp_path / "changed.xlsx")
+    assert len(written) == 3 and (tmp_path / "changed.xlsx").read_bytes() != cold

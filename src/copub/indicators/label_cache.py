@@ -35,12 +35,13 @@ import polars as pl
 from copub.atomic import atomic_write
 from copub.classify.definitions import Definitions
 from copub.normalize import Tables
-from copub.normalize.fingerprint import fingerprint_of
+from copub.normalize.fingerprint import Known, fingerprint_of
 from copub.provenance import package_versions
 
 __all__ = [
     "LABELLED_DIR",
     "RESULTS_DIR",
+    "cached_bytes",
     "cached_folder",
     "cached_labels",
     "cached_results",
@@ -56,7 +57,7 @@ RESULTS_DIR = "results"
 _KEEP = 16
 #: Results kept (small tables, several a report).
 _KEEP_RESULTS = 128
-#: Folders of one name kept (:func:`cached_folder`).
+#: Folders and files of one name kept (:func:`cached_folder`, :func:`cached_bytes`).
 _KEEP_FOLDERS = 4
 #: The file that marks a cached folder complete.
 _COMPLETE = ".complete"
@@ -273,3 +274,25 @@ def cached_folder(
     for _, old in sorted(folders, reverse=True)[_KEEP_FOLDERS:]:
         shutil.rmtree(old, ignore_errors=True)
     return folder
+
+
+def cached_bytes(known: Known | None, name: str, content: str, make: Callable[[], bytes]) -> bytes:
+    """``make()``, a file made from the tables ``known`` names, kept under its content's digest.
+
+    For a file that is a pure function of inputs the caller digests in
+    ``content`` (e.g. the workbook of a report: its sheets' Arrow bytes, formats
+    and properties); copub's code is added to the key. Nothing is cached for
+    unknown tables (``known`` None).
+    """
+    if known is None:
+        return make()
+    key = hashlib.sha256("\n".join((name, content, _code_digest())).encode()).hexdigest()[:32]
+    folder = known.cache_dir / RESULTS_DIR
+    path = folder / f"{key}.{name}"
+    with contextlib.suppress(OSError):
+        return path.read_bytes()
+    data = make()
+    with contextlib.suppress(OSError):
+        atomic_write(path, data)
+        _prune(folder, f"*.{name}", _KEEP_FOLDERS)
+    return data

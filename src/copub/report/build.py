@@ -22,6 +22,7 @@ from copub.networks.html_page import partner_map_of
 from copub.networks.partners import partner_table
 from copub.networks.prepared import prepare_network
 from copub.normalize import Tables
+from copub.normalize.fingerprint import fingerprint_of
 from copub.progress import Progress
 from copub.report.checks import home_country_warning, register_warnings
 from copub.report.data import ReportData, definitions_table, groups_table
@@ -147,6 +148,7 @@ def build_report(
         definitions=definitions_table(specs),
         group_sources=groups_table(definitions.partner_groups),
         notes=tuple(notes),
+        known=fingerprint_of(tables),
     )
     if scope == "table":
         return data
