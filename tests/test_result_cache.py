@@ -186,14 +186,14 @@ def test_the_workbook_is_kept_by_content_and_copied_byte_for_byte(
 
     data = _report(sample, _definitions(cache, seed=13), cache)
     assert data.known is not None
-    written: list[str] = []
-    real = workbook._write_sheets
+    written: list[Path] = []
+    real = workbook._write_book
 
-    def counted(filename: str, *args: object) -> None:
-        written.append(filename)
-        real(filename, *args)  # type: ignore[arg-type]
+    def counted(data: ReportData, target: Path) -> Path:
+        written.append(target)
+        return real(data, target)
 
-    monkeypatch.setattr(workbook, "_write_sheets", counted)
+    monkeypatch.setattr(workbook, "_write_book", counted)
     workbook.write_workbook(data, tmp_path / "cold.xlsx")
     workbook.write_workbook(data, tmp_path / "warm.xlsx")
     assert len(written) == 1

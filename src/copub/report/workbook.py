@@ -6,8 +6,8 @@ per table of :meth:`ReportData.tables`, with the same columns as the CSV
 files (lists joined with ``;``, and a ``synthetic`` column on every row when
 the data is synthetic). Written with polars' ``write_excel`` (xlsxwriter) to a
 temporary file that is fsynced and renamed, so a reader never sees half a
-workbook. For the sample the file is kept in the cache under a digest of its
-sheets, so a warm report copies it.
+workbook. For the sample the file is kept in the cache under a digest of the
+report's content (:func:`report_digest`), so a warm report copies it.
 """
 
 from __future__ import annotations
@@ -18,10 +18,8 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import polars as pl
-import xlsxwriter
 from polars.selectors import Selector
 from xlsxwriter import Workbook
 
@@ -30,12 +28,9 @@ from copub.indicators.label_cache import cached_bytes
 from copub.render.tables import csv_frame
 from copub.report.data import ReportData
 
-__all__ = ["PROVENANCE_SHEET", "provenance_rows", "write_workbook"]
+__all__ = ["PROVENANCE_SHEET", "provenance_rows", "report_digest", "write_workbook"]
 
 PROVENANCE_SHEET = "provenance"
-#: A sheet: its name, frame, column formats, autofit and frozen panes.
-_Formats = dict[str | Selector | tuple[str | Selector, ...], str]
-_Sheet = tuple[str, pl.DataFrame, _Formats | None, bool, tuple[int, int] | None]
 
 
 def provenance_rows(data: ReportData) -> pl.DataFrame:
@@ -79,7 +74,7 @@ def _sheet_frame(frame: pl.DataFrame, synthetic: bool) -> pl.DataFrame:
     return flat.with_columns(pl.selectors.float().fill_nan(None))
 
 
-def _formats(frame: pl.DataFrame) -> _Formats:
+def _formats(frame: pl.DataFrame) -> dict[str | Selector | tuple[str | Selector, ...], str]:
     """Years as plain whole numbers, shares as percentages with one decimal (values exact).
 
     Examples
@@ -87,7 +82,7 @@ def _formats(frame: pl.DataFrame) -> _Formats:
     >>> _formats(pl.DataFrame({"year": [2012], "intl_share": [0.574], "works": [3]}))
     {'year': '0', 'intl_share': '0.0%'}
     """
-    formats: _Formats = {}
+    formats: dict[str | Selector | tuple[str | Selector, ...], str] = {}
     for column, dtype in frame.schema.items():
         if dtype.is_integer() and (column == "year" or column.endswith(("_year", "year_"))):
             formats[column] = "0"  # "2,012" reads as a count, not a year
@@ -132,54 +127,67 @@ def write_workbook(data: ReportData, path: str | os.PathLike[str]) -> Path:
     >>> write_workbook(data, pathlib.Path(tempfile.mkdtemp()) / "report.xlsx").suffix
     '.xlsx'
     """
-    sheets = [
-        (PROVENANCE_SHEET, provenance_rows(data), None, True, None),
-        *(
-            (name[:31], sheet, _formats(sheet), frame.width <= 40, (1, 0))
-            for name, frame in data.tables().items()
-            for sheet in [_sheet_frame(frame, data.synthetic)]
-        ),
-    ]
-    properties = {
-        "title": f"copub report: {data.institution_name}",
-        "subject": "SYNTHETIC SAMPLE DATA: not real publications"
-        if data.synthetic
-        else data.provenance.describe(),
-        "comments": data.provenance.describe(),
-        "author": "copub",
-        # The tables' build time, not the clock: the same tables give the same file.
-        "created": _created(data.provenance.created),
-    }
+    target = Path(path)
 
     def make() -> bytes:
-        # A file, not memory: xlsxwriter dates the zip entries differently in memory.
         with tempfile.TemporaryDirectory(prefix="copub-xlsx-") as folder:
-            name = str(Path(folder) / "report.xlsx")
-            _write_sheets(name, sheets, properties)
-            return Path(name).read_bytes()
+            return _write_book(data, Path(folder) / target.name).read_bytes()
 
-    # The same sheets give the same file: for the sample it is written once and kept
+    # The same report gives the same file: for the sample it is written once and kept
     # (a million cells take xlsxwriter seconds).
-    target = Path(path)
-    atomic_write(target, cached_bytes(data.known, "xlsx", _content(sheets, properties), make))
+    atomic_write(target, cached_bytes(data.known, "xlsx", report_digest(data), make))
     return target
 
 
-def _write_sheets(filename: str, sheets: list[_Sheet], properties: dict[str, Any]) -> None:
-    with Workbook(filename, {"strings_to_urls": False, "strings_to_formulas": False}) as book:
-        book.set_properties(properties)
-        for name, sheet, formats, autofit, panes in sheets:
-            sheet.write_excel(
-                workbook=book, worksheet=name, autofit=autofit, header_format={"bold": True},
-                column_formats=formats, freeze_panes=panes,
-            )  # fmt: skip
+def report_digest(data: ReportData) -> str:
+    """A digest of what a report's files are made of (not its figures).
 
-
-def _content(sheets: list[_Sheet], properties: object) -> str:
-    """A digest of everything the workbook is made of (the sheets' values as CSV included)."""
-    digest = hashlib.sha256(repr((properties, xlsxwriter.__version__)).encode())
-    for name, sheet, formats, autofit, panes in sheets:
-        digest.update(repr((name, formats, autofit, panes, sheet.schema)).encode())
-        # CSV, not Arrow: the same values give the same text however they are laid out.
-        digest.update(sheet.write_csv().encode())
+    Every table (its schema and its values as CSV: the same values give the
+    same text however they are laid out in memory), the notes, provenance,
+    options, institution name and each result's notes and provenance.
+    """
+    digest = hashlib.sha256()
+    facts = (
+        data.institution_name, data.notes, data.options.to_dict(), data.provenance.to_dict(),
+        [(r.key, r.title, r.notes, dict(r.provenance), r.available, r.reason, r.synthetic)
+         for r in data.results],
+    )  # fmt: skip
+    digest.update(json.dumps(facts, sort_keys=True, default=repr).encode())
+    for name, frame in data.tables().items():
+        digest.update(repr((name, frame.schema)).encode())
+        digest.update(csv_frame(frame, synthetic=False).write_csv().encode())
     return digest.hexdigest()
+
+
+def _write_book(data: ReportData, target: Path) -> Path:
+    tmp = target.with_name(f".{target.name}.tmp")
+    with Workbook(str(tmp), {"strings_to_urls": False, "strings_to_formulas": False}) as book:
+        book.set_properties(
+            {
+                "title": f"copub report: {data.institution_name}",
+                "subject": "SYNTHETIC SAMPLE DATA: not real publications"
+                if data.synthetic
+                else data.provenance.describe(),
+                "comments": data.provenance.describe(),
+                "author": "copub",
+                # The tables' build time, not the clock: the same tables give the same file.
+                "created": _created(data.provenance.created),
+            }
+        )
+        provenance_rows(data).write_excel(
+            workbook=book, worksheet=PROVENANCE_SHEET, autofit=True, header_format={"bold": True}
+        )
+        for name, frame in data.tables().items():
+            sheet = _sheet_frame(frame, data.synthetic)
+            sheet.write_excel(
+                workbook=book,
+                worksheet=name[:31],
+                column_formats=_formats(sheet),
+                autofit=frame.width <= 40,
+                header_format={"bold": True},
+                freeze_panes=(1, 0),
+            )
+    with tmp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)
+    return target
