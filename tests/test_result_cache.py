@@ -106,10 +106,12 @@ def test_a_warm_report_shows_exactly_what_a_cold_one_does(
                    definitions, cache)  # fmt: skip
     assert computed == []  # every result read back, in a new load of the same world
     _assert_same(cold, warm)
+    assert cold.partner_map and warm.partner_map == cold.partner_map
     # The same as tables nobody fingerprinted (computed afresh, never cached).
     fresh = _report(sample.with_(), definitions, cache)
     assert set(computed) == names
     _assert_same(cold, fresh)
+    assert fresh.partner_map == cold.partner_map
 
 
 @pytest.mark.parametrize(

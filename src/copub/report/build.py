@@ -14,7 +14,7 @@ from copub.analyses.contract import AnalysisInputs, ShowOptions
 from copub.analyses.registry import ANALYSES
 from copub.errors import DataError
 from copub.indicators.catalogue import goals, indicator_specs
-from copub.indicators.label_cache import cached_results
+from copub.indicators.label_cache import cached_bytes, cached_results, results_key
 from copub.indicators.presets import preset_notes
 from copub.indicators.trends import compare_periods
 from copub.indicators.yearly import window_indicators, yearly_indicators
@@ -167,8 +167,13 @@ def build_report(
     # Built once: the picture's graph, the map and the periods picture all come from it.
     prepared = prepare_network(labelled, "country", definitions, counting=options.counting)
     progress.note("drawing the interactive partner map")
+    # The map's HTML is pure in the same inputs as the network: kept for the sample.
+    known = data.known
+    key = results_key(known.fingerprint, definitions, "map", options.counting) if known else ""
+    partner_map = cached_bytes(
+        known, "map", key, lambda: partner_map_of(prepared).fragment().encode()
+    ).decode()
     return data.with_(
         windows=windows, partners=partners, institution_partners=institutions,
-        network=prepared.network.to_graph(), prepared=prepared,
-        partner_map=partner_map_of(prepared).fragment(),
+        network=prepared.network.to_graph(), prepared=prepared, partner_map=partner_map,
     )  # fmt: skip
