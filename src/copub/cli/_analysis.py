@@ -105,11 +105,18 @@ def eu_inputs_from_args(
         raise UsageError(f"--organisations {organisations} does not exist")
     compare = tuple(getattr(args, "organisation", ())[1:])
     if getattr(args, "sample", False) and not cordis and grants is None:
+        from copub.indicators.label_cache import cached_folder
         from copub.sample.cordis import SAMPLE_FOLDERS, write_cordis_sample
 
         progress.note("using the synthetic CORDIS world (SYNTHETIC: not real projects)")
         with tempfile.TemporaryDirectory(prefix="copub-cordis-") as name:
-            folder = write_cordis_sample(name, seed=args.seed, tables=tables)
+            # Written once for the sample's tables and kept in the cache (else in `name`).
+            def write(out: Path) -> None:
+                write_cordis_sample(out, seed=args.seed, tables=tables)
+
+            folder = cached_folder(tables, "cordis", write, extra=args.seed)
+            if folder is None:
+                folder = write_cordis_sample(name, seed=args.seed, tables=tables)
             yield EuInputs(
                 cordis=tuple(folder / sub for sub in SAMPLE_FOLDERS.values()),
                 organisations=organisations,

@@ -9,6 +9,13 @@ groups' and the register's content), copub's and polars' versions and copub's
 source files (so an edited copub labels again). Written atomically: a reader
 sees a complete file or none. Any trouble with the cache only means labelling
 again.
+
+The same mechanism keeps the pure results computed from the labelled works
+(:func:`cached_results`: the yearly table with its bootstrap intervals, the
+impact tables, the publication points), under ``<cache_dir>/results/``, keyed
+by the fingerprint, every field of the definitions (seed and resamples
+included), what the caller adds (the result's name and options) and copub's
+code: any of them changed computes the result again.
 """
 
 from __future__ import annotations
@@ -17,7 +24,10 @@ import contextlib
 import hashlib
 import io
 import json
-from collections.abc import Callable
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -25,15 +35,32 @@ import polars as pl
 from copub.atomic import atomic_write
 from copub.classify.definitions import Definitions
 from copub.normalize import Tables
-from copub.normalize.fingerprint import fingerprint_of
+from copub.normalize.fingerprint import Known, fingerprint_of
 from copub.provenance import package_versions
 
-__all__ = ["LABELLED_DIR", "cached_labels", "labels_key"]
+__all__ = [
+    "LABELLED_DIR",
+    "RESULTS_DIR",
+    "cached_bytes",
+    "cached_folder",
+    "cached_labels",
+    "cached_results",
+    "labels_key",
+    "results_key",
+]
 
 #: The cache entry (under the cache directory) of the labelled works.
 LABELLED_DIR = "labelled"
+#: The cache entry of the results computed from labelled works (:func:`cached_results`).
+RESULTS_DIR = "results"
 #: Labelled works kept in the cache; the least recently written go first.
 _KEEP = 16
+#: Results kept (small tables, several a report).
+_KEEP_RESULTS = 128
+#: Folders and files of one name kept (:func:`cached_folder`, :func:`cached_bytes`).
+_KEEP_FOLDERS = 4
+#: The file that marks a cached folder complete.
+_COMPLETE = ".complete"
 #: Options of the definitions that do not change any label (only the tables made from them).
 #: Definitions that only the analyses after labelling read (they never change a label).
 _NOT_LABELS = frozenset(
@@ -57,9 +84,12 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def _definitions_digest(definitions: Definitions) -> str:
-    """What in ``definitions`` shapes the labels, with the groups' and register's content."""
-    shaping = {k: v for k, v in definitions.to_dict().items() if k not in _NOT_LABELS}
+def _definitions_digest(definitions: Definitions, *, labels_only: bool = True) -> str:
+    """What in ``definitions`` shapes the labels (every field unless ``labels_only``),
+    with the groups' and register's content."""
+    shaping = {
+        k: v for k, v in definitions.to_dict().items() if not (labels_only and k in _NOT_LABELS)
+    }
     digest = hashlib.sha256(json.dumps(shaping, sort_keys=True).encode())
     digest.update(repr(definitions.partner_groups).encode())
     register = definitions.channel_register
@@ -83,13 +113,33 @@ def labels_key(fingerprint: str, definitions: Definitions) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def _prune(folder: Path) -> None:
+def results_key(fingerprint: str, definitions: Definitions, name: str, extra: str = "") -> str:
+    """The cache key of the result ``name`` (with options ``extra``) of tables ``fingerprint``.
+
+    Every field of ``definitions`` counts, unlike :func:`labels_key`.
+
+    Examples
+    --------
+    >>> a = results_key("sample:1", Definitions(), "yearly")
+    >>> a == results_key("sample:1", Definitions(bootstrap=10), "yearly")
+    False
+    >>> a == results_key("sample:1", Definitions(), "impact")
+    False
+    """
+    parts = (
+        fingerprint, _definitions_digest(definitions, labels_only=False), name, extra,
+        _code_digest(),
+    )  # fmt: skip
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _prune(folder: Path, pattern: str = "*.parquet", keep: int = _KEEP) -> None:
     """Keep the newest entries (another process may be pruning too)."""
     entries = []
-    for path in folder.glob("*.parquet"):
+    for path in folder.glob(pattern):
         with contextlib.suppress(OSError):
             entries.append((path.stat().st_mtime, path))
-    for _, old in sorted(entries, reverse=True)[_KEEP:]:
+    for _, old in sorted(entries, reverse=True)[keep:]:
         with contextlib.suppress(OSError):
             old.unlink()
 
@@ -116,3 +166,133 @@ def cached_labels(
         atomic_write(path, buffer.getvalue())
         _prune(folder)
     return works
+
+
+def _pack(frames: Mapping[str, pl.DataFrame]) -> bytes:
+    """Named frames as one file: a JSON line of names and sizes, then each frame's Arrow IPC."""
+    blobs = []
+    for frame in frames.values():
+        buffer = io.BytesIO()
+        frame.write_ipc(buffer)
+        blobs.append(buffer.getvalue())
+    header = json.dumps([[name, len(b)] for name, b in zip(frames, blobs, strict=True)])
+    return header.encode() + b"\n" + b"".join(blobs)
+
+
+def _unpack(data: bytes) -> dict[str, pl.DataFrame]:
+    header, _, body = data.partition(b"\n")
+    frames, start = {}, 0
+    for name, size in json.loads(header):
+        if start + size > len(body):
+            raise ValueError("a cut entry")
+        frames[name] = pl.read_ipc(io.BytesIO(body[start : start + size]))
+        start += size
+    return frames
+
+
+def cached_results(
+    tables: object,
+    definitions: Definitions,
+    name: str,
+    compute: Callable[[], Mapping[str, pl.DataFrame]],
+    *,
+    extra: object = None,
+) -> dict[str, pl.DataFrame]:
+    """``compute()`` (named tables), read from the cache when ``tables`` are known and hold them.
+
+    Parameters
+    ----------
+    tables : Tables or anything else
+        The tables the result is computed from; only known tables (the sample)
+        are cached, anything else (a table scan, tables nobody fingerprinted)
+        is computed every time.
+    definitions : Definitions
+        All of them are part of the key.
+    name : str
+        What the result is (``"yearly"``, ``"impact"``...).
+    compute : callable
+        Returns the result's tables, by name; a pure function of the above and ``extra``.
+    extra : object
+        The options of the result besides the definitions; its ``repr`` is part of the key.
+    """
+    known = fingerprint_of(tables) if isinstance(tables, Tables) else None
+    if known is None:
+        return dict(compute())
+    folder = known.cache_dir / RESULTS_DIR
+    path = folder / f"{results_key(known.fingerprint, definitions, name, repr(extra))}.tables"
+    if path.is_file():
+        with contextlib.suppress(OSError, ValueError, pl.exceptions.PolarsError):
+            return _unpack(path.read_bytes())
+    frames = dict(compute())
+    with contextlib.suppress(OSError):
+        atomic_write(path, _pack(frames))
+        _prune(folder, "*.tables", _KEEP_RESULTS)
+    return frames
+
+
+def cached_folder(
+    tables: object, name: str, write: Callable[[Path], None], *, extra: object = None
+) -> Path | None:
+    """A folder of files ``write(folder)`` makes from known ``tables``, made once and kept.
+
+    For files that depend only on the tables, ``extra`` (its ``repr``) and
+    copub's code, e.g. the synthetic CORDIS world of the sample. The folder is
+    written aside and renamed into place, so a reader sees all of it or none.
+
+    Returns
+    -------
+    Path or None
+        None when ``tables`` are not known or the cache cannot be written: the
+        caller then writes the files where it would have without a cache.
+    """
+    known = fingerprint_of(tables) if isinstance(tables, Tables) else None
+    if known is None:
+        return None
+    parts = (known.fingerprint, name, repr(extra), _code_digest())
+    key = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+    parent = known.cache_dir / RESULTS_DIR
+    folder = parent / f"{key}.{name}"
+    if (folder / _COMPLETE).is_file():
+        return folder
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        aside = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=parent))
+    except OSError:
+        return None
+    try:
+        write(aside)
+        (aside / _COMPLETE).touch()
+        os.replace(aside, folder)
+    except OSError:  # another process put it there first, or the disk is full
+        shutil.rmtree(aside, ignore_errors=True)
+    if not (folder / _COMPLETE).is_file():
+        return None
+    folders = []
+    for old in parent.glob(f"*.{name}"):
+        with contextlib.suppress(OSError):
+            folders.append((old.stat().st_mtime, old))
+    for _, old in sorted(folders, reverse=True)[_KEEP_FOLDERS:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
+def cached_bytes(known: Known | None, name: str, content: str, make: Callable[[], bytes]) -> bytes:
+    """``make()``, a file made from the tables ``known`` names, kept under its content's digest.
+
+    For a file that is a pure function of inputs the caller digests in
+    ``content`` (e.g. the workbook of a report: its sheets' Arrow bytes, formats
+    and properties); copub's code is added to the key. Nothing is cached for
+    unknown tables (``known`` None).
+    """
+    if known is None:
+        return make()
+    key = hashlib.sha256("\n".join((name, content, _code_digest())).encode()).hexdigest()[:32]
+    folder = known.cache_dir / RESULTS_DIR
+    path = folder / f"{key}.{name}"
+    with contextlib.suppress(OSError):
+        return path.read_bytes()
+    data = make()
+    with contextlib.suppress(OSError):
+        atomic_write(path, data)
+        _prune(folder, f"*.{name}", _KEEP_FOLDERS)
+    return data

@@ -14,6 +14,7 @@ from copub.analyses.contract import AnalysisInputs, ShowOptions
 from copub.analyses.registry import ANALYSES
 from copub.errors import DataError
 from copub.indicators.catalogue import goals, indicator_notes, indicator_specs
+from copub.indicators.label_cache import cached_bytes, cached_results, results_key
 from copub.indicators.presets import preset_notes
 from copub.indicators.trends import compare_periods
 from copub.indicators.yearly import window_indicators, yearly_indicators
@@ -21,6 +22,7 @@ from copub.networks.html_page import partner_map_of
 from copub.networks.partners import partner_table
 from copub.networks.prepared import prepare_network
 from copub.normalize import Tables
+from copub.normalize.fingerprint import fingerprint_of
 from copub.progress import Progress
 from copub.report.checks import home_country_warning, register_warnings
 from copub.report.data import ReportData, definitions_table, groups_table
@@ -100,14 +102,20 @@ def build_report(
     inputs = inputs or AnalysisInputs(tables)
     # Label once for every year; each table then takes its years from the definitions.
     labelled = inputs.labelled(definitions)
-    yearly = yearly_indicators(labelled, definitions)
+    # Pure in the sample and the definitions: a warm run reads them (with their intervals).
+    yearly = cached_results(
+        tables, definitions, "yearly", lambda: {"yearly": yearly_indicators(labelled, definitions)}
+    )["yearly"]
     if yearly.is_empty():
         span = f" in {options.years[0]}-{options.years[1]}" if options.years else ""
         raise DataError(
             f"institution {options.institution} has no works{span} in these tables "
             f"({options.universe_label}): check --institution, --years and --universe"
         )
-    comparison = compare_periods(yearly, definitions=definitions)
+    comparison = cached_results(
+        tables, definitions, "comparison",
+        lambda: {"comparison": compare_periods(yearly, definitions=definitions)},
+    )["comparison"]  # fmt: skip
     specs = indicator_specs(definitions)
     labels = {spec.name: spec.label for spec in specs}
     notes: list[str] = list(preset_notes(definitions.preset))
@@ -144,20 +152,32 @@ def build_report(
         definitions=definitions_table(specs),
         group_sources=groups_table(definitions.partner_groups),
         notes=tuple(notes),
+        known=fingerprint_of(tables),
     )
     if scope == "table":
         return data
     progress.note(f"computing rolling {definitions.period_window}-year windows")
-    windows = window_indicators(labelled, definitions)
+    windows = cached_results(
+        tables, definitions, "windows",
+        lambda: {"windows": window_indicators(labelled, definitions)},
+    )["windows"]  # fmt: skip
     progress.note("ranking partners and building the country network")
-    partners, institutions = (
-        partner_table(labelled, kind, definitions) for kind in ("country", "institution")
-    )
+    ranked = cached_results(
+        tables, definitions, "partners",
+        lambda: {kind: partner_table(labelled, kind, definitions)
+                 for kind in ("country", "institution")},
+    )  # fmt: skip
+    partners, institutions = ranked["country"], ranked["institution"]
     # Built once: the picture's graph, the map and the periods picture all come from it.
     prepared = prepare_network(labelled, "country", definitions, counting=options.counting)
     progress.note("drawing the interactive partner map")
+    # The map's HTML is pure in the same inputs as the network: kept for the sample.
+    known = data.known
+    key = results_key(known.fingerprint, definitions, "map", options.counting) if known else ""
+    partner_map = cached_bytes(
+        known, "map", key, lambda: partner_map_of(prepared).fragment().encode()
+    ).decode()
     return data.with_(
         windows=windows, partners=partners, institution_partners=institutions,
-        network=prepared.network.to_graph(), prepared=prepared,
-        partner_map=partner_map_of(prepared).fragment(),
+        network=prepared.network.to_graph(), prepared=prepared, partner_map=partner_map,
     )  # fmt: skip

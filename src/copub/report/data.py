@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from copub.networks.prepared import PreparedNetwork
+    from copub.normalize.fingerprint import Known
 
 __all__ = ["ReportData", "definitions_table", "groups_table"]
 
@@ -128,6 +129,8 @@ class ReportData:
     prepared: PreparedNetwork | None = None
     #: The interactive partner map as an HTML fragment (inline scripts and data).
     partner_map: str | None = None
+    #: The fingerprint of the tables when known (the sample): their files may be cached.
+    known: Known | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -193,8 +196,12 @@ class ReportData:
             "options": self.options.to_dict(),
             "notes": list(self.notes),
             "analyses": {
-                r.key: {"available": r.available, "reason": r.reason, "notes": list(r.notes),
-                        "provenance": dict(r.provenance)}
+                r.key: {
+                    "available": r.available,
+                    "reason": r.reason,
+                    "notes": list(r.notes),
+                    "provenance": dict(r.provenance),
+                }
                 for r in self.results
             },
         }

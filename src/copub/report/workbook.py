@@ -9,19 +9,25 @@ column on every row when the data is synthetic). The list and the sheets come
 from the same :func:`~copub.report.workbook_about.workbook_sheets`, so they
 cannot disagree. Written with polars' ``write_excel`` (xlsxwriter) to a
 temporary file that is fsynced and renamed, so a reader never sees half a
-workbook.
+workbook. For the sample the file is kept in the cache under a digest of the
+report's content (:func:`report_digest`), so a warm report copies it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
+import tempfile
 from pathlib import Path
 
 import polars as pl
 from polars.selectors import Selector
 from xlsxwriter import Workbook
 
+from copub.atomic import atomic_write
+from copub.indicators.label_cache import cached_bytes
 from copub.render.tables import csv_frame
 from copub.report.data import ReportData
 from copub.report.workbook_about import (
@@ -34,7 +40,7 @@ from copub.report.workbook_about import (
     workbook_sheets,
 )
 
-__all__ = ["ABOUT_SHEET", "write_workbook"]
+__all__ = ["ABOUT_SHEET", "report_digest", "write_workbook"]
 
 
 def _write_about(book: Workbook, data: ReportData, sheets: tuple[Sheet, ...]) -> None:
@@ -142,6 +148,38 @@ def write_workbook(data: ReportData, path: str | os.PathLike[str]) -> Path:
     '.xlsx'
     """
     target = Path(path)
+
+    def make() -> bytes:
+        with tempfile.TemporaryDirectory(prefix="copub-xlsx-") as folder:
+            return _write_book(data, Path(folder) / target.name).read_bytes()
+
+    # The same report gives the same file: for the sample it is written once and kept
+    # (a million cells take xlsxwriter seconds).
+    atomic_write(target, cached_bytes(data.known, "xlsx", report_digest(data), make))
+    return target
+
+
+def report_digest(data: ReportData) -> str:
+    """A digest of what a report's files are made of (not its figures).
+
+    Every table (its schema and its values as CSV: the same values give the
+    same text however they are laid out in memory), the notes, provenance,
+    options, institution name and each result's notes and provenance.
+    """
+    digest = hashlib.sha256()
+    facts = (
+        data.institution_name, data.notes, data.options.to_dict(), data.provenance.to_dict(),
+        [(r.key, r.title, r.notes, dict(r.provenance), r.available, r.reason, r.synthetic)
+         for r in data.results],
+    )  # fmt: skip
+    digest.update(json.dumps(facts, sort_keys=True, default=repr).encode())
+    for name, frame in data.tables().items():
+        digest.update(repr((name, frame.schema)).encode())
+        digest.update(csv_frame(frame, synthetic=False).write_csv().encode())
+    return digest.hexdigest()
+
+
+def _write_book(data: ReportData, target: Path) -> Path:
     tmp = target.with_name(f".{target.name}.tmp")
     with Workbook(str(tmp), {"strings_to_urls": False, "strings_to_formulas": False}) as book:
         book.set_properties(

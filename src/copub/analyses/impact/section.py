@@ -18,6 +18,7 @@ from copub.indicators.impact import (
     impact_indicators,
     impact_per_work,
 )
+from copub.indicators.label_cache import cached_results
 from copub.indicators.labels import LabelledWorks
 from copub.indicators.yearly import labelled
 from copub.normalize import Tables
@@ -82,15 +83,23 @@ def build_impact_section(
     (True, ('international', 'domestic'))
     """
     works = labelled(source, definitions)
-    per_work = impact_per_work(works, window=window)  # computed once for the three tables
-    seed = works.definitions.seed
-    common = {"window": window, "seed": seed, "per_work": per_work}
     # The compared types are always in the table, so the comparison can be read from it.
     wanted = None if collaborations is None else list(dict.fromkeys([*collaborations, *compare]))
-    table = impact_indicators(works, periods=periods, collaborations=wanted, **common)  # type: ignore[arg-type]
-    difference = impact_difference(works, compare=compare, periods=periods, **common)  # type: ignore[arg-type]
-    overall = impact_difference(works, compare=compare, periods="all", **common)  # type: ignore[arg-type]
-    return ImpactSection(table, difference, overall, compare, window)
+
+    def compute() -> dict[str, pl.DataFrame]:
+        per_work = impact_per_work(works, window=window)  # computed once for the three tables
+        common = {"window": window, "seed": works.definitions.seed, "per_work": per_work}
+        return {
+            "table": impact_indicators(works, periods=periods, collaborations=wanted, **common),  # type: ignore[arg-type]
+            "difference": impact_difference(works, compare=compare, periods=periods, **common),  # type: ignore[arg-type]
+            "overall": impact_difference(works, compare=compare, periods="all", **common),  # type: ignore[arg-type]
+        }
+
+    # Pure in the labelled works' tables and definitions and these options: cached for the sample.
+    tables = cached_results(
+        works.source, works.definitions, "impact", compute, extra=(wanted, compare, periods, window)
+    )
+    return ImpactSection(tables["table"], tables["difference"], tables["overall"], compare, window)
 
 
 def definitions_lines(window: int = DEFAULT_WINDOW) -> list[str]:

@@ -36,6 +36,7 @@ from copub.analyses.points.differences import DIFFERENCES
 from copub.classify.definitions import Definitions
 from copub.classify.home import home_institution_ids
 from copub.errors import UsageError
+from copub.indicators.label_cache import cached_results
 from copub.indicators.labels import LabelledWorks, label_works
 from copub.normalize import Tables
 
@@ -442,9 +443,18 @@ def compute_points(
             "(--register FILE, or Definitions(register=...)); without it no work has a level"
         )
     labelled = _labelled(labelled_or_tables, definitions)
-    typed = _typed(labelled)
-    per_work = _per_work(labelled, typed)
-    by_year = _by_year(labelled, typed, per_work, register.years)
+
+    def compute() -> dict[str, pl.DataFrame]:
+        typed = _typed(labelled)
+        per_work = _per_work(labelled, typed)
+        return {
+            "per_work": per_work,
+            "by_year": _by_year(labelled, typed, per_work, register.years),
+        }
+
+    # Pure in the tables and definitions (the register's levels among them): cached for the sample.
+    tables = cached_results(labelled.source, definitions, "points", compute)
+    per_work, by_year = tables["per_work"], tables["by_year"]
     uncovered = by_year.filter(~pl.col("register_covers_year"))["year"].unique().sort()
     notes = DIFFERENCES
     if not uncovered.is_empty():
