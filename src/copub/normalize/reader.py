@@ -8,7 +8,9 @@ does not use are never materialised:
   ``read_json`` with that schema as its ``columns``, handed to polars through
   Arrow without a copy. DuckDB parses and projects line by line in native
   code (measured about 3x faster than polars on gzip JSON Lines of
-  full-schema works; see the benchmarks).
+  full-schema works; see the benchmarks). The plain JSON Lines files of a
+  part are read in one query (:func:`read_raw_files`), which DuckDB spreads
+  over its threads; a part with any other file is read file by file.
 - **List pages** (one JSON document each): polars' JSON reader, which reads a
   single large document far faster than DuckDB does.
 
