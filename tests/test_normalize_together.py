@@ -22,6 +22,7 @@ import copub
 from conftest import shared_path
 from copub.errors import DataError
 from copub.normalize import reader
+from test_normalize_engines import _assert_same
 from test_normalize_parts import _records_in_files, _write_pages
 
 
@@ -33,13 +34,6 @@ def _write_lines(folder: Path, files: list[list[dict[str, Any]]]) -> list[Path]:
         path.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in records).encode()))
         paths.append(path)
     return paths
-
-
-def _assert_same(left: copub.Tables, right: copub.Tables) -> None:
-    for name, frame in left.frames().items():
-        other = right.frames()[name]
-        assert frame.schema == other.schema, name
-        assert frame.equals(other), name
 
 
 @given(_records_in_files())
