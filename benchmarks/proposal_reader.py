@@ -129,12 +129,14 @@ def _patched_read_works(paths: list[str]) -> Any:
     import copub
     from copub.normalize import reader
 
-    original = reader._read_file
+    original, together = reader._read_file, reader._read_lines_together
     reader._read_file = arrow_read_file
+    # Each file through the proposed reader: no DuckDB query over a part's files.
+    reader._read_lines_together = lambda paths: None  # type: ignore[assignment]
     try:
         return copub.read_works(paths)
     finally:
-        reader._read_file = original
+        reader._read_file, reader._read_lines_together = original, together
 
 
 def proposal_route(args: dict[str, Any]) -> dict[str, Any]:

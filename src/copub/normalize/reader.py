@@ -8,7 +8,9 @@ does not use are never materialised:
   ``read_json`` with that schema as its ``columns``, handed to polars through
   Arrow without a copy. DuckDB parses and projects line by line in native
   code (measured about 3x faster than polars on gzip JSON Lines of
-  full-schema works; see the benchmarks).
+  full-schema works; see the benchmarks). The plain JSON Lines files of a
+  part are read in one query (:func:`read_raw_files`), which DuckDB spreads
+  over its threads; a part with any other file is read file by file.
 - **List pages** (one JSON document each): polars' JSON reader, which reads a
   single large document far faster than DuckDB does.
 
@@ -24,6 +26,7 @@ import datetime as dt
 import gzip
 import io
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -34,7 +37,7 @@ from polars._typing import PolarsDataType
 from copub.errors import DataError
 from copub.normalize.schemas import RAW_WORK
 
-__all__ = ["FIRST_YEAR", "read_raw_file"]
+__all__ = ["FIRST_YEAR", "read_raw_file", "read_raw_files"]
 
 FileKind = Literal["page", "lines"]
 _PAGE_SCHEMA = pl.Schema({"results": pl.List(pl.Struct(RAW_WORK))})
@@ -313,6 +316,84 @@ def _check_ids(works: pl.DataFrame, path: Path) -> pl.DataFrame:
             )
         raise DataError(f"{path}: record {row['_record']}: {what}")
     return works.with_columns(year.cast(pl.Int32))
+
+
+def _read_lines_together(paths: Sequence[Path]) -> list[pl.DataFrame] | None:
+    """Plain JSON Lines files in one DuckDB query, cut back into one frame per file.
+
+    One query over several files lets DuckDB spread them over its threads and
+    costs less than a query per file (measured: about a fifth of the engine's
+    CPU time on the benchmark's gzip files). Returns None, so that each file
+    takes :func:`_read_file`'s careful path, whenever a file is not plainly
+    JSON Lines of works: missing, empty, a page, mixed compression, a record
+    DuckDB refuses or a record without an id (that path gives the same rows,
+    or the error naming the file and the record).
+    """
+    import duckdb
+
+    if len(paths) < 2 or not all(path.is_file() for path in paths):
+        return None
+    try:
+        heads = [_head(path) for path in paths]
+        gzipped = {_is_gzip(path) for path in paths}
+    except (DataError, OSError):
+        return None
+    if len(gzipped) != 1 or any(not h.strip() or _kind_of(h) != "lines" for h in heads):
+        return None
+    names = [str(path) for path in paths]
+    try:
+        with duckdb.connect() as connection:
+            connection.execute("SET enable_progress_bar = false")
+            relation = connection.read_json(
+                names,
+                columns=_DUCKDB_COLUMNS,
+                format="newline_delimited",
+                compression="gzip" if gzipped.pop() else "none",
+                maximum_object_size=_OBJECT_BYTES,
+                filename="_file",
+            )
+            table = relation.to_arrow_table()
+    except duckdb.Error:
+        return None
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    del table
+    # Rows come file by file, in the order given; anything else goes the careful way.
+    runs = frame["_file"].rle().struct.unnest()
+    if runs["value"].to_list() != names or frame["id"].null_count():
+        return None
+    works = frame.drop("_file").cast(RAW_WORK)  # type: ignore[arg-type]
+    out, start = [], 0
+    for length in runs["len"].to_list():
+        out.append(works.slice(start, length).with_row_index("_record", offset=1))
+        start += length
+    return out
+
+
+def read_raw_files(
+    paths: Sequence[Path], check: Callable[[pl.DataFrame, Path], None] | None = None
+) -> list[pl.DataFrame]:
+    """:func:`read_raw_file` of each path, in order, plain JSON Lines files read together.
+
+    ``check`` is called on each file's frame and path, in order, as soon as
+    it is read: the first file that fails, in order, raises.
+
+    Raises
+    ------
+    DataError
+        As :func:`read_raw_file`, or from ``check``.
+    """
+    together = _read_lines_together(paths)
+    raws = []
+    for index, path in enumerate(paths):
+        if together is None:
+            raw = read_raw_file(path)
+        else:
+            raw = _check_ids(together[index], path).drop("_record")
+        if check is not None:
+            check(raw, path)
+        raws.append(raw)
+    return raws
 
 
 def read_raw_file(path: Path) -> pl.DataFrame:
