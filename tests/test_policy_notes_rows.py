@@ -136,3 +136,36 @@ def test_the_partner_map_shows_the_note_of_a_noted_country(tmp_path) -> None:  #
         assert "policy note" not in page.js(tip)
     finally:
         browser.close()
+
+
+def test_every_partner_figure_of_the_report_names_the_note_of_a_partner_it_draws(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """The partner map, the periods picture and the top-partners picture: their captions.
+
+    A user's group notes the United States, which every one of them draws, and Russia
+    keeps its packaged note; each caption names exactly the noted partners it draws.
+    """
+    from copub.classify import load_groups
+    from copub.networks.plot_periods import ego_periods
+    from copub.report.files import write_figures
+
+    groups_file = tmp_path / "groups.toml"
+    groups_file.write_text(
+        '[groups.watch]\nlabel = "Watched"\nkind = "country"\n'
+        'source = "this test"\nvintage = "2026"\n'
+        'members = [{ code = "US", name = "United States", note = "Under review" }]\n'
+    )
+    options = ReportOptions(bootstrap=0, groups=load_groups(groups_file))
+    data = build_report(sample_tables(), options, progress=Progress.silent())
+    assert data.network is not None and data.prepared is not None and data.partners is not None
+    drawn = {
+        "partner_network": set(map(str, data.network.nodes)),
+        "partner_periods": set(ego_periods(data.prepared)["partner"].to_list()),
+        "top_partners": set(data.partners.head(10)["partner_id"].to_list()),
+    }
+    captions = {f.name: _flat(f.caption) for f in write_figures(data, tmp_path / "out")}
+    for name, nodes in drawn.items():
+        assert "US" in nodes, name
+        assert "United States: Under review." in captions[name], name
+        assert (_flat(RU) in captions[name]) == ("RU" in nodes), name

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from copub.errors import UsageError
 from copub.networks.plot import plot_country_network, plot_top_partners
-from copub.networks.plot_periods import plot_ego_periods
+from copub.networks.plot_periods import ego_periods, plot_ego_periods
 from copub.outdir import building
 from copub.progress import Progress
 from copub.render.figures import save_figure, stamp
@@ -177,7 +177,9 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
                     "side by side at the same places and on one scale, so a partner drawn "
                     "larger in the plan had more co-publications than in the baseline. "
                     "Distance from home, in the middle, means co-publications with home in "
-                    "the two periods together (log scale, dashed rings with their counts).",
+                    "the two periods together (log scale, dashed rings with their counts)."
+                    # The partners the picture draws (the same call it makes, on its defaults).
+                    + notes_sentence(data, ego_periods(data.prepared)["partner"].to_list()),
                     *_png_svg(paths),
                 )
             )
