@@ -93,7 +93,14 @@ class Page:
                 {"type": kind, "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13},
                 session=self.session,
             )
-        time.sleep(0.7)  # the camera's move to the node
+        # The camera moves to the node (400 ms); a busy machine may take longer, so wait
+        # until it has stopped, then one frame more for sigma to draw where it stopped.
+        deadline = time.monotonic() + 15
+        time.sleep(0.1)
+        while self.js("copubMap.renderer.getCamera().isAnimated()"):
+            assert time.monotonic() < deadline, "the camera never stopped moving"
+            time.sleep(0.05)
+        self.js("new Promise(done => requestAnimationFrame(() => done(true)))")
 
     def works_listed(self) -> list[str]:
         """The works list the panel shows (all of it: "show all" is clicked if offered)."""
