@@ -276,17 +276,20 @@ def cached_folder(
     return folder
 
 
-def cached_bytes(known: Known | None, name: str, content: str, make: Callable[[], bytes]) -> bytes:
+def cached_bytes(
+    known: Known | None, name: str, content: Callable[[], str], make: Callable[[], bytes]
+) -> bytes:
     """``make()``, a file made from the tables ``known`` names, kept under its content's digest.
 
     For a file that is a pure function of inputs the caller digests in
-    ``content`` (e.g. the workbook of a report: its sheets' Arrow bytes, formats
-    and properties); copub's code is added to the key. Nothing is cached for
-    unknown tables (``known`` None).
+    ``content()`` (e.g. the workbook of a report: its tables, notes and
+    provenance); copub's code is added to the key. Nothing is cached for unknown
+    tables (``known`` None), and ``content`` is then never called: a digest of
+    real data's tables would only be thrown away.
     """
     if known is None:
         return make()
-    key = hashlib.sha256("\n".join((name, content, _code_digest())).encode()).hexdigest()[:32]
+    key = hashlib.sha256("\n".join((name, content(), _code_digest())).encode()).hexdigest()[:32]
     folder = known.cache_dir / RESULTS_DIR
     path = folder / f"{key}.{name}"
     with contextlib.suppress(OSError):

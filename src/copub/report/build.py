@@ -173,9 +173,13 @@ def build_report(
     progress.note("drawing the interactive partner map")
     # The map's HTML is pure in the same inputs as the network: kept for the sample.
     known = data.known
-    key = results_key(known.fingerprint, definitions, "map", options.counting) if known else ""
     partner_map = cached_bytes(
-        known, "map", key, lambda: partner_map_of(prepared).fragment().encode()
+        known,
+        "map",
+        lambda: (
+            results_key(known.fingerprint, definitions, "map", options.counting) if known else ""
+        ),
+        lambda: partner_map_of(prepared).fragment().encode(),
     ).decode()
     return data.with_(
         windows=windows, partners=partners, institution_partners=institutions,

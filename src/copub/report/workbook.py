@@ -155,7 +155,7 @@ def write_workbook(data: ReportData, path: str | os.PathLike[str]) -> Path:
 
     # The same report gives the same file: for the sample it is written once and kept
     # (a million cells take xlsxwriter seconds).
-    atomic_write(target, cached_bytes(data.known, "xlsx", report_digest(data), make))
+    atomic_write(target, cached_bytes(data.known, "xlsx", lambda: report_digest(data), make))
     return target
 
 
