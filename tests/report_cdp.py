@@ -175,15 +175,21 @@ class PageVisit:
     screenshot: bytes
 
 
-def visit(browser: Browser, url: str) -> PageVisit:
-    """Open ``url`` in a new tab; record requests, errors, images, headings and a screenshot."""
+def open_tab(browser: Browser) -> str:
+    """A new blank tab with its Page, Runtime, Log and Network events on; its session id."""
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-    session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+    session: str = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
         "sessionId"
     ]
     for domain in ("Page", "Runtime", "Log", "Network"):
         browser.send(f"{domain}.enable", session=session)
     browser.events.clear()
+    return session
+
+
+def visit(browser: Browser, url: str) -> PageVisit:
+    """Open ``url`` in a new tab; record requests, errors, images, headings and a screenshot."""
+    session = open_tab(browser)
     browser.send("Page.navigate", {"url": url}, session=session)
     browser.wait_for_event("Page.loadEventFired")
     browser.drain(0.5)
@@ -258,12 +264,7 @@ def print_to_pdf(browser: Browser, url: str) -> bytes:
     """
     import base64
 
-    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-    session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
-        "sessionId"
-    ]
-    browser.send("Page.enable", session=session)
-    browser.events.clear()
+    session = open_tab(browser)
     browser.send("Page.navigate", {"url": url}, session=session)
     browser.wait_for_event("Page.loadEventFired")
     browser.drain(0.3)
@@ -278,18 +279,10 @@ def print_to_pdf(browser: Browser, url: str) -> bytes:
 
 def evaluate(browser: Browser, url: str, expression: str) -> Any:
     """Open ``url`` in a new tab and return the value of a JavaScript ``expression``."""
-    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-    session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
-        "sessionId"
-    ]
-    browser.send("Page.enable", session=session)
-    browser.events.clear()
+    session = open_tab(browser)
     browser.send("Page.navigate", {"url": url}, session=session)
     browser.wait_for_event("Page.loadEventFired")
-    result = browser.send(
-        "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session
-    )
-    return result["result"].get("value")
+    return evaluate_in(browser, session, expression)
 
 
 #: A4's width less the report's 13 mm side margins, in CSS pixels (96 per inch).
@@ -298,18 +291,13 @@ A4_CONTENT_WIDTH = 695
 
 def open_as_printed(browser: Browser, url: str, width: int = A4_CONTENT_WIDTH) -> str:
     """Open ``url`` in a new tab laid out as on paper (print media, A4 width); its session id."""
-    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-    session: str = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
-        "sessionId"
-    ]
-    browser.send("Page.enable", session=session)
+    session = open_tab(browser)
     browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
     browser.send(
         "Emulation.setDeviceMetricsOverride",
         {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
         session=session,
     )
-    browser.events.clear()
     browser.send("Page.navigate", {"url": url}, session=session)
     browser.wait_for_event("Page.loadEventFired")
     return session

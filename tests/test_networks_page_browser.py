@@ -20,7 +20,7 @@ import pytest
 
 import copub
 from copub.cli import main
-from report_cdp import CHROMIUM, Browser
+from report_cdp import CHROMIUM, Browser, open_tab
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.is_file(),
@@ -138,13 +138,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
 
 
 def open_page(browser: Browser, path: Path) -> Page:
-    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-    session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
-        "sessionId"
-    ]
-    for domain in ("Page", "Runtime", "Network", "Log"):
-        browser.send(f"{domain}.enable", session=session)
-    browser.events.clear()
+    session = open_tab(browser)
     url = path.resolve().as_uri()
     started = time.perf_counter()
     browser.send("Page.navigate", {"url": url}, session=session)
