@@ -42,6 +42,7 @@ __all__ = [
     "LABELLED_DIR",
     "RESULTS_DIR",
     "cached_bytes",
+    "cached_files",
     "cached_folder",
     "cached_labels",
     "cached_results",
@@ -168,26 +169,35 @@ def cached_labels(
     return works
 
 
-def _pack(frames: Mapping[str, pl.DataFrame]) -> bytes:
-    """Named frames as one file: a JSON line of names and sizes, then each frame's Arrow IPC."""
-    blobs = []
-    for frame in frames.values():
-        buffer = io.BytesIO()
-        frame.write_ipc(buffer)
-        blobs.append(buffer.getvalue())
-    header = json.dumps([[name, len(b)] for name, b in zip(frames, blobs, strict=True)])
-    return header.encode() + b"\n" + b"".join(blobs)
+def _pack_blobs(blobs: Mapping[str, bytes]) -> bytes:
+    """Named blobs as one file: a JSON line of names and sizes, then each blob."""
+    header = json.dumps([[name, len(blob)] for name, blob in blobs.items()])
+    return header.encode() + b"\n" + b"".join(blobs.values())
 
 
-def _unpack(data: bytes) -> dict[str, pl.DataFrame]:
+def _unpack_blobs(data: bytes) -> dict[str, bytes]:
     header, _, body = data.partition(b"\n")
-    frames, start = {}, 0
+    blobs, start = {}, 0
     for name, size in json.loads(header):
         if start + size > len(body):
             raise ValueError("a cut entry")
-        frames[name] = pl.read_ipc(io.BytesIO(body[start : start + size]))
+        blobs[name] = body[start : start + size]
         start += size
-    return frames
+    return blobs
+
+
+def _pack(frames: Mapping[str, pl.DataFrame]) -> bytes:
+    """Named frames as one file of blobs, each frame's Arrow IPC."""
+    blobs = {}
+    for name, frame in frames.items():
+        buffer = io.BytesIO()
+        frame.write_ipc(buffer)
+        blobs[name] = buffer.getvalue()
+    return _pack_blobs(blobs)
+
+
+def _unpack(data: bytes) -> dict[str, pl.DataFrame]:
+    return {name: pl.read_ipc(io.BytesIO(blob)) for name, blob in _unpack_blobs(data).items()}
 
 
 def cached_results(
@@ -276,6 +286,19 @@ def cached_folder(
     return folder
 
 
+def _content_entry(known: Known, name: str, content: Callable[[], str]) -> Path:
+    """Where the file ``name`` of ``content()`` (with copub's code) is kept."""
+    key = hashlib.sha256("\n".join((name, content(), _code_digest())).encode()).hexdigest()[:32]
+    return known.cache_dir / RESULTS_DIR / f"{key}.{name}"
+
+
+def _keep(path: Path, data: bytes, name: str) -> None:
+    """Write an entry of :func:`cached_bytes` or :func:`cached_files` (any trouble: not kept)."""
+    with contextlib.suppress(OSError):
+        atomic_write(path, data)
+        _prune(path.parent, f"*.{name}", _KEEP_FOLDERS)
+
+
 def cached_bytes(
     known: Known | None, name: str, content: Callable[[], str], make: Callable[[], bytes]
 ) -> bytes:
@@ -289,13 +312,32 @@ def cached_bytes(
     """
     if known is None:
         return make()
-    key = hashlib.sha256("\n".join((name, content(), _code_digest())).encode()).hexdigest()[:32]
-    folder = known.cache_dir / RESULTS_DIR
-    path = folder / f"{key}.{name}"
+    path = _content_entry(known, name, content)
     with contextlib.suppress(OSError):
         return path.read_bytes()
     data = make()
-    with contextlib.suppress(OSError):
-        atomic_write(path, data)
-        _prune(folder, f"*.{name}", _KEEP_FOLDERS)
+    _keep(path, data, name)
     return data
+
+
+def cached_files(
+    known: Known | None,
+    name: str,
+    content: Callable[[], str],
+    make: Callable[[], Mapping[str, bytes]],
+) -> dict[str, bytes]:
+    """``make()``, named files (their bytes), kept as one entry like :func:`cached_bytes`.
+
+    For several files drawn at once (a figure's PNG and SVG with its caption),
+    so a reader gets all of them or none. An entry that cannot be read whole is
+    made again. Nothing is cached for unknown tables, and ``content`` is then
+    never called.
+    """
+    if known is None:
+        return dict(make())
+    path = _content_entry(known, name, content)
+    with contextlib.suppress(OSError, ValueError):
+        return _unpack_blobs(path.read_bytes())
+    blobs = dict(make())
+    _keep(path, _pack_blobs(blobs), name)
+    return blobs

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DPI",
     "PALETTE",
+    "SVG_SALT",
     "new_figure",
     "percent_formatter",
     "save_figure",
@@ -35,6 +36,9 @@ DPI = 144
 #: Height (inches) of the strip kept at the bottom for the source footer.
 _FOOTER_STRIP = 0.32
 _STAMPED = "_copub_stamped"
+#: The same figure gives the same SVG file: matplotlib salts the ids of clip paths
+#: with a random UUID unless told a salt (the SVGs also leave out their date).
+SVG_SALT = "copub"
 
 
 def source_footer(provenance: Provenance, who: str, counting: str) -> str:
@@ -130,9 +134,7 @@ def stamp(figure: Figure, *, footer: str | None, synthetic: bool) -> None:
     setattr(figure, _STAMPED, marks)
 
 
-def save_figure(
-    figure: Figure, base: Path, *, title: str, description: str
-) -> tuple[Path, Path]:
+def save_figure(figure: Figure, base: Path, *, title: str, description: str) -> tuple[Path, Path]:
     """Write ``base.png`` and ``base.svg`` (text stays text in the SVG) with their metadata.
 
     Examples
@@ -153,7 +155,7 @@ def save_figure(
         png, format="png", dpi=DPI,
         metadata={"Title": title, "Description": description, "Software": "copub"},
     )  # fmt: skip
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": SVG_SALT}):
         figure.savefig(
             svg, format="svg", metadata={"Title": title, "Description": description, "Date": None}
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +16,7 @@ from copub.classify import PartnerGroups
 from copub.indicators.catalogue import Goal, goals, indicator_notes, short_labels
 from copub.indicators.definitions import ShareSpec, share_column
 from copub.provenance import Provenance
+from copub.render.tables import csv_frame
 from copub.report.options import ReportOptions
 
 if TYPE_CHECKING:
@@ -176,6 +179,27 @@ class ReportData:
     def indicator_notes(self) -> dict[str, str]:
         """Policy notes of the indicators about one partner (``priority_RU``), by stem."""
         return indicator_notes(self.options.defs)
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A digest of what the report's files are made of (its figures' drawing aside).
+
+        Every table (its schema and its values as CSV: the same values give the
+        same text however they are laid out in memory), the notes, provenance,
+        options, institution name and each result's notes and provenance.
+        Computed once: the workbook and every kept figure are keyed by it.
+        """
+        digest = hashlib.sha256()
+        facts = (
+            self.institution_name, self.notes, self.options.to_dict(), self.provenance.to_dict(),
+            [(r.key, r.title, r.notes, dict(r.provenance), r.available, r.reason, r.synthetic)
+             for r in self.results],
+        )  # fmt: skip
+        digest.update(json.dumps(facts, sort_keys=True, default=repr).encode())
+        for name, frame in self.tables().items():
+            digest.update(repr((name, frame.schema)).encode())
+            digest.update(csv_frame(frame, synthetic=False).write_csv().encode())
+        return digest.hexdigest()
 
     def result(self, key: str) -> AnalysisResult | None:
         """The result of the registered analysis ``key``, if the report holds it."""
