@@ -21,6 +21,7 @@ code: any of them changed computes the result again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -77,11 +78,18 @@ _SOURCE = Path(__file__).resolve().parents[1]
 
 def _code_digest() -> str:
     """copub's version and the size and time of each of its source files."""
+    return _source_digest(_SOURCE)
+
+
+# Once a process: the code it runs is the code it imported, and a report asks for
+# the digest a few dozen times (each reading every package's metadata).
+@functools.cache
+def _source_digest(source: Path) -> str:
     digest = hashlib.sha256(json.dumps(package_versions(), sort_keys=True).encode())
-    for path in sorted(_SOURCE.rglob("*.py")):
+    for path in sorted(source.rglob("*.py")):
         with contextlib.suppress(OSError):
             stat = path.stat()
-            digest.update(f"{path.relative_to(_SOURCE)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+            digest.update(f"{path.relative_to(source)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 

@@ -42,7 +42,7 @@ from copub.networks.layout_radial import (
     association_strength,
     radial_layout,
 )
-from copub.render.figures import SVG_SALT
+from copub.render.figures import SVG_SALT, stable_svg
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -103,6 +103,8 @@ def _save(
             metadata["Date"] = None  # the same picture, the same file
         with matplotlib.rc_context({"svg.hashsalt": SVG_SALT}):
             figure.savefig(out, format=fmt, dpi=150, bbox_inches="tight", metadata=metadata)
+        if fmt == "svg":
+            stable_svg(out)
         written.append(out)
     return written
 
