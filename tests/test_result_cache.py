@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -240,19 +241,30 @@ def _entries_of_figures(cache: Path) -> set[str]:
 
 
 def test_figures_from_the_cache_equal_freshly_drawn_ones(
-    sample: Tables, cache: Path, tmp_path: Path, drawn: list[str]
+    sample: Tables, cache: Path, tmp_path: Path, drawn: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from copub.report.files import write_report
 
-    data = _report(sample, _definitions(cache, seed=21), cache)
+    definitions = _definitions(cache, seed=21)
+    data = _report(sample, definitions, cache)
     assert data.known is not None
     write_report(data, tmp_path / "cold", progress=Progress.silent())
     cold = _figures(tmp_path / "cold")
     assert {Path(name).stem for name in cold} <= set(drawn)
     assert {"international_share.png", "partner_network.svg", "impact_top10.png"} <= set(cold)
     drawn.clear()
-    write_report(data, tmp_path / "warm", progress=Progress.silent())
-    assert drawn == []  # every figure copied from the cache
+    # A warm report of a new load of the same world: no figure drawn, no network built.
+    builds: list[int] = []
+    real_prepare = report_build.prepare_network
+
+    def counted_prepare(*args: Any, **kwargs: Any) -> Any:
+        builds.append(1)
+        return real_prepare(*args, **kwargs)
+
+    monkeypatch.setattr(report_build, "prepare_network", counted_prepare)
+    again = copub.load_sample(seed=SEED, scale=SCALE, settings=Settings(cache_dir=cache))
+    write_report(_report(again, definitions, cache), tmp_path / "warm", progress=Progress.silent())
+    assert drawn == [] and builds == []  # every figure (and the map) copied from the cache
     write_report(
         dataclasses.replace(data, known=None), tmp_path / "plain", progress=Progress.silent()
     )

@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -104,8 +105,10 @@ class ReportData:
         The partner review (country partners), for files.
     institution_partners : pl.DataFrame, optional
         The partner review (institution partners), for files.
-    network : networkx.Graph, optional
-        The country co-authorship network, for the picture.
+    country_network : callable, optional
+        Builds the country network (:attr:`prepared`, :attr:`network`) when it
+        is first asked for, once for every copy of the data: a warm report
+        whose figures and map come from the cache never builds it.
     notes : tuple of str
         Sections left out and why, stated in the report.
     results : tuple of AnalysisResult
@@ -125,15 +128,24 @@ class ReportData:
     windows: pl.DataFrame | None = None
     partners: pl.DataFrame | None = None
     institution_partners: pl.DataFrame | None = None
-    network: nx.Graph | None = None
+    country_network: Callable[[], PreparedNetwork] | None = None
     notes: tuple[str, ...] = field(default=())
     results: tuple[AnalysisResult, ...] = ()
-    #: The country network with what its works listings need (the map, the periods picture).
-    prepared: PreparedNetwork | None = None
     #: The interactive partner map as an HTML fragment (inline scripts and data).
     partner_map: str | None = None
     #: The fingerprint of the tables when known (the sample): their files may be cached.
     known: Known | None = None
+
+    @property
+    def prepared(self) -> PreparedNetwork | None:
+        """The country network with what its works listings need (the map, the periods picture)."""
+        return None if self.country_network is None else self.country_network()
+
+    @functools.cached_property
+    def network(self) -> nx.Graph | None:
+        """The country co-authorship network as a graph, for the picture."""
+        prepared = self.prepared
+        return None if prepared is None else prepared.network.to_graph()
 
     @property
     def synthetic(self) -> bool:

@@ -238,17 +238,19 @@ def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
     """Draw every figure the data allows as PNG and SVG under ``out_dir/figures``.
 
     For the sample, a figure drawn before is copied (:mod:`copub.report.figure_cache`):
-    the country network is pure in the tables and the definitions, like every table.
+    the country network is pure in the tables and the definitions, like every
+    table, so a warm report copies its two pictures without building it.
     """
     folder = out_dir / "figures"
     folder.mkdir(parents=True, exist_ok=True)
-    drawers = [(name, _trend_drawer(data, make)) for name, make in TREND_FIGURES]
+    network = f"country network: {data.country_network is not None}"
+    drawers = [(name, _trend_drawer(data, make), "") for name, make in TREND_FIGURES]
     drawers += [
-        ("partner_network", lambda into: _network_figure(data, into)),
-        ("partner_periods", lambda into: _periods_figure(data, into)),
-        ("top_partners", lambda into: _top_partners_figure(data, into)),
+        ("partner_network", lambda into: _network_figure(data, into), network),
+        ("partner_periods", lambda into: _periods_figure(data, into), network),
+        ("top_partners", lambda into: _top_partners_figure(data, into), ""),
     ]
-    figures = (kept_figure(data, folder, name, draw) for name, draw in drawers)
+    figures = (kept_figure(data, folder, name, draw, depends=on) for name, draw, on in drawers)
     return [figure for figure in figures if figure is not None]
 
 
