@@ -78,14 +78,14 @@ _SOURCE = Path(__file__).resolve().parents[1]
 
 def _code_digest() -> str:
     """copub's version and the size and time of each of its source files."""
-    return _source_digest(_SOURCE)
+    return _source_digest(_SOURCE, package_versions)
 
 
 # Once a process: the code it runs is the code it imported, and a report asks for
 # the digest a few dozen times (each reading every package's metadata).
 @functools.cache
-def _source_digest(source: Path) -> str:
-    digest = hashlib.sha256(json.dumps(package_versions(), sort_keys=True).encode())
+def _source_digest(source: Path, versions: Callable[[], dict[str, str]]) -> str:
+    digest = hashlib.sha256(json.dumps(versions(), sort_keys=True).encode())
     for path in sorted(source.rglob("*.py")):
         with contextlib.suppress(OSError):
             stat = path.stat()
@@ -93,9 +93,25 @@ def _source_digest(source: Path) -> str:
     return digest.hexdigest()
 
 
+#: Digests of recent definitions by identity (with the definitions, so an id is not reused):
+#: a report keys a few dozen entries by the same frozen definitions.
+_DIGESTS: dict[tuple[int, bool], tuple[Definitions, str]] = {}
+
+
 def _definitions_digest(definitions: Definitions, *, labels_only: bool = True) -> str:
     """What in ``definitions`` shapes the labels (every field unless ``labels_only``),
     with the groups' and register's content."""
+    known = _DIGESTS.get((id(definitions), labels_only))
+    if known is not None and known[0] is definitions:
+        return known[1]
+    if len(_DIGESTS) >= 32:
+        _DIGESTS.clear()
+    digest = _digest_definitions(definitions, labels_only)
+    _DIGESTS[(id(definitions), labels_only)] = (definitions, digest)
+    return digest
+
+
+def _digest_definitions(definitions: Definitions, labels_only: bool) -> str:
     shaping = {
         k: v for k, v in definitions.to_dict().items() if not (labels_only and k in _NOT_LABELS)
     }
