@@ -15,7 +15,10 @@ The same mechanism keeps the pure results computed from the labelled works
 impact tables, the publication points), under ``<cache_dir>/results/``, keyed
 by the fingerprint, every field of the definitions (seed and resamples
 included), what the caller adds (the result's name and options) and copub's
-code: any of them changed computes the result again.
+code: any of them changed computes the result again. Files made from them
+(the workbook, the partner map, each figure's PNG and SVG:
+:func:`cached_bytes`, :func:`cached_files`) are kept under a digest of what
+they are made of and copub's code.
 """
 
 from __future__ import annotations
