@@ -214,7 +214,7 @@ def test_html_without_register_or_figures_degrades_gracefully() -> None:
     assert "Top 3 partner countries" in page
     partners = page[page.index('<section id="partners">') : page.index('<section id="quality">')]
     assert partners.count("<tr><td class=num>") == 6  # 3 countries + 3 institutions
-    table_only = data.with_(partners=None, institution_partners=None, network=None)
+    table_only = data.with_(partners=None, institution_partners=None, country_network=None)
     assert "The partner review was not computed" in render_html(table_only, [])
 
 

@@ -7,7 +7,9 @@ definition, the seed, the resamples or copub's source must compute again.
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -207,3 +209,121 @@ def test_the_workbook_is_kept_by_content_and_copied_byte_for_byte(
     changed = dataclasses.replace(data, yearly=data.yearly.with_columns(pl.col("works") + 1))
     workbook.write_workbook(changed, tmp_path / "changed.xlsx")
     assert len(written) == 3 and (tmp_path / "changed.xlsx").read_bytes() != cold
+
+
+# ---- figures (copub.report.figure_cache) ----
+
+_STAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:\+00:00|Z)?")
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The stem of every figure file matplotlib really writes."""
+    from matplotlib.figure import Figure
+
+    saves: list[str] = []
+    real = Figure.savefig
+
+    def counted(self: Figure, fname: object, *args: object, **kw: object) -> None:
+        saves.append(Path(str(fname)).stem)
+        real(self, fname, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Figure, "savefig", counted)
+    return saves
+
+
+def _figures(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((folder / "figures").iterdir())}
+
+
+def _entries_of_figures(cache: Path) -> set[str]:
+    return {p.name for p in (cache / label_cache.RESULTS_DIR).glob("*.figure")}
+
+
+def test_figures_from_the_cache_equal_freshly_drawn_ones(
+    sample: Tables, cache: Path, tmp_path: Path, drawn: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copub.report.files import write_report
+
+    definitions = _definitions(cache, seed=21)
+    data = _report(sample, definitions, cache)
+    assert data.known is not None
+    write_report(data, tmp_path / "cold", progress=Progress.silent())
+    cold = _figures(tmp_path / "cold")
+    assert {Path(name).stem for name in cold} <= set(drawn)
+    assert {"international_share.png", "partner_network.svg", "impact_top10.png"} <= set(cold)
+    drawn.clear()
+    # A warm report of a new load of the same world: no figure drawn, no network built.
+    builds: list[int] = []
+    real_prepare = report_build.prepare_network
+
+    def counted_prepare(*args: Any, **kwargs: Any) -> Any:
+        builds.append(1)
+        return real_prepare(*args, **kwargs)
+
+    monkeypatch.setattr(report_build, "prepare_network", counted_prepare)
+    again = copub.load_sample(seed=SEED, scale=SCALE, settings=Settings(cache_dir=cache))
+    write_report(_report(again, definitions, cache), tmp_path / "warm", progress=Progress.silent())
+    assert drawn == [] and builds == []  # every figure (and the map) copied from the cache
+    write_report(
+        dataclasses.replace(data, known=None), tmp_path / "plain", progress=Progress.silent()
+    )
+    assert {Path(name).stem for name in cold} <= set(drawn)  # unknown tables: drawn again
+    # Byte for byte the same files, and the same report but for its own time stamps.
+    assert _figures(tmp_path / "warm") == cold == _figures(tmp_path / "plain")
+    html = {run: _STAMP.sub(b"T", (tmp_path / run / "report.html").read_bytes())
+            for run in ("cold", "warm", "plain")}  # fmt: skip
+    assert html["cold"] == html["warm"] == html["plain"]
+    # The copies still say on their face that the data are synthetic.
+    for name, blob in cold.items():
+        assert b"SYNTHETIC" in blob, name
+
+
+def test_a_change_in_what_a_figure_shows_draws_it_again(
+    sample: Tables, cache: Path, tmp_path: Path, drawn: list[str]
+) -> None:
+    from copub.report.files import write_figures
+
+    data = _report(sample, _definitions(cache, seed=22), cache)
+    before = write_figures(data, tmp_path / "before")
+    drawn.clear()
+    # Another value in the yearly table: the trend figures are drawn again, and differ.
+    halved = data.yearly.with_columns(pl.col("intl_share") / 2)
+    write_figures(dataclasses.replace(data, yearly=halved), tmp_path / "changed")
+    assert "international_share" in drawn
+    old, new = _figures(tmp_path / "before"), _figures(tmp_path / "changed")
+    assert new["international_share.png"] != old["international_share.png"]
+    # Another definition (the baseline is shaded on every trend figure).
+    drawn.clear()
+    rebased = _report(sample, _definitions(cache, seed=22, baseline=(2016, 2019)), cache)
+    write_figures(rebased, tmp_path / "rebased")
+    assert {"international_share", "partner_network"} <= set(drawn)
+    # Edited copub source: everything is drawn again.
+    drawn.clear()
+    source = tmp_path / "copub"
+    (source / "report").mkdir(parents=True)
+    (source / "report" / "plots.py").write_text("# other figures\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(label_cache, "_SOURCE", source)
+        again = write_figures(data, tmp_path / "edited")
+    assert {f.name for f in before} <= set(drawn)
+    assert [(f.name, f.title, f.caption) for f in again] == [
+        (f.name, f.title, f.caption) for f in before
+    ]
+
+
+def test_a_damaged_figure_entry_is_drawn_again(
+    sample: Tables, cache: Path, tmp_path: Path, drawn: list[str]
+) -> None:
+    from copub.report.files import write_figures
+
+    data = _report(sample, _definitions(cache, seed=23), cache)
+    first = write_figures(data, tmp_path / "first")
+    for name in _entries_of_figures(cache):
+        path = cache / label_cache.RESULTS_DIR / name
+        path.write_bytes(path.read_bytes()[:200])
+    drawn.clear()
+    again = write_figures(data, tmp_path / "again")
+    assert {f.name for f in first} <= set(drawn)
+    assert [(f.name, f.caption) for f in again] == [(f.name, f.caption) for f in first]
+    assert _figures(tmp_path / "again") == _figures(tmp_path / "first")

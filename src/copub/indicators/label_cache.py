@@ -15,12 +15,16 @@ The same mechanism keeps the pure results computed from the labelled works
 impact tables, the publication points), under ``<cache_dir>/results/``, keyed
 by the fingerprint, every field of the definitions (seed and resamples
 included), what the caller adds (the result's name and options) and copub's
-code: any of them changed computes the result again.
+code: any of them changed computes the result again. Files made from them
+(the workbook, the partner map, each figure's PNG and SVG:
+:func:`cached_bytes`, :func:`cached_files`) are kept under a digest of what
+they are made of and copub's code.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -42,6 +46,7 @@ __all__ = [
     "LABELLED_DIR",
     "RESULTS_DIR",
     "cached_bytes",
+    "cached_files",
     "cached_folder",
     "cached_labels",
     "cached_results",
@@ -76,17 +81,40 @@ _SOURCE = Path(__file__).resolve().parents[1]
 
 def _code_digest() -> str:
     """copub's version and the size and time of each of its source files."""
-    digest = hashlib.sha256(json.dumps(package_versions(), sort_keys=True).encode())
-    for path in sorted(_SOURCE.rglob("*.py")):
+    return _source_digest(_SOURCE, package_versions)
+
+
+# Once a process: the code it runs is the code it imported, and a report asks for
+# the digest a few dozen times (each reading every package's metadata).
+@functools.cache
+def _source_digest(source: Path, versions: Callable[[], dict[str, str]]) -> str:
+    digest = hashlib.sha256(json.dumps(versions(), sort_keys=True).encode())
+    for path in sorted(source.rglob("*.py")):
         with contextlib.suppress(OSError):
             stat = path.stat()
-            digest.update(f"{path.relative_to(_SOURCE)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+            digest.update(f"{path.relative_to(source)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
+
+
+#: Digests of recent definitions by identity (with the definitions, so an id is not reused):
+#: a report keys a few dozen entries by the same frozen definitions.
+_DIGESTS: dict[tuple[int, bool], tuple[Definitions, str]] = {}
 
 
 def _definitions_digest(definitions: Definitions, *, labels_only: bool = True) -> str:
     """What in ``definitions`` shapes the labels (every field unless ``labels_only``),
     with the groups' and register's content."""
+    known = _DIGESTS.get((id(definitions), labels_only))
+    if known is not None and known[0] is definitions:
+        return known[1]
+    if len(_DIGESTS) >= 32:
+        _DIGESTS.clear()
+    digest = _digest_definitions(definitions, labels_only)
+    _DIGESTS[(id(definitions), labels_only)] = (definitions, digest)
+    return digest
+
+
+def _digest_definitions(definitions: Definitions, labels_only: bool) -> str:
     shaping = {
         k: v for k, v in definitions.to_dict().items() if not (labels_only and k in _NOT_LABELS)
     }
@@ -168,26 +196,35 @@ def cached_labels(
     return works
 
 
-def _pack(frames: Mapping[str, pl.DataFrame]) -> bytes:
-    """Named frames as one file: a JSON line of names and sizes, then each frame's Arrow IPC."""
-    blobs = []
-    for frame in frames.values():
-        buffer = io.BytesIO()
-        frame.write_ipc(buffer)
-        blobs.append(buffer.getvalue())
-    header = json.dumps([[name, len(b)] for name, b in zip(frames, blobs, strict=True)])
-    return header.encode() + b"\n" + b"".join(blobs)
+def _pack_blobs(blobs: Mapping[str, bytes]) -> bytes:
+    """Named blobs as one file: a JSON line of names and sizes, then each blob."""
+    header = json.dumps([[name, len(blob)] for name, blob in blobs.items()])
+    return header.encode() + b"\n" + b"".join(blobs.values())
 
 
-def _unpack(data: bytes) -> dict[str, pl.DataFrame]:
+def _unpack_blobs(data: bytes) -> dict[str, bytes]:
     header, _, body = data.partition(b"\n")
-    frames, start = {}, 0
+    blobs, start = {}, 0
     for name, size in json.loads(header):
         if start + size > len(body):
             raise ValueError("a cut entry")
-        frames[name] = pl.read_ipc(io.BytesIO(body[start : start + size]))
+        blobs[name] = body[start : start + size]
         start += size
-    return frames
+    return blobs
+
+
+def _pack(frames: Mapping[str, pl.DataFrame]) -> bytes:
+    """Named frames as one file of blobs, each frame's Arrow IPC."""
+    blobs = {}
+    for name, frame in frames.items():
+        buffer = io.BytesIO()
+        frame.write_ipc(buffer)
+        blobs[name] = buffer.getvalue()
+    return _pack_blobs(blobs)
+
+
+def _unpack(data: bytes) -> dict[str, pl.DataFrame]:
+    return {name: pl.read_ipc(io.BytesIO(blob)) for name, blob in _unpack_blobs(data).items()}
 
 
 def cached_results(
@@ -276,6 +313,19 @@ def cached_folder(
     return folder
 
 
+def _content_entry(known: Known, name: str, content: Callable[[], str]) -> Path:
+    """Where the file ``name`` of ``content()`` (with copub's code) is kept."""
+    key = hashlib.sha256("\n".join((name, content(), _code_digest())).encode()).hexdigest()[:32]
+    return known.cache_dir / RESULTS_DIR / f"{key}.{name}"
+
+
+def _keep(path: Path, data: bytes, name: str) -> None:
+    """Write an entry of :func:`cached_bytes` or :func:`cached_files` (any trouble: not kept)."""
+    with contextlib.suppress(OSError):
+        atomic_write(path, data)
+        _prune(path.parent, f"*.{name}", _KEEP_FOLDERS)
+
+
 def cached_bytes(
     known: Known | None, name: str, content: Callable[[], str], make: Callable[[], bytes]
 ) -> bytes:
@@ -289,13 +339,32 @@ def cached_bytes(
     """
     if known is None:
         return make()
-    key = hashlib.sha256("\n".join((name, content(), _code_digest())).encode()).hexdigest()[:32]
-    folder = known.cache_dir / RESULTS_DIR
-    path = folder / f"{key}.{name}"
+    path = _content_entry(known, name, content)
     with contextlib.suppress(OSError):
         return path.read_bytes()
     data = make()
-    with contextlib.suppress(OSError):
-        atomic_write(path, data)
-        _prune(folder, f"*.{name}", _KEEP_FOLDERS)
+    _keep(path, data, name)
     return data
+
+
+def cached_files(
+    known: Known | None,
+    name: str,
+    content: Callable[[], str],
+    make: Callable[[], Mapping[str, bytes]],
+) -> dict[str, bytes]:
+    """``make()``, named files (their bytes), kept as one entry like :func:`cached_bytes`.
+
+    For several files drawn at once (a figure's PNG and SVG with its caption),
+    so a reader gets all of them or none. An entry that cannot be read whole is
+    made again. Nothing is cached for unknown tables, and ``content`` is then
+    never called.
+    """
+    if known is None:
+        return dict(make())
+    path = _content_entry(known, name, content)
+    with contextlib.suppress(OSError, ValueError):
+        return _unpack_blobs(path.read_bytes())
+    blobs = dict(make())
+    _keep(path, _pack_blobs(blobs), name)
+    return blobs

@@ -8,6 +8,8 @@ SYNTHETIC tag on its face.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,10 +23,12 @@ if TYPE_CHECKING:
 __all__ = [
     "DPI",
     "PALETTE",
+    "SVG_SALT",
     "new_figure",
     "percent_formatter",
     "save_figure",
     "source_footer",
+    "stable_svg",
     "stamp",
 ]
 
@@ -35,6 +39,10 @@ DPI = 144
 #: Height (inches) of the strip kept at the bottom for the source footer.
 _FOOTER_STRIP = 0.32
 _STAMPED = "_copub_stamped"
+#: The same figure gives the same SVG file: matplotlib salts the ids of clip paths
+#: with a random UUID unless told a salt (the SVGs also leave out their date).
+SVG_SALT = "copub"
+_CLIP_ID = re.compile(rb'<clipPath id="(p[0-9a-f]{10})"')
 
 
 def source_footer(provenance: Provenance, who: str, counting: str) -> str:
@@ -130,9 +138,40 @@ def stamp(figure: Figure, *, footer: str | None, synthetic: bool) -> None:
     setattr(figure, _STAMPED, marks)
 
 
-def save_figure(
-    figure: Figure, base: Path, *, title: str, description: str
-) -> tuple[Path, Path]:
+def stable_svg(path: Path) -> None:
+    """Name the clip paths of the SVG ``path`` after what the file shows.
+
+    matplotlib names a clip path by a digest of its rectangle at full float
+    precision, which can differ in the last bit between two draws of one
+    figure while the file shows six digits. Renamed from the file's own
+    content (the other ids are digests of what they draw), the same picture is
+    the same file, and a figure kept in the cache equals one drawn afresh.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "f.svg"
+    >>> _ = path.write_text('<clipPath id="p0123456789"/><g clip-path="url(#p0123456789)"/>')
+    >>> stable_svg(path)
+    >>> text = path.read_text()
+    >>> new = text[len('<clipPath id="') :][:11]
+    >>> "p0123456789" in text, new.startswith("p"), text.count(f"#{new})")
+    (False, True, 1)
+    """
+    data = path.read_bytes()
+    ids = list(dict.fromkeys(_CLIP_ID.findall(data)))
+    if not ids:
+        return
+    pattern = re.compile(b"|".join(re.escape(i) for i in ids))
+    base = hashlib.sha256(pattern.sub(b"", data)).hexdigest()
+    names = {
+        old: b"p" + hashlib.sha256(f"{base}:{n}".encode()).hexdigest()[:10].encode()
+        for n, old in enumerate(ids)
+    }
+    path.write_bytes(pattern.sub(lambda match: names[match.group()], data))
+
+
+def save_figure(figure: Figure, base: Path, *, title: str, description: str) -> tuple[Path, Path]:
     """Write ``base.png`` and ``base.svg`` (text stays text in the SVG) with their metadata.
 
     Examples
@@ -153,8 +192,9 @@ def save_figure(
         png, format="png", dpi=DPI,
         metadata={"Title": title, "Description": description, "Software": "copub"},
     )  # fmt: skip
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": SVG_SALT}):
         figure.savefig(
             svg, format="svg", metadata={"Title": title, "Description": description, "Date": None}
         )
+    stable_svg(svg)
     return png, svg

@@ -6,6 +6,7 @@ compute anything themselves.
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 import polars as pl
@@ -20,7 +21,7 @@ from copub.indicators.trends import compare_periods
 from copub.indicators.yearly import window_indicators, yearly_indicators
 from copub.networks.html_page import partner_map_of
 from copub.networks.partners import partner_table
-from copub.networks.prepared import prepare_network
+from copub.networks.prepared import PreparedNetwork, prepare_network
 from copub.normalize import Tables
 from copub.normalize.fingerprint import fingerprint_of
 from copub.progress import Progress
@@ -168,8 +169,13 @@ def build_report(
                  for kind in ("country", "institution")},
     )  # fmt: skip
     partners, institutions = ranked["country"], ranked["institution"]
-    # Built once: the picture's graph, the map and the periods picture all come from it.
-    prepared = prepare_network(labelled, "country", definitions, counting=options.counting)
+
+    # Built once, when first needed: the picture's graph, the map and the periods picture
+    # all come from it; a warm run of the sample copies all three and never builds it.
+    @functools.cache
+    def country_network() -> PreparedNetwork:
+        return prepare_network(labelled, "country", definitions, counting=options.counting)
+
     progress.note("drawing the interactive partner map")
     # The map's HTML is pure in the same inputs as the network: kept for the sample.
     known = data.known
@@ -179,9 +185,9 @@ def build_report(
         lambda: (
             results_key(known.fingerprint, definitions, "map", options.counting) if known else ""
         ),
-        lambda: partner_map_of(prepared).fragment().encode(),
+        lambda: partner_map_of(country_network()).fragment().encode(),
     ).decode()
     return data.with_(
         windows=windows, partners=partners, institution_partners=institutions,
-        network=prepared.network.to_graph(), prepared=prepared, partner_map=partner_map,
+        country_network=country_network, partner_map=partner_map,
     )  # fmt: skip

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +17,7 @@ from copub.classify import PartnerGroups
 from copub.indicators.catalogue import Goal, goals, indicator_notes, short_labels
 from copub.indicators.definitions import ShareSpec, share_column
 from copub.provenance import Provenance
+from copub.render.tables import csv_frame
 from copub.report.options import ReportOptions
 
 if TYPE_CHECKING:
@@ -101,8 +105,10 @@ class ReportData:
         The partner review (country partners), for files.
     institution_partners : pl.DataFrame, optional
         The partner review (institution partners), for files.
-    network : networkx.Graph, optional
-        The country co-authorship network, for the picture.
+    country_network : callable, optional
+        Builds the country network (:attr:`prepared`, :attr:`network`) when it
+        is first asked for, once for every copy of the data: a warm report
+        whose figures and map come from the cache never builds it.
     notes : tuple of str
         Sections left out and why, stated in the report.
     results : tuple of AnalysisResult
@@ -122,15 +128,24 @@ class ReportData:
     windows: pl.DataFrame | None = None
     partners: pl.DataFrame | None = None
     institution_partners: pl.DataFrame | None = None
-    network: nx.Graph | None = None
+    country_network: Callable[[], PreparedNetwork] | None = None
     notes: tuple[str, ...] = field(default=())
     results: tuple[AnalysisResult, ...] = ()
-    #: The country network with what its works listings need (the map, the periods picture).
-    prepared: PreparedNetwork | None = None
     #: The interactive partner map as an HTML fragment (inline scripts and data).
     partner_map: str | None = None
     #: The fingerprint of the tables when known (the sample): their files may be cached.
     known: Known | None = None
+
+    @property
+    def prepared(self) -> PreparedNetwork | None:
+        """The country network with what its works listings need (the map, the periods picture)."""
+        return None if self.country_network is None else self.country_network()
+
+    @functools.cached_property
+    def network(self) -> nx.Graph | None:
+        """The country co-authorship network as a graph, for the picture."""
+        prepared = self.prepared
+        return None if prepared is None else prepared.network.to_graph()
 
     @property
     def synthetic(self) -> bool:
@@ -176,6 +191,27 @@ class ReportData:
     def indicator_notes(self) -> dict[str, str]:
         """Policy notes of the indicators about one partner (``priority_RU``), by stem."""
         return indicator_notes(self.options.defs)
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A digest of what the report's files are made of (its figures' drawing aside).
+
+        Every table (its schema and its values as CSV: the same values give the
+        same text however they are laid out in memory), the notes, provenance,
+        options, institution name and each result's notes and provenance.
+        Computed once: the workbook and every kept figure are keyed by it.
+        """
+        digest = hashlib.sha256()
+        facts = (
+            self.institution_name, self.notes, self.options.to_dict(), self.provenance.to_dict(),
+            [(r.key, r.title, r.notes, dict(r.provenance), r.available, r.reason, r.synthetic)
+             for r in self.results],
+        )  # fmt: skip
+        digest.update(json.dumps(facts, sort_keys=True, default=repr).encode())
+        for name, frame in self.tables().items():
+            digest.update(repr((name, frame.schema)).encode())
+            digest.update(csv_frame(frame, synthetic=False).write_csv().encode())
+        return digest.hexdigest()
 
     def result(self, key: str) -> AnalysisResult | None:
         """The result of the registered analysis ``key``, if the report holds it."""

@@ -20,10 +20,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from copub.analyses.contract import AnalysisResult, FigureSpec
 from copub.errors import UsageError
 from copub.networks.plot import plot_country_network, plot_top_partners
 from copub.networks.plot_periods import ego_periods, plot_ego_periods
@@ -32,8 +34,15 @@ from copub.progress import Progress
 from copub.render.figures import save_figure, stamp
 from copub.render.tables import SYNTHETIC_TEXT, csv_frame, write_table_files
 from copub.report.data import ReportData
+from copub.report.figure_cache import kept_figure
 from copub.report.html import render_html
-from copub.report.plots import FigureFile, figure_footer, notes_sentence, trend_figures
+from copub.report.plots import (
+    TREND_FIGURES,
+    FigureFile,
+    TrendFigure,
+    figure_footer,
+    notes_sentence,
+)
 from copub.report.workbook import write_workbook
 
 if TYPE_CHECKING:
@@ -47,7 +56,6 @@ __all__ = [
     "write_report",
     "write_tables",
 ]
-
 
 
 @dataclass(frozen=True)
@@ -116,93 +124,134 @@ def _save(figure: Figure, base: Path, data: ReportData, title: str) -> tuple[Pat
 
 
 def write_result_figures(data: ReportData, out_dir: Path) -> dict[str, list[FigureFile]]:
-    """Draw every registered analysis's figures in the one figure style, by result key."""
+    """Draw every registered analysis's figures in the one figure style, by result key.
+
+    For the sample, a figure drawn before is copied (:mod:`copub.report.figure_cache`).
+    """
     folder = out_dir / "figures"
     written: dict[str, list[FigureFile]] = {}
     for result in data.results:
         for spec in result.figures:
-            figure = spec.draw()
-            stamp(figure, footer=figure_footer(data), synthetic=data.synthetic or result.synthetic)
-            png, svg = _save(figure, folder / spec.name, data, spec.title)
-            written.setdefault(result.key, []).append(
-                FigureFile(spec.name, spec.title, spec.caption, png, svg)
-            )
+
+            def draw(
+                into: Path, result: AnalysisResult = result, spec: FigureSpec = spec
+            ) -> FigureFile:
+                figure = spec.draw()
+                synthetic = data.synthetic or result.synthetic
+                stamp(figure, footer=figure_footer(data), synthetic=synthetic)
+                png, svg = _save(figure, into / spec.name, data, spec.title)
+                return FigureFile(spec.name, spec.title, spec.caption, png, svg)
+
+            # The figure is drawn from what the result presents (its tables are in the digest).
+            shown = (result.key, spec.title, spec.caption, result.text, result.summary, result.html)
+            drawn = kept_figure(data, folder, spec.name, draw, depends=json.dumps(shown))
+            if drawn is not None:
+                written.setdefault(result.key, []).append(drawn)
     return written
+
+
+def _trend_drawer(
+    data: ReportData, make: Callable[[ReportData], TrendFigure | None]
+) -> Callable[[Path], FigureFile | None]:
+    def draw(folder: Path) -> FigureFile | None:
+        trend = make(data)
+        if trend is None:
+            return None
+        png, svg = _save(trend.figure, folder / trend.name, data, trend.title)
+        return FigureFile(trend.name, trend.title, trend.caption, png, svg)
+
+    return draw
+
+
+def _network_figure(data: ReportData, folder: Path) -> FigureFile | None:
+    if data.network is None or not data.network.number_of_nodes():
+        return None
+    paths = plot_country_network(
+        data.network, folder / "partner_network", top=25, footer=figure_footer(data)
+    )
+    return FigureFile(
+        "partner_network",
+        "Partner map",
+        "The institution's country in the middle, its 25 partner countries with most "
+        "co-publications and every priority and development-partner country with a "
+        "shared work, each labelled. Distance from the middle means co-publications "
+        "with the home country: the nearer, the more (log scale; dashed rings "
+        "labelled with their counts). Angle groups partners by Louvain cluster of "
+        "association strength, c_ij / (c_i·c_j), as VOSviewer normalises links, so "
+        "partners that co-publish with each other more than their sizes predict sit "
+        "side by side; lines: each partner's two strongest such links (width and "
+        "darkness: strength). Node size: works; colour: partner group "
+        "(colour-blind-safe palette)."
+        + notes_sentence(data, (str(node) for node in data.network.nodes)),
+        *_png_svg(paths),
+    )
+
+
+def _periods_figure(data: ReportData, folder: Path) -> FigureFile | None:
+    if data.prepared is None:
+        return None
+    try:
+        paths = plot_ego_periods(
+            data.prepared, folder / "partner_periods", footer=figure_footer(data)
+        )
+    except UsageError:
+        return None  # home has no partner in the periods: nothing to draw
+    if not paths:
+        return None
+    return FigureFile(
+        "partner_periods",
+        "Partners in the baseline and the plan period",
+        "Home's strongest partner countries in the baseline and the plan period, "
+        "side by side at the same places and on one scale, so a partner drawn "
+        "larger in the plan had more co-publications than in the baseline. "
+        "Distance from home, in the middle, means co-publications with home in "
+        "the two periods together (log scale, dashed rings with their counts)."
+        # The partners the picture draws (the same call it makes, on its defaults).
+        + notes_sentence(data, ego_periods(data.prepared)["partner"].to_list()),
+        *_png_svg(paths),
+    )
+
+
+def _top_partners_figure(data: ReportData, folder: Path) -> FigureFile | None:
+    if data.partners is None or not data.partners.height:
+        return None
+    synthetic = " (SYNTHETIC sample data)" if data.synthetic else ""
+    paths = plot_top_partners(
+        data.partners,
+        folder / "top_partners",
+        top=10,
+        title=f"Top 10 partner countries: co-publications per year{synthetic}",
+        synthetic=data.synthetic,
+        footer=figure_footer(data),
+    )
+    return FigureFile(
+        "top_partners",
+        "Top partner countries over time",
+        "Co-publications per year (full counting) with the ten partner countries "
+        "with most co-publications; the last year may be incomplete."
+        + notes_sentence(data, data.partners.head(10)["partner_id"].to_list()),
+        *_png_svg(paths),
+    )
 
 
 def write_figures(data: ReportData, out_dir: Path) -> list[FigureFile]:
-    """Draw every figure the data allows as PNG and SVG under ``out_dir/figures``."""
+    """Draw every figure the data allows as PNG and SVG under ``out_dir/figures``.
+
+    For the sample, a figure drawn before is copied (:mod:`copub.report.figure_cache`):
+    the country network is pure in the tables and the definitions, like every
+    table, so a warm report copies its two pictures without building it.
+    """
     folder = out_dir / "figures"
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for trend in trend_figures(data):
-        png, svg = _save(trend.figure, folder / trend.name, data, trend.title)
-        written.append(FigureFile(trend.name, trend.title, trend.caption, png, svg))
-    synthetic = " (SYNTHETIC sample data)" if data.synthetic else ""
-    if data.network is not None and data.network.number_of_nodes():
-        paths = plot_country_network(
-            data.network, folder / "partner_network", top=25, footer=figure_footer(data)
-        )
-        written.append(
-            FigureFile(
-                "partner_network",
-                "Partner map",
-                "The institution's country in the middle, its 25 partner countries with most "
-                "co-publications and every priority and development-partner country with a "
-                "shared work, each labelled. Distance from the middle means co-publications "
-                "with the home country: the nearer, the more (log scale; dashed rings "
-                "labelled with their counts). Angle groups partners by Louvain cluster of "
-                "association strength, c_ij / (c_i·c_j), as VOSviewer normalises links, so "
-                "partners that co-publish with each other more than their sizes predict sit "
-                "side by side; lines: each partner's two strongest such links (width and "
-                "darkness: strength). Node size: works; colour: partner group "
-                "(colour-blind-safe palette)."
-                + notes_sentence(data, (str(node) for node in data.network.nodes)),
-                *_png_svg(paths),
-            )
-        )
-    if data.prepared is not None:
-        try:
-            paths = plot_ego_periods(
-                data.prepared, folder / "partner_periods", footer=figure_footer(data)
-            )
-        except UsageError:
-            paths = []  # home has no partner in the periods: nothing to draw
-        if paths:
-            written.append(
-                FigureFile(
-                    "partner_periods",
-                    "Partners in the baseline and the plan period",
-                    "Home's strongest partner countries in the baseline and the plan period, "
-                    "side by side at the same places and on one scale, so a partner drawn "
-                    "larger in the plan had more co-publications than in the baseline. "
-                    "Distance from home, in the middle, means co-publications with home in "
-                    "the two periods together (log scale, dashed rings with their counts)."
-                    # The partners the picture draws (the same call it makes, on its defaults).
-                    + notes_sentence(data, ego_periods(data.prepared)["partner"].to_list()),
-                    *_png_svg(paths),
-                )
-            )
-    if data.partners is not None and data.partners.height:
-        paths = plot_top_partners(
-            data.partners,
-            folder / "top_partners",
-            top=10,
-            title=f"Top 10 partner countries: co-publications per year{synthetic}",
-            synthetic=data.synthetic,
-            footer=figure_footer(data),
-        )
-        written.append(
-            FigureFile(
-                "top_partners",
-                "Top partner countries over time",
-                "Co-publications per year (full counting) with the ten partner countries "
-                "with most co-publications; the last year may be incomplete."
-                + notes_sentence(data, data.partners.head(10)["partner_id"].to_list()),
-                *_png_svg(paths),
-            )
-        )
-    return written
+    network = f"country network: {data.country_network is not None}"
+    drawers = [(name, _trend_drawer(data, make), "") for name, make in TREND_FIGURES]
+    drawers += [
+        ("partner_network", lambda into: _network_figure(data, into), network),
+        ("partner_periods", lambda into: _periods_figure(data, into), network),
+        ("top_partners", lambda into: _top_partners_figure(data, into), ""),
+    ]
+    figures = (kept_figure(data, folder, name, draw, depends=on) for name, draw, on in drawers)
+    return [figure for figure in figures if figure is not None]
 
 
 def _png_svg(paths: list[Path]) -> tuple[Path, Path]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PALETTE",
+    "TREND_FIGURES",
     "FigureFile",
     "TrendFigure",
     "figure_footer",
@@ -303,12 +304,16 @@ def level2_figure(data: ReportData) -> TrendFigure | None:
     )
 
 
+#: The trend figures in report order, each by the name of its files.
+TREND_FIGURES: tuple[tuple[str, Callable[[ReportData], TrendFigure | None]], ...] = (
+    ("international_share", international_figure),
+    ("priority_countries", priority_figure),
+    ("group_shares", group_shares_figure),
+    ("level2_share", level2_figure),
+)
+
+
 def trend_figures(data: ReportData) -> list[TrendFigure]:
     """Every trend figure the data allows, in report order."""
-    figures = [
-        international_figure(data),
-        priority_figure(data),
-        group_shares_figure(data),
-        level2_figure(data),
-    ]
+    figures = [make(data) for _name, make in TREND_FIGURES]
     return [f for f in figures if f is not None]
