@@ -184,11 +184,27 @@ class KeyedTables:
         return dataclasses.replace(self, **dict(zip(names, kept, strict=True)))
 
     def per_work(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
-        """Every work's ``wid`` left-joined with ``frame`` (keyed by ``wid``), in ``wid`` order."""
-        return (
-            self.works.lazy()
-            .select("wid")
-            .join(frame.lazy(), on="wid", how="left", maintain_order="left")
+        """Every work's ``wid`` left-joined with ``frame`` (keyed by ``wid``), in ``wid`` order.
+
+        A frame with one row per work, in ``wid`` order (what a label's
+        sorted group-by gives), is read by position instead of joined: each
+        work's row is looked up in an index over every ``wid``.
+        """
+        eager = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+        wid = eager["wid"]
+        n = wid.len()
+        increasing = not wid.null_count() and wid.is_sorted()
+        if not increasing or (n > 1 and (wid.slice(1) == wid.slice(0, n - 1)).any()):
+            return (
+                self.works.lazy()
+                .select("wid")
+                .join(eager.lazy(), on="wid", how="left", maintain_order="left")
+            )
+        rows = pl.int_range(n, dtype=pl.UInt32, eager=True)
+        by_wid = pl.repeat(None, self.work_ids.len(), dtype=pl.UInt32, eager=True)
+        row = by_wid.scatter(wid, rows).gather(self.works["wid"])
+        return eager.lazy().select(
+            pl.lit(self.works["wid"]).alias("wid"), pl.exclude("wid").gather(row)
         )
 
 
@@ -524,10 +540,15 @@ def key_tables(
 
     def string_rows() -> tuple[pl.DataFrame, pl.Series]:
         rows = (
-            wide.select("wid", "aid", s="affiliation_strings")
-            .filter(pl.col("s").list.len() > 0)
-            .with_columns(n_strings=pl.col("s").list.len())
-            .explode("s")
+            wide.select(
+                "wid",
+                "aid",
+                s="affiliation_strings",
+                n_strings=pl.col("affiliation_strings").list.len(),
+            )
+            # Only the authorships with strings: the explode drops the others (no filter,
+            # which would copy every list first).
+            .explode("s", empty_as_null=False, keep_nulls=False)
             .select(
                 "wid",
                 "aid",
