@@ -585,7 +585,7 @@ def key_tables(
             ).collect()
         )
 
-    string_step, reported_step, affiliation_step, authorships = side_by_side(
+    string_step, reported_step, affiliation_step, authorship_step = side_by_side(
         string_rows, reported_rows, affiliation_rows, authorship_rows, workers=workers
     )
     (strings, string_ranks), (affiliations, affiliation_ranks) = string_step, affiliation_step
@@ -599,7 +599,14 @@ def key_tables(
         home_ids,
     )
     is_home = institutions["is_home"]
-    affiliations, strings, funding = side_by_side(
+
+    def home_authorships() -> pl.DataFrame:
+        # Both in authorship order: a binary search, no hash table of the home authorships.
+        home_aids = affiliations["aid"].filter(is_home.gather(affiliation_iids).fill_null(False))
+        frame: pl.DataFrame = authorship_step
+        return frame.with_columns(is_home=in_sorted(frame["aid"], home_aids))
+
+    affiliations, strings, funding, authorships = side_by_side(
         lambda: _by_authorship(
             affiliations.lazy()
             .select("wid", "aid", iid=affiliation_iids)
@@ -612,11 +619,9 @@ def key_tables(
             .collect()
         ),
         lambda: _by_work(_with_work_keys(raw["funding"], by_table["funding"])),
+        home_authorships,
         workers=workers,
     )
-    # Both in authorship order: a binary search, no hash table of the home authorships.
-    home_aids = affiliations.filter(pl.col("is_home"))["aid"]
-    authorships = authorships.with_columns(is_home=in_sorted(authorships["aid"], home_aids))
     return KeyedTables(
         work_ids=work_ids,
         works=works,
