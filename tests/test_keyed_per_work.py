@@ -55,3 +55,25 @@ def test_per_work_is_a_left_join_in_work_order(
     assert got.columns == ["wid", "value", "items"]
     assert got.schema == frame.schema
     assert got.rows() == expected
+
+
+def test_labels_of_every_work_are_those_cut_from_more_works() -> None:
+    """Tables of the home's works alone (the universe is every work: nothing is cut)
+    label those works as the whole sample does (where the universe cuts the tables)."""
+    import copub
+    from copub.indicators import Definitions, label_works, universe_works
+
+    tables = copub.load_sample(scale=0.01)
+    definitions = Definitions(universe="all", bootstrap=0)
+    ids = universe_works(tables, definitions)["work_id"].implode()
+    assert 0 < ids.list.len().item() < tables.works.height
+    mine = tables.with_(
+        **{
+            name: getattr(tables, name).filter(pl.col("work_id").is_in(ids))
+            for name in ("works", "authorships", "affiliations", "funding")
+        }
+    )
+    whole = label_works(tables, definitions).works
+    alone = label_works(mine, definitions).works
+    assert alone.height == mine.works.height
+    assert alone.equals(whole)
