@@ -1,4 +1,4 @@
-"""``KeyedTables.per_work``: every work's row of a label, by position or by join alike."""
+"""Keyed-table shortcuts: ``per_work`` by position; no cut when the universe is every work."""
 
 from __future__ import annotations
 
