@@ -51,9 +51,13 @@ def _home_organisations(keyed: KeyedTables) -> pl.DataFrame:
 
 def _home_flags(keyed: KeyedTables, pairs: pl.LazyFrame) -> pl.LazyFrame:
     """``wid, home_several``: Leiden's rule against a home (see the module docs)."""
-    organisations = _home_organisations(keyed).lazy()
+    organisations = _home_organisations(keyed)
+    # One organisation per home iid (null: not home), read by position: no join of every pair.
+    by_iid = pl.repeat(None, keyed.institutions.height, dtype=pl.UInt32, eager=True).scatter(
+        organisations["iid"], organisations["organisation"]
+    )
     return (
-        pairs.join(organisations, on="iid", how="left")
+        pairs.with_columns(organisation=pl.lit(by_iid).gather(pl.col("iid")))
         .group_by("wid", maintain_order=True)
         .agg(
             home_several=pl.col("organisation").is_null().any()

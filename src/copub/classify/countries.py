@@ -17,6 +17,7 @@ import pycountry
 
 from copub.classify.home import home_institution_ids
 from copub.classify.keyed import AUTHORSHIP_STRIDE, KeyedTables
+from copub.classify.sorted_search import in_sorted
 from copub.normalize import Tables
 
 __all__ = [
@@ -223,7 +224,7 @@ def country_labels(keyed: KeyedTables, *, merge_hk_mo: bool = True) -> pl.DataFr
     no_country = ~pl.col("has_country")
     per_work_counts = keyed.per_work(
         keyed.authorships.lazy()
-        .with_columns(has_country=pl.col("aid").is_in(known.implode()))
+        .with_columns(has_country=pl.lit(in_sorted(keyed.authorships["aid"], known)))
         .group_by("wid", maintain_order=True)
         .agg(
             n_authorships_no_country=no_country.sum().cast(pl.Int32),

@@ -29,6 +29,7 @@ from copub.classify.home import home_institution_ids
 from copub.classify.keyed import KeyedTables
 from copub.classify.matching import Membership, match_keys, member_keys, valid_in_year
 from copub.classify.membership import PartnerGroups
+from copub.classify.sorted_search import in_sorted
 from copub.errors import UsageError
 from copub.normalize import Tables
 
@@ -137,12 +138,13 @@ def group_labels(
         lineage=pl.lit(None, pl.List(pl.String)),
         type=pl.lit(None, pl.String),
     )
+    # In authorship order, as the reported rows: found by binary search.
     home_authorships = keyed.authorships.filter("is_home")["aid"]
     candidates = [
         (keyed.affiliations.lazy().filter(~pl.col("is_home")).select("wid", "iid"), institutions),
         (
             keyed.reported.lazy()
-            .filter(~pl.col("aid").is_in(home_authorships.implode()))
+            .filter(~pl.lit(in_sorted(keyed.reported["aid"], home_authorships)))
             .select("wid", "rid"),
             reported,
         ),

@@ -37,12 +37,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import polars as pl
 
+from copub.classify.sorted_search import in_sorted
 from copub.concurrent import WORKERS, side_by_side
 from copub.normalize import Tables
 from copub.normalize.keys import INSTITUTION_KEY, KEY_COLUMNS, WORK_KEY
@@ -183,11 +184,27 @@ class KeyedTables:
         return dataclasses.replace(self, **dict(zip(names, kept, strict=True)))
 
     def per_work(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
-        """Every work's ``wid`` left-joined with ``frame`` (keyed by ``wid``), in ``wid`` order."""
-        return (
-            self.works.lazy()
-            .select("wid")
-            .join(frame.lazy(), on="wid", how="left", maintain_order="left")
+        """Every work's ``wid`` left-joined with ``frame`` (keyed by ``wid``), in ``wid`` order.
+
+        A frame with one row per work, in ``wid`` order (what a label's
+        sorted group-by gives), is read by position instead of joined: each
+        work's row is looked up in an index over every ``wid``.
+        """
+        eager = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+        wid = eager["wid"]
+        n = wid.len()
+        increasing = not wid.null_count() and wid.is_sorted()
+        if not increasing or (n > 1 and (wid.slice(1) == wid.slice(0, n - 1)).any()):
+            return (
+                self.works.lazy()
+                .select("wid")
+                .join(eager.lazy(), on="wid", how="left", maintain_order="left")
+            )
+        rows = pl.int_range(n, dtype=pl.UInt32, eager=True)
+        by_wid = pl.repeat(None, self.work_ids.len(), dtype=pl.UInt32, eager=True)
+        row = by_wid.scatter(wid, rows).gather(self.works["wid"])
+        return eager.lazy().select(
+            pl.lit(self.works["wid"]).alias("wid"), pl.exclude("wid").gather(row)
         )
 
 
@@ -399,32 +416,42 @@ def _with_extras(column: pl.Series, iids: pl.Series, extra: pl.Series, offset: i
     return iids.scatter(at, ranks.cast(pl.UInt32))
 
 
-def _institutions(
-    known: pl.DataFrame,
-    named: list[tuple[pl.Series, pl.Series | None]],
-    home_ids: Sequence[str],
-    workers: int,
-    trusted: bool = False,
-) -> tuple[pl.DataFrame, list[pl.Series]]:
-    """The institutions table plus every id in ``named`` that it lacks, and ``named``'s iids.
+def _institution_ranks(
+    known: pl.DataFrame, trusted: bool = False
+) -> tuple[pl.DataFrame, Callable[[pl.Series, pl.Series | None], pl.Series]]:
+    """The institutions table's rows (one per id), and how a column of ids is ranked in them.
 
-    ``named``: each column of ids with its stored ``institution_key`` (or None).
+    The ranking function takes a column of ids and its stored
+    ``institution_key`` (or None) and gives each id its row (:func:`_verified_ranks`),
+    null for an id the table lacks (:func:`_institutions` adds those).
     """
     known = known.filter(pl.col("institution_id").is_not_null()).unique(
         "institution_id", keep="first", maintain_order=True
     )
     categories = known["institution_id"]
     stored = known.get_column(INSTITUTION_KEY) if INSTITUTION_KEY in known.columns else None
-    lookup = _key_lookup(stored, known.height)
-    merge = categories.is_sorted()
-    iids = side_by_side(
-        *(
-            functools.partial(_verified_ranks, column, keys, categories, lookup, merge, trusted)
-            for column, keys in named
-        ),
-        workers=workers,
+    ranks = functools.partial(
+        _verified_ranks,
+        categories=categories,
+        lookup=_key_lookup(stored, known.height),
+        merge=categories.is_sorted(),
+        trusted=trusted,
     )
+    return known, ranks
+
+
+def _institutions(
+    known: pl.DataFrame,
+    named: list[tuple[pl.Series, pl.Series]],
+    home_ids: Sequence[str],
+) -> tuple[pl.DataFrame, list[pl.Series]]:
+    """The institutions table plus every id in ``named`` that it lacks, and ``named``'s iids.
+
+    ``known``: the table's rows from :func:`_institution_ranks`; ``named``:
+    each column of ids with its ranks there (null for an id the table lacks).
+    """
     columns = [column for column, _ in named]
+    iids = [ranks for _, ranks in named]
     missing = [s.filter(i.is_null() & s.is_not_null()) for s, i in zip(columns, iids, strict=True)]
     extra = pl.concat(missing).unique().sort()
     if extra.len():
@@ -498,17 +525,30 @@ def key_tables(
     # operation on a frame whose columns are chunked differently rechunks them all.
     wide = _with_work_keys(raw["authorships"], by_table["authorships"]).lazy().with_columns(_aid())
 
-    def affiliation_rows() -> pl.DataFrame:
+    known, institution_ranks = _institution_ranks(raw["institutions"], trusted)
+
+    # Four independent steps, each ranking its institution ids as soon as it has them;
+    # the longest (the affiliation strings) goes first.
+    def affiliation_rows() -> tuple[pl.DataFrame, pl.Series]:
         keyed = _with_work_keys(raw["affiliations"], by_table["affiliations"]).lazy()
         stored = [INSTITUTION_KEY] if INSTITUTION_KEY in raw["affiliations"].columns else []
-        return keyed.select("wid", _aid(), "institution_id", *stored).collect()
+        rows = keyed.select("wid", _aid(), "institution_id", *stored).collect()
+        ranks = institution_ranks(
+            rows["institution_id"], rows.get_column(INSTITUTION_KEY, default=None)
+        )
+        return rows.drop(stored), ranks
 
-    def string_rows() -> pl.DataFrame:
-        return (
-            wide.select("wid", "aid", s="affiliation_strings")
-            .filter(pl.col("s").list.len() > 0)
-            .with_columns(n_strings=pl.col("s").list.len())
-            .explode("s")
+    def string_rows() -> tuple[pl.DataFrame, pl.Series]:
+        rows = (
+            wide.select(
+                "wid",
+                "aid",
+                s="affiliation_strings",
+                n_strings=pl.col("affiliation_strings").list.len(),
+            )
+            # Only the authorships with strings: the explode drops the others (no filter,
+            # which would copy every list first).
+            .explode("s", empty_as_null=False, keep_nulls=False)
             .select(
                 "wid",
                 "aid",
@@ -524,6 +564,7 @@ def key_tables(
             .drop("entry")
             .collect()
         )
+        return rows, institution_ranks(rows["institution_id"], None)
 
     def reported_rows() -> tuple[pl.DataFrame, pl.Series]:
         reported = (
@@ -533,24 +574,39 @@ def key_tables(
         rids = _rank(reported["code"], codes, merge=False)
         return _by_authorship(reported.lazy().select("wid", "aid", rid=rids).collect()), codes
 
-    affiliations, strings, (reported, reported_codes) = side_by_side(
-        affiliation_rows, string_rows, reported_rows, workers=workers
+    def authorship_rows() -> pl.DataFrame:
+        return _by_authorship(
+            wide.select(
+                "wid",
+                "aid",
+                "n_raw_affiliations",
+                pl.col("is_corresponding").fill_null(False),
+                n_affiliation_strings=pl.col("affiliation_strings").list.len(),
+            ).collect()
+        )
+
+    string_step, reported_step, affiliation_step, authorship_step = side_by_side(
+        string_rows, reported_rows, affiliation_rows, authorship_rows, workers=workers
     )
+    (strings, string_ranks), (affiliations, affiliation_ranks) = string_step, affiliation_step
+    reported, reported_codes = reported_step
     institutions, (affiliation_iids, string_iids) = _institutions(
-        raw["institutions"],
+        known,
         [
-            (
-                affiliations["institution_id"],
-                affiliations.get_column(INSTITUTION_KEY, default=None),
-            ),
-            (strings["institution_id"], None),
+            (affiliations["institution_id"], affiliation_ranks),
+            (strings["institution_id"], string_ranks),
         ],
         home_ids,
-        workers,
-        trusted,
     )
     is_home = institutions["is_home"]
-    affiliations, strings, funding = side_by_side(
+
+    def home_authorships() -> pl.DataFrame:
+        # Both in authorship order: a binary search, no hash table of the home authorships.
+        home_aids = affiliations["aid"].filter(is_home.gather(affiliation_iids).fill_null(False))
+        frame: pl.DataFrame = authorship_step
+        return frame.with_columns(is_home=in_sorted(frame["aid"], home_aids))
+
+    affiliations, strings, funding, authorships = side_by_side(
         lambda: _by_authorship(
             affiliations.lazy()
             .select("wid", "aid", iid=affiliation_iids)
@@ -563,18 +619,8 @@ def key_tables(
             .collect()
         ),
         lambda: _by_work(_with_work_keys(raw["funding"], by_table["funding"])),
+        home_authorships,
         workers=workers,
-    )
-    home_aids = affiliations.lazy().filter("is_home").select("aid").unique().collect()["aid"]
-    authorships = _by_authorship(
-        wide.select(
-            "wid",
-            "aid",
-            "n_raw_affiliations",
-            pl.col("is_corresponding").fill_null(False),
-            n_affiliation_strings=pl.col("affiliation_strings").list.len(),
-            is_home=pl.col("aid").is_in(home_aids.implode()),
-        ).collect()
     )
     return KeyedTables(
         work_ids=work_ids,

@@ -140,6 +140,9 @@ def _keyed(tables: Tables, definitions: Definitions) -> KeyedTables:
 def _in_universe(keyed: KeyedTables, definitions: Definitions) -> tuple[KeyedTables, pl.DataFrame]:
     """The universe (``wid, year, …``) and the keyed tables cut down to it."""
     universe = universe_keyed(keyed, definitions)
+    if universe.height == keyed.works.height:
+        # Every work (distinct wids of the works): nothing to cut, no copy of every table.
+        return keyed, universe
     # Every other label of a work reads that work's rows alone: label the universe only.
     return keyed.restrict(universe["wid"]), universe
 

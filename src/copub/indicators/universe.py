@@ -141,12 +141,26 @@ def universe_rule(rule: Universe, types: Sequence[str] = CORE_TYPES) -> pl.Expr:
     raise UsageError(f"universe must be one of leiden, core, types, all, not {rule!r}")
 
 
+def _with_sources(keyed: KeyedTables, works: pl.LazyFrame) -> pl.LazyFrame:
+    """``works`` with ``source_type`` and ``source_is_core``: their source's (null: none)."""
+    sources = keyed.sources
+    ids = sources["source_id"]
+    if not ids.len() or ids.null_count() or ids.n_unique() != ids.len():
+        # A left join, as a source listed twice (hand-made tables) has always read.
+        columns = sources.lazy().select("source_id", source_type="type", source_is_core="is_core")
+        return works.join(columns, on="source_id", how="left")
+    # Each source id once: its row found by a cast (no join of every work), read by position.
+    row = pl.col("source_id").cast(pl.Enum(ids), strict=False).to_physical()
+    return works.with_columns(
+        source_type=pl.lit(sources["type"]).gather(row),
+        source_is_core=pl.lit(sources["is_core"]).gather(row),
+    )
+
+
 def universe_keyed(keyed: KeyedTables, definitions: Definitions) -> pl.DataFrame:
     """:func:`universe_works` on keyed tables: ``wid, year``, sorted (home from ``keyed``)."""
-    sources = keyed.sources.lazy().select("source_id", source_type="type", source_is_core="is_core")
     works = (
-        keyed.works.lazy()
-        .join(sources, on="source_id", how="left")
+        _with_sources(keyed, keyed.works.lazy())
         .join(_has_affiliation(keyed), on="wid", how="left")
         .with_columns(pl.col("has_affiliation").fill_null(False))
     )
