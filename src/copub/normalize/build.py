@@ -230,16 +230,37 @@ def institution_votes(rows: pl.LazyFrame) -> pl.DataFrame:
     :func:`choose_institutions` and :func:`institution_conflicts`.
     """
     lineage = pl.col("lineage")
-    index = ["institution_id", "work_id", "updated_date"]
-    return (
-        rows.select(
-            *index,
-            "name",
-            "ror",
-            "country_code",
-            "type",
-            lineage=pl.when(lineage.list.len() > 0).then(lineage.list.join(_LINEAGE_SEPARATOR)),
+    described = rows.select(
+        "institution_id",
+        "work_id",
+        "updated_date",
+        *INSTITUTION_ATTRIBUTES[:-1],
+        lineage=pl.when(lineage.list.len() > 0).then(lineage.list.join(_LINEAGE_SEPARATOR)),
+    ).collect()
+    repeated = described.select(pl.struct("institution_id", "work_id").is_duplicated().any())
+    return _votes(described, by_description=not repeated.item())
+
+
+def _votes(described: pl.DataFrame, *, by_description: bool) -> pl.DataFrame:
+    """:func:`institution_votes` of the rows, lineage joined.
+
+    ``by_description`` only when each work describes each of its institutions
+    once (a record repeats an institution only with the same attributes,
+    which the rows hold once): the works giving a value are then the
+    disjoint union of the works giving each whole description, so the few
+    distinct descriptions are counted first, not every work's five
+    attributes (a third of the merge's time on institutions, at 100k works).
+    """
+    if by_description:
+        counted = described.group_by("institution_id", *INSTITUTION_ATTRIBUTES).agg(
+            works=pl.len(), newest=pl.col("updated_date").max()
         )
+        index, works = ["institution_id", "works", "newest"], pl.col("works").sum()
+    else:
+        counted = described
+        index, works = ["institution_id", "work_id", "updated_date"], pl.col("work_id").n_unique()
+    return (
+        counted.lazy()
         .unpivot(
             on=list(INSTITUTION_ATTRIBUTES),
             index=index,
@@ -248,7 +269,7 @@ def institution_votes(rows: pl.LazyFrame) -> pl.DataFrame:
         )
         .drop_nulls("value")
         .group_by("institution_id", "attribute", "value")
-        .agg(works=pl.col("work_id").n_unique(), newest=pl.col("updated_date").max())
+        .agg(works=works.cast(pl.UInt32), newest=pl.col(index[2]).max())
         .sort(
             ["institution_id", "attribute", "works", "newest", "value"],
             descending=[False, False, True, True, False],

@@ -1,0 +1,83 @@
+"""The normalizer's fast paths give what the general ones give (issue 29: read_works' speed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copub.normalize.build import INSTITUTION_ATTRIBUTES, _votes
+
+_VALUES = st.one_of(st.none(), st.sampled_from(["a", "b", "c"]))
+_LINEAGE = st.one_of(st.none(), st.sampled_from(["I1", "I1|I2", "I2|I1"]))
+
+
+@st.composite
+def _described(draw: st.DrawFn, unique_pairs: bool) -> pl.DataFrame:
+    """Rows as :func:`institution_votes` reads them: institution, work, date, attributes."""
+    rows: list[dict[str, Any]] = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "institution_id": st.sampled_from(["I1", "I2", "I3"]),
+                    "work_id": st.sampled_from([f"W{i}" for i in range(6)]),
+                    "updated_date": st.one_of(
+                        st.none(), st.sampled_from(["2024-01-01", "2025-01-01"])
+                    ),
+                    **{name: _VALUES for name in INSTITUTION_ATTRIBUTES[:-1]},
+                    "lineage": _LINEAGE,
+                }
+            ),
+            max_size=30,
+        )
+    )
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "institution_id": pl.String,
+            "work_id": pl.String,
+            "updated_date": pl.String,
+            **{name: pl.String for name in INSTITUTION_ATTRIBUTES},
+        },
+    )
+    if unique_pairs:
+        frame = frame.unique(subset=["institution_id", "work_id"], keep="first", maintain_order=True)
+    return frame
+
+
+def _plain_votes(described: pl.DataFrame) -> list[tuple[Any, ...]]:
+    """The votes in plain Python: per institution, attribute and value, works and newest date."""
+    works: dict[tuple[str, str, str], set[str]] = {}
+    newest: dict[tuple[str, str, str], str | None] = {}
+    for row in described.iter_rows(named=True):
+        for attribute in INSTITUTION_ATTRIBUTES:
+            if row[attribute] is None:
+                continue
+            key = (row["institution_id"], attribute, row[attribute])
+            works.setdefault(key, set()).add(row["work_id"])
+            dates = [d for d in (newest.get(key), row["updated_date"]) if d is not None]
+            newest[key] = max(dates) if dates else None
+    return sorted((*key, len(ids), newest[key]) for key, ids in works.items())
+
+
+@given(_described(unique_pairs=True))
+@settings(max_examples=60, deadline=None)
+def test_votes_by_description_equal_votes_by_work(described: pl.DataFrame) -> None:
+    by_work = _votes(described, by_description=False)
+    by_description = _votes(described, by_description=True)
+    assert by_description.equals(by_work)
+    got = by_description.select("institution_id", "attribute", "value", "works", "newest").rows()
+    assert sorted(got) == _plain_votes(described)
+
+
+@given(_described(unique_pairs=False))
+@settings(max_examples=60, deadline=None)
+def test_votes_by_work_count_each_work_once(described: pl.DataFrame) -> None:
+    got = _votes(described, by_description=False)
+    rows = got.select("institution_id", "attribute", "value", "works", "newest").rows()
+    assert sorted(rows) == _plain_votes(described)
+    ranks = got.group_by("institution_id", "attribute").agg(pl.col("rank").sort())
+    for ranked in ranks["rank"].to_list():
+        assert ranked == list(range(len(ranked)))
