@@ -43,7 +43,9 @@ def _described(draw: st.DrawFn, unique_pairs: bool) -> pl.DataFrame:
         },
     )
     if unique_pairs:
-        frame = frame.unique(subset=["institution_id", "work_id"], keep="first", maintain_order=True)
+        frame = frame.unique(
+            subset=["institution_id", "work_id"], keep="first", maintain_order=True
+        )
     return frame
 
 
