@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from copub.normalize.build import INSTITUTION_ATTRIBUTES, _votes
+from reference_leiden import short, strings_of
+from strategies import tables_of, unique_works
 
 _VALUES = st.one_of(st.none(), st.sampled_from(["a", "b", "c"]))
 _LINEAGE = st.one_of(st.none(), st.sampled_from(["I1", "I1|I2", "I2|I1"]))
@@ -83,3 +85,28 @@ def test_votes_by_work_count_each_work_once(described: pl.DataFrame) -> None:
     ranks = got.group_by("institution_id", "attribute").agg(pl.col("rank").sort())
     for ranked in ranks["rank"].to_list():
         assert ranked == list(range(len(ranked)))
+
+
+@given(unique_works())
+@settings(max_examples=40, deadline=None)
+def test_affiliation_strings_equal_plain_python(works: list[dict[str, Any]]) -> None:
+    """Numbered per work in string order; one entry per distinct string of an authorship."""
+    got = {
+        (row["work_id"], row["position"]): row["affiliation_strings"]
+        for row in tables_of(works).authorships.iter_rows(named=True)
+    }
+    for work in works:
+        per_author = [strings_of(a) for a in work["authorships"]]
+        numbers = {
+            text: n for n, text in enumerate(sorted({t for s in per_author if s for t in s}))
+        }
+        for position, strings in enumerate(per_author):
+            want = (
+                None
+                if strings is None
+                else [
+                    {"string_id": numbers[text], "institution_ids": sorted(ids)}
+                    for text, ids in sorted(strings.items(), key=lambda kv: numbers[kv[0]])
+                ]
+            )
+            assert got[(short(work["id"]), position)] == want
