@@ -1,11 +1,12 @@
 """OpenAlex JSON files to the six tables: in memory (:func:`read_works`) or straight to disk.
 
 Both run one build (:func:`_build_into`): the files are read in parts
-(:mod:`copub.normalize.parts`), each part goes to parquet as soon as it is
-read, and the merge streams into the six table files, so memory stays bounded
-by a couple of parts and the merge, whatever the number of works.
+(:mod:`copub.normalize.parts`), each part goes to disk as soon as it is read
+(lz4 parquet, or uncompressed Arrow IPC when the tables end in memory), and
+the merge streams into the six table files, so memory stays bounded by a
+couple of parts and the merge, whatever the number of works.
 :func:`build_tables` builds into a new generation of a data directory;
-:func:`read_works` builds into a temporary folder and reads the tables back.
+:func:`read_works` builds into a temporary folder and collects the merge.
 """
 
 from __future__ import annotations
