@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -110,3 +112,29 @@ def test_affiliation_strings_equal_plain_python(works: list[dict[str, Any]]) -> 
                 ]
             )
             assert got[(short(work["id"]), position)] == want
+
+
+def test_duckdb_reads_share_one_database_per_process() -> None:
+    from copub.normalize import reader
+
+    with reader._connection() as one, reader._connection() as two:
+        one.execute("CREATE TABLE copub_probe AS SELECT 42 AS answer")
+        try:
+            assert two.execute("SELECT answer FROM copub_probe").fetchall() == [(42,)]
+        finally:
+            one.execute("DROP TABLE copub_probe")
+
+
+def test_a_forked_process_makes_a_database_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database made before a fork has no threads in the child: the child makes its own."""
+    from copub.normalize import reader
+
+    with reader._connection():
+        pass
+    assert reader._DATABASE is not None
+    parents = reader._DATABASE[1]
+    monkeypatch.setattr(reader, "_DATABASE", (os.getpid() + 1, parents))  # made by another pid
+    with reader._connection() as connection:
+        assert connection.execute("SELECT 1").fetchall() == [(1,)]
+    assert reader._DATABASE[0] == os.getpid()
+    assert reader._DATABASE[1] is not parents
