@@ -226,6 +226,16 @@ def read_parts(
             yield part
 
 
+#: The work-keyed tables' order, by their integer keys: the same order as by
+#: ``work_id, position, institution_id`` (a key is the rank of its id, and every
+#: row's work and institution are in the tables), sorted at half the cost.
+_SORTED_BY_KEYS = {
+    "works": ["work_key"],
+    "authorships": ["work_key", "position"],
+    "affiliations": ["work_key", "position", "institution_key"],
+}
+
+
 @dataclass(frozen=True)
 class Merged:
     """The merge's plan and counts.
@@ -288,9 +298,9 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
     # The institutions table is small: collected once, its ids give the institution keys.
     institutions = choose_institutions(votes, institution_ids).collect()
     unkeyed = {
-        "works": kept["works"].sort("work_id"),
-        "authorships": kept["authorships"].sort("work_id", "position"),
-        "affiliations": kept["affiliations"].sort("work_id", "position", "institution_id"),
+        "works": kept["works"],
+        "authorships": kept["authorships"],
+        "affiliations": kept["affiliations"],
         "institutions": institutions.lazy(),
         "sources": choose_sources(kept["source_rows"]),
         "funding": attach_funder_rors(kept["funding"], kept["funder_rows"]),
@@ -302,6 +312,8 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
         work_key_map(winners["work_id"]),
         institution_key_map(institutions["institution_id"]),
     )
+    for name, key in _SORTED_BY_KEYS.items():
+        tables[name] = tables[name].sort(key)
     return Merged(
         tables={name: tables[name].select(list(SCHEMAS[name])) for name in SCHEMAS},
         winners=winners,
