@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib.metadata
 import json
 import os
 import platform
 import re
+import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -64,6 +66,27 @@ def _memory_bytes() -> int:
     return 0
 
 
+def _commit() -> str:
+    """The checked-out commit of this repository, ``+changes`` when its tree is not clean."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", "--", "src"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "an unknown commit"
+    return head + (" +changes in src" if dirty else "")
+
+
 def machine() -> dict[str, Any]:
     """Platform, CPU count and memory, as the README quotes them."""
     cpu = platform.processor()
@@ -82,9 +105,11 @@ def machine() -> dict[str, Any]:
     versions = {}
     for name in ("polars", "pandas", "orjson", "numpy", "pyalex", "networkx", "copub"):
         try:
-            versions[name] = __import__(name).__version__
-        except (ImportError, AttributeError):
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
             versions[name] = "absent"
+    # copub's version does not change between commits: the commit says which code ran.
+    versions["copub"] += f" at {_commit()}"
     return {
         "platform": platform.platform(),
         "python": platform.python_version(),
