@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from copub.report import build as report_build
 from copub.report.build import build_report
 from copub.report.data import ReportData
 from copub.report.options import ReportOptions
+from copub.report.plots import FigureFile
 from copub.report.terminal import render_terminal
 from copub.sample import sample_register_path
 from copub.sample.author_histories import load_sample_authors
@@ -279,51 +281,69 @@ def test_figures_from_the_cache_equal_freshly_drawn_ones(
         assert b"SYNTHETIC" in blob, name
 
 
+def _probe(calls: list[str]) -> Callable[[Path], FigureFile]:
+    """A figure drawn in no time (each call counted): the keying is what is tested here;
+    the real figures' bytes are by the test above."""
+
+    def draw(folder: Path) -> FigureFile:
+        calls.append(folder.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        png, svg = folder / "probe.png", folder / "probe.svg"
+        png.write_bytes(b"png of the probe")
+        svg.write_bytes(b"<svg>the probe</svg>")
+        return FigureFile("probe", "Probe", "A probe figure.", png, svg)
+
+    return draw
+
+
 def test_a_change_in_what_a_figure_shows_draws_it_again(
-    sample: Tables, cache: Path, tmp_path: Path, drawn: list[str]
+    sample: Tables, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from copub.report.files import write_figures
+    from copub.report.figure_cache import kept_figure
 
     data = _report(sample, _definitions(cache, seed=22), cache)
-    before = write_figures(data, tmp_path / "before")
-    drawn.clear()
-    # Another value in the yearly table: the trend figures are drawn again, and differ.
+    calls: list[str] = []
+
+    def keep(report: ReportData, folder: str, depends: str = "") -> FigureFile | None:
+        return kept_figure(report, tmp_path / folder, "probe", _probe(calls), depends=depends)
+
+    first = keep(data, "first")
+    kept = keep(data, "kept")
+    assert calls == ["first"]  # the second one copied
+    assert first is not None and kept is not None
+    assert (kept.title, kept.caption) == (first.title, first.caption)
+    assert kept.png.read_bytes() == first.png.read_bytes()
+    assert kept.svg.read_bytes() == first.svg.read_bytes()
+    # Another value in the yearly table.
     halved = data.yearly.with_columns(pl.col("intl_share") / 2)
-    write_figures(dataclasses.replace(data, yearly=halved), tmp_path / "changed")
-    assert "international_share" in drawn
-    old, new = _figures(tmp_path / "before"), _figures(tmp_path / "changed")
-    assert new["international_share.png"] != old["international_share.png"]
-    # Another definition (the baseline is shaded on every trend figure).
-    drawn.clear()
+    keep(dataclasses.replace(data, yearly=halved), "changed")
+    # Another definition (the baseline).
     rebased = _report(sample, _definitions(cache, seed=22, baseline=(2016, 2019)), cache)
-    write_figures(rebased, tmp_path / "rebased")
-    assert {"international_share", "partner_network"} <= set(drawn)
-    # Edited copub source: everything is drawn again.
-    drawn.clear()
+    keep(rebased, "rebased")
+    # Another text the figure is drawn from (an analysis's presented words).
+    keep(data, "worded", depends="another caption")
+    # Edited copub source.
     source = tmp_path / "copub"
     (source / "report").mkdir(parents=True)
     (source / "report" / "plots.py").write_text("# other figures\n")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(label_cache, "_SOURCE", source)
-        again = write_figures(data, tmp_path / "edited")
-    assert {f.name for f in before} <= set(drawn)
-    assert [(f.name, f.title, f.caption) for f in again] == [
-        (f.name, f.title, f.caption) for f in before
-    ]
+    monkeypatch.setattr(label_cache, "_SOURCE", source)
+    keep(data, "edited")
+    assert calls == ["first", "changed", "rebased", "worded", "edited"]
 
 
-def test_a_damaged_figure_entry_is_drawn_again(
-    sample: Tables, cache: Path, tmp_path: Path, drawn: list[str]
-) -> None:
-    from copub.report.files import write_figures
+def test_a_damaged_figure_entry_is_drawn_again(sample: Tables, cache: Path, tmp_path: Path) -> None:
+    from copub.report.figure_cache import kept_figure
 
     data = _report(sample, _definitions(cache, seed=23), cache)
-    first = write_figures(data, tmp_path / "first")
-    for name in _entries_of_figures(cache):
-        path = cache / label_cache.RESULTS_DIR / name
-        path.write_bytes(path.read_bytes()[:200])
-    drawn.clear()
-    again = write_figures(data, tmp_path / "again")
-    assert {f.name for f in first} <= set(drawn)
-    assert [(f.name, f.caption) for f in again] == [(f.name, f.caption) for f in first]
-    assert _figures(tmp_path / "again") == _figures(tmp_path / "first")
+    calls: list[str] = []
+    before = _entries_of_figures(cache)
+    first = kept_figure(data, tmp_path / "first", "probe", _probe(calls))
+    (entry,) = _entries_of_figures(cache) - before
+    path = cache / label_cache.RESULTS_DIR / entry
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])  # a cut entry
+    again = kept_figure(data, tmp_path / "again", "probe", _probe(calls))
+    assert calls == ["first", "again"]
+    assert first is not None and again is not None
+    assert (again.caption, again.png.read_bytes()) == (first.caption, first.png.read_bytes())
+    assert path.read_bytes() == whole  # kept whole again
