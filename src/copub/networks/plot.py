@@ -42,7 +42,7 @@ from copub.networks.layout_radial import (
     association_strength,
     radial_layout,
 )
-from copub.render.figures import SVG_SALT, stable_svg
+from copub.render.figures import save_svg
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -87,8 +87,6 @@ def _save(
     unknown = [f for f in formats if f not in _FORMATS]
     if unknown or not formats:
         raise UsageError(f"picture formats must be among {', '.join(_FORMATS)}, not {unknown}")
-    import matplotlib
-
     target = Path(path)
     base = target.with_suffix("") if target.suffix.lower() in (".png", ".svg") else target
     base.parent.mkdir(parents=True, exist_ok=True)
@@ -99,12 +97,10 @@ def _save(
     for fmt in formats:
         out = base.with_name(f"{base.name}.{fmt}")
         metadata: dict[str, str | None] = {"Description": description} if description else {}
-        if fmt == "svg":
-            metadata["Date"] = None  # the same picture, the same file
-        with matplotlib.rc_context({"svg.hashsalt": SVG_SALT}):
+        if fmt == "svg":  # the same picture, the same file
+            save_svg(figure, out, metadata=metadata, dpi=150, bbox_inches="tight")
+        else:
             figure.savefig(out, format=fmt, dpi=150, bbox_inches="tight", metadata=metadata)
-        if fmt == "svg":
-            stable_svg(out)
         written.append(out)
     return written
 

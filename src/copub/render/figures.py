@@ -27,6 +27,7 @@ __all__ = [
     "new_figure",
     "percent_formatter",
     "save_figure",
+    "save_svg",
     "source_footer",
     "stable_svg",
     "stamp",
@@ -184,7 +185,6 @@ def save_figure(figure: Figure, base: Path, *, title: str, description: str) -> 
     >>> "SYNTHETIC" in svg.read_text()
     True
     """
-    import matplotlib
 
     base.parent.mkdir(parents=True, exist_ok=True)
     png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
@@ -192,9 +192,34 @@ def save_figure(figure: Figure, base: Path, *, title: str, description: str) -> 
         png, format="png", dpi=DPI,
         metadata={"Title": title, "Description": description, "Software": "copub"},
     )  # fmt: skip
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": SVG_SALT}):
-        figure.savefig(
-            svg, format="svg", metadata={"Title": title, "Description": description, "Date": None}
-        )
-    stable_svg(svg)
+    save_svg(figure, svg, metadata={"Title": title, "Description": description}, text_as_text=True)
     return png, svg
+
+
+def save_svg(
+    figure: Figure,
+    path: Path,
+    *,
+    metadata: dict[str, str | None],
+    text_as_text: bool = False,
+    dpi: float | None = None,
+    bbox_inches: str | None = None,
+) -> None:
+    """Write ``figure`` as the SVG ``path``: the same picture gives the same file.
+
+    The ids are salted with :data:`SVG_SALT`, the date is left out and the
+    clip paths are named by :func:`stable_svg`. ``text_as_text`` keeps text
+    as text (``svg.fonttype: none``); ``dpi`` and ``bbox_inches`` are
+    ``Figure.savefig``'s (None: matplotlib's defaults).
+    """
+    import matplotlib
+
+    rc: dict[str, str] = {"svg.hashsalt": SVG_SALT}
+    if text_as_text:
+        rc["svg.fonttype"] = "none"
+    with matplotlib.rc_context(rc):  # type: ignore[arg-type]
+        figure.savefig(
+            path, format="svg", metadata={**metadata, "Date": None}, dpi=dpi,
+            bbox_inches=bbox_inches,
+        )  # fmt: skip
+    stable_svg(path)

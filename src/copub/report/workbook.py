@@ -10,7 +10,7 @@ from the same :func:`~copub.report.workbook_about.workbook_sheets`, so they
 cannot disagree. Written with polars' ``write_excel`` (xlsxwriter) to a
 temporary file that is fsynced and renamed, so a reader never sees half a
 workbook. For the sample the file is kept in the cache under a digest of the
-report's content (:func:`report_digest`), so a warm report copies it.
+report's content (:attr:`~copub.report.data.ReportData.digest`), so a warm report copies it.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from copub.report.workbook_about import (
     workbook_sheets,
 )
 
-__all__ = ["ABOUT_SHEET", "report_digest", "write_workbook"]
+__all__ = ["ABOUT_SHEET", "write_workbook"]
 
 
 def _write_about(book: Workbook, data: ReportData, sheets: tuple[Sheet, ...]) -> None:
@@ -153,13 +153,8 @@ def write_workbook(data: ReportData, path: str | os.PathLike[str]) -> Path:
 
     # The same report gives the same file: for the sample it is written once and kept
     # (a million cells take xlsxwriter seconds).
-    atomic_write(target, cached_bytes(data.known, "xlsx", lambda: report_digest(data), make))
+    atomic_write(target, cached_bytes(data.known, "xlsx", lambda: data.digest, make))
     return target
-
-
-def report_digest(data: ReportData) -> str:
-    """A digest of what a report's files are made of: :attr:`ReportData.digest`."""
-    return data.digest
 
 
 def _write_book(data: ReportData, target: Path) -> Path:
