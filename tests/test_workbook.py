@@ -140,13 +140,15 @@ def test_libreoffice_shows_years_and_percentages(out: Path, tmp_path: Path) -> N
     # Tokens: comma, double quote, UTF-8, line 1, -, language, no quoting of all text,
     # -, save cell contents as shown, no formulas, keep spaces, every sheet (LibreOffice ≥ 7.2).
     options = "44,34,76,1,,0,false,true,true,false,false,-1"
+    command = [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+               "--convert-to", f"csv:Text - txt - csv (StarCalc):{options}",
+               "--outdir", str(tmp_path), str(out / "report.xlsx")]  # fmt: skip
     started = time.monotonic()
-    done = subprocess.run(
-        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-         "--convert-to", f"csv:Text - txt - csv (StarCalc):{options}",
-         "--outdir", str(tmp_path), str(out / "report.xlsx")],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    if "Fatal exception: Signal" in done.stderr:
+        # LibreOffice 7.4's threaded XLSX import sometimes crashes on a busy machine (a
+        # segfault in ScDocumentImport, seen once in a clean-clone CI run): run it once more.
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     seconds = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     if not (tmp_path / "report-yearly.csv").is_file():
