@@ -27,6 +27,10 @@ __all__ = [
 ]
 
 _OPENALEX = "https://openalex.org/"
+#: Each part frame's row names its work by ``_work``, the work's row in the
+#: part's records (and in its ``ranks``): the merge keeps and keys rows on it,
+#: an integer, rather than on the string ``work_id``.
+_WORK = pl.int_range(pl.len(), dtype=pl.UInt32).alias("_work")
 _ROR = "https://ror.org/"
 _DOI = "https://doi.org/"
 
@@ -79,6 +83,7 @@ def _works(raw: pl.DataFrame) -> pl.DataFrame:
         .fill_null([])
     )
     return raw.select(
+        _WORK,
         work_id=pl.col("id"),
         year=pl.col("publication_year"),
         publication_date=pl.col("publication_date").str.to_date(strict=False),
@@ -128,6 +133,7 @@ def _authorships(exploded: pl.DataFrame) -> pl.DataFrame:
     institution_ids = a.struct.field("institutions").list.eval(pl.element().struct.field("id"))
     return exploded.select(
         "_row",
+        "_work",
         "work_id",
         "position",
         author_id=_short(author.struct.field("id")),
@@ -204,7 +210,11 @@ def _with_affiliation_strings(authorships: pl.DataFrame, strings: pl.DataFrame) 
 def _affiliation_rows(exploded: pl.DataFrame) -> pl.DataFrame:
     return (
         exploded.select(
-            "work_id", "position", "updated_date", inst=pl.col("a").struct.field("institutions")
+            "_work",
+            "work_id",
+            "position",
+            "updated_date",
+            inst=pl.col("a").struct.field("institutions"),
         )
         .filter(pl.col("inst").list.len() > 0)
         .explode("inst")
@@ -215,13 +225,14 @@ def _affiliation_rows(exploded: pl.DataFrame) -> pl.DataFrame:
 
 
 def _affiliations(rows: pl.DataFrame) -> pl.DataFrame:
-    return rows.select("work_id", "position", "institution_id").unique().cast(AFFILIATIONS)
+    return rows.select("_work", "work_id", "position", "institution_id").unique().cast(AFFILIATIONS)
 
 
 def institution_rows(rows: pl.DataFrame) -> pl.DataFrame:
     """Each work's institution records: ``work_id``, the institutions table's columns, and
     the work record's ``updated_date`` (to break ties between conflicting records)."""
     return rows.select(
+        "_work",
         "work_id",
         "institution_id",
         name=pl.col("display_name"),
@@ -354,9 +365,10 @@ def source_rows(raw: pl.DataFrame) -> pl.DataFrame:
     """Each work's primary source: ``work_id`` and the sources table's columns."""
     source = pl.col("primary_location").struct.field("source")
     return (
-        raw.select(work_id=pl.col("id"), s=source)
+        raw.select(_WORK, work_id=pl.col("id"), s=source)
         .filter(pl.col("s").struct.field("id").is_not_null())
         .select(
+            "_work",
             "work_id",
             source_id=_short(pl.col("s").struct.field("id")),
             name=pl.col("s").struct.field("display_name"),
@@ -386,10 +398,11 @@ def _funding(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     ROR may come from another work than the grant.
     """
     grants = (
-        raw.select(work_id="id", g="grants")
+        raw.select(_WORK, work_id="id", g="grants")
         .filter(pl.col("g").list.len() > 0)
         .explode("g")
         .select(
+            "_work",
             "work_id",
             funder_id=_short(pl.col("g").struct.field("funder")),
             funder_name=pl.col("g").struct.field("funder_display_name"),
@@ -397,10 +410,11 @@ def _funding(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         )
     )
     awards = (
-        raw.select(work_id="id", g="awards")
+        raw.select(_WORK, work_id="id", g="awards")
         .filter(pl.col("g").list.len() > 0)
         .explode("g")
         .select(
+            "_work",
             "work_id",
             funder_id=_short(pl.col("g").struct.field("funder_id")),
             funder_name=pl.col("g").struct.field("funder_display_name"),
@@ -408,10 +422,11 @@ def _funding(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         )
     )
     funders = (
-        raw.select(work_id="id", f="funders")
+        raw.select(_WORK, work_id="id", f="funders")
         .filter(pl.col("f").list.len() > 0)
         .explode("f")
         .select(
+            "_work",
             "work_id",
             funder_id=_short(pl.col("f").struct.field("id")),
             funder_name=pl.col("f").struct.field("display_name"),
@@ -421,18 +436,21 @@ def _funding(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     awarded = pl.concat([grants, awards]).filter(pl.col("funder_id").is_not_null())
     # A funder listed without any award still acknowledges funding.
     unawarded = funders.join(awarded, on=["work_id", "funder_id"], how="anti").select(
-        "work_id", "funder_id", "funder_name", award_id=pl.lit(None, pl.String)
+        "_work", "work_id", "funder_id", "funder_name", award_id=pl.lit(None, pl.String)
     )
     return (
         pl.concat([awarded, unawarded])
         .filter(pl.col("funder_id").is_not_null())
         .sort("work_id", "funder_id", "award_id", "funder_name", nulls_last=True)
         .unique(subset=["work_id", "funder_id", "award_id"], keep="first", maintain_order=True)
-    ), funders.select("work_id", "funder_id", "funder_ror").drop_nulls()
+    ), funders.select("_work", "work_id", "funder_id", "funder_ror").drop_nulls()
 
 
 def attach_funder_rors(funding: pl.LazyFrame, funder_rows: pl.LazyFrame) -> pl.LazyFrame:
-    """The funding table: each funder's ROR, as any kept work's ``funders`` gives it."""
+    """The funding table: each funder's ROR, as any kept work's ``funders`` gives it.
+
+    Columns of ``funding`` beyond the table's (a key) are kept, after them.
+    """
     rors = (
         funder_rows.drop("work_id")
         .sort("funder_id", "funder_ror")
@@ -440,7 +458,7 @@ def attach_funder_rors(funding: pl.LazyFrame, funder_rows: pl.LazyFrame) -> pl.L
     )
     return (
         funding.join(rors, on="funder_id", how="left")
-        .select(list(FUNDING))
+        .select(*FUNDING, pl.exclude(*FUNDING))
         .sort("work_id", "funder_id", "award_id", "funder_name", nulls_last=True)
         .cast(FUNDING)  # type: ignore[arg-type]
     )

@@ -33,7 +33,7 @@ from copub.normalize.build import (
     institution_votes,
     part_frames,
 )
-from copub.normalize.keys import institution_key_map, with_keys, work_key_map
+from copub.normalize.keys import WORK_KEY, institution_key_map, with_keys
 from copub.normalize.reader import read_raw_files
 from copub.normalize.schemas import RAW_WORK, SCHEMAS
 from copub.normalize.snapshot import expected_records
@@ -151,24 +151,36 @@ def _check_manifest(raw: pl.DataFrame, path: Path) -> None:
 def _kept_records(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The deduplication rule within a part: one record per work id, and ``ranks``.
 
-    Sorting the raw records moves every nested field, so it is done only when
-    some id occurs twice; otherwise every record is kept in the order read
-    (the caller puts ``source_rows``, whose merge depends on order, in id order).
+    The records are kept in the order read, and ``ranks`` has a row per kept
+    record in that order, numbered by ``_work`` (what the part's frames name
+    their work by). When some id occurs twice, the rule ranks narrow rows and
+    the wide records are filtered once: sorting them would move every nested
+    field.
     """
     flagged = raw.with_columns(
         _truncated=pl.col("is_authors_truncated").fill_null(False),
         _n=pl.col("authorships").list.len().fill_null(0),
     )
-    if not flagged["id"].is_duplicated().any():
-        ranks = flagged.select(
-            pl.col("id").alias("work_id"), *_RANK_BY, _any_truncated="_truncated"
+    if flagged["id"].is_duplicated().any():
+        narrow = flagged.select("id", *_RANK_BY).with_row_index("_read")
+        ranked = _ranked(narrow, "id")
+        any_truncated = ranked.group_by("id").agg(_any_truncated=pl.col("_truncated").any())
+        first = (
+            ranked.unique(subset="id", keep="first", maintain_order=True)
+            .sort("_read")
+            .join(any_truncated, on="id", how="left", maintain_order="left")
         )
-        return flagged.drop("_truncated", "_n"), ranks
-    ranked = _ranked(flagged, "id")
-    kept = ranked.unique(subset="id", keep="first", maintain_order=True)
-    any_truncated = ranked.group_by("id").agg(_any_truncated=pl.col("_truncated").any())
-    ranks = kept.select("id", *_RANK_BY).join(any_truncated, on="id").rename({"id": "work_id"})
-    return kept.drop("_truncated", "_n"), ranks
+        keep = pl.repeat(False, flagged.height, eager=True).scatter(first["_read"], True)
+        flagged = flagged.filter(keep)
+    else:
+        first = flagged.select("id", *_RANK_BY, _any_truncated="_truncated")
+    ranks = first.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_work"),
+        pl.col("id").alias("work_id"),
+        *_RANK_BY,
+        "_any_truncated",
+    )
+    return flagged.drop("_truncated", "_n"), ranks
 
 
 def _read_part(files: Sequence[Path], include_xpac: bool) -> Part:
@@ -265,6 +277,26 @@ class Merged:
     institution_conflicts: pl.DataFrame
 
 
+def _work_keys(ranks: pl.DataFrame, winners: pl.DataFrame) -> pl.Expr:
+    """Each part row's ``work_key``: its record's, when that record won; null when it lost.
+
+    A record's slot is its part's offset plus its ``_work``; the winners'
+    slots hold their keys, the rows in ``winners``' order (the work ids'
+    sorted order, which :func:`~copub.normalize.keys.work_key_map` ranks by).
+    Integer gathers: no string id is hashed or compared.
+    """
+    n_parts = int(ranks.select(pl.col("_part").max() + 1).item() or 0)
+    sizes = pl.repeat(0, n_parts, dtype=pl.UInt32, eager=True).scatter(
+        *ranks.group_by("_part").agg(pl.len().cast(pl.UInt32)).get_columns()
+    )
+    offsets = sizes.cum_sum() - sizes
+    slots = offsets.gather(winners["_part"]) + winners["_work"]
+    keys = pl.repeat(None, ranks.height, dtype=pl.UInt32, eager=True).scatter(
+        slots, pl.int_range(winners.height, dtype=pl.UInt32, eager=True)
+    )
+    return pl.lit(keys).gather(pl.lit(offsets).gather(pl.col("_part")) + pl.col("_work"))
+
+
 def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
     """Plan the six tables from every part's frames.
 
@@ -272,9 +304,10 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
     frames, each with ``_part``, the part's index; ``records`` is the number
     of records they were built from, XPAC records dropped left out.
     """
-    ranked = _ranked(frames[RANKS].collect(), "work_id", ("_part",))
+    ranks = frames[RANKS].collect()
+    ranked = _ranked(ranks, "work_id", ("_part",))
     winners = ranked.unique(subset="work_id", keep="first", maintain_order=True).select(
-        "work_id", "_part", "_truncated"
+        "work_id", "_part", "_work", "_truncated"
     )
     any_truncated = ranked.group_by("work_id").agg(pl.col("_any_truncated").any())
     completed = int(
@@ -282,41 +315,41 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
         .select((pl.col("_any_truncated") & ~pl.col("_truncated")).sum())
         .item()
     )
-    # Only a work read in several parts has rows to drop: those of the parts that lost.
-    # A filter keeps the rows in order as a semi-join on (work_id, _part) does, at a
-    # fraction of its time on the wide authorships.
-    repeated = ranked.filter(pl.col("work_id").is_duplicated())
-    contested = winners.join(repeated.select("work_id").unique(), on="work_id", how="semi")
-    winner_part = pl.col("work_id").replace_strict(
-        contested["work_id"], contested["_part"], default=None, return_dtype=pl.UInt32
-    )
-    keep = winner_part.is_null() | (winner_part == pl.col("_part"))
-    kept = {name: frames[name].filter(keep).drop("_part") for name in PART_FRAMES}
+    # The rows of a work's winning record get its key; the rows of records that lost
+    # (the work read in another part too) get none and are dropped. A filter keeps
+    # the rows in order.
+    work_key = _work_keys(ranks, winners)
+    kept = {
+        name: frames[name]
+        .with_columns(work_key.alias(WORK_KEY))
+        .filter(pl.col(WORK_KEY).is_not_null())
+        .drop("_part", "_work")
+        for name in PART_FRAMES
+    }
     # Collected once (a row per institution and value): the table and the conflicts read it.
     votes = institution_votes(kept["institution_rows"])
     institution_ids = kept["institution_rows"].select("institution_id")
     # The institutions table is small: collected once, its ids give the institution keys.
     institutions = choose_institutions(votes, institution_ids).collect()
-    unkeyed = {
+    institution_keys = institution_key_map(institutions["institution_id"])
+    # The integer keys, made once here and stored (copub.normalize.keys): the work keys
+    # above (the winners are the works table's rows), the institution keys by a join
+    # with the small institutions table.
+    tables = {
         "works": kept["works"],
         "authorships": kept["authorships"],
-        "affiliations": kept["affiliations"],
-        "institutions": institutions.lazy(),
-        "sources": choose_sources(kept["source_rows"]),
-        "funding": attach_funder_rors(kept["funding"], kept["funder_rows"]),
+        "affiliations": kept["affiliations"].join(
+            institution_keys.lazy(), on="institution_id", how="left", maintain_order="left"
+        ),
+        **with_keys({"institutions": institutions.lazy()}, pl.DataFrame(), institution_keys),
+        "sources": choose_sources(kept["source_rows"].drop(WORK_KEY)),
+        "funding": attach_funder_rors(kept["funding"], kept["funder_rows"].drop(WORK_KEY)),
     }
-    # The integer keys, made once here and stored (copub.normalize.keys): the
-    # winners are the works table's rows.
-    tables = with_keys(
-        unkeyed,
-        work_key_map(winners["work_id"]),
-        institution_key_map(institutions["institution_id"]),
-    )
     for name, key in _SORTED_BY_KEYS.items():
         tables[name] = tables[name].sort(key)
     return Merged(
         tables={name: tables[name].select(list(SCHEMAS[name])) for name in SCHEMAS},
-        winners=winners,
+        winners=winners.drop("_work"),
         duplicates_removed=records - winners.height - completed,
         truncated_completed=completed,
         institution_conflicts=institution_conflicts(votes),
