@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from copub.normalize.impact import impact_columns
+from copub.normalize.keys import WORK_KEY
 from copub.normalize.schemas import UNKEYED
 
 #: What the build makes from the records; the keys are added at the merge.
@@ -16,6 +17,7 @@ SOURCES = UNKEYED["sources"]
 FUNDING = UNKEYED["funding"]
 
 __all__ = [
+    "DESCRIPTIONS",
     "PART_FRAMES",
     "attach_funder_rors",
     "choose_institutions",
@@ -228,70 +230,126 @@ def _affiliations(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.select("_work", "work_id", "position", "institution_id").unique().cast(AFFILIATIONS)
 
 
-def institution_rows(rows: pl.DataFrame) -> pl.DataFrame:
-    """Each work's institution records: ``work_id``, the institutions table's columns, and
-    the work record's ``updated_date`` (to break ties between conflicting records)."""
-    return rows.select(
+#: The institution attributes that records of works may disagree on.
+INSTITUTION_ATTRIBUTES = ("name", "ror", "country_code", "type", "lineage")
+#: Joins a lineage into one value to count (short ids hold no "|").
+_LINEAGE_SEPARATOR = "|"
+#: What one record says of an institution: its id and its attributes.
+_DESCRIPTION = ("institution_id", *INSTITUTION_ATTRIBUTES)
+
+
+def institution_rows(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """How each work's record describes its institutions, as the part's distinct descriptions.
+
+    Returns
+    -------
+    (pl.DataFrame, pl.DataFrame)
+        The rows, ``_work, _description, updated_date``: one per work
+        and description it gives (``updated_date`` breaks ties between
+        conflicting records); and the descriptions, ``_description``, the
+        institution's id and attributes (a lineage as one ``|``-joined value,
+        null when empty) and ``_repeats``, true in every row when some work
+        of the part gives two descriptions of one institution.
+
+    A part holds a few thousand descriptions for hundreds of thousands of
+    rows: the merge counts the rows on integers and reads the strings once
+    per description (:func:`institution_votes`).
+    """
+    lineage = pl.col("lineage").list.eval(_short(pl.element()))
+    described = rows.select(
         "_work",
-        "work_id",
+        "updated_date",
         "institution_id",
         name=pl.col("display_name"),
         ror=pl.col("ror").str.strip_prefix(_ROR),
         country_code=pl.col("country_code").str.to_uppercase(),
         type=pl.col("type"),
-        lineage=pl.col("lineage").list.eval(_short(pl.element())).fill_null([]),
-        updated_date=pl.col("updated_date"),
-    ).unique(maintain_order=True)
-
-
-#: The institution attributes that records of works may disagree on.
-INSTITUTION_ATTRIBUTES = ("name", "ror", "country_code", "type", "lineage")
-#: Joins a lineage into one value to count (short ids hold no "|").
-_LINEAGE_SEPARATOR = "|"
-
-
-def institution_votes(rows: pl.LazyFrame) -> pl.DataFrame:
-    """How the records of :func:`institution_rows` describe each institution, ranked.
-
-    One row per institution, attribute and known value (a lineage as one
-    ``|``-joined value): ``works`` whose record gives it, the ``newest``
-    ``updated_date`` among them, and ``rank``, 0 for the value kept: the most
-    works, then the newest record, then the value, so the choice never
-    depends on the order of the files. One pass over the rows serves
-    :func:`choose_institutions` and :func:`institution_conflicts`.
-    """
-    lineage = pl.col("lineage")
-    described = rows.select(
-        "institution_id",
-        "work_id",
-        "updated_date",
-        *INSTITUTION_ATTRIBUTES[:-1],
         lineage=pl.when(lineage.list.len() > 0).then(lineage.list.join(_LINEAGE_SEPARATOR)),
-    ).collect()
-    repeated = described.select(pl.struct("institution_id", "work_id").is_duplicated().any())
-    return _votes(described, by_description=not repeated.item())
+    )
+    grouped = (
+        described.group_by(_DESCRIPTION, maintain_order=True)
+        .agg("_work", "updated_date")
+        .with_row_index("_description")
+    )
+    by_work = (
+        grouped.select("_description", "_work", "updated_date")
+        .explode("_work", "updated_date")
+        .unique(["_work", "_description"], maintain_order=True)
+    )
+    institution = pl.lit(grouped["institution_id"].rank("dense")).gather(pl.col("_description"))
+    repeats = by_work.select(pl.struct("_work", institution.alias("i")).is_duplicated().any())
+    descriptions = grouped.select("_description", *_DESCRIPTION, _repeats=repeats.item())
+    return by_work.select("_work", "_description", "updated_date"), descriptions
+
+
+def institution_votes(
+    rows: pl.LazyFrame, descriptions: pl.LazyFrame
+) -> tuple[pl.DataFrame, pl.Series]:
+    """How the kept records describe each institution, ranked; and the institutions they name.
+
+    ``rows`` are :func:`institution_rows`' rows of the kept works, with
+    ``_part`` and a work key; ``descriptions`` every part's descriptions,
+    with ``_part``.
+
+    The votes: one row per institution, attribute and known value (a
+    lineage as one ``|``-joined value): ``works`` whose record gives it, the
+    ``newest`` ``updated_date`` among them, and ``rank``, 0 for the value
+    kept: the most works, then the newest record, then the value, so the
+    choice never depends on the order of the files. One pass over the rows
+    serves :func:`choose_institutions` and :func:`institution_conflicts`.
+    """
+    described = descriptions.collect()
+    on = ["_part", "_description"]
+    if not described["_repeats"].any():
+        # Each work gives one description of an institution: its works per value are the
+        # disjoint union of its works per description, counted on integers (see _votes).
+        counted = (
+            rows.group_by(on)
+            .agg(works=pl.len(), newest=pl.col("updated_date").max())
+            .join(described.lazy(), on=on)
+            .group_by(_DESCRIPTION)
+            .agg(works=pl.col("works").sum(), newest=pl.col("newest").max())
+            .collect()
+        )
+        return _counted_votes(counted), counted["institution_id"].unique()
+    full = (
+        rows.join(described.lazy(), on=on)
+        .select(*_DESCRIPTION, "updated_date", work_id=WORK_KEY)
+        .collect()
+    )
+    return _votes(full, by_description=False), full["institution_id"].unique()
 
 
 def _votes(described: pl.DataFrame, *, by_description: bool) -> pl.DataFrame:
-    """:func:`institution_votes` of the rows, lineage joined.
+    """:func:`institution_votes` of described rows (``institution_id, work_id, updated_date``
+    and the attributes, lineage joined).
 
     ``by_description`` only when each work describes each of its institutions
     once (a record repeats an institution only with the same attributes,
     which the rows hold once): the works giving a value are then the
     disjoint union of the works giving each whole description, so the few
     distinct descriptions are counted first, not every work's five
-    attributes (a third of the merge's time on institutions, at 100k works).
+    attributes.
     """
     if by_description:
-        counted = described.group_by("institution_id", *INSTITUTION_ATTRIBUTES).agg(
-            works=pl.len(), newest=pl.col("updated_date").max()
+        return _counted_votes(
+            described.group_by(_DESCRIPTION).agg(
+                works=pl.len(), newest=pl.col("updated_date").max()
+            )
         )
-        index, works = ["institution_id", "works", "newest"], pl.col("works").sum()
-    else:
-        counted = described
-        index, works = ["institution_id", "work_id", "updated_date"], pl.col("work_id").n_unique()
+    index = ["institution_id", "work_id", "updated_date"]
+    return _ranked_votes(described, index, pl.col("work_id").n_unique())
+
+
+def _counted_votes(counted: pl.DataFrame) -> pl.DataFrame:
+    """The votes of descriptions counted: ``works`` giving each, and the ``newest`` record."""
+    return _ranked_votes(counted, ["institution_id", "works", "newest"], pl.col("works").sum())
+
+
+def _ranked_votes(frame: pl.DataFrame, index: list[str], works: pl.Expr) -> pl.DataFrame:
+    """Per institution, attribute and value: ``works`` and ``newest`` (``index[2]``), ranked."""
     return (
-        counted.lazy()
+        frame.lazy()
         .unpivot(
             on=list(INSTITUTION_ATTRIBUTES),
             index=index,
@@ -475,17 +533,20 @@ PART_FRAMES = (
     "institution_rows",
     "source_rows",
 )
+#: A part's frame that names no work: the descriptions ``institution_rows`` point to.
+DESCRIPTIONS = "institution_descriptions"
 
 
 def part_frames(raw: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """The :data:`PART_FRAMES` of deduplicated raw works, unsorted.
+    """The :data:`PART_FRAMES` of deduplicated raw works, unsorted, and :data:`DESCRIPTIONS`.
 
-    Every frame has a ``work_id``, so the merge can keep the rows of the
+    Every frame of :data:`PART_FRAMES` has a ``_work``, so the merge can keep the rows of the
     record that wins when a work occurs in several parts.
     """
     exploded = _exploded_authorships(raw)
     rows = _affiliation_rows(exploded)
     funding, funder_rows = _funding(raw)
+    described, descriptions = institution_rows(rows)
     return {
         "works": _works(raw),
         "authorships": _with_affiliation_strings(
@@ -494,6 +555,7 @@ def part_frames(raw: pl.DataFrame) -> dict[str, pl.DataFrame]:
         "affiliations": _affiliations(rows),
         "funding": funding,
         "funder_rows": funder_rows,
-        "institution_rows": institution_rows(rows),
+        "institution_rows": described,
+        DESCRIPTIONS: descriptions,
         "source_rows": source_rows(raw),
     }

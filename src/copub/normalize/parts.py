@@ -25,6 +25,7 @@ import polars as pl
 
 from copub.errors import DataError
 from copub.normalize.build import (
+    DESCRIPTIONS,
     PART_FRAMES,
     attach_funder_rors,
     choose_institutions,
@@ -68,7 +69,7 @@ def _ranked(frame: pl.DataFrame, key: str, then: Sequence[str] = ()) -> pl.DataF
 #: Two more frames of each part, read by the merge and the counts, not by a table.
 RANKS = "ranks"
 XPAC = "xpac"
-PART_NAMES = (*PART_FRAMES, RANKS, XPAC)
+PART_NAMES = (*PART_FRAMES, DESCRIPTIONS, RANKS, XPAC)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,10 @@ class Part:
     frames : dict of str to DataFrame
         One frame per name of :data:`PART_NAMES`: the
         :data:`~copub.normalize.build.PART_FRAMES` of the batch's works (one
-        record per work); ``ranks``, per work the ``work_id`` and the kept
+        record per work, each row naming its work by ``_work``, the record's
+        row in ``ranks``); the institution descriptions
+        (:data:`~copub.normalize.build.DESCRIPTIONS`); ``ranks``, per work
+        ``_work``, the ``work_id`` and the kept
         record's ``_truncated, _n, updated_date`` with ``_any_truncated``
         (some record of it in the batch was truncated); and ``xpac``, the
         ``work_id`` of every XPAC record dropped (a work read twice, twice).
@@ -323,14 +327,14 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
         name: frames[name]
         .with_columns(work_key.alias(WORK_KEY))
         .filter(pl.col(WORK_KEY).is_not_null())
-        .drop("_part", "_work")
+        .drop("_work")
         for name in PART_FRAMES
     }
     # Collected once (a row per institution and value): the table and the conflicts read it.
-    votes = institution_votes(kept["institution_rows"])
-    institution_ids = kept["institution_rows"].select("institution_id")
+    votes, institution_ids = institution_votes(kept["institution_rows"], frames[DESCRIPTIONS])
+    kept = {name: frame.drop("_part") for name, frame in kept.items()}
     # The institutions table is small: collected once, its ids give the institution keys.
-    institutions = choose_institutions(votes, institution_ids).collect()
+    institutions = choose_institutions(votes, institution_ids.to_frame().lazy()).collect()
     institution_keys = institution_key_map(institutions["institution_id"])
     # The integer keys, made once here and stored (copub.normalize.keys): the work keys
     # above (the winners are the works table's rows), the institution keys by a join
