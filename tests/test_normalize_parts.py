@@ -46,12 +46,31 @@ def _write_pages(folder: Path, files: list[list[dict[str, Any]]]) -> list[Path]:
 
 
 def _variant(work: dict[str, Any], kind: str, n: int) -> dict[str, Any]:
-    """Another record of ``work``, told apart by its title."""
-    record = {**work, "display_name": f"{kind} {n}"}
+    """Another record of ``work``, told apart by its title, its funding and its institutions.
+
+    A row of a record that loses would show in the tables: its grant, its
+    funder's ROR, or its name for an institution (a vote).
+    """
+    record = {
+        **work,
+        "display_name": f"{kind} {n}",
+        "grants": [{"funder": f"https://openalex.org/F{n}", "award_id": f"{kind} {n}"}],
+        "funders": [{"id": f"https://openalex.org/F{n}", "ror": f"https://ror.org/{kind}{n}"}],
+        "authorships": [
+            {
+                **authorship,
+                "institutions": [
+                    {**institution, "display_name": f"{kind} {n}"}
+                    for institution in authorship["institutions"]
+                ],
+            }
+            for authorship in work["authorships"]
+        ],
+    }
     if kind == "truncated":
-        record |= {"authorships": work["authorships"][:1], "is_authors_truncated": True}
+        record |= {"authorships": record["authorships"][:1], "is_authors_truncated": True}
     elif kind == "fewer":
-        record |= {"authorships": work["authorships"][:-1]}
+        record |= {"authorships": record["authorships"][:-1]}
     elif kind in ("newer", "older"):
         shift = "2026-01-01" if kind == "newer" else "2001-01-01"
         record |= {"updated_date": shift}

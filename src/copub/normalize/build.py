@@ -493,14 +493,15 @@ def _funding(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     )
     awarded = pl.concat([grants, awards]).filter(pl.col("funder_id").is_not_null())
     # A funder listed without any award still acknowledges funding.
-    unawarded = funders.join(awarded, on=["work_id", "funder_id"], how="anti").select(
+    # Keyed by the record (``_work``): a part holds every record read, a work's repeats too.
+    unawarded = funders.join(awarded, on=["_work", "funder_id"], how="anti").select(
         "_work", "work_id", "funder_id", "funder_name", award_id=pl.lit(None, pl.String)
     )
     return (
         pl.concat([awarded, unawarded])
         .filter(pl.col("funder_id").is_not_null())
-        .sort("work_id", "funder_id", "award_id", "funder_name", nulls_last=True)
-        .unique(subset=["work_id", "funder_id", "award_id"], keep="first", maintain_order=True)
+        .sort("_work", "funder_id", "award_id", "funder_name", nulls_last=True)
+        .unique(subset=["_work", "funder_id", "award_id"], keep="first", maintain_order=True)
     ), funders.select("_work", "work_id", "funder_id", "funder_ror").drop_nulls()
 
 
@@ -538,10 +539,11 @@ DESCRIPTIONS = "institution_descriptions"
 
 
 def part_frames(raw: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """The :data:`PART_FRAMES` of deduplicated raw works, unsorted, and :data:`DESCRIPTIONS`.
+    """The :data:`PART_FRAMES` of raw records, unsorted, and :data:`DESCRIPTIONS`.
 
-    Every frame of :data:`PART_FRAMES` has a ``_work``, so the merge can keep the rows of the
-    record that wins when a work occurs in several parts.
+    Every frame of :data:`PART_FRAMES` has a ``_work`` (the record's row), so the merge can
+    keep the rows of the record that wins when a work occurs twice; each record's rows
+    are made from it alone.
     """
     exploded = _exploded_authorships(raw)
     rows = _affiliation_rows(exploded)

@@ -3,10 +3,11 @@
 Holding the raw records of every file at once is what made 1M works need more
 than 20 GB. A :class:`Part` holds only what its files' works yield
 (:data:`~copub.normalize.build.PART_FRAMES`); the raw frame is dropped as soon
-as they are built. When a work occurs in several parts (two institutions'
-pages, a re-fetched complete record, two snapshot partitions), the merge keeps
-the rows of the one record that the deduplication rule chooses, which needs
-only one narrow row per work and part (``Part.ranks``).
+as they are built. When a work occurs twice (two institutions' pages, a
+re-fetched complete record, two snapshot partitions, in one part or in
+several), the merge keeps the rows of the one record that the deduplication
+rule chooses, which needs only one narrow row per record (``Part.ranks``),
+and keeps and keys every row by its record's integer slot.
 
 The merge is a set of lazy queries, so the same definitions serve both ends:
 :func:`merge_parts` over in-memory parts is collected by ``read_works``, and
@@ -80,14 +81,14 @@ class Part:
     ----------
     frames : dict of str to DataFrame
         One frame per name of :data:`PART_NAMES`: the
-        :data:`~copub.normalize.build.PART_FRAMES` of the batch's works (one
-        record per work, each row naming its work by ``_work``, the record's
-        row in ``ranks``); the institution descriptions
-        (:data:`~copub.normalize.build.DESCRIPTIONS`); ``ranks``, per work
-        ``_work``, the ``work_id`` and the kept
-        record's ``_truncated, _n, updated_date`` with ``_any_truncated``
-        (some record of it in the batch was truncated); and ``xpac``, the
-        ``work_id`` of every XPAC record dropped (a work read twice, twice).
+        :data:`~copub.normalize.build.PART_FRAMES` of every record read
+        (each row naming its record by ``_work``, the record's row in
+        ``ranks``); the institution descriptions
+        (:data:`~copub.normalize.build.DESCRIPTIONS`); ``ranks``, per record
+        ``_work``, ``work_id``, ``_truncated, _n, updated_date`` (what the
+        deduplication rule ranks) and ``_xpac`` (an XPAC record the merge
+        drops); and ``xpac``, the ``work_id`` of every XPAC record dropped (a
+        work read twice, twice).
     records : int
         Records read.
     impossible_dates : int
@@ -152,39 +153,20 @@ def _check_manifest(raw: pl.DataFrame, path: Path) -> None:
         )
 
 
-def _kept_records(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The deduplication rule within a part: one record per work id, and ``ranks``.
+def _ranks(raw: pl.DataFrame, include_xpac: bool) -> pl.DataFrame:
+    """A narrow row per record read: what the deduplication rule ranks it by, at the merge.
 
-    The records are kept in the order read, and ``ranks`` has a row per kept
-    record in that order, numbered by ``_work`` (what the part's frames name
-    their work by). When some id occurs twice, the rule ranks narrow rows and
-    the wide records are filtered once: sorting them would move every nested
-    field.
+    ``_work`` is the record's row (what the part's frames name it by); a
+    record the merge must not keep (an XPAC one, unless asked) has ``_xpac``.
     """
-    flagged = raw.with_columns(
-        _truncated=pl.col("is_authors_truncated").fill_null(False),
-        _n=pl.col("authorships").list.len().fill_null(0),
-    )
-    if flagged["id"].is_duplicated().any():
-        narrow = flagged.select("id", *_RANK_BY).with_row_index("_read")
-        ranked = _ranked(narrow, "id")
-        any_truncated = ranked.group_by("id").agg(_any_truncated=pl.col("_truncated").any())
-        first = (
-            ranked.unique(subset="id", keep="first", maintain_order=True)
-            .sort("_read")
-            .join(any_truncated, on="id", how="left", maintain_order="left")
-        )
-        keep = pl.repeat(False, flagged.height, eager=True).scatter(first["_read"], True)
-        flagged = flagged.filter(keep)
-    else:
-        first = flagged.select("id", *_RANK_BY, _any_truncated="_truncated")
-    ranks = first.select(
+    return raw.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("_work"),
         pl.col("id").alias("work_id"),
-        *_RANK_BY,
-        "_any_truncated",
+        _truncated=pl.col("is_authors_truncated").fill_null(False),
+        _n=pl.col("authorships").list.len().fill_null(0),
+        updated_date=pl.col("updated_date"),
+        _xpac=pl.lit(False) if include_xpac else pl.col("is_xpac").fill_null(False),
     )
-    return flagged.drop("_truncated", "_n"), ranks
 
 
 def _read_part(files: Sequence[Path], include_xpac: bool) -> Part:
@@ -200,20 +182,18 @@ def _read_part(files: Sequence[Path], include_xpac: bool) -> Part:
     )
     raw = pl.concat(raws, how="vertical") if raws else pl.DataFrame(schema=RAW_WORK)
     del raws
-    xpac = raw["is_xpac"].fill_null(False)
-    records = raw.height
-    xpac_ids = raw.filter(xpac)["id"] if not include_xpac else pl.Series("id", [], pl.String)
-    if not include_xpac and xpac_ids.len():
-        raw = raw.filter(~xpac)
-    kept, ranks = _kept_records(raw)
-    frames = part_frames(kept)
+    # Every record's rows are made, those of a record repeated or XPAC too: the merge
+    # keeps each work's winning record (the rule ranks narrow rows there, within a
+    # part as across parts), so the wide records are never sorted or filtered.
+    ranks = _ranks(raw, include_xpac)
+    frames = part_frames(raw)
     # The merge keeps the first source row of a source id: the order is the records' id order.
     frames["source_rows"] = frames["source_rows"].sort("work_id", maintain_order=True)
     frames[RANKS] = ranks
-    frames[XPAC] = pl.DataFrame({"work_id": xpac_ids})
+    frames[XPAC] = ranks.filter("_xpac").select("work_id")
     return Part(
         frames=frames,
-        records=records,
+        records=raw.height,
         impossible_dates=sum(b.height for b, _ in bad_dates),
         date_example=example,
     )
@@ -309,11 +289,12 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
     of records they were built from, XPAC records dropped left out.
     """
     ranks = frames[RANKS].collect()
-    ranked = _ranked(ranks, "work_id", ("_part",))
+    # Ties go to the record read first: the earlier part, then the earlier row.
+    ranked = _ranked(ranks.filter(~pl.col("_xpac")), "work_id", ("_part", "_work"))
     winners = ranked.unique(subset="work_id", keep="first", maintain_order=True).select(
         "work_id", "_part", "_work", "_truncated"
     )
-    any_truncated = ranked.group_by("work_id").agg(pl.col("_any_truncated").any())
+    any_truncated = ranked.group_by("work_id").agg(_any_truncated=pl.col("_truncated").any())
     completed = int(
         winners.join(any_truncated, on="work_id")
         .select((pl.col("_any_truncated") & ~pl.col("_truncated")).sum())
