@@ -271,7 +271,13 @@ def _affiliation_rows(exploded: pl.DataFrame) -> pl.DataFrame:
 
 
 def _affiliations(rows: pl.DataFrame) -> pl.DataFrame:
-    return rows.select("_work", "work_id", "position", "institution_id").unique().cast(AFFILIATIONS)
+    """One row per record, position and institution, in that order (what the merge keeps)."""
+    ordered = rows.select("_work", "work_id", "position", "institution_id").sort(
+        "_work", "position", "institution_id"
+    )
+    keys = ("_work", "position", "institution_id")
+    repeated = pl.all_horizontal(pl.col(key).eq_missing(pl.col(key).shift(1)) for key in keys)
+    return ordered.filter(~repeated).cast(AFFILIATIONS)
 
 
 #: The institution attributes that records of works may disagree on.
@@ -583,11 +589,12 @@ DESCRIPTIONS = "institution_descriptions"
 
 
 def part_frames(raw: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """The :data:`PART_FRAMES` of raw records, unsorted, and :data:`DESCRIPTIONS`.
+    """The :data:`PART_FRAMES` of raw records, and :data:`DESCRIPTIONS`.
 
     Every frame of :data:`PART_FRAMES` has a ``_work`` (the record's row), so the merge can
     keep the rows of the record that wins when a work occurs twice; each record's rows
-    are made from it alone.
+    are made from it alone. The authorships and affiliations are in record, position
+    and institution id order: the merge's stable sort on the work key keeps it.
     """
     exploded = _exploded_authorships(raw)
     rows = _affiliation_rows(exploded)

@@ -222,14 +222,12 @@ def read_parts(
             yield part
 
 
-#: The work-keyed tables' order, by their integer keys: the same order as by
-#: ``work_id, position, institution_id`` (a key is the rank of its id, and every
-#: row's work and institution are in the tables), sorted at half the cost.
-_SORTED_BY_KEYS = {
-    "works": ["work_key"],
-    "authorships": ["work_key", "position"],
-    "affiliations": ["work_key", "position", "institution_key"],
-}
+#: The work-keyed tables, ordered by ``work_key`` alone: a stable sort keeps each
+#: work's rows in the order its part gave them (by position, then institution id,
+#: :func:`~copub.normalize.build.part_frames`), and all of them come from one
+#: record. So the tables come out in ``work_id, position, institution_id`` order
+#: (a key is the rank of its id), from a sort on one integer.
+_SORTED_BY_WORK_KEY = ("works", "authorships", "affiliations")
 
 
 @dataclass(frozen=True)
@@ -330,8 +328,8 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
         "sources": choose_sources(kept["source_rows"].drop(WORK_KEY)),
         "funding": attach_funder_rors(kept["funding"], kept["funder_rows"].drop(WORK_KEY)),
     }
-    for name, key in _SORTED_BY_KEYS.items():
-        tables[name] = tables[name].sort(key)
+    for name in _SORTED_BY_WORK_KEY:
+        tables[name] = tables[name].sort(WORK_KEY, maintain_order=True)
     return Merged(
         tables={name: tables[name].select(list(SCHEMAS[name])) for name in SCHEMAS},
         winners=winners.drop("_work"),
