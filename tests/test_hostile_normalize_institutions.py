@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import copub
+import copub.normalize.parts as parts
 from conftest import shared_path
 from copub.classify.countries import work_countries
 from copub.cli import main
@@ -211,5 +212,53 @@ def test_the_country_kept_is_the_majority_then_the_newest(
     assert tables.institutions["country_code"].to_list() == [want]
     known = [code for code, _ in records if code is not None]
     conflicting = sum(code != want for code in known)
+    got = tables.provenance.institution_conflicts.get("I7", {}).get("country_code", 0)
+    assert got == conflicting
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    records=st.lists(
+        st.tuples(
+            st.lists(st.tuples(_COUNTRIES, st.sampled_from(["Seven", "7"])), min_size=1, max_size=2),
+            _DATES,
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+    files=st.integers(1, 3),
+)
+def test_votes_read_in_parts_count_each_work_once_per_value(
+    tmp_path: Path, records: list[tuple[list[tuple[str | None, str]], str]], files: int
+) -> None:
+    """A work may describe I7 twice, alike or not (two authorships); read in parts."""
+    works = []
+    for n, (described, updated) in enumerate(records, 1):
+        work = _work(n, updated)
+        work["authorships"] = [
+            {
+                "author": {"id": f"https://openalex.org/A{k}"},
+                "institutions": [
+                    {"id": "https://openalex.org/I7", "display_name": name, "country_code": code}
+                ],
+            }
+            for k, (code, name) in enumerate(described)
+        ]
+        works.append(work)
+    paths = [_write(tmp_path, works[i::files], f"part{i}.json") for i in range(files)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parts, "BATCH_BYTES", 1)  # every file its own part
+        tables = copub.read_works(paths)
+    want = _reference(works, "country_code")["I7"]
+    assert tables.institutions["country_code"].to_list() == [want]
+    giving: dict[str, set[str]] = defaultdict(set)
+    for work in works:
+        for authorship in work["authorships"]:
+            code = authorship["institutions"][0]["country_code"]
+            if code is not None:
+                giving[code].add(work["id"])
+    conflicting = sum(len(ids) for code, ids in giving.items() if code != want)
     got = tables.provenance.institution_conflicts.get("I7", {}).get("country_code", 0)
     assert got == conflicting
