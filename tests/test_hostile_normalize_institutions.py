@@ -222,7 +222,9 @@ def test_the_country_kept_is_the_majority_then_the_newest(
 @given(
     records=st.lists(
         st.tuples(
-            st.lists(st.tuples(_COUNTRIES, st.sampled_from(["Seven", "7"])), min_size=1, max_size=2),
+            st.lists(
+                st.tuples(_COUNTRIES, st.sampled_from(["Seven", "7"])), min_size=1, max_size=2
+            ),
             _DATES,
         ),
         min_size=1,
