@@ -64,6 +64,16 @@ def test_every_authorship_gives_a_row(works: list[dict[str, Any]]) -> None:
     assert tables.authorships.height == sum(len(w["authorships"]) for w in works)
     no_institution = sum(1 for w in works for a in w["authorships"] if not a["institutions"])
     assert tables.authorships.filter(pl.col("n_institutions") == 0).height == no_institution
+    # Each authorship's distinct institution ids, as plain Python counts them.
+    want = {
+        (w["id"].removeprefix("https://openalex.org/"), position): len(
+            {i["id"] for i in a["institutions"] if i.get("id")}
+        )
+        for w in works
+        for position, a in enumerate(w["authorships"])
+    }
+    got = tables.authorships.select("work_id", "position", "n_institutions").iter_rows()
+    assert {(work, position): n for work, position, n in got} == want
 
 
 @given(unique_works())

@@ -128,11 +128,17 @@ def _exploded_authorships(raw: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _authorships(exploded: pl.DataFrame) -> pl.DataFrame:
-    """The authorships table's columns but ``affiliation_strings``, with ``_row``."""
+def _authorships(exploded: pl.DataFrame, affiliations: pl.DataFrame) -> pl.DataFrame:
+    """The authorships table's columns but ``affiliation_strings``, with ``_row``.
+
+    ``n_institutions`` counts the authorship's rows in ``affiliations``
+    (:func:`_affiliations`: one per distinct institution id, in ``_row`` order).
+    """
     a = pl.col("a")
     author = a.struct.field("author")
-    institution_ids = a.struct.field("institutions").list.eval(pl.element().struct.field("id"))
+    runs = affiliations["_row"].rle().struct.unnest()
+    counts = pl.repeat(0, exploded.height, dtype=pl.UInt32, eager=True)
+    counts = counts.scatter(runs["value"], runs["len"])
     return exploded.select(
         "_row",
         "_work",
@@ -144,7 +150,7 @@ def _authorships(exploded: pl.DataFrame) -> pl.DataFrame:
         ),
         is_corresponding=a.struct.field("is_corresponding").fill_null(False),
         countries=a.struct.field("countries").fill_null([]),
-        n_institutions=institution_ids.list.drop_nulls().list.n_unique().fill_null(0),
+        n_institutions=pl.lit(counts),
         n_raw_affiliations=a.struct.field("raw_affiliation_strings").list.len().fill_null(0),
         has_affiliations=a.struct.field("affiliations").is_not_null(),
     )
@@ -256,6 +262,7 @@ def _with_affiliation_strings(authorships: pl.DataFrame, strings: pl.DataFrame) 
 def _affiliation_rows(exploded: pl.DataFrame) -> pl.DataFrame:
     return (
         exploded.select(
+            "_row",
             "_work",
             "work_id",
             "position",
@@ -271,13 +278,14 @@ def _affiliation_rows(exploded: pl.DataFrame) -> pl.DataFrame:
 
 
 def _affiliations(rows: pl.DataFrame) -> pl.DataFrame:
-    """One row per record, position and institution, in that order (what the merge keeps)."""
-    ordered = rows.select("_work", "work_id", "position", "institution_id").sort(
-        "_work", "position", "institution_id"
+    """One row per authorship (``_row``) and institution, in that order (what the merge keeps)."""
+    ordered = rows.select("_row", "_work", "work_id", "position", "institution_id").sort(
+        "_row", "institution_id"
     )
-    keys = ("_work", "position", "institution_id")
-    repeated = pl.all_horizontal(pl.col(key).eq_missing(pl.col(key).shift(1)) for key in keys)
-    return ordered.filter(~repeated).cast(AFFILIATIONS)
+    repeated = pl.col("_row").eq(pl.col("_row").shift(1)) & pl.col("institution_id").eq(
+        pl.col("institution_id").shift(1)
+    )
+    return ordered.filter(~repeated.fill_null(False)).cast(AFFILIATIONS)
 
 
 #: The institution attributes that records of works may disagree on.
@@ -598,14 +606,15 @@ def part_frames(raw: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """
     exploded = _exploded_authorships(raw)
     rows = _affiliation_rows(exploded)
+    affiliations = _affiliations(rows)
     funding, funder_rows = _funding(raw)
     described, descriptions = institution_rows(rows)
     return {
         "works": _works(raw),
         "authorships": _with_affiliation_strings(
-            _authorships(exploded), _affiliation_strings(exploded)
+            _authorships(exploded, affiliations), _affiliation_strings(exploded)
         ),
-        "affiliations": _affiliations(rows),
+        "affiliations": affiliations.drop("_row"),
         "funding": funding,
         "funder_rows": funder_rows,
         "institution_rows": described,
