@@ -329,14 +329,21 @@ def institution_rows(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .agg("_work", "updated_date")
         .with_row_index("_description")
     )
+    # A description's works come in row order, so a work's repeats are neighbours.
     by_work = (
         grouped.select("_description", "_work", "updated_date")
         .explode("_work", "updated_date")
-        .unique(["_work", "_description"], maintain_order=True)
+        .filter(
+            pl.col("_description").ne_missing(pl.col("_description").shift(1))
+            | pl.col("_work").ne_missing(pl.col("_work").shift(1))
+        )
     )
-    institution = pl.lit(grouped["institution_id"].rank("dense")).gather(pl.col("_description"))
-    repeats = by_work.select(pl.struct("_work", institution.alias("i")).is_duplicated().any())
-    descriptions = grouped.select("_description", *_DESCRIPTION, _repeats=repeats.item())
+    repeats = False
+    if grouped["institution_id"].is_duplicated().any():  # some institution described two ways
+        institution = pl.lit(grouped["institution_id"].rank("dense")).gather(pl.col("_description"))
+        repeated = pl.struct("_work", institution.alias("i")).is_duplicated().any()
+        repeats = bool(by_work.select(repeated).item())
+    descriptions = grouped.select("_description", *_DESCRIPTION, _repeats=pl.lit(repeats))
     return by_work.select("_work", "_description", "updated_date"), descriptions
 
 
