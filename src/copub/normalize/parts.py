@@ -35,7 +35,7 @@ from copub.normalize.build import (
     institution_votes,
     part_frames,
 )
-from copub.normalize.keys import WORK_KEY, institution_key_map, with_keys
+from copub.normalize.keys import WORK_KEY, institution_key_map
 from copub.normalize.reader import read_raw_files
 from copub.normalize.schemas import RAW_WORK, SCHEMAS
 from copub.normalize.snapshot import expected_records
@@ -315,16 +315,19 @@ def merge_parts(frames: dict[str, pl.LazyFrame], records: int) -> Merged:
     # The institutions table is small: collected once, its ids give the institution keys.
     institutions = choose_institutions(votes, institution_ids.to_frame().lazy()).collect()
     institution_keys = institution_key_map(institutions["institution_id"])
+
     # The integer keys, made once here and stored (copub.normalize.keys): the work keys
     # above (the winners are the works table's rows), the institution keys by a join
     # with the small institutions table.
+    def with_institution_key(frame: pl.LazyFrame) -> pl.LazyFrame:
+        keys = institution_keys.lazy()
+        return frame.join(keys, on="institution_id", how="left", maintain_order="left")
+
     tables = {
         "works": kept["works"],
         "authorships": kept["authorships"],
-        "affiliations": kept["affiliations"].join(
-            institution_keys.lazy(), on="institution_id", how="left", maintain_order="left"
-        ),
-        **with_keys({"institutions": institutions.lazy()}, pl.DataFrame(), institution_keys),
+        "affiliations": with_institution_key(kept["affiliations"]),
+        "institutions": with_institution_key(institutions.lazy()),
         "sources": choose_sources(kept["source_rows"].drop(WORK_KEY)),
         "funding": attach_funder_rors(kept["funding"], kept["funder_rows"].drop(WORK_KEY)),
     }
