@@ -138,6 +138,14 @@ def _as_lists(
     if every is not None:
         pairs = every.lazy().merge_sorted(pairs, key=key)
     code, valid = pl.lit(codes["code"]), pl.lit(codes["is_valid"])
+    if codes["is_valid"].all():
+        # Every code is known (the usual case): one list per key, no code set aside.
+        return (
+            pairs.with_columns(code=code.gather(pl.col("cid")))
+            .group_by(key, maintain_order=True)
+            .agg(countries=pl.col("code").drop_nulls())
+            .with_columns(unknown_codes=pl.lit([], pl.List(pl.String)))
+        )
     return (
         pairs.with_columns(code=code.gather(pl.col("cid")), is_valid=valid.gather(pl.col("cid")))
         .group_by(key, maintain_order=True)
