@@ -80,8 +80,11 @@ def _by_institutions(keyed: KeyedTables, only_fallback: bool) -> pl.LazyFrame:
     institutions (``string_id`` null)."""
     affiliations = keyed.affiliations.lazy()
     if only_fallback:
-        fallback = keyed.authorships.lazy().filter(pl.col("n_affiliation_strings").is_null())
-        affiliations = affiliations.join(fallback.select("aid"), on="aid", how="semi")
+        fallback = keyed.authorships.filter(pl.col("n_affiliation_strings").is_null())
+        # Few works have such an authorship: their rows are cut by position first.
+        affiliations = affiliations.filter(keyed.of_works(fallback["wid"])).join(
+            fallback.lazy().select("aid"), on="aid", how="semi"
+        )
     slots = (
         affiliations.with_columns(share=_home_share(keyed))
         .group_by("wid", "aid")
