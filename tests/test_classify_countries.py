@@ -105,7 +105,8 @@ def test_countries_and_international_follow_the_definition(world: World) -> None
             assert row["is_international"] == (row["n_countries"] >= 2)
             # An authorship without a known code of its own (reported or institutional).
             without = [
-                a for a in work["authorships"]
+                a
+                for a in work["authorships"]
                 if not expected_countries({"authorships": [a]}, merge)[0]
             ]
             assert row["n_authorships_no_country"] == len(without)
