@@ -210,10 +210,10 @@ def _country_counts(keyed: KeyedTables, by_rid: pl.Series, by_iid: pl.Series) ->
     """``n_authorships_no_country, country_missing`` for every work of ``keyed.works``.
 
     An authorship has a country when a string it reports or one of its
-    institutions has a known code (``by_rid``, ``by_iid``: True for those):
-    each side's authorships, in authorship order as the authorships are, are
-    found among them by :func:`~copub.classify.sorted_search.in_sorted`.
-    Only the few authorships without one are grouped by work.
+    institutions has a known code (``by_rid``, ``by_iid``: True for those).
+    Both sides are in authorship order, as the authorships are, so each is
+    looked up with :func:`~copub.classify.sorted_search.in_sorted`; only the
+    few authorships without a country are then grouped by work.
     """
 
     def known(rows: pl.DataFrame, key: str, valid: pl.Series) -> pl.Series:
