@@ -93,13 +93,25 @@ FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 def test_countries_and_international_follow_the_definition(world: World) -> None:
     tables, works = build(world)
     for merge in (True, False):
-        labels = {r["work_id"]: r for r in work_countries(tables, merge_hk_mo=merge).to_dicts()}
+        labels = {
+            r["work_id"]: r
+            for r in work_countries(tables, institution=HOME, merge_hk_mo=merge).to_dicts()
+        }
         for work in works:
             row = labels[work["id"].rsplit("/", 1)[1]]
             known, unknown = expected_countries(work, merge)
             assert set(row["countries"]) == known and row["n_countries"] == len(known)
             assert set(row["unknown_codes"]) == unknown
             assert row["is_international"] == (row["n_countries"] >= 2)
+            # An authorship without a known code of its own (reported or institutional).
+            without = [
+                a
+                for a in work["authorships"]
+                if not expected_countries({"authorships": [a]}, merge)[0]
+            ]
+            assert row["n_authorships_no_country"] == len(without)
+            home = [any(i["id"].endswith(f"/{HOME}") for i in a["institutions"]) for a in without]
+            assert row["country_missing"] == (not all(home))
 
 
 @FAST

@@ -9,7 +9,8 @@ from typing import Any
 import polars as pl
 
 import copub
-from copub.classify.funding import FUNDER_GROUPS, funding_flags
+from copub.classify.funding import FUNDER_GROUPS, funding_flags, funding_keyed
+from copub.classify.keyed import KeyedTables
 
 
 def work(wid: str, grants: list[dict[str, Any]], funders: list[dict[str, Any]] | None = None
@@ -36,7 +37,8 @@ def test_funding_flags(tmp_path: Path) -> None:
     ]
     path = tmp_path / "w.jsonl"
     path.write_text("\n".join(json.dumps(w) for w in works), encoding="utf-8")
-    flags = funding_flags(copub.read_works(path))
+    tables = copub.read_works(path)
+    flags = funding_flags(tables)
     assert flags.columns == ["work_id", "funded_ec", "funded_erc", "funded_msca"]
     assert flags.height == 7 and flags.null_count().sum_horizontal().item() == 0
     rows = {r.pop("work_id"): tuple(r.values()) for r in flags.to_dicts()}
@@ -49,6 +51,12 @@ def test_funding_flags(tmp_path: Path) -> None:
         "W6": (True, False, False),
         "W7": (True, True, False),
     }
+    # The keyed labels (read by position, no join) are the same, also for part of the works.
+    keyed = KeyedTables.from_tables(tables)
+    assert keyed.with_work_ids(funding_keyed(keyed)).equals(flags)
+    some = keyed.restrict(pl.Series([0, 3, 6], dtype=pl.UInt32))
+    expected = flags.filter(pl.col("work_id").is_in(["W1", "W4", "W7"]))
+    assert some.with_work_ids(funding_keyed(some)).equals(expected)
 
 
 def test_funder_groups_are_well_formed() -> None:

@@ -89,21 +89,31 @@ def _dictionary(raw: pl.Series, merge_hk_mo: bool) -> tuple[pl.Series, pl.DataFr
     return cids, codes
 
 
+def _code_ids(keyed: KeyedTables, merge_hk_mo: bool) -> tuple[pl.Series, pl.Series, pl.DataFrame]:
+    """Each reported string's ``cid`` (by ``rid``), each institution's (by ``iid``),
+    and the ``cid -> code, is_valid`` table; null: no code."""
+    institutions = keyed.institutions
+    raw = pl.concat([keyed.reported_codes, institutions["country_code"]])
+    cids, codes = _dictionary(raw, merge_hk_mo)
+    return cids.head(keyed.reported_codes.len()), cids.tail(institutions.height), codes
+
+
 def _codes(keyed: KeyedTables, merge_hk_mo: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``wid, aid, cid`` for every code an authorship has, from both places OpenAlex
     reports it (the authorship's ``countries`` and its institutions' ``country_code``),
     and the ``cid -> code, is_valid`` table."""
-    institutions = keyed.institutions
-    raw = pl.concat([keyed.reported_codes, institutions["country_code"]])
-    cids, codes = _dictionary(raw, merge_hk_mo)
-    by_rid, by_iid = cids.head(keyed.reported_codes.len()), cids.tail(institutions.height)
-    rows = pl.concat(
+    by_rid, by_iid, codes = _code_ids(keyed, merge_hk_mo)
+    return _code_rows(keyed, by_rid, by_iid), codes
+
+
+def _code_rows(keyed: KeyedTables, by_rid: pl.Series, by_iid: pl.Series) -> pl.DataFrame:
+    """``wid, aid, cid``: the reported codes, then the institutional ones (see :func:`_codes`)."""
+    return pl.concat(
         [
             keyed.reported.select("wid", "aid", cid=pl.lit(by_rid).gather(pl.col("rid"))),
             keyed.affiliations.select("wid", "aid", cid=pl.lit(by_iid).gather(pl.col("iid"))),
         ]
     ).drop_nulls("cid")
-    return rows, codes
 
 
 def _as_lists(
@@ -138,6 +148,14 @@ def _as_lists(
     if every is not None:
         pairs = every.lazy().merge_sorted(pairs, key=key)
     code, valid = pl.lit(codes["code"]), pl.lit(codes["is_valid"])
+    if codes["is_valid"].all():
+        # Every code is known (the usual case): one list per key, no code set aside.
+        return (
+            pairs.with_columns(code=code.gather(pl.col("cid")))
+            .group_by(key, maintain_order=True)
+            .agg(countries=pl.col("code").drop_nulls())
+            .with_columns(unknown_codes=pl.lit([], pl.List(pl.String)))
+        )
     return (
         pairs.with_columns(code=code.gather(pl.col("cid")), is_valid=valid.gather(pl.col("cid")))
         .group_by(key, maintain_order=True)
@@ -188,29 +206,40 @@ def authorship_countries(tables: Tables, *, merge_hk_mo: bool = True) -> pl.Data
     )
 
 
-def _sorted_unique(column: pl.Expr) -> pl.Expr:
-    """Keep the first of each run of equal values (``column`` sorted)."""
-    return column != column.shift(1)
+def _country_counts(keyed: KeyedTables, by_rid: pl.Series, by_iid: pl.Series) -> pl.DataFrame:
+    """``n_authorships_no_country, country_missing`` for every work of ``keyed.works``.
 
-
-def _known_authorships(keyed: KeyedTables, rows: pl.DataFrame, codes: pl.DataFrame) -> pl.Series:
-    """The sorted ``aid`` of every authorship with a known country.
-
-    ``rows`` holds the reported codes then the institutional ones, each in
-    authorship order: each half is deduplicated by runs and the two merged.
+    An authorship has a country when a string it reports or one of its
+    institutions has a known code (``by_rid``, ``by_iid``: True for those).
+    Both sides are in authorship order, as the authorships are, so each is
+    looked up with :func:`~copub.classify.sorted_search.in_sorted`; only the
+    few authorships without a country are then grouped by work.
     """
-    valid = pl.lit(codes["is_valid"]).gather(pl.col("cid"))
-    n = keyed.reported.height
-    halves = [
-        half.lazy()
-        .filter(valid)
-        .select(pl.col("aid").set_sorted())
-        .filter(_sorted_unique(pl.col("aid")).fill_null(True))
+
+    def known(rows: pl.DataFrame, key: str, valid: pl.Series) -> pl.Series:
+        return rows.filter(pl.lit(valid).gather(pl.col(key)).fill_null(False))["aid"]
+
+    aid = keyed.authorships["aid"]
+    has_country = in_sorted(aid, known(keyed.reported, "rid", by_rid)) | in_sorted(
+        aid, known(keyed.affiliations, "iid", by_iid)
+    )
+    without = (
+        keyed.authorships.lazy()
+        .filter(~pl.lit(has_country))
+        .group_by("wid", maintain_order=True)
+        .agg(
+            n_authorships_no_country=pl.len().cast(pl.Int32),
+            country_missing=(~pl.col("is_home")).any(),
+        )
+    )
+    return (
+        keyed.per_work(without)
+        .select(
+            pl.col("n_authorships_no_country").fill_null(0),
+            pl.col("country_missing").fill_null(False),
+        )
         .collect()
-        for half in (rows.slice(0, n), rows.slice(n))
-    ]
-    merged = halves[0].merge_sorted(halves[1], key="aid")
-    return merged.filter(_sorted_unique(pl.col("aid")).fill_null(True))["aid"]
+    )
 
 
 def country_labels(keyed: KeyedTables, *, merge_hk_mo: bool = True) -> pl.DataFrame:
@@ -219,21 +248,10 @@ def country_labels(keyed: KeyedTables, *, merge_hk_mo: bool = True) -> pl.DataFr
     One row per work of ``keyed.works``, in its order: the lists are grouped
     with one empty row per work merged in, so no list is moved by a join.
     """
-    rows, codes = _codes(keyed, merge_hk_mo)
-    known = _known_authorships(keyed, rows, codes)
-    no_country = ~pl.col("has_country")
-    per_work_counts = keyed.per_work(
-        keyed.authorships.lazy()
-        .with_columns(has_country=pl.lit(in_sorted(keyed.authorships["aid"], known)))
-        .group_by("wid", maintain_order=True)
-        .agg(
-            n_authorships_no_country=no_country.sum().cast(pl.Int32),
-            country_missing=(no_country & ~pl.col("is_home")).any(),
-        )
-    ).select(
-        pl.col("n_authorships_no_country").fill_null(0),
-        pl.col("country_missing").fill_null(False),
-    )
+    by_rid, by_iid, codes = _code_ids(keyed, merge_hk_mo)
+    valid = codes["is_valid"]
+    per_work_counts = _country_counts(keyed, valid.gather(by_rid), valid.gather(by_iid))
+    rows = _code_rows(keyed, by_rid, by_iid)
     every_work = keyed.works.select("wid", cid=pl.lit(None, pl.UInt32))
     lists = (
         _as_lists("wid", rows, codes, every_work)
@@ -242,7 +260,7 @@ def country_labels(keyed: KeyedTables, *, merge_hk_mo: bool = True) -> pl.DataFr
         .select("wid", "countries", "n_countries", "is_international", "unknown_codes")
         .collect()
     )
-    return pl.concat([lists, per_work_counts.collect()], how="horizontal")
+    return pl.concat([lists, per_work_counts], how="horizontal")
 
 
 def work_countries(

@@ -32,9 +32,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from copub.classify.keyed import KeyedTables
 from copub.normalize import Tables
 
-__all__ = ["FUNDER_GROUPS", "FunderGroup", "funding_flags", "funding_labels"]
+__all__ = ["FUNDER_GROUPS", "FunderGroup", "funding_flags", "funding_keyed", "funding_labels"]
 
 
 @dataclass(frozen=True)
@@ -81,32 +82,55 @@ FUNDER_GROUPS: tuple[FunderGroup, ...] = (
 )
 
 
-def funding_labels(works: pl.LazyFrame, funding: pl.LazyFrame, by: str) -> pl.LazyFrame:
-    """``by, funded_ec, funded_erc, funded_msca`` for every row of ``works``.
-
-    ``works`` and ``funding`` share the work key ``by`` (``work_id``, or the
-    integer ``wid`` of :class:`~copub.classify.keyed.KeyedTables`).
-    """
+def _funder_flags(funding: pl.LazyFrame, by: str) -> pl.LazyFrame:
+    """``by, funded_ec, funded_erc, funded_msca`` for each funding row: its funder's groups."""
     funders = funding.select(
         by,
         funder_id=pl.col("funder_id").str.strip_prefix("https://openalex.org/"),
         funder_ror=pl.col("funder_ror").str.strip_prefix("https://ror.org/").str.to_lowercase(),
     )
-    per_work = funders.group_by(by).agg(
-        (
-            pl.col("funder_id").is_in(group.openalex_ids)
-            | pl.col("funder_ror").is_in(group.rors).fill_null(False)
-        )
-        .any()
-        .alias(group.column)
-        for group in FUNDER_GROUPS
+    return funders.select(
+        by,
+        *(
+            (
+                pl.col("funder_id").is_in(group.openalex_ids)
+                | pl.col("funder_ror").is_in(group.rors).fill_null(False)
+            ).alias(group.column)
+            for group in FUNDER_GROUPS
+        ),
     )
+
+
+def funding_labels(works: pl.LazyFrame, funding: pl.LazyFrame, by: str) -> pl.LazyFrame:
+    """``by, funded_ec, funded_erc, funded_msca`` for every row of ``works``.
+
+    ``works`` and ``funding`` share the work key ``by`` (``work_id``, or the
+    integer ``wid`` of :class:`~copub.classify.keyed.KeyedTables`, which
+    :func:`funding_keyed` reads without a join).
+    """
     columns = [group.column for group in FUNDER_GROUPS]
+    per_work = _funder_flags(funding, by).group_by(by).agg(pl.col(c).any() for c in columns)
     return (
         works.select(by)
         .join(per_work, on=by, how="left")
         .with_columns(pl.col(c).fill_null(False) for c in columns)
         .select(by, *columns)
+    )
+
+
+def funding_keyed(keyed: KeyedTables) -> pl.DataFrame:
+    """:func:`funding_labels` of keyed tables: ``wid, funded_…`` for every work of ``keyed.works``.
+
+    Each group's funded works are flagged in a mask by ``wid`` and read by
+    position (:meth:`~copub.classify.keyed.KeyedTables.of_works`), no join.
+    """
+    flags = _funder_flags(keyed.funding.lazy(), "wid").collect()
+    return keyed.works.select(
+        "wid",
+        *(
+            keyed.of_works(flags.filter(group.column)["wid"]).alias(group.column)
+            for group in FUNDER_GROUPS
+        ),
     )
 
 

@@ -181,22 +181,22 @@ def group_labels(
                 .join(masks.lazy(), on=[source, "year"])
                 .select("wid", *words)
             )
-        parts.append(
-            bits.group_by("wid", maintain_order=True).agg(pl.col(w).bitwise_or() for w in words)
+        grouped = bits.group_by("wid", maintain_order=True).agg(
+            pl.col(w).bitwise_or() for w in words
         )
-    per_work = pl.concat(parts).group_by("wid").agg(pl.col(w).bitwise_or() for w in words)
-    return (
-        keyed.per_work(per_work)
-        .select(
-            "wid",
-            *(
-                ((pl.col(f"m{i // 64}") & pl.lit(1 << (i % 64), pl.UInt64)) != 0)
-                .fill_null(False)
-                .alias(name)
-                for i, name in enumerate(labels)
-            ),
-        )
-        .collect()
+        # One row per work of ``keyed.works``, in its order: read by position when the
+        # rows come in work order (the affiliations and reported rows do), no hashing.
+        parts.append(keyed.per_work(grouped).collect())
+    institution_part, reported_part = parts
+    either = institution_part.with_columns(
+        pl.col(w).fill_null(0) | pl.lit(reported_part[w]).fill_null(0) for w in words
+    )
+    return either.select(
+        "wid",
+        *(
+            ((pl.col(f"m{i // 64}") & pl.lit(1 << (i % 64), pl.UInt64)) != 0).alias(name)
+            for i, name in enumerate(labels)
+        ),
     )
 
 

@@ -465,6 +465,41 @@ def _institutions(
     return table.with_columns(home_share=home_shares(table, home_ids)), iids
 
 
+def _string_rows(wide: pl.LazyFrame, institution: pl.Expr) -> pl.DataFrame:
+    """``wid, aid, string_id, <institution>, n_strings, is_first``: one row per
+    (authorship, affiliation string, institution the string names).
+
+    ``institution`` reads a string's list of institutions from its struct ``s``
+    (as ids or already ranked); its name names the column.
+    """
+    name = institution.meta.output_name()
+    return (
+        wide.select(
+            "wid",
+            "aid",
+            s="affiliation_strings",
+            n_strings=pl.col("affiliation_strings").list.len(),
+        )
+        # Only the authorships with strings: the explode drops the others (no filter,
+        # which would copy every list first).
+        .explode("s", empty_as_null=False, keep_nulls=False)
+        .select(
+            "wid",
+            "aid",
+            pl.col("s").struct.field("string_id").alias("string_id"),
+            institution,
+            n_strings="n_strings",
+            entry=pl.int_range(pl.len(), dtype=pl.UInt32),
+        )
+        # A string that names no institution keeps its row (iid null): it still counts.
+        .explode(name, empty_as_null=True)
+        # An entry's rows are adjacent after the explode (and stay so: sorts are stable).
+        .with_columns(is_first=(pl.col("entry") != pl.col("entry").shift(1)).fill_null(True))
+        .drop("entry")
+        .collect()
+    )
+
+
 def key_tables(
     frames: Mapping[str, FrameLike],
     *,
@@ -538,33 +573,18 @@ def key_tables(
         )
         return rows.drop(stored), ranks
 
-    def string_rows() -> tuple[pl.DataFrame, pl.Series]:
-        rows = (
-            wide.select(
-                "wid",
-                "aid",
-                s="affiliation_strings",
-                n_strings=pl.col("affiliation_strings").list.len(),
-            )
-            # Only the authorships with strings: the explode drops the others (no filter,
-            # which would copy every list first).
-            .explode("s", empty_as_null=False, keep_nulls=False)
-            .select(
-                "wid",
-                "aid",
-                string_id=pl.col("s").struct.field("string_id"),
-                institution_id=pl.col("s").struct.field("institution_ids"),
-                n_strings="n_strings",
-                entry=pl.int_range(pl.len(), dtype=pl.UInt32),
-            )
-            # A string that names no institution keeps its row (iid null): it still counts.
-            .explode("institution_id", empty_as_null=True)
-            # An entry's rows are adjacent after the explode (and stay so: sorts are stable).
-            .with_columns(is_first=(pl.col("entry") != pl.col("entry").shift(1)).fill_null(True))
-            .drop("entry")
-            .collect()
-        )
-        return rows, institution_ranks(rows["institution_id"], None)
+    def string_rows() -> tuple[pl.DataFrame, pl.Series | None]:
+        ids = pl.col("s").struct.field("institution_ids")
+        try:
+            # Usually the table has every id the strings name: they are ranked inside the
+            # lists (an Enum cast, strict), so the explode moves integers, not id strings.
+            enum = pl.List(pl.Enum(known["institution_id"]))
+            ranked = ids.cast(enum).to_physical().cast(pl.List(pl.UInt32))
+            return _string_rows(wide, ranked.alias("iid")), None
+        except pl.exceptions.InvalidOperationError:
+            # Some id is missing from the table: ranked as strings (null), then added.
+            rows = _string_rows(wide, ids.alias("institution_id"))
+            return rows, institution_ranks(rows["institution_id"], None)
 
     def reported_rows() -> tuple[pl.DataFrame, pl.Series]:
         reported = (
@@ -590,14 +610,12 @@ def key_tables(
     )
     (strings, string_ranks), (affiliations, affiliation_ranks) = string_step, affiliation_step
     reported, reported_codes = reported_step
-    institutions, (affiliation_iids, string_iids) = _institutions(
-        known,
-        [
-            (affiliations["institution_id"], affiliation_ranks),
-            (strings["institution_id"], string_ranks),
-        ],
-        home_ids,
-    )
+    named = [(affiliations["institution_id"], affiliation_ranks)]
+    if string_ranks is not None:
+        named.append((strings["institution_id"], string_ranks))
+    institutions, iids = _institutions(known, named, home_ids)
+    affiliation_iids = iids[0]
+    string_iids = strings["iid"] if string_ranks is None else iids[1]
     is_home = institutions["is_home"]
 
     def home_authorships() -> pl.DataFrame:

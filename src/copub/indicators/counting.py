@@ -80,8 +80,11 @@ def _by_institutions(keyed: KeyedTables, only_fallback: bool) -> pl.LazyFrame:
     institutions (``string_id`` null)."""
     affiliations = keyed.affiliations.lazy()
     if only_fallback:
-        fallback = keyed.authorships.lazy().filter(pl.col("n_affiliation_strings").is_null())
-        affiliations = affiliations.join(fallback.select("aid"), on="aid", how="semi")
+        fallback = keyed.authorships.filter(pl.col("n_affiliation_strings").is_null())
+        # Few works have such an authorship: their rows are cut by position first.
+        affiliations = affiliations.filter(keyed.of_works(fallback["wid"])).join(
+            fallback.lazy().select("aid"), on="aid", how="semi"
+        )
     slots = (
         affiliations.with_columns(share=_home_share(keyed))
         .group_by("wid", "aid")
@@ -98,36 +101,77 @@ def _by_institutions(keyed: KeyedTables, only_fallback: bool) -> pl.LazyFrame:
     )
 
 
+def _work_strings(strings: pl.DataFrame) -> pl.DataFrame:
+    """``strings`` (in work order) with ``key``: its (work, string) as one row number.
+
+    The build numbers a work's distinct strings 0, 1, … (a dense rank,
+    :mod:`copub.normalize.build`) and each string has a row, so the work's
+    first row number plus the string's number is unique to the pair and
+    names one of the work's rows: the strings are grouped by gathers into
+    arrays as long as the rows, with no hash table. Strings numbered
+    otherwise (frames made by hand) are renumbered that way first; a row
+    without a string number names no string (it never carried a share).
+    """
+    strings = strings.filter(pl.col("string_id").is_not_null())
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
+    wid = pl.col("wid")
+    first = pl.when((wid != wid.shift(1)).fill_null(True)).then(row).forward_fill()
+    last = pl.when((wid != wid.shift(-1)).fill_null(True)).then(row).backward_fill()
+    keyed = strings.with_columns(key=first + pl.col("string_id"), last=last)
+    if not keyed.select(
+        ((pl.col("string_id") >= 0) & (pl.col("key") <= pl.col("last"))).all()
+    ).item():
+        dense = (pl.col("string_id").rank("dense").over("wid") - 1).cast(pl.Int64)
+        keyed = strings.with_columns(key=first + dense)
+    return keyed.select(pl.exclude("last", "key"), pl.col("key").cast(pl.UInt32))
+
+
 def _by_strings(keyed: KeyedTables) -> pl.LazyFrame:
     """``wid, aid, string_id, share``: Leiden's split over affiliation strings, then
     their institutions.
 
     Only strings that name a home institution carry a share, so those are
-    found first (``sid`` numbers a work's string) and only their rows are
-    read further: each (authorship, string) once, with the authorship's
-    number of strings and the string's institutions in the whole work.
+    found first (flagged by their ``key``, :func:`_work_strings`, and
+    numbered ``sid``) and only their rows are read further: each
+    (authorship, string) once, with the authorship's number of strings and
+    the string's distinct institutions in the whole work (sorted by
+    ``sid, iid``, counted and their home shares summed per string).
     """
-    entries = keyed.strings.with_columns(
-        sid=pl.col("wid").cast(pl.UInt64) * AUTHORSHIP_STRIDE + pl.col("string_id").cast(pl.UInt64),
-        home_share=_home_share(keyed),
+    entries = _work_strings(keyed.strings).with_columns(home_share=_home_share(keyed))
+    key = entries["key"]
+    flagged = pl.repeat(False, entries.height, eager=True).scatter(
+        key.filter(entries["home_share"] > 0), True
     )
-    home_strings = entries.filter(pl.col("home_share") > 0)["sid"].unique()
-    named = entries.filter(pl.col("sid").is_in(home_strings.implode())).lazy()
-    string_institutions = (
-        named.drop_nulls("iid")
-        .unique(["sid", "iid"])
-        .group_by("sid")
-        .agg(n_institutions=pl.len(), home_institutions=pl.col("home_share").sum())
+    sid = flagged.cast(pl.UInt32).cum_sum() - 1
+    named = entries.filter(flagged.gather(key)).with_columns(sid=pl.lit(sid).gather(pl.col("key")))
+    pair = pl.col("sid").cast(pl.UInt64) * AUTHORSHIP_STRIDE + pl.col("iid").cast(pl.UInt64)
+    pairs = (
+        named.lazy()
+        .drop_nulls("iid")
+        .select(pair=pair, home_share="home_share")
+        .sort("pair")
+        .filter((pl.col("pair") != pl.col("pair").shift(1)).fill_null(True))
+        .collect()
+    )
+    # Per string (``sid`` 0, 1, …): its distinct institutions and their home shares
+    # summed, in iid order (a count and a sum by position, no hash table).
+    import numpy as np
+
+    string = (pairs["pair"] // AUTHORSHIP_STRIDE).cast(pl.Int64).to_numpy()
+    size = int(flagged.sum())
+    n_institutions = pl.Series(np.bincount(string, minlength=size))
+    home_institutions = pl.Series(
+        np.bincount(string, weights=pairs["home_share"].to_numpy(), minlength=size)
     )
     return (
-        named.filter("is_first")
-        .join(string_institutions, on="sid")
+        named.lazy()
+        .filter("is_first")
         .select(
             "wid",
             "aid",
             "string_id",
-            share=pl.col("home_institutions").cast(pl.Float64)
-            / pl.col("n_institutions")
+            share=pl.lit(home_institutions).gather(pl.col("sid"))
+            / pl.lit(n_institutions).gather(pl.col("sid")).cast(pl.Float64)
             / pl.col("n_strings")
             / keyed.work_column("n_authors").cast(pl.Float64),
         )

@@ -27,7 +27,7 @@ from copub.classify.channels import level_labels
 from copub.classify.collaboration import institution_labels
 from copub.classify.countries import country_labels
 from copub.classify.definitions import Definitions
-from copub.classify.funding import funding_labels
+from copub.classify.funding import funding_keyed
 from copub.classify.group_flags import group_labels
 from copub.classify.home import home_institution_ids
 from copub.classify.keyed import KeyedTables, key_tables
@@ -227,7 +227,7 @@ def _label(keyed: KeyedTables, definitions: Definitions, workers: int = WORKERS)
             membership=definitions.membership,
             merge_hk_mo=definitions.merge,
         ).drop("wid"),
-        lambda: aligned(funding_labels(works, keyed.funding.lazy(), "wid")),
+        lambda: funding_keyed(keyed).drop("wid"),
         levels,
         bibliometrix,
         workers=workers,

@@ -81,19 +81,21 @@ def universe_words(rule: str, types: Sequence[str] = CORE_TYPES) -> str:
         return f"document types {', '.join(types)}"
     return UNIVERSE_LABELS.get(rule, rule)
 
+
 _JOURNAL_TYPES = ("article", "review")
 _BOOK_TYPES = ("book-chapter", "article", "review")
 
 
-def _has_affiliation(keyed: KeyedTables) -> pl.LazyFrame:
-    """``wid, has_affiliation``: at least one raw affiliation string.
+def _has_affiliation(keyed: KeyedTables) -> pl.Expr:
+    """Per row of ``keyed.works``: at least one raw affiliation string (Boolean).
 
     From ``affiliation_strings`` where the record has them; a record without
-    the ``affiliations`` field falls back on ``raw_affiliation_strings``.
+    the ``affiliations`` field falls back on ``raw_affiliation_strings``. The
+    works with such an authorship are flagged by position (no group-by, no join).
     """
     strings = pl.col("n_affiliation_strings")
     has = pl.when(strings.is_null()).then(pl.col("n_raw_affiliations") > 0).otherwise(strings > 0)
-    return keyed.authorships.lazy().group_by("wid").agg(has_affiliation=has.any())
+    return keyed.of_works(keyed.authorships.filter(has)["wid"])
 
 
 def universe_rule(rule: Universe, types: Sequence[str] = CORE_TYPES) -> pl.Expr:
@@ -159,10 +161,8 @@ def _with_sources(keyed: KeyedTables, works: pl.LazyFrame) -> pl.LazyFrame:
 
 def universe_keyed(keyed: KeyedTables, definitions: Definitions) -> pl.DataFrame:
     """:func:`universe_works` on keyed tables: ``wid, year``, sorted (home from ``keyed``)."""
-    works = (
-        _with_sources(keyed, keyed.works.lazy())
-        .join(_has_affiliation(keyed), on="wid", how="left")
-        .with_columns(pl.col("has_affiliation").fill_null(False))
+    works = _with_sources(keyed, keyed.works.lazy()).with_columns(
+        has_affiliation=_has_affiliation(keyed)
     )
     if definitions.years is not None:
         works = works.filter(pl.col("year").is_between(*definitions.years))
