@@ -113,7 +113,7 @@ def _expected(works: list[Work]) -> dict[int, float]:
     return weights
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(case=_works())
 def test_weights_split_strings_then_their_institutions_however_numbered(
     case: tuple[list[Work], bool],

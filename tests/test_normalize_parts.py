@@ -25,7 +25,7 @@ from copub.normalize import build_tables, load_tables, read_works
 from strategies import unique_works
 
 _SETTINGS = settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 _DATES = ["2023-05-01", "2024-01-01", "2025-06-30", None]
 
