@@ -182,11 +182,13 @@ def _build_into(
     if n_parts > 1:
         progress.note(f"normalising: merging {n_parts} parts into the tables")
     collected: dict[str, pl.DataFrame] = {}
-    if in_memory:
-        # Side by side: the six queries keep both cores busy where one alone would not.
-        collected = dict(zip(merged.tables, pl.collect_all(merged.tables.values()), strict=True))
-    else:
-        for name, table in merged.tables.items():
+    # One table at a time: collected side by side (pl.collect_all), the sorts of the
+    # largest ones overlap and the peak at 1M works rose from 3.1 to 4.1-4.2 GiB, for no
+    # time saved in the whole read.
+    for name, table in merged.tables.items():
+        if in_memory:
+            collected[name] = table.collect()
+        else:
             table.sink_parquet(folder / f"{name}.parquet")
     home = provenance.institutions if provenance is not None else ()
     _note_conflicts(merged.institution_conflicts, home, progress)
