@@ -19,6 +19,7 @@ FUNDING = UNKEYED["funding"]
 __all__ = [
     "DESCRIPTIONS",
     "PART_FRAMES",
+    "WORK_ROW",
     "attach_funder_rors",
     "choose_institutions",
     "choose_sources",
@@ -29,10 +30,10 @@ __all__ = [
 ]
 
 _OPENALEX = "https://openalex.org/"
-#: Each part frame's row names its work by ``_work``, the work's row in the
-#: part's records (and in its ``ranks``): the merge keeps and keys rows on it,
+#: Each part frame's row names its record by ``_work``, the record's row in the
+#: part's raw records (and in its ``ranks``): the merge keeps and keys rows on it,
 #: an integer, rather than on the string ``work_id``.
-_WORK = pl.int_range(pl.len(), dtype=pl.UInt32).alias("_work")
+WORK_ROW = pl.int_range(pl.len(), dtype=pl.UInt32).alias("_work")
 _ROR = "https://ror.org/"
 _DOI = "https://doi.org/"
 
@@ -85,7 +86,7 @@ def _works(raw: pl.DataFrame) -> pl.DataFrame:
         .fill_null([])
     )
     return raw.select(
-        _WORK,
+        WORK_ROW,
         work_id=pl.col("id"),
         year=pl.col("publication_year"),
         publication_date=pl.col("publication_date").str.to_date(strict=False),
@@ -119,7 +120,7 @@ def _exploded_authorships(raw: pl.DataFrame) -> pl.DataFrame:
             a=pl.col("authorships"),
             position=pl.int_ranges(pl.col("authorships").list.len().fill_null(0)),
             updated_date=pl.col("updated_date"),
-            _work=pl.int_range(pl.len(), dtype=pl.UInt32),
+            _work=WORK_ROW,
         )
         .filter(pl.col("position").list.len() > 0)
         .explode(["a", "position"])
@@ -154,6 +155,15 @@ def _authorships(exploded: pl.DataFrame, affiliations: pl.DataFrame) -> pl.DataF
         n_raw_affiliations=a.struct.field("raw_affiliation_strings").list.len().fill_null(0),
         has_affiliations=a.struct.field("affiliations").is_not_null(),
     )
+
+
+def _repeats_previous(*columns: str) -> pl.Expr:
+    """True where the row holds the same values as the row before in every one of ``columns``.
+
+    On rows sorted by those columns, the rows after the first of each run of
+    equal values: duplicates found between neighbours, with no hash table.
+    """
+    return pl.all_horizontal(pl.col(c).eq_missing(pl.col(c).shift(1)) for c in columns)
 
 
 def _dense_ranks_within(groups: pl.Series, values: pl.Series) -> pl.Series:
@@ -237,10 +247,7 @@ def _affiliation_strings(exploded: pl.DataFrame) -> pl.DataFrame:
         "_row", "string_id", maintain_order=True
     )
     ids = pl.col("ids")
-    repeated = (pl.col("_row") == pl.col("_row").shift(1)) & (
-        pl.col("string_id") == pl.col("string_id").shift(1)
-    )
-    if entries.select(repeated.any()).item():
+    if entries.select(_repeats_previous("_row", "string_id").any()).item():
         # A string twice under one authorship: one entry, with the ids of both.
         entries = entries.group_by("_row", "string_id", maintain_order=True).agg(
             ids.list.explode(keep_nulls=False, empty_as_null=False).drop_nulls()
@@ -288,10 +295,7 @@ def _affiliations(rows: pl.DataFrame) -> pl.DataFrame:
     ordered = rows.select("_row", "_work", "work_id", "position", "institution_id").sort(
         "_row", "institution_id"
     )
-    repeated = pl.col("_row").eq(pl.col("_row").shift(1)) & pl.col("institution_id").eq(
-        pl.col("institution_id").shift(1)
-    )
-    return ordered.filter(~repeated.fill_null(False)).cast(AFFILIATIONS)
+    return ordered.filter(~_repeats_previous("_row", "institution_id")).cast(AFFILIATIONS)
 
 
 #: The institution attributes that records of works may disagree on.
@@ -339,10 +343,7 @@ def institution_rows(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     by_work = (
         grouped.select("_description", "_work", "updated_date")
         .explode("_work", "updated_date")
-        .filter(
-            pl.col("_description").ne_missing(pl.col("_description").shift(1))
-            | pl.col("_work").ne_missing(pl.col("_work").shift(1))
-        )
+        .filter(~_repeats_previous("_description", "_work"))
     )
     repeats = False
     if grouped["institution_id"].is_duplicated().any():  # some institution described two ways
@@ -494,7 +495,7 @@ def source_rows(raw: pl.DataFrame) -> pl.DataFrame:
     """Each work's primary source: ``work_id`` and the sources table's columns."""
     source = pl.col("primary_location").struct.field("source")
     return (
-        raw.select(_WORK, work_id=pl.col("id"), s=source)
+        raw.select(WORK_ROW, work_id=pl.col("id"), s=source)
         .filter(pl.col("s").struct.field("id").is_not_null())
         .select(
             "_work",
@@ -527,7 +528,7 @@ def _funding(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     ROR may come from another work than the grant.
     """
     grants = (
-        raw.select(_WORK, work_id="id", g="grants")
+        raw.select(WORK_ROW, work_id="id", g="grants")
         .filter(pl.col("g").list.len() > 0)
         .explode("g")
         .select(
@@ -539,7 +540,7 @@ def _funding(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         )
     )
     awards = (
-        raw.select(_WORK, work_id="id", g="awards")
+        raw.select(WORK_ROW, work_id="id", g="awards")
         .filter(pl.col("g").list.len() > 0)
         .explode("g")
         .select(
@@ -551,7 +552,7 @@ def _funding(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         )
     )
     funders = (
-        raw.select(_WORK, work_id="id", f="funders")
+        raw.select(WORK_ROW, work_id="id", f="funders")
         .filter(pl.col("f").list.len() > 0)
         .explode("f")
         .select(

@@ -28,6 +28,7 @@ from copub.errors import DataError
 from copub.normalize.build import (
     DESCRIPTIONS,
     PART_FRAMES,
+    WORK_ROW,
     attach_funder_rors,
     choose_institutions,
     choose_sources,
@@ -160,7 +161,7 @@ def _ranks(raw: pl.DataFrame, include_xpac: bool) -> pl.DataFrame:
     record the merge must not keep (an XPAC one, unless asked) has ``_xpac``.
     """
     return raw.select(
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_work"),
+        WORK_ROW,
         pl.col("id").alias("work_id"),
         _truncated=pl.col("is_authors_truncated").fill_null(False),
         _n=pl.col("authorships").list.len().fill_null(0),

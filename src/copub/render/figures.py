@@ -185,7 +185,6 @@ def save_figure(figure: Figure, base: Path, *, title: str, description: str) -> 
     >>> "SYNTHETIC" in svg.read_text()
     True
     """
-
     base.parent.mkdir(parents=True, exist_ok=True)
     png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
     figure.savefig(
