@@ -216,3 +216,47 @@ def test_a_killed_build_is_cleaned_up(tmp_path: Path) -> None:
     load_sample(6, SCALE, settings=settings)
     assert not stale.exists()
     assert fresh.exists(), "a build that may still be running is left alone"
+
+
+
+def test_a_second_reader_of_the_sample_authors_waits_for_the_builder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While another writer holds the authors' lock, a reader waits, then reads; it
+    used to fail with "another copub process is writing" (two notebooks at once)."""
+    import threading
+
+    import copub.locking as locking
+    from copub.sample.author_histories import HISTORY_VERSION, load_sample_authors
+
+    settings = Settings(cache_dir=tmp_path)
+    load_sample(0, 0.002, settings=settings)  # the world itself is built: only the authors wait
+    world = sample_load.sample_cache_dir(0, 0.002, settings=settings)
+    store = world / f"authors-h{HISTORY_VERSION}"
+    waiting = threading.Event()
+    acquire = locking._acquire
+
+    def spy(path: Path, *, wait: bool) -> object:
+        if wait and path == store:
+            waiting.set()
+        return acquire(path, wait=wait)
+
+    monkeypatch.setattr(locking, "_acquire", spy)
+    got: list[object] = []
+
+    def read() -> None:
+        try:
+            got.append(load_sample_authors(scale=0.002, settings=settings))
+        except Exception as exc:  # reported by the assertions below
+            got.append(exc)
+
+    reader = threading.Thread(target=read)
+    with locking.directory_lock(store):  # flock: another thread's own open is refused too
+        reader.start()
+        while not waiting.wait(0.05) and reader.is_alive():
+            pass
+        assert waiting.is_set() and reader.is_alive() and not got, got
+    reader.join()
+    (authors,) = got
+    assert isinstance(authors, pl.DataFrame) and authors.height > 0
+    assert authors.equals(load_sample_authors(scale=0.002, settings=settings))

@@ -46,6 +46,7 @@ import orjson
 import polars as pl
 
 from copub.classify.home import home_authorships
+from copub.locking import directory_lock
 from copub.normalize import Tables
 from copub.normalize.authors import authors_path, read_authors, write_authors
 from copub.sample.load import load_sample, sample_cache_dir
@@ -266,12 +267,17 @@ def load_sample_authors(
     path = authors_path(store)
     if path.is_file():
         return pl.read_parquet(path)
-    records = sample_author_records(seed, scale, settings=settings)
-    build = cache / f"authors-build-{os.getpid()}"
-    pages = write_author_pages(records, build)
-    authors = read_authors(pages)
-    write_authors(authors, store)
-    for page in pages:
-        page.unlink()
-    build.rmdir()
+    # One builder per world: a second process waits, then reads what the first built
+    # (without the wait it would fail on the lock that write_authors takes).
+    with directory_lock(store, wait=True):
+        if path.is_file():
+            return pl.read_parquet(path)
+        records = sample_author_records(seed, scale, settings=settings)
+        build = cache / f"authors-build-{os.getpid()}"
+        pages = write_author_pages(records, build)
+        authors = read_authors(pages)
+        write_authors(authors, store)
+        for page in pages:
+            page.unlink()
+        build.rmdir()
     return authors
