@@ -257,10 +257,15 @@ def reference_yearly(
     home_country: str = "NO",
     group: set[str] | None = None,
     merge: bool = True,
+    known: dict[str, dict[str, Any]] | None = None,
 ) -> dict[int, dict[str, float]]:
-    """Per year: P, P frac, P(collab), P(int collab), their fractional twins and shares."""
+    """Per year: P, P frac, P(collab), P(int collab), their fractional twins and shares.
+
+    ``known``: :func:`known_institutions` of every work, when ``works`` is only
+    the home's (a caller running every institution reads them once).
+    """
     seen: set[str] = set()
-    known = known_institutions(works)
+    known = known_institutions(works) if known is None else known
     out: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for work in works:
         wid = short(work["id"])

@@ -8,6 +8,7 @@ P(int collab), their shares in both counting methods, and a partner-group share.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -25,6 +26,7 @@ from reference_leiden import (
     institutions_of,
     known_institutions,
     leiden_weight,
+    lineage,
     reference_yearly,
     short,
 )
@@ -51,6 +53,24 @@ def _page_sets() -> dict[str, list[Path]]:
         "2024": sorted(shared_path("openalex").glob("*.json")),
         "2026": [shared_path("openalex-2026", "works_page_2026.json")],
     }
+
+
+@functools.cache
+def _read(schema: str) -> tuple[copub.Tables, tuple[dict[str, Any], ...]]:
+    """The tables and the raw records of one page set, read once per module (Tables
+    are frozen; nothing here or in the reference writes into a raw record)."""
+    pages = _page_sets()[schema]
+    return copub.read_works(pages), tuple(_raw(pages))
+
+
+def _by_institution(works: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Each institution's works in order: those naming it or a unit of it (by lineage),
+    so ``reference_yearly`` over them equals the reference over every work."""
+    index: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for work in works:
+        for key in set().union(*(lineage(i, k) for k, i in institutions_of(work).items())):
+            index[key].append(work)
+    return index
 
 
 def _agree(yearly: pl.DataFrame, expected: dict[int, dict[str, Any]], group: str | None) -> float:
@@ -103,9 +123,8 @@ def _top_homes(raw: list[dict[str, Any]], n: int) -> list[str]:
 def test_yearly_figures_agree_with_the_leiden_reference(
     schema: str, rank: int, universe: str
 ) -> None:
-    pages = _page_sets()[schema]
-    tables = copub.read_works(pages)
-    raw = _raw(pages)
+    tables, records = _read(schema)
+    raw = list(records)
     # Found in the pages themselves (most works, directly or through child units).
     home = _top_homes(raw, N_HOMES)[rank]
     expected = reference_yearly(raw, home, universe=universe, group=PRIORITY)
@@ -126,19 +145,21 @@ def _every_institution(raw: list[dict[str, Any]]) -> list[str]:
 @pytest.mark.parametrize("schema", ["2024", "2026"])
 def test_every_institution_of_the_real_pages_agrees(schema: str) -> None:
     """P, P frac, P(collab), P(int collab) and shares per year, for each institution."""
-    pages = _page_sets()[schema]
-    tables = copub.read_works(pages)
-    raw = {w["id"].rsplit("/", 1)[-1]: w for w in _raw(pages)}
+    tables, records = _read(schema)
+    raw = {w["id"].rsplit("/", 1)[-1]: w for w in records}
+    works = list(raw.values())
+    known = known_institutions(works)
+    by_institution = _by_institution(works)
     # Home-independent labels, once.
     in_universe = set(universe_works_all(tables))
     flags = work_countries(tables)
     intl = dict(zip(flags["work_id"], flags["is_international"], strict=True))
     year = dict(zip(tables.works["work_id"], tables.works["year"], strict=True))
     worst = 0.0
-    institutions = _every_institution(list(raw.values()))
+    institutions = _every_institution(works)
     assert len(institutions) > 100
     for home in institutions:
-        expected = reference_yearly(list(raw.values()), home, universe="leiden")
+        expected = reference_yearly(by_institution[home], home, universe="leiden", known=known)
         homes = home_affiliations(tables, home).filter(pl.col("is_home"))["work_id"].unique()
         weights = dict(fractional_weights(tables, home).iter_rows())
         # P(collab) is judged against the home (Leiden folds only its component units).
@@ -258,11 +279,11 @@ def test_work_level_weights_agree_on_every_real_work(openalex_pages: list[Path])
 
 
 def _tables_2026() -> copub.Tables:
-    return copub.read_works([shared_path("openalex-2026", "works_page_2026.json")])
+    return _read("2026")[0]
 
 
 def _raw_2026() -> list[dict[str, Any]]:
-    return _raw([shared_path("openalex-2026", "works_page_2026.json")])
+    return list(_read("2026")[1])
 
 
 def test_a_string_naming_two_institutions_splits_its_share() -> None:
