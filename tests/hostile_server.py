@@ -3,7 +3,8 @@
 Each :data:`MODES` entry is one behaviour, served for every ``/works`` request:
 
 - ``loop``: cursors A -> B -> A -> B …, each page with new works;
-- ``endless``: a new cursor and a new work on every page, ``meta.count`` 5;
+- ``endless``: a new cursor and ten new works on every page, ``meta.count`` 5;
+- ``endless_small``: the same with 50 works on the first page and one on each after;
 - ``no_count``: a page with no ``meta.count`` (nothing would bound the chain);
 - ``count_changes``: a finite chain of 4 pages whose ``meta.count`` differs on each;
 - ``html``: 200 with an HTML page (a captive portal, a wrong URL);
@@ -58,6 +59,7 @@ __all__ = ["MODES", "HostileServer", "tiny_work"]
 MODES = (
     "loop",
     "endless",
+    "endless_small",
     "no_count",
     "count_changes",
     "html",
@@ -257,8 +259,11 @@ class HostileServer:
         if mode == "loop":
             following = {"*": "A", "A": "B", "B": "A"}[cursor] if cursor in "*AB" else "A"
             return 200, _page([tiny_work(n)], 1000, following), {}
-        if mode == "endless":
-            return 200, _page([tiny_work(n)], 5, f"c{n}"), {}
+        if mode == "endless":  # ten new works a page: past meta.count's records
+            return 200, _page([tiny_work(10 * n + i) for i in range(10)], 5, f"c{n}"), {}
+        if mode == "endless_small":  # a full page of 50, then one work a page: past its pages
+            works = [tiny_work(1000 + i) for i in range(50)] if n == 1 else [tiny_work(n)]
+            return 200, _page(works, 5, f"c{n}"), {}
         if mode == "no_count":
             return 200, _page([tiny_work(n)], None, f"c{n}"), {}
         if mode == "count_changes":

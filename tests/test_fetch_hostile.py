@@ -22,7 +22,10 @@ KEY = HOSTILE_KEY
 # mode, exit code, words of the error line (None: success), most requests, most seconds
 CASES = [
     ("loop", 1, "cursor loop", 4, 5),
-    ("endless", 1, "keeps handing on new cursors", 210, 20),
+    # meta.count 5 allows 205 records (the count plus 200 late additions): 21 pages of 10.
+    ("endless", 1, "keeps handing on new cursors: 210 records on 21 pages", 21, 8),
+    # ... and, at 50 records a page, 6 pages (5 and the closing one): page 6 of 1 stops.
+    ("endless_small", 1, "keeps handing on new cursors: 6 pages of at most 50", 6, 5),
     ("no_count", 1, "meta.count", 3, 5),
     ("count_changes", 0, None, 4, 10),
     ("html", 1, "HTML page, not JSON", 3, 5),
