@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from copub.indicators.intervals import Z95, bootstrap_estimates, bootstrap_ratios, wilson_exprs
+from copub.indicators.intervals import bootstrap_estimates, bootstrap_ratios, wilson_columns
 from copub.indicators.trends import two_proportion_p
 
 __all__ = ["COVERAGE", "MEANS", "SHARES", "aggregate_impact", "impact_differences"]
@@ -68,11 +68,11 @@ def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
     return num.cast(pl.Float64) / pl.when(den > 0).then(den.cast(pl.Float64))
 
 
-def _figure_exprs() -> list[pl.Expr]:
-    exprs: list[pl.Expr] = []
+def _figure_exprs(sums: pl.DataFrame) -> list[pl.Expr | pl.Series]:
+    exprs: list[pl.Expr | pl.Series] = []
     for stem, _, _ in SHARES:
         k, n = pl.col(f"{stem}_works"), pl.col(f"{stem}_base")
-        low, high = wilson_exprs(k, n, Z95)
+        low, high = wilson_columns(sums[f"{stem}_works"], sums[f"{stem}_base"])
         exprs += [
             _ratio(k, n).alias(f"{stem}_share"),
             low.alias(f"{stem}_share_low"),
@@ -177,7 +177,7 @@ def aggregate_impact(
         [impact_works.filter(pl.col(f"c:{k}")).with_columns(collaboration=pl.lit(k)) for k in keys]
     )
     sums = long.group_by("_period", "collaboration").agg(_sum_exprs())
-    table = sums.with_columns(_figure_exprs()).drop(
+    table = sums.with_columns(_figure_exprs(sums)).drop(
         pl.selectors.starts_with("_").exclude("_period")
     )
     if bootstrap > 0 and impact_works.height:

@@ -64,7 +64,7 @@ import polars as pl
 from copub.classify import PartnerGroups, match_keys, member_keys
 from copub.classify.definitions import Definitions, resolve_definitions
 from copub.errors import DataError, UsageError
-from copub.indicators.intervals import wilson_exprs
+from copub.indicators.intervals import wilson_columns
 from copub.normalize.authors import AUTHORS
 from copub.validate import parse_institution_id, parse_year_range
 
@@ -350,12 +350,13 @@ def _yearly(flags: pl.LazyFrame, leavers: pl.LazyFrame, first: int, last: int) -
             "early_intl",
         )
     )
-    exprs = []
+    counts_by_year = table.sort("year").collect()
+    exprs: list[pl.Expr | pl.Series] = []
     for share, k, n in SHARES:
-        low, high = wilson_exprs(pl.col(k), pl.col(n))
+        low, high = wilson_columns(counts_by_year[k], counts_by_year[n])
         value = pl.when(pl.col(n) > 0).then(pl.col(k) / pl.col(n))
         exprs += [value.alias(share), low.alias(f"{share}_low"), high.alias(f"{share}_high")]
-    return table.with_columns(exprs).sort("year").collect()
+    return counts_by_year.with_columns(exprs)
 
 
 def _flow_rows(

@@ -9,7 +9,7 @@ import polars as pl
 
 from copub.classify.definitions import FullInterval
 from copub.indicators.definitions import ShareSpec, share_column, share_columns
-from copub.indicators.intervals import Z95, bootstrap_ratios, wilson_exprs
+from copub.indicators.intervals import bootstrap_ratios, wilson_columns
 
 __all__ = ["compute_shares"]
 
@@ -135,7 +135,7 @@ def compute_shares(
         per_work = per_work.sort(by, "work_id")
     per_work = per_work.with_columns(_all=pl.lit(True))
     sums = per_work.lazy().group_by(by).agg(_sums(specs)).sort(by).collect()
-    exprs: list[pl.Expr] = []
+    exprs: list[pl.Expr | pl.Series] = []
     for spec in specs:
         cols = share_columns(spec.name)
         if not spec.available:
@@ -146,7 +146,7 @@ def compute_shares(
             continue
         k, n = pl.col(f"{spec.name}_works"), pl.col(f"{spec.name}_base")
         kf, nf = pl.col(f"{spec.name}_works_frac"), pl.col(f"{spec.name}_base_frac")
-        low, high = wilson_exprs(k, n, Z95)
+        low, high = wilson_columns(sums[f"{spec.name}_works"], sums[f"{spec.name}_base"])
         share = share_column(spec.name)
         exprs += [
             (k.cast(pl.Float64) / pl.when(n > 0).then(n)).alias(share),
