@@ -193,6 +193,7 @@ def compute_shares(
             )
         )
     order = [by, "works", "works_frac"] + [c for s in specs for c in share_columns(s.name)]
+    present = set(shares.columns)
     return shares.with_columns(
-        [pl.lit(None, pl.Float64).alias(c) for c in order if c not in shares.columns]
+        [pl.lit(None, pl.Float64).alias(c) for c in order if c not in present]
     ).select(order)
