@@ -144,7 +144,8 @@ def _every_institution(raw: list[dict[str, Any]]) -> list[str]:
 
 @pytest.mark.parametrize("schema", ["2024", "2026"])
 def test_every_institution_of_the_real_pages_agrees(schema: str) -> None:
-    """P, P frac, P(collab), P(int collab) and shares per year, for each institution."""
+    """P, P frac, P(collab), P(int collab) and shares per year, for each institution;
+    and its weight in each work that names it (or a unit of it)."""
     tables, records = _read(schema)
     raw = {w["id"].rsplit("/", 1)[-1]: w for w in records}
     works = list(raw.values())
@@ -162,6 +163,11 @@ def test_every_institution_of_the_real_pages_agrees(schema: str) -> None:
         expected = reference_yearly(by_institution[home], home, universe="leiden", known=known)
         homes = home_affiliations(tables, home).filter(pl.col("is_home"))["work_id"].unique()
         weights = dict(fractional_weights(tables, home).iter_rows())
+        for work in by_institution[home]:
+            work_id = short(work["id"])
+            want = leiden_weight(work, home, known)
+            assert weights.get(work_id, 0.0) == pytest.approx(want, abs=TOL), (home, work_id)
+        assert set(weights) <= {short(work["id"]) for work in by_institution[home]}, home
         # P(collab) is judged against the home (Leiden folds only its component units).
         organisations = work_institutions(tables, home)
         several = dict(organisations.select("work_id", "several_organisations").iter_rows())
@@ -257,24 +263,24 @@ def test_a_second_string_without_institution_halves_the_share(
     assert found > 0, "the real pages hold works of this shape"
 
 
-def test_work_level_weights_agree_on_every_real_work(openalex_pages: list[Path]) -> None:
-    """Each (work, institution) weight, and how many differ from the old rule."""
-    pages = [*openalex_pages, shared_path("openalex-2026", "works_page_2026.json")]
-    tables = copub.read_works(pages)
-    raw = {w["id"].rsplit("/", 1)[-1]: w for w in _raw(pages)}
-    differ = 0
-    pairs = 0
-    known = known_institutions(list(raw.values()))
-    for home in sorted({k for w in raw.values() for k in institutions_of(w)})[:400]:
+def test_the_old_rule_errs_on_real_works() -> None:
+    """The old rule (an authorship's weight split over its institutions, strings
+    ignored) gives other weights than Leiden's on real works: the change shows.
+
+    Each Leiden weight is checked against the reference by
+    :func:`test_every_institution_of_the_real_pages_agrees`.
+    """
+    tables, records = _read("2026")
+    differ = pairs = 0
+    for home in _every_institution(list(records)):
         new = dict(fractional_weights(tables, home).iter_rows())
         old = dict(fractional_weights(tables, home, rule="institutions").iter_rows())
         for work_id in old.keys() | new.keys():
             pairs += 1
-            assert new.get(work_id, 0.0) == pytest.approx(
-                leiden_weight(raw[work_id], home, known), abs=TOL
-            )
             differ += abs(new.get(work_id, 0.0) - old.get(work_id, 0.0)) > TOL
-    assert differ > 0, "the real pages must show the old rule's error"
+        if differ >= 10 and pairs >= 100:
+            break
+    assert differ >= 10, "the real pages must show the old rule's error"
     assert pairs > differ
 
 
