@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from tests.run_dirs import run_dir, share_cache
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Hand the workers the modules likely to take longest first, so they end together.
+
+    With ``--dist loadscope`` each module goes to one worker, in the order
+    collected (``--no-loadscope-reorder``); pytest-xdist's own order (most tests
+    first) left modules with few but long tests to the end, one worker still
+    busy while the others idled. The docstring examples go first (most take
+    no time; two draw whole reports). Then the test modules by likely cost:
+    their tests, each hypothesis test as 15 (it runs tens of examples), and
+    30 more if any test is marked ``slow``. The order within a module stays.
+    """
+    cost: Counter[Path] = Counter()
+    slow: set[Path] = set()
+    for item in items:
+        hypothesis = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        cost[item.path] += 15 if hypothesis else 1
+        if item.get_closest_marker("slow"):
+            slow.add(item.path)
+    items.sort(
+        key=lambda item: (
+            not isinstance(item, pytest.DoctestItem),
+            -(cost[item.path] + 30 * (item.path in slow)),
+        )
+    )
 
 
 def _isolate(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,10 +22,13 @@ import copub
 from copub.cli import main
 from report_cdp import CHROMIUM, Browser, open_tab
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.is_file(),
-    reason=f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium; .ci/run does it)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.is_file(),
+        reason=f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium; .ci/run does it)",
+    ),
+    pytest.mark.slow,  # drives a browser
+]
 
 SCALE = "0.01"
 

@@ -23,10 +23,13 @@ from copub.report.html import SECTIONS
 from report_cdp import CHROMIUM, Browser, visit
 from report_helpers import report_dir
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.is_file(),
-    reason=f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium; .ci/run does it)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.is_file(),
+        reason=f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium; .ci/run does it)",
+    ),
+    pytest.mark.slow,  # drives a browser
+]
 
 
 def test_report_html_renders_in_headless_chromium(

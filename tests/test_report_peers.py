@@ -11,6 +11,8 @@ import copub
 from copub.cli import main
 from copub.sample import sample_register_path
 
+pytestmark = pytest.mark.slow  # builds a whole report with its peers and fields
+
 ARGS = ["report", "--sample", "--scale", "0.02", "--bootstrap", "0", "--years", "2018-2021"]
 
 
