@@ -12,6 +12,7 @@ import dataclasses
 from fractions import Fraction
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,7 +122,10 @@ def test_weights_split_strings_then_their_institutions_however_numbered(
     works, _ = case
     got = weight_labels(_keyed(works))
     assert got["wid"].is_sorted()
-    assert dict(zip(got["wid"].to_list(), got["weight"].to_list(), strict=True)) == _expected(works)
+    weights = dict(zip(got["wid"].to_list(), got["weight"].to_list(), strict=True))
+    # copub adds the terms in floating point; the reference rounds their exact sum once:
+    # the two may differ in the last bit (0.46296296296296297 against 0.462962962962963).
+    assert weights == pytest.approx(_expected(works), rel=1e-12, abs=1e-12)
 
 
 @settings(max_examples=100, deadline=None)
