@@ -85,7 +85,7 @@ def _code_digest() -> str:
 
 
 # Once a process: the code it runs is the code it imported, and a report asks for
-# the digest a few dozen times (each reading every package's metadata).
+# the digest a few dozen times (each would walk and stat every source file).
 @functools.cache
 def _source_digest(source: Path, versions: Callable[[], dict[str, str]]) -> str:
     digest = hashlib.sha256(json.dumps(versions(), sort_keys=True).encode())
