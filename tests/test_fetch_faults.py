@@ -51,7 +51,9 @@ def test_clean_fetch_is_exact(server: ReplayServer, tmp_path: Path) -> None:
     assert provenance.counts["expected_works"] == len(expected)
 
 
-# kind, where, retry kind counted by the client, extra settings
+# kind, where, retry kind counted by the client, extra settings.
+# The slow page's timeout leaves a healthy page room on a loaded machine: with
+# 0.3 s, a CI run on two busy cores timed out an unfaulted page too.
 FAULTS = [
     ("403", {"retry_after": "1"}, "403", {}),
     ("500", {}, "500", {}),
@@ -59,7 +61,7 @@ FAULTS = [
     ("reset", {}, "connection", {}),
     ("cut_body", {}, "cut_body", {}),
     ("invalid_json", {}, "invalid_json", {}),
-    ("slow", {"delay": 1.0}, "timeout", {"timeout": 0.3}),
+    ("slow", {"delay": 4.0}, "timeout", {"timeout": 1.5}),
 ]
 
 
