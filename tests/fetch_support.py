@@ -68,13 +68,18 @@ def serve(**options: Any) -> Iterator[ReplayServer]:
 
 
 def fast_settings(server: ReplayServer, data_dir: Path, **changes: Any) -> copub.Settings:
-    """Settings with tiny backoffs and timeouts, pointed at ``server``."""
+    """Settings with tiny backoffs, pointed at ``server``.
+
+    The timeout is no test's subject here (the slow-page fault sets its own):
+    it leaves a healthy page seconds on a loaded machine, so that tests
+    counting retries count only the faults they inject.
+    """
     values: dict[str, Any] = {
         "data_dir": data_dir,
         "api_url": server.base_url,
         "backoff": 0.001,
         "backoff_max": 0.02,
-        "timeout": 2.0,
+        "timeout": 5.0,
         "max_retries": 3,
         "concurrency": 2,
     }
