@@ -23,13 +23,29 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
     Many tests wait: on the file lock of the run's one shared sample report, on
     copub subprocesses, on Chromium and LibreOffice. A worker more than the cores
-    fills those waits (measured on 2 cores: 5:01-5:04 with 2 workers, 4:53 with 3
-    or 4). ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still sets the number outright.
+    fills those waits (measured on 2 cores, polars on one thread a worker: 5:10
+    with 2 workers, 4:45-4:54 with 3, 5:23 with 4).
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still sets the number outright.
     """
     env = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
     if env:
         return int(env)
     return len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else 2
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Polars on one thread in each worker, when several workers share the cores.
+
+    The workers already fill the cores; polars' own threads on the tests' small
+    tables only add hand-offs and contention (measured on 2 cores with 3
+    workers: 613 s of CPU and 5:12-5:31 with polars' default, 525 s and 4:45
+    with one thread). Set here, in the controller, before the workers start:
+    they and their subprocesses inherit it. A ``POLARS_MAX_THREADS`` set by hand
+    wins, and ``-n 0`` keeps polars' default. ``test_polars_threads.py`` checks
+    that the tables and figures do not depend on the thread count.
+    """
+    if len(getattr(config.option, "tx", None) or ()) > 1:
+        os.environ.setdefault("POLARS_MAX_THREADS", "1")
 
 
 def shared_path(*parts: str) -> Path:
