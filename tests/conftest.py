@@ -33,19 +33,25 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else 2
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Polars on one thread in each worker, when several workers share the cores.
+#: The thread pools each worker keeps to one thread (see :func:`pytest_configure`).
+ONE_THREAD = ("POLARS_MAX_THREADS", "OPENBLAS_NUM_THREADS")
 
-    The workers already fill the cores; polars' own threads on the tests' small
-    tables only add hand-offs and contention (measured on 2 cores with 3
-    workers: 613 s of CPU and 5:12-5:31 with polars' default, 525 s and 4:45
-    with one thread). Set here, in the controller, before the workers start:
-    they and their subprocesses inherit it. A ``POLARS_MAX_THREADS`` set by hand
-    wins, and ``-n 0`` keeps polars' default. ``test_polars_threads.py`` checks
-    that the tables and figures do not depend on the thread count.
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Polars and numpy's BLAS on one thread in each worker, when several workers share the cores.
+
+    The workers already fill the cores; the libraries' own threads on the
+    tests' small tables only add hand-offs and busy waiting (measured on 2
+    cores with 3 workers: 613 s of CPU and 5:12-5:31 with their defaults, 525-544 s
+    and 4:45-4:54 with polars on one thread, 484 s and 4:28 with BLAS too). Set
+    here, in the controller, before the workers start: they and their
+    subprocesses inherit it. A value set by hand wins, and ``-n 0`` keeps the
+    defaults. ``test_library_threads.py`` checks that the tables and figures do
+    not depend on the thread counts.
     """
     if len(getattr(config.option, "tx", None) or ()) > 1:
-        os.environ.setdefault("POLARS_MAX_THREADS", "1")
+        for name in ONE_THREAD:
+            os.environ.setdefault(name, "1")
 
 
 def shared_path(*parts: str) -> Path:

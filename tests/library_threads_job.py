@@ -1,19 +1,27 @@
-"""What ``test_polars_threads`` computes, in its process and in a subprocess.
+"""What ``test_library_threads`` computes, in its process and in a subprocess.
 
-Run as a script (``python polars_threads_job.py OUT SCALE PAGE...``) it writes
-each frame to ``OUT/<name>.parquet`` and polars' thread count to ``OUT/threads``.
+Run as a script (``python library_threads_job.py OUT SCALE PAGE...``) it writes
+each frame to ``OUT/<name>.parquet`` and its thread counts to ``OUT/threads.json``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
+from threadpoolctl import threadpool_info
 
 import copub
+
+
+def thread_counts() -> dict[str, int]:
+    """Polars' threads and numpy's BLAS threads in this process."""
+    blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    return {"polars": pl.thread_pool_size(), "blas": max(blas)}
 
 
 def compute(pages: Sequence[Path], scale: float) -> dict[str, pl.DataFrame]:
@@ -37,4 +45,4 @@ if __name__ == "__main__":
     out = Path(sys.argv[1])
     for name, frame in compute([Path(p) for p in sys.argv[3:]], float(sys.argv[2])).items():
         frame.write_parquet(out / f"{name}.parquet")
-    (out / "threads").write_text(str(pl.thread_pool_size()))
+    (out / "threads.json").write_text(json.dumps(thread_counts()))
