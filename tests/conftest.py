@@ -41,13 +41,13 @@ def pytest_configure(config: pytest.Config) -> None:
     """Polars and numpy's BLAS on one thread in each worker, when several workers share the cores.
 
     The workers already fill the cores; the libraries' own threads on the
-    tests' small tables only add hand-offs and busy waiting (measured on 2
-    cores with 3 workers: 613 s of CPU and 5:12-5:31 with their defaults, 525-544 s
-    and 4:45-4:54 with polars on one thread, 484-509 s and 4:28-4:35 with BLAS too). Set
-    here, in the controller, before the workers start: they and their
-    subprocesses inherit it. A value set by hand wins, and ``-n 0`` keeps the
-    defaults. ``test_library_threads.py`` checks that the tables and figures do
-    not depend on the thread counts.
+    tests' small tables only add hand-offs and busy waiting. Measured on 2
+    cores with 3 workers: 613 s of CPU and 5:12-5:31 with their defaults;
+    525-544 s and 4:45-4:54 with polars on one thread; 484-509 s and 4:28-4:35
+    with BLAS too. Set here, in the controller, before the workers start: they
+    and their subprocesses inherit it. A value set by hand wins, and ``-n 0``
+    keeps the defaults. ``test_library_threads.py`` checks that the tables and
+    figures do not depend on the thread counts.
     """
     if len(getattr(config.option, "tx", None) or ()) > 1:
         for name in ONE_THREAD:
