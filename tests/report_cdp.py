@@ -19,7 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 CHROMIUM = Path("/usr/bin/chromium")
+
+#: The marks of a module of browser tests: skipped without Chromium, and slow.
+BROWSER_TESTS = [
+    pytest.mark.skipif(
+        not CHROMIUM.is_file(),
+        reason=f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium; .ci/run does it)",
+    ),
+    pytest.mark.slow,  # drives a browser
+]
 
 FLAGS = (
     "--headless",

@@ -20,15 +20,9 @@ import pytest
 
 import copub
 from copub.cli import main
-from report_cdp import CHROMIUM, Browser, open_tab
+from report_cdp import BROWSER_TESTS, Browser, open_tab
 
-pytestmark = [
-    pytest.mark.skipif(
-        not CHROMIUM.is_file(),
-        reason=f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium; .ci/run does it)",
-    ),
-    pytest.mark.slow,  # drives a browser
-]
+pytestmark = BROWSER_TESTS
 
 SCALE = "0.01"
 

@@ -20,16 +20,10 @@ import pytest
 from PIL import Image
 
 from copub.report.html import SECTIONS
-from report_cdp import CHROMIUM, Browser, visit
+from report_cdp import BROWSER_TESTS, Browser, visit
 from report_helpers import report_dir
 
-pytestmark = [
-    pytest.mark.skipif(
-        not CHROMIUM.is_file(),
-        reason=f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium; .ci/run does it)",
-    ),
-    pytest.mark.slow,  # drives a browser
-]
+pytestmark = BROWSER_TESTS
 
 
 def test_report_html_renders_in_headless_chromium(
